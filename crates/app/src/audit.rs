@@ -1,0 +1,288 @@
+//! Appending audit events inside a use case's transaction, reading the trail, and verifying it.
+use crate::{AppResult, Ctx};
+use anbao_domain::access::Permission;
+use anbao_domain::audit::{GENESIS, EventContent, event_hash, row_hash};
+use anbao_domain::ids::{AccountId, GroupId, NoticeId, StaffId, UnitId};
+use anbao_store::audit::{NewEvent, StoredEvent};
+use anbao_store::{Conn, Db};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// A row that the audit trail watches. Its canonical content is hashed after every write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Unit(UnitId),
+    Staff(StaffId),
+    Group(GroupId),
+    Account(AccountId),
+    Notice(NoticeId),
+}
+
+/// The entity kinds whose rows verification compares against their last event.
+pub const WATCHED: [&str; 5] = ["unit", "staff", "group", "account", "notice"];
+
+impl Entity {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Entity::Unit(_) => "unit",
+            Entity::Staff(_) => "staff",
+            Entity::Group(_) => "group",
+            Entity::Account(_) => "account",
+            Entity::Notice(_) => "notice",
+        }
+    }
+
+    pub fn id(self) -> String {
+        match self {
+            Entity::Unit(i) => i.to_string(),
+            Entity::Staff(i) => i.to_string(),
+            Entity::Group(i) => i.to_string(),
+            Entity::Account(i) => i.to_string(),
+            Entity::Notice(i) => i.to_string(),
+        }
+    }
+
+    /// The row's canonical content as it stands now, or None when it does not exist.
+    pub async fn snapshot(self, c: &mut Conn) -> AppResult<Option<Value>> {
+        let rows = match self {
+            Entity::Unit(i) => anbao_store::org::snapshot_rows(c, Some(i)).await?,
+            Entity::Staff(i) => anbao_store::staff::snapshot_rows(c, Some(i)).await?,
+            Entity::Group(i) => anbao_store::groups::snapshot_rows(c, Some(i)).await?,
+            Entity::Account(i) => anbao_store::accounts::snapshot_rows(c, Some(i)).await?,
+            Entity::Notice(i) => anbao_store::notices::snapshot_rows(c, Some(i)).await?,
+        };
+        Ok(rows.into_iter().next().map(|(_, v)| v))
+    }
+}
+
+async fn all_snapshots(c: &mut Conn, kind: &str) -> AppResult<Vec<(String, Value)>> {
+    Ok(match kind {
+        "unit" => anbao_store::org::snapshot_rows(c, None).await?,
+        "staff" => anbao_store::staff::snapshot_rows(c, None).await?,
+        "group" => anbao_store::groups::snapshot_rows(c, None).await?,
+        "account" => anbao_store::accounts::snapshot_rows(c, None).await?,
+        "notice" => anbao_store::notices::snapshot_rows(c, None).await?,
+        _ => Vec::new(),
+    })
+}
+
+/// Who wrote: an account, or the system itself (migrations, `anbao user add` from the console).
+#[derive(Debug, Clone, Copy)]
+pub struct Writer {
+    pub now: i64,
+    pub actor: Option<AccountId>,
+}
+
+impl From<&Ctx> for Writer {
+    fn from(c: &Ctx) -> Self {
+        Writer { now: c.now, actor: Some(c.actor.account) }
+    }
+}
+
+/// Append the event for a write to `entity`, after the write, in the same transaction. `before` is the row's
+/// snapshot taken before the write (None for a creation).
+pub async fn record(
+    c: &mut Conn,
+    w: Writer,
+    action: &str,
+    entity: Entity,
+    unit: Option<UnitId>,
+    before: Option<&Value>,
+) -> AppResult<()> {
+    let after = entity.snapshot(c).await?;
+    let after_s = after.as_ref().map(Value::to_string);
+    let before_s = before.map(Value::to_string);
+    let hash = after_s.as_deref().map(row_hash);
+    let id = entity.id();
+    anbao_store::audit::append(
+        c,
+        NewEvent {
+            at_ms: w.now,
+            actor: w.actor.map(AccountId::get),
+            unit: unit.map(UnitId::get),
+            action,
+            entity: entity.kind(),
+            entity_id: &id,
+            before: before_s.as_deref(),
+            after: after_s.as_deref(),
+            // A deleted row records the hash "deleted", so a row reappearing behind our back is caught.
+            row_hash: Some(hash.as_deref().unwrap_or("deleted")),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Append an event that is not about a watched row (a sign-in, a failed sign-in, a sign-out).
+pub async fn record_event(
+    c: &mut Conn,
+    w: Writer,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    detail: Option<&Value>,
+) -> AppResult<()> {
+    let detail = detail.map(Value::to_string);
+    anbao_store::audit::append(
+        c,
+        NewEvent {
+            at_ms: w.now,
+            actor: w.actor.map(AccountId::get),
+            unit: None,
+            action,
+            entity,
+            entity_id,
+            before: None,
+            after: detail.as_deref(),
+            row_hash: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Events in the caller's audit scope, newest first.
+pub async fn list(
+    db: &Db,
+    ctx: &Ctx,
+    entity: Option<(&str, &str)>,
+    limit: i64,
+    before_seq: Option<i64>,
+) -> AppResult<Vec<StoredEvent>> {
+    ctx.must_anywhere(Permission::AuditRead)?;
+    let mut c = db.read().await?;
+    Ok(anbao_store::audit::list_in_scope(&mut c, ctx.actor.account, entity, limit.clamp(1, 500), before_seq).await?)
+}
+
+/// The history of one watched row, for its page: visible to anyone who may see the row.
+pub async fn history_of(db: &Db, entity: Entity) -> AppResult<Vec<StoredEvent>> {
+    let mut c = db.read().await?;
+    let all = anbao_store::audit::list_for_entity(&mut c, entity.kind(), &entity.id()).await?;
+    Ok(all)
+}
+
+/// One thing verification found wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The event's stored prev_hash is not the hash of the event before it (an event was removed or inserted).
+    BrokenLink { seq: i64 },
+    /// The event's content no longer hashes to its stored hash (the event was edited).
+    AlteredEvent { seq: i64 },
+    /// Sequence numbers skip or repeat.
+    Gap { expected: i64, found: i64 },
+    /// The chain head does not match the last event (the newest events were removed).
+    HeadMismatch { head_seq: i64, last_seq: i64 },
+    /// A row's content differs from what its last event recorded.
+    RowChanged { entity: String, id: String },
+    /// A row exists that no event created.
+    RowUnrecorded { entity: String, id: String },
+    /// A row that its last event recorded is gone.
+    RowMissing { entity: String, id: String },
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::BrokenLink { seq } => write!(f, "事件 #{seq} 与前一事件的链接断开 (chain link broken)"),
+            Problem::AlteredEvent { seq } => write!(f, "事件 #{seq} 的内容被改动 (event content altered)"),
+            Problem::Gap { expected, found } => {
+                write!(f, "事件序号不连续：应为 #{expected}，实为 #{found} (sequence gap)")
+            }
+            Problem::HeadMismatch { head_seq, last_seq } => {
+                write!(f, "链头记录为 #{head_seq}，最后事件为 #{last_seq} (chain head mismatch: events removed)")
+            }
+            Problem::RowChanged { entity, id } => {
+                write!(f, "{entity} #{id} 的数据与最后一次审计记录不符 (row changed outside the system)")
+            }
+            Problem::RowUnrecorded { entity, id } => {
+                write!(f, "{entity} #{id} 没有任何审计记录 (row inserted outside the system)")
+            }
+            Problem::RowMissing { entity, id } => {
+                write!(f, "{entity} #{id} 已不存在，但审计记录未记载删除 (row deleted outside the system)")
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub events: i64,
+    pub rows: i64,
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Recompute the whole chain and compare every watched row with its last event.
+pub async fn verify(db: &Db) -> AppResult<Report> {
+    let mut c = db.read().await?;
+    let events = anbao_store::audit::all(&mut c).await?;
+    let (head_seq, head_hash) = anbao_store::audit::head(&mut c).await?;
+    let mut problems = Vec::new();
+    let mut prev = GENESIS.to_owned();
+    let mut expected = 1;
+    let mut last_row_hash: HashMap<(String, String), Option<String>> = HashMap::new();
+    for e in &events {
+        if e.seq != expected {
+            problems.push(Problem::Gap { expected, found: e.seq });
+        }
+        expected = e.seq + 1;
+        if e.prev_hash != prev {
+            problems.push(Problem::BrokenLink { seq: e.seq });
+        }
+        if recompute(e) != e.hash {
+            problems.push(Problem::AlteredEvent { seq: e.seq });
+        }
+        prev = e.hash.clone();
+        if WATCHED.contains(&e.entity.as_str()) && e.row_hash.is_some() {
+            last_row_hash.insert((e.entity.clone(), e.entity_id.clone()), e.row_hash.clone());
+        }
+    }
+    let last_seq = events.last().map_or(0, |e| e.seq);
+    if head_seq != last_seq || head_hash != prev {
+        problems.push(Problem::HeadMismatch { head_seq, last_seq });
+    }
+    let mut rows = 0;
+    for kind in WATCHED {
+        for (id, value) in all_snapshots(&mut c, kind).await? {
+            rows += 1;
+            let key = (kind.to_owned(), id.clone());
+            match last_row_hash.remove(&key) {
+                None => problems.push(Problem::RowUnrecorded { entity: kind.into(), id }),
+                Some(recorded) => {
+                    if recorded.as_deref() != Some(row_hash(&value.to_string()).as_str()) {
+                        problems.push(Problem::RowChanged { entity: kind.into(), id });
+                    }
+                }
+            }
+        }
+    }
+    for ((entity, id), recorded) in last_row_hash {
+        if recorded.as_deref() != Some("deleted") {
+            problems.push(Problem::RowMissing { entity, id });
+        }
+    }
+    Ok(Report { events: events.len() as i64, rows, problems })
+}
+
+fn recompute(e: &StoredEvent) -> String {
+    event_hash(
+        &e.prev_hash,
+        &EventContent {
+            seq: e.seq,
+            at_ms: e.at_ms,
+            actor: e.actor,
+            unit: e.unit,
+            action: &e.action,
+            entity: &e.entity,
+            entity_id: &e.entity_id,
+            before: e.before.as_deref(),
+            after: e.after.as_deref(),
+            row_hash: e.row_hash.as_deref(),
+        },
+    )
+}

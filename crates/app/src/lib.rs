@@ -1,0 +1,18 @@
+//! Anbao's use cases. Each public function takes a `Ctx` (the time, the acting account and its scope), checks
+//! permission and scope, runs in one transaction, appends its audit event in that same transaction, and returns
+//! plain data for the page or the API to show. Pages and API handlers call the same functions.
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod ctx;
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod groups;
+pub mod home;
+pub mod notices;
+pub mod org;
+pub mod staff;
+
+pub use ctx::{Actor, Ctx};
+pub use error::{AppError, AppResult};

@@ -1,0 +1,185 @@
+//! Who may do what: roles, the permissions they carry, and grants of a role at a unit covering its subtree.
+use crate::{DomainError, ids::UnitId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 系统管理员: accounts, the whole tree.
+    Admin,
+    /// 保卫部: the security department; keeps org and staff records of its subtree.
+    Security,
+    /// 单位负责人: a unit's head; reads the subtree, keeps its staff records.
+    UnitHead,
+    /// 员工: reads own unit.
+    Staff,
+    /// 只读审计: reads everything in scope including the audit trail, changes nothing.
+    Auditor,
+}
+
+/// What a request needs. Each maps to the roles that carry it; scope then narrows it to a subtree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// See units, staff, groups.
+    OrgRead,
+    /// Create, rename and move units; keep leadership groups.
+    OrgWrite,
+    /// Create and edit staff records.
+    StaffWrite,
+    /// Read the audit trail and run its verification.
+    AuditRead,
+    /// Create accounts and grant roles.
+    AccountAdmin,
+    /// Publish notices.
+    NoticeWrite,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Security, Role::UnitHead, Role::Staff, Role::Auditor];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Security => "security",
+            Role::UnitHead => "unit_head",
+            Role::Staff => "staff",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Admin => "系统管理员",
+            Role::Security => "保卫部",
+            Role::UnitHead => "单位负责人",
+            Role::Staff => "员工",
+            Role::Auditor => "只读审计",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Admin => "System administrator",
+            Role::Security => "Security department",
+            Role::UnitHead => "Unit head",
+            Role::Staff => "Employee",
+            Role::Auditor => "Read-only auditor",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let raw = raw.trim();
+        Self::ALL.into_iter().find(|r| r.code() == raw || r.label_zh() == raw).ok_or_else(|| {
+            DomainError::new("role", format!("未知的角色：{raw}"), format!("unknown role: {raw}"))
+        })
+    }
+
+    pub fn grants(self, p: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Admin => true,
+            Role::Security => matches!(p, OrgRead | OrgWrite | StaffWrite | AuditRead | NoticeWrite),
+            Role::UnitHead => matches!(p, OrgRead | StaffWrite),
+            Role::Staff => matches!(p, OrgRead),
+            Role::Auditor => matches!(p, OrgRead | AuditRead),
+        }
+    }
+}
+
+impl Permission {
+    /// The role codes that carry this permission, for the SQL scope filter.
+    pub fn role_codes(self) -> Vec<&'static str> {
+        Role::ALL.into_iter().filter(|r| r.grants(self)).map(Role::code).collect()
+    }
+}
+
+/// A role granted to an account at a unit (None = the whole tree, only for the first administrator).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Grant {
+    pub role: Role,
+    pub unit_id: Option<UnitId>,
+    /// The unit's materialised path, or None for the whole tree.
+    pub unit_path: Option<String>,
+}
+
+/// The grants an account holds, checked in memory for single objects; lists filter the same way in SQL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub grants: Vec<Grant>,
+}
+
+impl Scope {
+    /// Does any grant carrying `p` cover the unit at `path`?
+    pub fn allows(&self, p: Permission, path: &str) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role.grants(p) && g.unit_path.as_deref().is_none_or(|top| path.starts_with(top)))
+    }
+
+    /// Does the account hold `p` anywhere at all (for showing a menu entry)?
+    pub fn has_anywhere(&self, p: Permission) -> bool {
+        self.grants.iter().any(|g| g.role.grants(p))
+    }
+
+    /// Is `p` held over the whole tree (needed to create a new root)?
+    pub fn has_global(&self, p: Permission) -> bool {
+        self.grants.iter().any(|g| g.role.grants(p) && g.unit_path.is_none())
+    }
+}
+
+/// A password chosen by a person; long enough to resist guessing at the throttled sign-in.
+pub fn check_new_password(pw: &str) -> Result<(), DomainError> {
+    let n = pw.chars().count();
+    if n < 8 {
+        return Err(DomainError::new("password", "密码至少需要8个字符", "password must be at least 8 characters"));
+    }
+    if n > 128 {
+        return Err(DomainError::new("password", "密码不能超过128个字符", "password must be at most 128 characters"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(role: Role, path: Option<&str>) -> Grant {
+        Grant { role, unit_id: None, unit_path: path.map(str::to_owned) }
+    }
+
+    #[test]
+    fn a_grant_covers_its_subtree_only() {
+        let s = Scope { grants: vec![grant(Role::UnitHead, Some("/1/4/"))] };
+        assert!(s.allows(Permission::OrgRead, "/1/4/"));
+        assert!(s.allows(Permission::OrgRead, "/1/4/17/"));
+        assert!(!s.allows(Permission::OrgRead, "/1/5/"));
+        assert!(!s.allows(Permission::OrgRead, "/1/"));
+    }
+
+    #[test]
+    fn auditors_read_but_never_write() {
+        let s = Scope { grants: vec![grant(Role::Auditor, Some("/1/"))] };
+        assert!(s.allows(Permission::AuditRead, "/1/2/"));
+        assert!(!s.allows(Permission::StaffWrite, "/1/2/"));
+        assert!(!s.allows(Permission::OrgWrite, "/1/2/"));
+    }
+
+    #[test]
+    fn employees_only_read() {
+        assert_eq!(Permission::StaffWrite.role_codes(), vec!["admin", "security", "unit_head"]);
+        assert!(!Role::Staff.grants(Permission::StaffWrite));
+    }
+
+    #[test]
+    fn a_global_grant_covers_everything() {
+        let s = Scope { grants: vec![grant(Role::Admin, None)] };
+        assert!(s.allows(Permission::AccountAdmin, "/9/9/"));
+        assert!(s.has_global(Permission::OrgWrite));
+    }
+
+    #[test]
+    fn short_passwords_are_refused() {
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("long-enough").is_ok());
+    }
+}

@@ -1,0 +1,12 @@
+//! Anbao's domain: the pure types and rules every other layer speaks in. No I/O, no clock.
+pub mod access;
+pub mod audit;
+pub mod error;
+pub mod groups;
+pub mod ids;
+pub mod org;
+pub mod staff;
+pub mod text;
+pub mod time;
+
+pub use error::DomainError;

@@ -1,0 +1,258 @@
+//! Accounts, their grants, sessions and API tokens, and the failed-sign-in counter.
+use crate::{Conn, Result, b};
+use anbao_domain::access::{Grant, Role};
+use anbao_domain::ids::{AccountId, StaffId, UnitId};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRow {
+    pub id: AccountId,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub staff_id: Option<StaffId>,
+    pub must_change_password: bool,
+    pub disabled: bool,
+}
+
+fn account(r: &sqlx::any::AnyRow) -> Result<AccountRow> {
+    Ok(AccountRow {
+        id: AccountId::new(r.try_get("id")?),
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        password_hash: r.try_get("password_hash")?,
+        staff_id: r.try_get::<Option<i64>, _>("staff_id")?.map(StaffId::new),
+        must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+    })
+}
+
+const SELECT: &str =
+    "SELECT id, username, display_name, password_hash, staff_id, must_change_password, disabled FROM accounts";
+
+pub async fn by_username(c: &mut Conn, username: &str) -> Result<Option<AccountRow>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE username = $1"))).bind(username).fetch_optional(&mut *c).await?;
+    row.as_ref().map(account).transpose()
+}
+
+pub async fn by_id(c: &mut Conn, id: AccountId) -> Result<Option<AccountRow>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1"))).bind(id.get()).fetch_optional(&mut *c).await?;
+    row.as_ref().map(account).transpose()
+}
+
+pub async fn list(c: &mut Conn) -> Result<Vec<AccountRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY id"))).fetch_all(&mut *c).await?;
+    rows.iter().map(account).collect()
+}
+
+pub async fn count(c: &mut Conn) -> Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM accounts").fetch_one(&mut *c).await?.try_get("n")
+}
+
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub staff_id: Option<StaffId>,
+    pub must_change_password: bool,
+    pub now: i64,
+}
+
+pub async fn insert(c: &mut Conn, a: NewAccount<'_>) -> Result<AccountId> {
+    let row = sqlx::query(
+        "INSERT INTO accounts (username, display_name, password_hash, staff_id, must_change_password, disabled, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING id",
+    )
+    .bind(a.username)
+    .bind(a.display_name)
+    .bind(a.password_hash)
+    .bind(a.staff_id.map(StaffId::get))
+    .bind(b(a.must_change_password))
+    .bind(a.now)
+    .fetch_one(&mut *c)
+    .await?;
+    Ok(AccountId::new(row.try_get("id")?))
+}
+
+pub async fn set_password(c: &mut Conn, id: AccountId, hash: &str, must_change: bool) -> Result<()> {
+    sqlx::query("UPDATE accounts SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(b(must_change))
+        .bind(id.get())
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+pub async fn add_grant(c: &mut Conn, id: AccountId, role: Role, unit: Option<UnitId>) -> Result<()> {
+    sqlx::query("INSERT INTO grants (account_id, role, unit_id) VALUES ($1, $2, $3)")
+        .bind(id.get())
+        .bind(role.code())
+        .bind(unit.map(UnitId::get))
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+pub async fn grants(c: &mut Conn, id: AccountId) -> Result<Vec<Grant>> {
+    let rows = sqlx::query(
+        "SELECT g.role, g.unit_id, u.path FROM grants g LEFT JOIN units u ON u.id = g.unit_id \
+         WHERE g.account_id = $1 ORDER BY g.id",
+    )
+    .bind(id.get())
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Grant {
+                role: Role::parse(&r.try_get::<String, _>("role")?).map_err(|e| sqlx::Error::Decode(e.message.into()))?,
+                unit_id: r.try_get::<Option<i64>, _>("unit_id")?.map(UnitId::new),
+                unit_path: r.try_get("path")?,
+            })
+        })
+        .collect()
+}
+
+/// A session (kind `web`) or an API token (kind `api`). Only the token's hash is stored.
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub account: AccountId,
+    pub kind: &'a str,
+    pub csrf: &'a str,
+    pub name: Option<&'a str>,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+pub async fn insert_session(c: &mut Conn, s: NewSession<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, kind, csrf, name, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(s.token_hash)
+    .bind(s.account.get())
+    .bind(s.kind)
+    .bind(s.csrf)
+    .bind(s.name)
+    .bind(s.now)
+    .bind(s.expires_at)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub account: AccountId,
+    pub kind: String,
+    pub csrf: String,
+    pub expires_at: i64,
+}
+
+pub async fn session(c: &mut Conn, token_hash: &str) -> Result<Option<SessionRow>> {
+    let row = sqlx::query("SELECT account_id, kind, csrf, expires_at FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(&mut *c)
+        .await?;
+    row.map(|r| {
+        Ok(SessionRow {
+            account: AccountId::new(r.try_get("account_id")?),
+            kind: r.try_get("kind")?,
+            csrf: r.try_get("csrf")?,
+            expires_at: r.try_get("expires_at")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn delete_session(c: &mut Conn, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *c).await?;
+    Ok(())
+}
+
+/// End every web session of an account except `keep` (after a password change).
+pub async fn delete_other_sessions(c: &mut Conn, id: AccountId, keep: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2 AND kind = 'web'")
+        .bind(id.get())
+        .bind(keep)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// Failed sign-ins of a username: (failures in the window, window start, locked until).
+pub async fn failures(c: &mut Conn, username: &str) -> Result<Option<(i64, i64, i64)>> {
+    let row = sqlx::query("SELECT failures, window_start, locked_until FROM login_failures WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&mut *c)
+        .await?;
+    row.map(|r| Ok((r.try_get("failures")?, r.try_get("window_start")?, r.try_get("locked_until")?)))
+        .transpose()
+}
+
+pub async fn put_failures(c: &mut Conn, username: &str, n: i64, window_start: i64, locked_until: i64) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(&mut *c).await?;
+    sqlx::query("INSERT INTO login_failures (username, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)")
+        .bind(username)
+        .bind(n)
+        .bind(window_start)
+        .bind(locked_until)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(c: &mut Conn, username: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(&mut *c).await?;
+    Ok(())
+}
+
+/// Canonical content of every account with its grants (or one), for the audit row hash.
+/// The password hash is part of it, so a password replaced behind the system's back is caught.
+pub async fn snapshot_rows(c: &mut Conn, only: Option<AccountId>) -> Result<Vec<(String, serde_json::Value)>> {
+    let mut sql = String::from(
+        "SELECT id, username, display_name, password_hash, staff_id, must_change_password, disabled FROM accounts",
+    );
+    if only.is_some() {
+        sql.push_str(" WHERE id = $1");
+    }
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(id) = only {
+        q = q.bind(id.get());
+    }
+    let rows = q.fetch_all(&mut *c).await?;
+    let mut gsql = String::from("SELECT account_id, role, unit_id FROM grants");
+    if only.is_some() {
+        gsql.push_str(" WHERE account_id = $1");
+    }
+    gsql.push_str(" ORDER BY account_id, role, unit_id");
+    let mut gq = sqlx::query(sqlx::AssertSqlSafe(gsql));
+    if let Some(id) = only {
+        gq = gq.bind(id.get());
+    }
+    let mut grants: std::collections::HashMap<i64, Vec<serde_json::Value>> = Default::default();
+    for r in gq.fetch_all(&mut *c).await? {
+        grants.entry(r.try_get("account_id")?).or_default().push(serde_json::json!([
+            r.try_get::<String, _>("role")?,
+            r.try_get::<Option<i64>, _>("unit_id")?
+        ]));
+    }
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            Ok((
+                id.to_string(),
+                serde_json::json!({
+                    "id": id,
+                    "username": r.try_get::<String, _>("username")?,
+                    "display_name": r.try_get::<String, _>("display_name")?,
+                    "password_hash": r.try_get::<String, _>("password_hash")?,
+                    "staff_id": r.try_get::<Option<i64>, _>("staff_id")?,
+                    "must_change_password": r.try_get::<i64, _>("must_change_password")?,
+                    "disabled": r.try_get::<i64, _>("disabled")?,
+                    "grants": grants.remove(&id).unwrap_or_default(),
+                }),
+            ))
+        })
+        .collect()
+}
