@@ -121,6 +121,12 @@ impl Scope {
         self.grants.iter().any(|g| g.role.grants(p))
     }
 
+    /// Is `p` held over the whole tree: a grant without a unit, or at the root unit (the province union)?
+    /// Verifying the audit chain reads every row, so it needs this.
+    pub fn covers_whole_tree(&self, p: Permission) -> bool {
+        self.grants.iter().any(|g| g.role.grants(p) && g.unit_path.as_deref().is_none_or(|t| t.matches('/').count() == 2))
+    }
+
     /// Is `p` held over the whole tree (needed to create a new root)?
     pub fn has_global(&self, p: Permission) -> bool {
         self.grants.iter().any(|g| g.role.grants(p) && g.unit_path.is_none())

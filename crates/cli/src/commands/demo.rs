@@ -1,0 +1,53 @@
+//! `anbao demo`: a fresh demo database with a realistic Chinese province union, printed sign-ins, then serve.
+use crate::config::{Config, ensure_sqlite_dir};
+use anbao_store::{Backend, Db};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Password of every demo account (demo database only).
+    #[arg(long, default_value = "anbao-demo")]
+    password: String,
+    /// Create the demo and exit without serving.
+    #[arg(long)]
+    no_serve: bool,
+}
+
+/// The demo uses its own SQLite file unless a database is named explicitly.
+const DEMO_URL: &str = "sqlite://anbao-data/demo.db";
+
+pub async fn run(cfg: &Config, args: Args, db_given: bool) -> anyhow::Result<ExitCode> {
+    let mut cfg = cfg.clone();
+    if !db_given && std::env::var("ANBAO_DATABASE_URL").is_err() {
+        cfg.database_url = DEMO_URL.into();
+    }
+    let url = cfg.database_url.clone();
+    if Backend::of_url(&url) == Some(Backend::Sqlite) {
+        // A fresh demo each time: remove the old file and its WAL companions.
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            let path = path.split('?').next().unwrap_or(path);
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
+    }
+    ensure_sqlite_dir(&url);
+    let db = Db::connect(&url).await?;
+    db.migrate().await?;
+    if anbao_app::accounts::count(&db).await? > 0 {
+        anyhow::bail!("该数据库已有数据；演示数据只写入空数据库 (the database is not empty; the demo needs an empty one)");
+    }
+    let started = std::time::Instant::now();
+    let logins = anbao_app::demo::seed(&db, super::now_ms(), &args.password).await?;
+    println!("演示数据已生成 (demo data created) in {:.1}s", started.elapsed().as_secs_f64());
+    println!("\n演示账号 (demo sign-ins) — 密码 / password: {}\n", args.password);
+    for l in &logins {
+        println!("  {:<20} {}（{}）— {}", l.username, l.role_zh, l.role_en, l.unit);
+    }
+    println!();
+    if args.no_serve {
+        db.close().await;
+        return Ok(ExitCode::SUCCESS);
+    }
+    super::serve::serve(&cfg, db).await
+}

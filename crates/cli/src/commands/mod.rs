@@ -1,0 +1,23 @@
+//! One file per subcommand.
+pub mod audit;
+pub mod backup;
+pub mod config_cmd;
+pub mod demo;
+pub mod migrate;
+pub mod serve;
+pub mod user;
+
+use crate::config::{Config, ensure_sqlite_dir};
+use anbao_store::Db;
+
+/// Connect and bring the schema up to date; every command that touches data starts here.
+pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
+    ensure_sqlite_dir(&cfg.database_url);
+    let db = Db::connect(&cfg.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}

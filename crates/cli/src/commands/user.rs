@@ -1,0 +1,76 @@
+//! `anbao user add` and `anbao user reset-password`, from the console (no sign-in needed: it is the server).
+use crate::config::Config;
+use anbao_app::accounts::AccountInput;
+use anbao_domain::access::Role;
+use anbao_domain::ids::UnitId;
+use std::io::BufRead;
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum UserCommand {
+    /// Create an account with one role, over the whole tree or a unit's subtree.
+    Add {
+        username: String,
+        /// Display name (姓名).
+        #[arg(long)]
+        name: Option<String>,
+        /// admin, security, unit_head, staff, auditor
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// Unit id the role covers (with its subtree); omit for the whole tree.
+        #[arg(long)]
+        unit: Option<i64>,
+        /// Password; read from standard input when omitted.
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Set a new password; the person must change it at the next sign-in.
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+}
+
+fn read_password(given: Option<String>) -> anyhow::Result<String> {
+    if let Some(p) = given {
+        return Ok(p);
+    }
+    eprintln!("请输入密码 (password, then Enter):");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+pub async fn run(cfg: &Config, cmd: UserCommand) -> anyhow::Result<ExitCode> {
+    let db = super::open(cfg).await?;
+    let now = super::now_ms();
+    match cmd {
+        UserCommand::Add { username, name, role, unit, password } => {
+            let role = Role::parse(&role).map_err(|e| anyhow::anyhow!(e.message))?;
+            let password = read_password(password)?;
+            let first = anbao_app::accounts::count(&db).await? == 0;
+            let input = AccountInput {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username: username.clone(),
+                password,
+                staff_id: None,
+                grants: vec![(role, unit.map(UnitId::new))],
+                must_change_password: !first,
+            };
+            match anbao_app::accounts::create(&db, None, now, input).await {
+                Ok(id) => println!("已创建账号 (account created): {username} (#{id}), {}", role.label_zh()),
+                Err(e) => anyhow::bail!("{}", e.message_zh()),
+            }
+        }
+        UserCommand::ResetPassword { username, password } => {
+            let password = read_password(password)?;
+            anbao_app::accounts::reset_password(&db, now, &username, &password, true)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            println!("已重置密码，下次登录须修改 (password reset; to be changed at next sign-in): {username}");
+        }
+    }
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,141 @@
+//! One configuration struct: defaults in code, then `anbao.toml`, then `ANBAO_*` variables, then flags.
+//! `anbao config example` prints every option with its comment, from the same table.
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    pub secure_cookies: bool,
+    pub log: String,
+    pub login_max_failures: i64,
+    pub login_window_minutes: i64,
+    pub login_lock_minutes: i64,
+    pub session_hours: i64,
+    pub api_token_days: i64,
+}
+
+impl std::fmt::Debug for Config {
+    // The database URL may carry a password: never print it whole.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact(&self.database_url))
+            .field("bind", &self.bind)
+            .field("secure_cookies", &self.secure_cookies)
+            .finish_non_exhaustive()
+    }
+}
+
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_owned(),
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://anbao-data/anbao.db".into(),
+            bind: "127.0.0.1:8080".into(),
+            secure_cookies: false,
+            log: "info".into(),
+            login_max_failures: 5,
+            login_window_minutes: 15,
+            login_lock_minutes: 15,
+            session_hours: 12,
+            api_token_days: 90,
+        }
+    }
+}
+
+/// (key, comment) for every option, in the order `config example` prints them.
+pub const OPTIONS: [(&str, &str); 9] = [
+    ("database_url", "数据库地址 / database: sqlite://path.db (default) or postgres://user@host/db"),
+    ("bind", "监听地址 / address to listen on"),
+    ("secure_cookies", "仅经 HTTPS 发送会话 Cookie（在 TLS 反向代理之后设为 true）/ mark cookies Secure behind TLS"),
+    ("log", "日志级别 / log filter (tracing EnvFilter syntax)"),
+    ("login_max_failures", "锁定前允许的连续登录失败次数 / failed sign-ins before the username is locked"),
+    ("login_window_minutes", "统计失败次数的时间窗（分钟）/ window in which failures count"),
+    ("login_lock_minutes", "锁定时长（分钟）/ how long a username stays locked"),
+    ("session_hours", "网页会话有效期（小时）/ web session lifetime"),
+    ("api_token_days", "API 令牌有效期（天）/ API token lifetime"),
+];
+
+impl Config {
+    pub fn load(file: Option<&str>, db: Option<&str>, bind: Option<&str>) -> Result<Config, String> {
+        let file = file.map(str::to_owned).or_else(|| std::env::var("ANBAO_CONFIG").ok()).unwrap_or("anbao.toml".into());
+        let mut cfg: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(&file))
+            .merge(Env::prefixed("ANBAO_").ignore(&["config"]))
+            .extract()
+            .map_err(|e| e.to_string())?;
+        if let Some(db) = db {
+            cfg.database_url = db.to_owned();
+        }
+        if let Some(b) = bind {
+            cfg.bind = b.to_owned();
+        }
+        Ok(cfg)
+    }
+
+    pub fn auth_policy(&self) -> anbao_app::auth::AuthPolicy {
+        anbao_app::auth::AuthPolicy {
+            max_failures: self.login_max_failures.max(1),
+            window_ms: self.login_window_minutes.max(1) * 60_000,
+            lock_ms: self.login_lock_minutes.max(1) * 60_000,
+            session_ttl_ms: self.session_hours.max(1) * 3_600_000,
+            token_ttl_ms: self.api_token_days.max(1) * 86_400_000,
+        }
+    }
+
+    /// The commented example file: every option with its default.
+    pub fn example() -> String {
+        let defaults = serde_json::to_value(Config::default()).unwrap_or_default();
+        let mut out = String::from("# anbao.toml — 安保配置示例 (Anbao configuration). Every key may also be set as ANBAO_<KEY>.\n\n");
+        for (key, comment) in OPTIONS {
+            out.push_str(&format!("# {comment}\n{key} = {}\n\n", defaults.get(key).map(ToString::to_string).unwrap_or_default()));
+        }
+        out
+    }
+}
+
+pub fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+/// For SQLite URLs, make sure the folder of the file exists.
+pub fn ensure_sqlite_dir(url: &str) {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_database_urls_are_redacted() {
+        assert_eq!(redact("postgres://anbao:secret@db/anbao"), "postgres://***@db/anbao");
+        assert_eq!(redact("sqlite://anbao.db"), "sqlite://anbao.db");
+    }
+
+    #[test]
+    fn the_example_names_every_option() {
+        let ex = Config::example();
+        for (k, _) in OPTIONS {
+            assert!(ex.contains(&format!("{k} = ")), "{k} missing");
+        }
+        let parsed: Config = Figment::from(Toml::string(&ex)).extract().expect("example parses back");
+        assert_eq!(parsed.bind, Config::default().bind);
+    }
+}

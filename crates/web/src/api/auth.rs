@@ -1,0 +1,128 @@
+//! API sign-in (a bearer token), sign-out, who am I, my to-do list, notices.
+use crate::auth::{Api, ApiJson};
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenBody {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// Expiry, RFC 3339 in Asia/Shanghai.
+    pub expires_at: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
+    responses((status = 200, body = TokenBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn login(State(s): State<AppState>, ApiJson(b): ApiJson<LoginBody>) -> Result<Json<TokenBody>, ApiError> {
+    let issued = anbao_app::auth::login(&s.db, &s.policy, s.now(), &b.username, &b.password, "api").await?;
+    Ok(Json(TokenBody { token: issued.token, expires_at: anbao_domain::time::rfc3339_ms(issued.expires_at) }))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
+pub async fn logout(State(s): State<AppState>, a: Api) -> Result<StatusCode, ApiError> {
+    anbao_app::auth::logout(&s.db, &a.ctx, &a.token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeBody {
+    pub account_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub grants: Vec<anbao_domain::access::Grant>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = MeBody), (status = 401, body = ErrorBody)))]
+pub async fn me(a: Api) -> Json<MeBody> {
+    let actor = a.ctx.actor;
+    Json(MeBody {
+        account_id: actor.account.get(),
+        username: actor.username,
+        display_name: actor.display_name,
+        grants: actor.scope.grants,
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TodoBody {
+    /// "now" or "open".
+    pub urgency: String,
+    pub title: String,
+    pub title_en: String,
+    pub link: String,
+    pub basis: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/todo", tag = "auth", responses((status = 200, body = Vec<TodoBody>)))]
+pub async fn todo(State(s): State<AppState>, a: Api) -> Result<Json<Vec<TodoBody>>, ApiError> {
+    let items = anbao_app::home::todo(&s.db, &a.ctx).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|t| TodoBody {
+                urgency: if t.urgency == anbao_app::home::Urgency::Now { "now".into() } else { "open".into() },
+                title: t.title_zh,
+                title_en: t.title_en,
+                link: t.link,
+                basis: t.basis.into(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NoticeBody {
+    pub id: i64,
+    pub unit: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub author: Option<String>,
+    pub published_at: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewNotice {
+    pub unit_id: i64,
+    pub title: String,
+    pub body: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/notices", tag = "notices", responses((status = 200, body = Vec<NoticeBody>)))]
+pub async fn notices(State(s): State<AppState>, a: Api) -> Result<Json<Vec<NoticeBody>>, ApiError> {
+    let list = anbao_app::notices::visible(&s.db, &a.ctx, 100).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|n| NoticeBody {
+                id: n.id.get(),
+                unit: n.unit_name,
+                title: n.title,
+                body: n.body,
+                author: n.author,
+                published_at: anbao_domain::time::rfc3339_ms(n.published_at),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/notices", tag = "notices", request_body = NewNotice,
+    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn publish_notice(State(s): State<AppState>, a: Api, ApiJson(b): ApiJson<NewNotice>) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = anbao_app::notices::publish(&s.db, &a.ctx, anbao_domain::ids::UnitId::new(b.unit_id), &b.title, &b.body).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.get() })))
+}

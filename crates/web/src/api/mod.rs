@@ -1,0 +1,14 @@
+//! The JSON API under `/api/v1/`: the same use cases as the pages, with JSON in and out and JSON errors.
+pub mod audit;
+pub mod auth;
+pub mod groups;
+pub mod openapi;
+pub mod org;
+pub mod staff;
+
+use anbao_app::AppError;
+
+/// Parse a path id; anything that is not a whole number is simply not found.
+pub fn id(raw: &str) -> Result<i64, AppError> {
+    crate::form::path_id(raw)
+}

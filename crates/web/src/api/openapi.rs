@@ -1,0 +1,35 @@
+//! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
+use super::{audit, auth, groups, org, staff};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let c = api.components.get_or_insert_with(Default::default);
+        c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Anbao 安保 API", description = "安全保卫管理系统 JSON 接口。先 POST /api/v1/auth/login 取得 token，再以 Authorization: Bearer 调用。错误统一为 {\"error\":{\"code\",\"message\"}}。"),
+    paths(
+        auth::login, auth::logout, auth::me, auth::todo, auth::notices, auth::publish_notice,
+        org::list, org::get, org::create, org::update, org::move_unit,
+        staff::list, staff::get, staff::create, staff::update,
+        groups::list, groups::get, groups::create, groups::put_member, groups::remove_member,
+        audit::events, audit::verify,
+    ),
+    modifiers(&Bearer),
+    security(("bearer" = [])),
+    tags((name = "auth", description = "登录与个人 (sign-in, me, to-do)"), (name = "org", description = "组织机构 (org tree)"),
+          (name = "staff", description = "员工档案 (staff)"), (name = "groups", description = "领导小组 (leadership groups)"),
+          (name = "notices", description = "通知公告 (notices)"), (name = "audit", description = "审计日志 (audit trail)"))
+)]
+pub struct ApiDoc;
+
+pub async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}

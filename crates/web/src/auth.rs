@@ -1,0 +1,129 @@
+//! Who is asking: the session cookie for pages, a bearer token (or the session plus a CSRF header) for the API.
+use crate::error::{ApiError, PageError, bad_json};
+use crate::form::FormData;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use anbao_app::{AppError, Ctx};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{HeaderMap, Method, header, request::Parts};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+pub const SESSION_COOKIE: &str = "anbao_session";
+
+/// The value of cookie `name`, if sent.
+pub fn cookie(h: &HeaderMap, name: &str) -> Option<String> {
+    h.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
+pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
+pub fn clear_session_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// A signed-in person on a page.
+pub struct Page {
+    pub ctx: Ctx,
+    pub csrf: String,
+    pub token: String,
+    pub lang: Lang,
+}
+
+impl Page {
+    /// Forms carry the session's CSRF token; a mismatch means the form did not come from our page.
+    pub fn check_csrf(&self, form: &FormData) -> Result<(), PageError> {
+        if form.get("csrf") == Some(self.csrf.as_str()) {
+            Ok(())
+        } else {
+            Err(PageError::App(
+                AppError::Invalid(anbao_domain::DomainError::new(
+                    "csrf",
+                    "表单已过期或来源不明，请刷新页面后重试",
+                    "the form has expired or did not come from this site; reload and try again",
+                )),
+                self.lang,
+            ))
+        }
+    }
+
+    pub fn err(&self, e: AppError) -> PageError {
+        PageError::App(e, self.lang)
+    }
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_headers(&parts.headers);
+        let next = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(|| PageError::SignIn(next.clone()))?;
+        let now = state.now();
+        match anbao_app::auth::resolve(&state.db, now, &token).await.map_err(|e| PageError::App(e, lang))? {
+            Some((actor, csrf, kind)) if kind == "web" => {
+                Ok(Page { ctx: Ctx::new(now, actor), csrf, token, lang })
+            }
+            _ => Err(PageError::SignIn(next)),
+        }
+    }
+}
+
+/// A caller of the JSON API.
+pub struct Api {
+    pub ctx: Ctx,
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for Api {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned());
+        let (token, from_cookie) = match bearer {
+            Some(t) => (t, false),
+            None => (cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?, true),
+        };
+        let now = state.now();
+        let (actor, csrf, _kind) =
+            anbao_app::auth::resolve(&state.db, now, &token).await?.ok_or(AppError::Unauthenticated)?;
+        // A browser session may call the API, but a write must prove it came from our page.
+        if from_cookie && !matches!(parts.method, Method::GET | Method::HEAD) {
+            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+            if sent != Some(csrf.as_str()) {
+                return Err(ApiError(AppError::Forbidden));
+            }
+        }
+        Ok(Api { ctx: Ctx::new(now, actor), token })
+    }
+}
+
+/// A JSON body whose parse errors answer as JSON errors (axum's own answer is plain text).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rej) => Err(bad_json(&rej.body_text())),
+        }
+    }
+}
+
+/// Answer 401 as JSON for the API when no one is signed in.
+pub fn unauthenticated() -> Response {
+    ApiError(AppError::Unauthenticated).into_response()
+}

@@ -1,0 +1,143 @@
+//! One error type per kind of answer: `PageError` renders a Chinese (or English) HTML page, `ApiError` a JSON body
+//! with a stable code. Both come from `AppError`; the cause of an internal error goes to the log, not the user.
+use crate::i18n::Lang;
+use anbao_app::AppError;
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Serialize;
+
+pub fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn log(e: &AppError) {
+    if let AppError::Internal(cause) = e {
+        tracing::error!(%cause, "internal error");
+    }
+}
+
+#[derive(Debug)]
+pub enum PageError {
+    App(AppError, Lang),
+    /// Not signed in: go to the sign-in page and come back.
+    SignIn(String),
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError::App(e, Lang::Zh)
+    }
+}
+
+impl PageError {
+    pub fn lang(self, lang: Lang) -> Self {
+        match self {
+            PageError::App(e, _) => PageError::App(e, lang),
+            other => other,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    lang: &'static str,
+    title: String,
+    message: String,
+    home: &'static str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::SignIn(next) => {
+                let q = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
+                Redirect::to(&format!("/login?{q}")).into_response()
+            }
+            PageError::App(AppError::Unauthenticated, _) => Redirect::to("/login").into_response(),
+            PageError::App(e, lang) => {
+                log(&e);
+                let status = status_of(&e);
+                let page = ErrorPage {
+                    lang: lang.code(),
+                    title: format!("{} {}", status.as_u16(), lang.tr("出错了", "Something went wrong")),
+                    message: if lang.is_en() { e.message_en() } else { e.message_zh() },
+                    home: lang.tr("回到首页", "Home"),
+                };
+                let body = page.render().unwrap_or_else(|_| e.message_zh());
+                (status, Html(body)).into_response()
+            }
+        }
+    }
+}
+
+/// A JSON error body: `{"error": {"code": "...", "message": "中文", "message_en": "...", "field": "..."}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code: not_found, forbidden, unauthenticated, invalid_input, invalid_json, conflict,
+    /// too_many_attempts, internal.
+    pub code: String,
+    /// Chinese message for people.
+    pub message: String,
+    pub message_en: String,
+    /// The input field at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        log(&self.0);
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.0.code().into(),
+                message: self.0.message_zh(),
+                message_en: self.0.message_en(),
+                field: self.0.field().map(str::to_owned),
+            },
+        };
+        let mut res = (status_of(&self.0), axum::Json(body)).into_response();
+        if let AppError::TooManyAttempts { retry_after_secs } = self.0 {
+            if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res
+    }
+}
+
+/// A JSON error for a body that is not valid JSON or has the wrong shape.
+pub fn bad_json(detail: &str) -> Response {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: "invalid_json".into(),
+            message: format!("请求体不是有效的JSON或字段类型不正确：{detail}"),
+            message_en: format!("the request body is not valid JSON of the expected shape: {detail}"),
+            field: None,
+        },
+    };
+    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+}

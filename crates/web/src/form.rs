@@ -1,0 +1,45 @@
+//! URL-encoded form bodies as a list of pairs, so repeated fields (several positions) survive parsing.
+use anbao_app::AppError;
+use anbao_domain::DomainError;
+
+#[derive(Debug, Clone, Default)]
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn parse(body: &[u8]) -> Result<FormData, AppError> {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map(FormData).map_err(|_| {
+            AppError::Invalid(DomainError::new("", "表单数据格式不正确", "the form data is malformed"))
+        })
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self, key: &str) -> String {
+        self.get(key).unwrap_or_default().to_owned()
+    }
+
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+    }
+
+    pub fn flag(&self, key: &str) -> bool {
+        matches!(self.get(key), Some("1" | "on" | "true" | "yes"))
+    }
+
+    /// An optional id field: empty means none; anything else must be a whole number.
+    pub fn id(&self, key: &'static str) -> Result<Option<i64>, AppError> {
+        match self.get(key).map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
+                AppError::Invalid(DomainError::new(key, "编号必须是整数", "an id must be a whole number"))
+            }),
+        }
+    }
+}
+
+/// Parse a path id, answering 404 for anything that is not a whole number.
+pub fn path_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().map_err(|_| AppError::NotFound)
+}

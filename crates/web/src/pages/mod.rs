@@ -1,0 +1,127 @@
+//! HTML pages, one module per area. Each page is a typed struct checked against its template at compile time;
+//! `Layout` carries what the shell around every page needs (navigation, breadcrumbs, language, CSRF token).
+pub mod accounts;
+pub mod apidocs;
+pub mod audit;
+pub mod groups;
+pub mod home;
+pub mod login;
+pub mod org;
+pub mod staff;
+
+use crate::auth::Page;
+use crate::error::PageError;
+use crate::i18n::Lang;
+use anbao_domain::access::Permission;
+use askama::Template;
+use axum::response::Html;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+pub struct Crumb {
+    pub label: String,
+    pub href: Option<String>,
+}
+
+pub struct Layout {
+    pub lang: Lang,
+    pub title: String,
+    pub user: String,
+    pub roles: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    pub crumbs: Vec<Crumb>,
+    pub flash: Option<String>,
+    pub path: String,
+}
+
+/// The left navigation, by area; entries appear only where the person holds the permission somewhere.
+const NAV: [(&str, &str, &str, Option<Permission>); 7] = [
+    ("/", "首页", "Home", None),
+    ("/org", "组织机构", "Organisation", None),
+    ("/staff", "员工档案", "Staff", None),
+    ("/groups", "领导小组", "Leadership groups", None),
+    ("/audit", "审计日志", "Audit trail", Some(Permission::AuditRead)),
+    ("/admin/accounts", "账号与权限", "Accounts", Some(Permission::AccountAdmin)),
+    ("/api/docs", "接口文档", "API", None),
+];
+
+impl Layout {
+    pub fn new(p: &Page, active: &str, title_zh: &str, title_en: &str) -> Layout {
+        let lang = p.lang;
+        let nav = NAV
+            .iter()
+            .filter(|(_, _, _, perm)| perm.is_none_or(|perm| p.ctx.actor.scope.has_anywhere(perm)))
+            .map(|(href, zh, en, _)| NavItem { href, label: lang.tr(zh, en), active: *href == active })
+            .collect();
+        let mut roles: Vec<&str> = p
+            .ctx
+            .actor
+            .scope
+            .grants
+            .iter()
+            .map(|g| if lang.is_en() { g.role.label_en() } else { g.role.label_zh() })
+            .collect();
+        roles.dedup();
+        Layout {
+            lang,
+            title: lang.tr(title_zh, title_en).to_owned(),
+            user: p.ctx.actor.display_name.clone(),
+            roles: roles.join("、"),
+            csrf: p.csrf.clone(),
+            nav,
+            crumbs: vec![Crumb { label: lang.tr("首页", "Home").into(), href: Some("/".into()) }],
+            flash: None,
+            path: active.to_owned(),
+        }
+    }
+
+    pub fn tr<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.lang.tr(zh, en)
+    }
+
+    pub fn crumb(mut self, label: impl Into<String>, href: Option<String>) -> Self {
+        self.crumbs.push(Crumb { label: label.into(), href });
+        self
+    }
+
+    /// Show a confirmation after a redirect (`?ok=saved`).
+    pub fn flash_from(mut self, ok: Option<&str>) -> Self {
+        self.flash = ok.map(|k| {
+            match k {
+                "created" => self.tr("已创建", "Created"),
+                "moved" => self.tr("已移动", "Moved"),
+                "password" => self.tr("密码已修改", "Password changed"),
+                _ => self.tr("已保存", "Saved"),
+            }
+            .to_owned()
+        });
+        self
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn is_en(&self) -> bool {
+        self.lang.is_en()
+    }
+}
+
+pub fn render<T: Template>(t: &T) -> Result<Html<String>, PageError> {
+    t.render().map(Html).map_err(|e| PageError::from(anbao_app::AppError::Internal(e.to_string())))
+}
+
+/// Local time for display.
+pub fn when(ms: &i64) -> String {
+    anbao_domain::time::format_ms(*ms)
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Flash {
+    pub ok: Option<String>,
+}

@@ -1,0 +1,89 @@
+//! Every URL of Anbao, in one table: pages first, then the JSON API, then the service endpoints.
+use crate::state::AppState;
+use crate::{api, pages, security};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::{get, post, put};
+
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::home::home))
+        .route("/login", get(pages::login::login_form).post(pages::login::login))
+        .route("/logout", post(pages::login::logout))
+        .route("/lang/{code}", get(pages::login::set_lang))
+        .route("/account/password", get(pages::login::password_form).post(pages::login::change_password))
+        .route("/notices", post(pages::home::publish_notice))
+        .route("/org", get(pages::org::tree))
+        .route("/org/export.xlsx", get(pages::org::export))
+        .route("/org/units", post(pages::org::create))
+        .route("/org/units/new", get(pages::org::new_unit))
+        .route("/org/units/{id}", get(pages::org::show))
+        .route("/org/units/{id}/edit", get(pages::org::edit).post(pages::org::update))
+        .route("/org/units/{id}/move", get(pages::org::move_form).post(pages::org::move_unit))
+        .route("/org/units/{id}/groups", post(pages::org::create_group))
+        .route("/staff", get(pages::staff::list).post(pages::staff::create))
+        .route("/staff/export.xlsx", get(pages::staff::export))
+        .route("/staff/new", get(pages::staff::new))
+        .route("/staff/{id}", get(pages::staff::show))
+        .route("/staff/{id}/edit", get(pages::staff::edit).post(pages::staff::update))
+        .route("/groups", get(pages::groups::list))
+        .route("/groups/export.xlsx", get(pages::groups::export))
+        .route("/groups/{id}", get(pages::groups::show))
+        .route("/groups/{id}/members", post(pages::groups::put_member))
+        .route("/groups/{id}/members/{staff}/remove", post(pages::groups::remove_member))
+        .route("/audit", get(pages::audit::list))
+        .route("/audit/export.xlsx", get(pages::audit::export))
+        .route("/admin/accounts", get(pages::accounts::list).post(pages::accounts::create))
+        .route("/api/docs", get(pages::apidocs::docs));
+
+    let api = Router::new()
+        .route("/auth/login", post(api::auth::login))
+        .route("/auth/logout", post(api::auth::logout))
+        .route("/me", get(api::auth::me))
+        .route("/todo", get(api::auth::todo))
+        .route("/notices", get(api::auth::notices).post(api::auth::publish_notice))
+        .route("/units", get(api::org::list).post(api::org::create))
+        .route("/units/{id}", get(api::org::get).put(api::org::update))
+        .route("/units/{id}/move", post(api::org::move_unit))
+        .route("/staff", get(api::staff::list).post(api::staff::create))
+        .route("/staff/{id}", get(api::staff::get).put(api::staff::update))
+        .route("/groups", get(api::groups::list).post(api::groups::create))
+        .route("/groups/{id}", get(api::groups::get))
+        .route("/groups/{id}/members/{staff}", put(api::groups::put_member).delete(api::groups::remove_member))
+        .route("/audit/events", get(api::audit::events))
+        .route("/audit/verify", get(api::audit::verify))
+        .fallback(api_not_found);
+
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api)
+        .route("/api/openapi.json", get(api::openapi::openapi_json))
+        .route("/healthz", get(healthz))
+        .route("/static/app.css", get(stylesheet))
+        .fallback(page_not_found)
+        .layer(middleware::from_fn(security::same_origin_writes))
+        .with_state(state)
+}
+
+async fn healthz(State(s): State<AppState>) -> impl IntoResponse {
+    if s.db.ping().await {
+        (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok" })))
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "database unreachable" })))
+    }
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.css"))
+}
+
+async fn api_not_found() -> impl IntoResponse {
+    crate::error::ApiError(anbao_app::AppError::NotFound)
+}
+
+async fn page_not_found(headers: axum::http::HeaderMap) -> impl IntoResponse {
+    crate::error::PageError::App(anbao_app::AppError::NotFound, crate::i18n::Lang::from_headers(&headers))
+}

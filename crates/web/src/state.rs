@@ -1,0 +1,30 @@
+//! What every handler shares: the database, the clock, and the sign-in policy.
+use anbao_app::auth::AuthPolicy;
+use anbao_store::Db;
+use std::sync::Arc;
+
+/// Current time in UTC epoch milliseconds. Tests replace it to set the clock.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(|| jiff::Timestamp::now().as_millisecond())
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub policy: AuthPolicy,
+    pub clock: Clock,
+    /// Mark cookies `Secure` (set when served behind TLS).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(db: Db, policy: AuthPolicy, secure_cookies: bool) -> Self {
+        Self { db, policy, clock: system_clock(), secure_cookies }
+    }
+
+    pub fn now(&self) -> i64 {
+        (self.clock)()
+    }
+}
