@@ -297,8 +297,6 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
     .await?;
 
     let (county, county_name) = first_county.unwrap_or((province, "云岭省农村信用社联合社"));
-    let county_sec = org::unit_detail(db, &s.ctx, county).await?.children.into_iter().find(|u| u.name == "保卫部");
-    let county_sec = county_sec.map_or(county, |u| u.id);
     let mut logins = vec![DemoLogin {
         username: "admin".into(),
         role_zh: Role::Admin.label_zh(),
@@ -316,7 +314,8 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
     };
     let mut wanted = vec![
         add("baowei", "省联社保卫部".into(), Role::Security, province, "云岭省农村信用社联合社"),
-        add("qinghe.baowei", "清河县联社保卫部".into(), Role::Security, county_sec, &format!("{county_name} 保卫部")),
+        // The county's security department acts for the whole county union.
+        add("qinghe.baowei", "清河县联社保卫部".into(), Role::Security, county, county_name),
         add("shenji", "稽核审计".into(), Role::Auditor, province, "云岭省农村信用社联合社"),
     ];
     if let [(o1, n1), (o2, n2)] = first_outlets[..] {

@@ -1,0 +1,8 @@
+//! Integration tests of Anbao through its real router, on SQLite (default) or PostgreSQL
+//! (`ANBAO_TEST_POSTGRES_URL=postgres://…/test`).
+mod audit_trail;
+mod bad_input;
+mod org_tree;
+mod permissions;
+mod sign_in;
+mod staff_records;
