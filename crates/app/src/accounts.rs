@@ -50,10 +50,10 @@ pub async fn create(db: &Db, by: Option<&Ctx>, now: i64, input: AccountInput) ->
             if let Some(ctx) = by {
                 ctx.must(Permission::AccountAdmin, &row.path)?;
             }
-        } else if let Some(ctx) = by {
-            if !ctx.actor.scope.has_global(Permission::AccountAdmin) {
-                return Err(AppError::Forbidden);
-            }
+        } else if let Some(ctx) = by
+            && !ctx.actor.scope.has_global(Permission::AccountAdmin)
+        {
+            return Err(AppError::Forbidden);
         }
     }
     let id = accounts::insert(
@@ -87,8 +87,15 @@ pub async fn reset_password(db: &Db, now: i64, username: &str, password: &str, m
     let before = Entity::Account(a.id).snapshot(&mut tx).await?;
     accounts::set_password(&mut tx, a.id, &hash, must_change).await?;
     accounts::clear_failures(&mut tx, &a.username).await?;
-    audit::record(&mut tx, Writer { now, actor: None }, "account.reset_password", Entity::Account(a.id), None, before.as_ref())
-        .await?;
+    audit::record(
+        &mut tx,
+        Writer { now, actor: None },
+        "account.reset_password",
+        Entity::Account(a.id),
+        None,
+        before.as_ref(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

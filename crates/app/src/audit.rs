@@ -1,7 +1,7 @@
 //! Appending audit events inside a use case's transaction, reading the trail, and verifying it.
 use crate::{AppResult, Ctx};
 use anbao_domain::access::Permission;
-use anbao_domain::audit::{GENESIS, EventContent, event_hash, row_hash};
+use anbao_domain::audit::{EventContent, GENESIS, event_hash, row_hash};
 use anbao_domain::ids::{AccountId, GroupId, NoticeId, StaffId, UnitId};
 use anbao_store::audit::{NewEvent, StoredEvent};
 use anbao_store::{Conn, Db};

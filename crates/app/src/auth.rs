@@ -5,8 +5,8 @@ use anbao_domain::access::{Scope, check_new_password};
 use anbao_domain::ids::AccountId;
 use anbao_store::Db;
 use anbao_store::accounts::{self, NewSession};
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -79,10 +79,10 @@ pub async fn login(
     let username = username.trim();
     let mut tx = db.begin().await?;
     let failures = accounts::failures(&mut tx, username).await?;
-    if let Some((_, _, locked_until)) = failures {
-        if locked_until > now {
-            return Err(AppError::TooManyAttempts { retry_after_secs: (locked_until - now) / 1000 });
-        }
+    if let Some((_, _, locked_until)) = failures
+        && locked_until > now
+    {
+        return Err(AppError::TooManyAttempts { retry_after_secs: (locked_until - now) / 1000 });
     }
     let account = accounts::by_username(&mut tx, username).await?;
     // Hash even for an unknown username, so the answer takes as long either way.
@@ -96,8 +96,15 @@ pub async fn login(
         let locked_until = if n >= policy.max_failures { now + policy.lock_ms } else { 0 };
         accounts::put_failures(&mut tx, username, n, start, locked_until).await?;
         let detail = serde_json::json!({ "username": username, "failures": n });
-        audit::record_event(&mut tx, Writer { now, actor: None }, "auth.login_failed", "session", username, Some(&detail))
-            .await?;
+        audit::record_event(
+            &mut tx,
+            Writer { now, actor: None },
+            "auth.login_failed",
+            "session",
+            username,
+            Some(&detail),
+        )
+        .await?;
         tx.commit().await?;
         return Err(AppError::Invalid(anbao_domain::DomainError::new(
             "password",
@@ -111,7 +118,15 @@ pub async fn login(
     let ttl = if kind == "api" { policy.token_ttl_ms } else { policy.session_ttl_ms };
     accounts::insert_session(
         &mut tx,
-        NewSession { token_hash: &hash, account: account.id, kind, csrf: &csrf, name: None, now, expires_at: now + ttl },
+        NewSession {
+            token_hash: &hash,
+            account: account.id,
+            kind,
+            csrf: &csrf,
+            name: None,
+            now,
+            expires_at: now + ttl,
+        },
     )
     .await?;
     let w = Writer { now, actor: Some(account.id) };
@@ -121,7 +136,8 @@ pub async fn login(
 }
 
 /// A valid argon2id hash of a random password, verified against when the username is unknown.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5s2dbB3Wlq3JVkR6qB1FQ3QZ6ZGa0nYl3s4yUjJ4y8c";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5s2dbB3Wlq3JVkR6qB1FQ3QZ6ZGa0nYl3s4yUjJ4y8c";
 
 /// Who holds this session or token? None when unknown, expired or the account is disabled.
 pub async fn resolve(db: &Db, now: i64, token: &str) -> AppResult<Option<(Actor, String, String)>> {

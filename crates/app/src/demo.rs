@@ -46,25 +46,26 @@ impl Seeder<'_> {
         org::create_unit(
             self.db,
             &self.ctx,
-            org::UnitInput {
-                parent,
-                kind: kind.into(),
-                name: name.into(),
-                address: None,
-                phone: Some(phone),
-            },
+            org::UnitInput { parent, kind: kind.into(), name: name.into(), address: None, phone: Some(phone) },
         )
         .await
     }
 
-    async fn person(&mut self, unit: UnitId, prefix: &str, positions: &[&str], card: Option<&str>) -> AppResult<StaffId> {
+    async fn person(
+        &mut self,
+        unit: UnitId,
+        prefix: &str,
+        positions: &[&str],
+        card: Option<&str>,
+    ) -> AppResult<StaffId> {
         self.next_no += 1;
         let employment = match self.rng.random_range(0..100) {
             0..=84 => "formal",
             85..=94 => "approved_contract",
             _ => "trainee",
         };
-        let key = positions.iter().any(|p| matches!(*p, "vault_keeper" | "guard" | "director" | "cctv_admin" | "atm_admin"));
+        let key =
+            positions.iter().any(|p| matches!(*p, "vault_keeper" | "guard" | "director" | "cctv_admin" | "atm_admin"));
         let name = self.name();
         let mobile = format!("13{}{:08}", self.rng.random_range(0..10), self.rng.random_range(0..100_000_000u32));
         staff::create_staff(
@@ -104,7 +105,14 @@ impl Seeder<'_> {
     }
 
     /// A union's leadership groups: chair, deputy and members from its leaders and security staff.
-    async fn groups(&mut self, unit: UnitId, kinds: &[&str], chair: StaffId, deputy: StaffId, members: &[StaffId]) -> AppResult<()> {
+    async fn groups(
+        &mut self,
+        unit: UnitId,
+        kinds: &[&str],
+        chair: StaffId,
+        deputy: StaffId,
+        members: &[StaffId],
+    ) -> AppResult<()> {
         for k in kinds {
             let g = groups::create_group(self.db, &self.ctx, unit, k).await?;
             groups::put_member(self.db, &self.ctx, g, chair, "chair").await?;

@@ -16,7 +16,8 @@ pub async fn publish(db: &Db, ctx: &Ctx, unit: UnitId, title: &str, body: &str) 
     let title = text::bounded("title", "标题", "Title", title, 80)?;
     let body = text::bounded("body", "正文", "Body", body, 4000).or_else(|e| {
         // Line breaks are welcome in a body; only other control characters are refused.
-        if body.chars().all(|c| !c.is_control() || c == '\n' || c == '\r') && !body.trim().is_empty()
+        if body.chars().all(|c| !c.is_control() || c == '\n' || c == '\r')
+            && !body.trim().is_empty()
             && body.chars().count() <= 4000
         {
             Ok(body.trim().replace("\r\n", "\n"))

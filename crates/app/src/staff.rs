@@ -1,12 +1,10 @@
 //! Staff records: list with search and filters, view, create, edit (including transfer and leaving).
 use crate::audit::{self, Entity};
 use crate::{AppError, AppResult, Ctx};
+use anbao_domain::DomainError;
 use anbao_domain::access::Permission;
 use anbao_domain::ids::{StaffId, UnitId};
-use anbao_domain::staff::{
-    CardGrade, Employment, StaffDraft, StaffName, StaffNo, parse_phone, parse_positions,
-};
-use anbao_domain::DomainError;
+use anbao_domain::staff::{CardGrade, Employment, StaffDraft, StaffName, StaffNo, parse_phone, parse_positions};
 use anbao_store::Db;
 use anbao_store::staff::{self as store, StaffFilter, StaffRow};
 
@@ -68,11 +66,13 @@ pub async fn get_staff(db: &Db, ctx: &Ctx, id: StaffId) -> AppResult<StaffRow> {
 
 /// Check the target unit: it exists, the actor may keep staff there, and people belong to units that have them.
 async fn target_unit(c: &mut anbao_store::Conn, ctx: &Ctx, unit: UnitId) -> AppResult<()> {
-    let u = anbao_store::org::get(c, unit).await?.ok_or_else(|| {
-        AppError::Invalid(DomainError::new("unit_id", "所属单位不存在", "the unit does not exist"))
-    })?;
+    let u = anbao_store::org::get(c, unit)
+        .await?
+        .ok_or_else(|| AppError::Invalid(DomainError::new("unit_id", "所属单位不存在", "the unit does not exist")))?;
     ctx.must(Permission::StaffWrite, &u.path).map_err(|e| match e {
-        AppError::NotFound => AppError::Invalid(DomainError::new("unit_id", "所属单位不存在", "the unit does not exist")),
+        AppError::NotFound => {
+            AppError::Invalid(DomainError::new("unit_id", "所属单位不存在", "the unit does not exist"))
+        }
         other => other,
     })?;
     Ok(())

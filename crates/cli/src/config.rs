@@ -66,7 +66,8 @@ pub const OPTIONS: [(&str, &str); 9] = [
 
 impl Config {
     pub fn load(file: Option<&str>, db: Option<&str>, bind: Option<&str>) -> Result<Config, String> {
-        let file = file.map(str::to_owned).or_else(|| std::env::var("ANBAO_CONFIG").ok()).unwrap_or("anbao.toml".into());
+        let file =
+            file.map(str::to_owned).or_else(|| std::env::var("ANBAO_CONFIG").ok()).unwrap_or("anbao.toml".into());
         let mut cfg: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(&file))
             .merge(Env::prefixed("ANBAO_").ignore(&["config"]))
@@ -94,27 +95,34 @@ impl Config {
     /// The commented example file: every option with its default.
     pub fn example() -> String {
         let defaults = serde_json::to_value(Config::default()).unwrap_or_default();
-        let mut out = String::from("# anbao.toml — 安保配置示例 (Anbao configuration). Every key may also be set as ANBAO_<KEY>.\n\n");
+        let mut out = String::from(
+            "# anbao.toml — 安保配置示例 (Anbao configuration). Every key may also be set as ANBAO_<KEY>.\n\n",
+        );
         for (key, comment) in OPTIONS {
-            out.push_str(&format!("# {comment}\n{key} = {}\n\n", defaults.get(key).map(ToString::to_string).unwrap_or_default()));
+            out.push_str(&format!(
+                "# {comment}\n{key} = {}\n\n",
+                defaults.get(key).map(ToString::to_string).unwrap_or_default()
+            ));
         }
         out
     }
 }
 
 pub fn init_logging(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ =
+        tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr).try_init();
 }
 
 /// For SQLite URLs, make sure the folder of the file exists.
 pub fn ensure_sqlite_dir(url: &str) {
     if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
         let path = path.split('?').next().unwrap_or(path);
-        if let Some(dir) = std::path::Path::new(path).parent() {
-            if !dir.as_os_str().is_empty() {
-                let _ = std::fs::create_dir_all(dir);
-            }
+        if let Some(dir) = std::path::Path::new(path).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            let _ = std::fs::create_dir_all(dir);
         }
     }
 }

@@ -69,9 +69,10 @@ impl Role {
 
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let raw = raw.trim();
-        Self::ALL.into_iter().find(|r| r.code() == raw || r.label_zh() == raw).ok_or_else(|| {
-            DomainError::new("role", format!("未知的角色：{raw}"), format!("unknown role: {raw}"))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|r| r.code() == raw || r.label_zh() == raw)
+            .ok_or_else(|| DomainError::new("role", format!("未知的角色：{raw}"), format!("unknown role: {raw}")))
     }
 
     pub fn grants(self, p: Permission) -> bool {
@@ -111,9 +112,7 @@ pub struct Scope {
 impl Scope {
     /// Does any grant carrying `p` cover the unit at `path`?
     pub fn allows(&self, p: Permission, path: &str) -> bool {
-        self.grants
-            .iter()
-            .any(|g| g.role.grants(p) && g.unit_path.as_deref().is_none_or(|top| path.starts_with(top)))
+        self.grants.iter().any(|g| g.role.grants(p) && g.unit_path.as_deref().is_none_or(|top| path.starts_with(top)))
     }
 
     /// Does the account hold `p` anywhere at all (for showing a menu entry)?
@@ -124,7 +123,9 @@ impl Scope {
     /// Is `p` held over the whole tree: a grant without a unit, or at the root unit (the province union)?
     /// Verifying the audit chain reads every row, so it needs this.
     pub fn covers_whole_tree(&self, p: Permission) -> bool {
-        self.grants.iter().any(|g| g.role.grants(p) && g.unit_path.as_deref().is_none_or(|t| t.matches('/').count() == 2))
+        self.grants
+            .iter()
+            .any(|g| g.role.grants(p) && g.unit_path.as_deref().is_none_or(|t| t.matches('/').count() == 2))
     }
 
     /// Is `p` held over the whole tree (needed to create a new root)?

@@ -103,10 +103,10 @@ impl StaffNo {
 /// A mobile or landline number; duty staff must stay reachable (第十六条).
 pub fn parse_phone(raw: Option<&str>) -> Result<Option<String>, DomainError> {
     let v = text::optional("phone", "联系电话", "Phone", raw, 20)?;
-    if let Some(p) = &v {
-        if !p.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == ' ') {
-            return Err(DomainError::new("phone", "联系电话格式不正确", "phone number is malformed"));
-        }
+    if let Some(p) = &v
+        && !p.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == ' ')
+    {
+        return Err(DomainError::new("phone", "联系电话格式不正确", "phone number is malformed"));
     }
     Ok(v)
 }

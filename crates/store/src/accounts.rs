@@ -31,12 +31,18 @@ const SELECT: &str =
     "SELECT id, username, display_name, password_hash, staff_id, must_change_password, disabled FROM accounts";
 
 pub async fn by_username(c: &mut Conn, username: &str) -> Result<Option<AccountRow>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE username = $1"))).bind(username).fetch_optional(&mut *c).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE username = $1")))
+        .bind(username)
+        .fetch_optional(&mut *c)
+        .await?;
     row.as_ref().map(account).transpose()
 }
 
 pub async fn by_id(c: &mut Conn, id: AccountId) -> Result<Option<AccountRow>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1"))).bind(id.get()).fetch_optional(&mut *c).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1")))
+        .bind(id.get())
+        .fetch_optional(&mut *c)
+        .await?;
     row.as_ref().map(account).transpose()
 }
 
@@ -105,7 +111,8 @@ pub async fn grants(c: &mut Conn, id: AccountId) -> Result<Vec<Grant>> {
     rows.iter()
         .map(|r| {
             Ok(Grant {
-                role: Role::parse(&r.try_get::<String, _>("role")?).map_err(|e| sqlx::Error::Decode(e.message.into()))?,
+                role: Role::parse(&r.try_get::<String, _>("role")?)
+                    .map_err(|e| sqlx::Error::Decode(e.message.into()))?,
                 unit_id: r.try_get::<Option<i64>, _>("unit_id")?.map(UnitId::new),
                 unit_path: r.try_get("path")?,
             })
@@ -186,8 +193,7 @@ pub async fn failures(c: &mut Conn, username: &str) -> Result<Option<(i64, i64, 
         .bind(username)
         .fetch_optional(&mut *c)
         .await?;
-    row.map(|r| Ok((r.try_get("failures")?, r.try_get("window_start")?, r.try_get("locked_until")?)))
-        .transpose()
+    row.map(|r| Ok((r.try_get("failures")?, r.try_get("window_start")?, r.try_get("locked_until")?))).transpose()
 }
 
 pub async fn put_failures(c: &mut Conn, username: &str, n: i64, window_start: i64, locked_until: i64) -> Result<()> {
@@ -232,10 +238,10 @@ pub async fn snapshot_rows(c: &mut Conn, only: Option<AccountId>) -> Result<Vec<
     }
     let mut grants: std::collections::HashMap<i64, Vec<serde_json::Value>> = Default::default();
     for r in gq.fetch_all(&mut *c).await? {
-        grants.entry(r.try_get("account_id")?).or_default().push(serde_json::json!([
-            r.try_get::<String, _>("role")?,
-            r.try_get::<Option<i64>, _>("unit_id")?
-        ]));
+        grants
+            .entry(r.try_get("account_id")?)
+            .or_default()
+            .push(serde_json::json!([r.try_get::<String, _>("role")?, r.try_get::<Option<i64>, _>("unit_id")?]));
     }
     rows.iter()
         .map(|r| {

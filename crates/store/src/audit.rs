@@ -22,9 +22,8 @@ pub struct NewEvent<'a> {
 /// Append an event in the caller's transaction. Bumping the head row first serialises appenders (a row lock on
 /// PostgreSQL, the single writer on SQLite), so two instances can never fork the chain.
 pub async fn append(c: &mut Conn, e: NewEvent<'_>) -> Result<i64> {
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut *c)
-        .await?;
+    let head =
+        sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *c).await?;
     let seq: i64 = head.try_get("seq")?;
     let prev: String = head.try_get("hash")?;
     let content = EventContent {

@@ -72,7 +72,11 @@ impl Db {
         })?;
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") => {
-                if url.contains('?') { format!("{url}&mode=rwc") } else { format!("{url}?mode=rwc") }
+                if url.contains('?') {
+                    format!("{url}&mode=rwc")
+                } else {
+                    format!("{url}?mode=rwc")
+                }
             }
             _ => url.to_owned(),
         };

@@ -154,10 +154,10 @@ pub async fn snapshot_rows(c: &mut Conn, only: Option<GroupId>) -> Result<Vec<(S
     let mut members: std::collections::HashMap<i64, Vec<serde_json::Value>> = Default::default();
     for r in mq.fetch_all(&mut *c).await? {
         let gid: i64 = r.try_get("group_id")?;
-        members.entry(gid).or_default().push(serde_json::json!([
-            r.try_get::<i64, _>("staff_id")?,
-            r.try_get::<String, _>("role")?
-        ]));
+        members
+            .entry(gid)
+            .or_default()
+            .push(serde_json::json!([r.try_get::<i64, _>("staff_id")?, r.try_get::<String, _>("role")?]));
     }
     groups
         .iter()

@@ -75,7 +75,9 @@ pub async fn children(c: &mut Conn, id: UnitId) -> Result<Vec<UnitRow>> {
 pub async fn ancestors(c: &mut Conn, ids: &[UnitId]) -> Result<Vec<(UnitId, String)>> {
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(r) = sqlx::query("SELECT name FROM units WHERE id = $1").bind(id.get()).fetch_optional(&mut *c).await? {
+        if let Some(r) =
+            sqlx::query("SELECT name FROM units WHERE id = $1").bind(id.get()).fetch_optional(&mut *c).await?
+        {
             out.push((*id, r.try_get("name")?));
         }
     }
@@ -187,13 +189,7 @@ pub async fn subtree_ids(c: &mut Conn, path: &str) -> Result<Vec<UnitId>> {
     rows.iter().map(|r| r.try_get("id").map(UnitId::new)).collect()
 }
 
-pub async fn record_history(
-    c: &mut Conn,
-    id: UnitId,
-    now: i64,
-    actor: Option<AccountId>,
-    change: &str,
-) -> Result<()> {
+pub async fn record_history(c: &mut Conn, id: UnitId, now: i64, actor: Option<AccountId>, change: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO unit_history (unit_id, at, actor_id, change, name, parent_id, path) \
          SELECT id, $1, $2, $3, name, parent_id, path FROM units WHERE id = $4",

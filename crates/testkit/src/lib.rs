@@ -1,4 +1,5 @@
 //! Test support: a fresh Anbao per test — on SQLite by default, on PostgreSQL when `ANBAO_TEST_POSTGRES_URL` is
+#![allow(clippy::panic, clippy::unwrap_used)] // test support: a failed fixture should stop the test loudly
 //! set — driven in-process through the real router, with a cookie-keeping client and a settable clock.
 use anbao_app::auth::AuthPolicy;
 use anbao_store::Db;
@@ -135,7 +136,12 @@ impl TestApp {
     pub async fn scalar(&self, sql: &str) -> i64 {
         use sqlx::Row;
         let mut c = self.db.read().await.expect("conn");
-        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut *c).await.expect(sql).try_get::<i64, _>(0).expect("int")
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_one(&mut *c)
+            .await
+            .expect(sql)
+            .try_get::<i64, _>(0)
+            .expect("int")
     }
 
     /// Drop a PostgreSQL test database (SQLite files live in the temp folder).
@@ -143,8 +149,12 @@ impl TestApp {
         self.db.close().await;
         if let Some(base) = backend_url() {
             use sqlx::Connection;
-            if let (Ok(mut admin), Some(name)) = (sqlx::AnyConnection::connect(&base).await, self.url.rsplit('/').next()) {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&mut admin).await;
+            if let (Ok(mut admin), Some(name)) =
+                (sqlx::AnyConnection::connect(&base).await, self.url.rsplit('/').next())
+            {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
+                    .execute(&mut admin)
+                    .await;
             }
         } else if let Some(path) = self.url.strip_prefix("sqlite://") {
             for s in ["", "-wal", "-shm"] {
@@ -193,9 +203,13 @@ impl Client {
         req.headers_mut().insert(header::HOST, "anbao.test".parse().expect("host"));
         let res = self.router.clone().oneshot(req).await.expect("router answers");
         for v in res.headers().get_all(header::SET_COOKIE) {
-            if let Some((kv, _)) = v.to_str().unwrap_or_default().split_once(';') {
-                if let Some((k, v)) = kv.split_once('=') {
-                    if v.is_empty() { self.cookies.remove(k); } else { self.cookies.insert(k.into(), v.into()); }
+            if let Some((kv, _)) = v.to_str().unwrap_or_default().split_once(';')
+                && let Some((k, v)) = kv.split_once('=')
+            {
+                if v.is_empty() {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.into(), v.into());
                 }
             }
         }

@@ -67,9 +67,7 @@ impl FromRequestParts<AppState> for Page {
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(|| PageError::SignIn(next.clone()))?;
         let now = state.now();
         match anbao_app::auth::resolve(&state.db, now, &token).await.map_err(|e| PageError::App(e, lang))? {
-            Some((actor, csrf, kind)) if kind == "web" => {
-                Ok(Page { ctx: Ctx::new(now, actor), csrf, token, lang })
-            }
+            Some((actor, csrf, kind)) if kind == "web" => Ok(Page { ctx: Ctx::new(now, actor), csrf, token, lang }),
             _ => Err(PageError::SignIn(next)),
         }
     }

@@ -120,10 +120,10 @@ impl IntoResponse for ApiError {
             },
         };
         let mut res = (status_of(&self.0), axum::Json(body)).into_response();
-        if let AppError::TooManyAttempts { retry_after_secs } = self.0 {
-            if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let AppError::TooManyAttempts { retry_after_secs } = self.0
+            && let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         res
     }

@@ -7,9 +7,9 @@ pub struct FormData(pub Vec<(String, String)>);
 
 impl FormData {
     pub fn parse(body: &[u8]) -> Result<FormData, AppError> {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map(FormData).map_err(|_| {
-            AppError::Invalid(DomainError::new("", "表单数据格式不正确", "the form data is malformed"))
-        })
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+            .map(FormData)
+            .map_err(|_| AppError::Invalid(DomainError::new("", "表单数据格式不正确", "the form data is malformed")))
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {

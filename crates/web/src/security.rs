@@ -13,10 +13,9 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
         if h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
             return (StatusCode::FORBIDDEN, "跨站请求被拒绝 (cross-site request refused)").into_response();
         }
-        if let (Some(origin), Some(host)) = (
-            h.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-            h.get(header::HOST).and_then(|v| v.to_str().ok()),
-        ) {
+        if let (Some(origin), Some(host)) =
+            (h.get(header::ORIGIN).and_then(|v| v.to_str().ok()), h.get(header::HOST).and_then(|v| v.to_str().ok()))
+        {
             let origin_host = origin.split("://").nth(1).unwrap_or(origin);
             if origin != "null" && origin_host != host {
                 return (StatusCode::FORBIDDEN, "跨站请求被拒绝 (cross-origin request refused)").into_response();
@@ -30,7 +29,9 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+        ),
     );
     res
 }

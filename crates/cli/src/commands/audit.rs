@@ -14,7 +14,10 @@ pub async fn run(cfg: &Config, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
     let report = anbao_app::audit::verify(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     db.close().await;
     if report.ok() {
-        println!("OK: {} 条审计事件，哈希链完整；{} 行数据与最后一次记录一致 (chain intact, rows match)", report.events, report.rows);
+        println!(
+            "OK: {} 条审计事件，哈希链完整；{} 行数据与最后一次记录一致 (chain intact, rows match)",
+            report.events, report.rows
+        );
         Ok(ExitCode::SUCCESS)
     } else {
         println!("FAILED: 发现 {} 处问题 (problems found):", report.problems.len());

@@ -35,7 +35,9 @@ pub async fn run(cfg: &Config, args: Args, db_given: bool) -> anyhow::Result<Exi
     let db = Db::connect(&url).await?;
     db.migrate().await?;
     if anbao_app::accounts::count(&db).await? > 0 {
-        anyhow::bail!("该数据库已有数据；演示数据只写入空数据库 (the database is not empty; the demo needs an empty one)");
+        anyhow::bail!(
+            "该数据库已有数据；演示数据只写入空数据库 (the database is not empty; the demo needs an empty one)"
+        );
     }
     let started = std::time::Instant::now();
     let logins = anbao_app::demo::seed(&db, super::now_ms(), &args.password).await?;

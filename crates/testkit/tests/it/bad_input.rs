@@ -11,7 +11,12 @@ async fn malformed_or_mistyped_json_is_a_json_error_and_writes_nothing() {
     let app = TestApp::demo().await;
     let mut api = app.api("admin").await;
     let before = (app.count("staff").await, app.count("audit_events").await);
-    for body in ["{not json", "[]", r#"{"unit_id": "seven", "name": "x"}"#, r#"{"unit_id": 1, "name": 5, "staff_no": "A", "positions": [], "employment": "formal"}"#] {
+    for body in [
+        "{not json",
+        "[]",
+        r#"{"unit_id": "seven", "name": "x"}"#,
+        r#"{"unit_id": 1, "name": 5, "staff_no": "A", "positions": [], "employment": "formal"}"#,
+    ] {
         let r = api.raw_json("POST", "/api/v1/staff", body.into()).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.body);
         assert_eq!(r.json()["error"]["code"], "invalid_json");
@@ -29,14 +34,46 @@ async fn rule_breaking_staff_input_names_the_field_and_writes_nothing() {
     let before = app.count("staff").await;
     let long = "张".repeat(33);
     let cases = [
-        (serde_json::json!({"unit_id": unit, "name": long, "staff_no": "X1", "positions": ["teller"], "employment": "formal"}), "name", "姓名不能超过32个字"),
-        (serde_json::json!({"unit_id": unit, "name": "  ", "staff_no": "X1", "positions": ["teller"], "employment": "formal"}), "name", "姓名不能为空"),
-        (serde_json::json!({"unit_id": unit, "name": "李四", "staff_no": "X 1", "positions": ["teller"], "employment": "formal"}), "staff_no", "工号只能包含"),
-        (serde_json::json!({"unit_id": unit, "name": "李四", "staff_no": "X1", "positions": [], "employment": "formal"}), "positions", "至少选择一个岗位"),
-        (serde_json::json!({"unit_id": unit, "name": "李四", "staff_no": "X1", "positions": ["astronaut"], "employment": "formal"}), "positions", "未知的岗位"),
-        (serde_json::json!({"unit_id": unit, "name": "李四", "staff_no": "X1", "positions": ["teller"], "employment": "boss"}), "employment", "未知的用工性质"),
-        (serde_json::json!({"unit_id": unit, "name": "李四", "staff_no": "X1", "positions": ["vault_keeper"], "employment": "formal", "card_grade": "a"}), "card_grade", "柜员卡"),
-        (serde_json::json!({"unit_id": 987654, "name": "李四", "staff_no": "X1", "positions": ["teller"], "employment": "formal"}), "unit_id", "所属单位不存在"),
+        (
+            serde_json::json!({"unit_id": unit, "name": long, "staff_no": "X1", "positions": ["teller"], "employment": "formal"}),
+            "name",
+            "姓名不能超过32个字",
+        ),
+        (
+            serde_json::json!({"unit_id": unit, "name": "  ", "staff_no": "X1", "positions": ["teller"], "employment": "formal"}),
+            "name",
+            "姓名不能为空",
+        ),
+        (
+            serde_json::json!({"unit_id": unit, "name": "李四", "staff_no": "X 1", "positions": ["teller"], "employment": "formal"}),
+            "staff_no",
+            "工号只能包含",
+        ),
+        (
+            serde_json::json!({"unit_id": unit, "name": "李四", "staff_no": "X1", "positions": [], "employment": "formal"}),
+            "positions",
+            "至少选择一个岗位",
+        ),
+        (
+            serde_json::json!({"unit_id": unit, "name": "李四", "staff_no": "X1", "positions": ["astronaut"], "employment": "formal"}),
+            "positions",
+            "未知的岗位",
+        ),
+        (
+            serde_json::json!({"unit_id": unit, "name": "李四", "staff_no": "X1", "positions": ["teller"], "employment": "boss"}),
+            "employment",
+            "未知的用工性质",
+        ),
+        (
+            serde_json::json!({"unit_id": unit, "name": "李四", "staff_no": "X1", "positions": ["vault_keeper"], "employment": "formal", "card_grade": "a"}),
+            "card_grade",
+            "柜员卡",
+        ),
+        (
+            serde_json::json!({"unit_id": 987654, "name": "李四", "staff_no": "X1", "positions": ["teller"], "employment": "formal"}),
+            "unit_id",
+            "所属单位不存在",
+        ),
     ];
     for (body, field, msg) in cases {
         let r = api.json("POST", "/api/v1/staff", &body).await;
@@ -56,7 +93,11 @@ async fn a_duplicate_staff_number_is_a_conflict_and_the_first_record_is_untouche
     let taken: String = {
         use sqlx::Row;
         let mut c = app.db.read().await.expect("conn");
-        sqlx::query("SELECT staff_no FROM staff ORDER BY id LIMIT 1").fetch_one(&mut *c).await.expect("row").get("staff_no")
+        sqlx::query("SELECT staff_no FROM staff ORDER BY id LIMIT 1")
+            .fetch_one(&mut *c)
+            .await
+            .expect("row")
+            .get("staff_no")
     };
     let before = app.count("staff").await;
     let events = app.count("audit_events").await;
@@ -72,7 +113,18 @@ async fn a_duplicate_staff_number_is_a_conflict_and_the_first_record_is_untouche
 async fn a_refused_form_is_shown_again_with_the_input_and_a_chinese_message() {
     let app = TestApp::demo().await;
     let mut c = app.signed_in("admin").await;
-    let r = c.post_form("/staff", &[("name", "王五"), ("staff_no", "bad no"), ("unit_id", &outlet(&app).await.to_string()), ("positions", "teller"), ("employment", "formal")]).await;
+    let r = c
+        .post_form(
+            "/staff",
+            &[
+                ("name", "王五"),
+                ("staff_no", "bad no"),
+                ("unit_id", &outlet(&app).await.to_string()),
+                ("positions", "teller"),
+                ("employment", "formal"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("工号只能包含字母、数字和连字符"));
     assert!(r.body.contains("value=\"王五\""), "the person's input is kept");
@@ -104,10 +156,17 @@ async fn a_unit_name_over_the_limit_is_refused_and_nothing_is_created() {
     let app = TestApp::demo().await;
     let mut api = app.api("admin").await;
     let before = app.count("units").await;
-    let r = api.json("POST", "/api/v1/units", &serde_json::json!({"parent_id": 1, "kind": "department", "name": "部".repeat(65)})).await;
+    let r = api
+        .json(
+            "POST",
+            "/api/v1/units",
+            &serde_json::json!({"parent_id": 1, "kind": "department", "name": "部".repeat(65)}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.json()["error"]["message"].as_str().unwrap_or_default().contains("单位名称不能超过64个字"));
-    let r = api.json("POST", "/api/v1/units", &serde_json::json!({"parent_id": 1, "kind": "spaceport", "name": "x"})).await;
+    let r =
+        api.json("POST", "/api/v1/units", &serde_json::json!({"parent_id": 1, "kind": "spaceport", "name": "x"})).await;
     assert_eq!(r.json()["error"]["field"], "kind");
     assert_eq!(app.count("units").await, before);
     app.finish().await;

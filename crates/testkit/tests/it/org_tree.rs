@@ -22,13 +22,28 @@ async fn a_unit_is_created_under_its_parent_and_shows_in_the_tree() {
     let app = TestApp::demo().await;
     let mut c = app.signed_in("qinghe.baowei").await;
     let coop = unit_id(&app, "城关信用社").await;
-    let r = c.post_form("/org/units", &[("parent_id", &coop.to_string()), ("kind", "outlet"), ("name", "城关新区分社"), ("phone", "0357-5550001")]).await;
+    let r = c
+        .post_form(
+            "/org/units",
+            &[
+                ("parent_id", &coop.to_string()),
+                ("kind", "outlet"),
+                ("name", "城关新区分社"),
+                ("phone", "0357-5550001"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let id = unit_id(&app, "城关新区分社").await;
     let path: String = {
         use sqlx::Row;
         let mut conn = app.db.read().await.expect("conn");
-        sqlx::query("SELECT path FROM units WHERE id = $1").bind(id).fetch_one(&mut *conn).await.expect("row").get("path")
+        sqlx::query("SELECT path FROM units WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await
+            .expect("row")
+            .get("path")
     };
     assert!(path.ends_with(&format!("/{coop}/{id}/")), "{path}");
     let tree = c.get("/org").await.body;
@@ -43,7 +58,9 @@ async fn the_hierarchy_refuses_an_outlet_directly_under_the_province_union() {
     let app = TestApp::demo().await;
     let mut api = app.api("admin").await;
     let before = app.count("units").await;
-    let r = api.json("POST", "/api/v1/units", &serde_json::json!({"parent_id": 1, "kind": "outlet", "name": "越级网点"})).await;
+    let r = api
+        .json("POST", "/api/v1/units", &serde_json::json!({"parent_id": 1, "kind": "outlet", "name": "越级网点"}))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.json()["error"]["message"].as_str().unwrap_or_default().contains("不能设在"));
     let r = api.json("POST", "/api/v1/units", &serde_json::json!({"kind": "province", "name": "第二个省联社"})).await;
@@ -59,9 +76,21 @@ async fn leaders_are_named_from_the_units_own_staff_only() {
     let outlet = unit_id(&app, "东街分社").await;
     let own = app.scalar(&format!("SELECT id FROM staff WHERE unit_id = {outlet} ORDER BY id LIMIT 1")).await;
     let stranger = app.scalar(&format!("SELECT id FROM staff WHERE unit_id <> {outlet} ORDER BY id LIMIT 1")).await;
-    let r = api.json("PUT", &format!("/api/v1/units/{outlet}"), &serde_json::json!({"name": "东街分社", "first_responsible_id": stranger})).await;
+    let r = api
+        .json(
+            "PUT",
+            &format!("/api/v1/units/{outlet}"),
+            &serde_json::json!({"name": "东街分社", "first_responsible_id": stranger}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = api.json("PUT", &format!("/api/v1/units/{outlet}"), &serde_json::json!({"name": "东街分社", "first_responsible_id": own})).await;
+    let r = api
+        .json(
+            "PUT",
+            &format!("/api/v1/units/{outlet}"),
+            &serde_json::json!({"name": "东街分社", "first_responsible_id": own}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["first_responsible_id"], own);
     app.finish().await;
@@ -72,9 +101,15 @@ async fn a_rename_keeps_the_old_name_in_the_history() {
     let app = TestApp::demo().await;
     let mut c = app.signed_in("admin").await;
     let id = unit_id(&app, "西关分社").await;
-    let r = c.post_form(&format!("/org/units/{id}/edit"), &[("name", "西关中心分社"), ("first_responsible", "0"), ("deputy_in_charge", "0")]).await;
+    let r = c
+        .post_form(
+            &format!("/org/units/{id}/edit"),
+            &[("name", "西关中心分社"), ("first_responsible", "0"), ("deputy_in_charge", "0")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let history = app.scalar(&format!("SELECT COUNT(*) FROM unit_history WHERE unit_id = {id} AND name = '西关分社'")).await;
+    let history =
+        app.scalar(&format!("SELECT COUNT(*) FROM unit_history WHERE unit_id = {id} AND name = '西关分社'")).await;
     assert!(history >= 1, "the old name is kept");
     let page = c.get(&format!("/org/units/{id}")).await.body;
     assert!(page.contains("西关中心分社") && page.contains("更名"));
@@ -88,7 +123,8 @@ async fn moving_a_cooperative_moves_its_outlets_and_refuses_cycles() {
     let coop = unit_id(&app, "河口信用社").await;
     let other_county = unit_id(&app, "安平县农村信用合作联社").await;
     let outlet = unit_id(&app, "河口车站分社").await;
-    let r = api.json("POST", &format!("/api/v1/units/{coop}/move"), &serde_json::json!({"parent_id": other_county})).await;
+    let r =
+        api.json("POST", &format!("/api/v1/units/{coop}/move"), &serde_json::json!({"parent_id": other_county})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = api.get(&format!("/api/v1/units/{outlet}")).await.json();
     let path = r["path"].as_str().unwrap_or_default().to_owned();
@@ -116,15 +152,31 @@ async fn leadership_groups_have_one_chair_from_the_unit() {
     let people: Vec<i64> = {
         use sqlx::Row;
         let mut conn = app.db.read().await.expect("conn");
-        sqlx::query("SELECT id FROM staff WHERE unit_id = $1 ORDER BY id").bind(county).fetch_all(&mut *conn).await.expect("rows")
-            .iter().map(|r| r.get::<i64, _>("id")).collect()
+        sqlx::query("SELECT id FROM staff WHERE unit_id = $1 ORDER BY id")
+            .bind(county)
+            .fetch_all(&mut *conn)
+            .await
+            .expect("rows")
+            .iter()
+            .map(|r| r.get::<i64, _>("id"))
+            .collect()
     };
-    let r = api.json("PUT", &format!("/api/v1/groups/{g}/members/{}", people[0]), &serde_json::json!({"role": "chair"})).await;
+    let r = api
+        .json("PUT", &format!("/api/v1/groups/{g}/members/{}", people[0]), &serde_json::json!({"role": "chair"}))
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    let r = api.json("PUT", &format!("/api/v1/groups/{g}/members/{}", people[1]), &serde_json::json!({"role": "chair"})).await;
+    let r = api
+        .json("PUT", &format!("/api/v1/groups/{g}/members/{}", people[1]), &serde_json::json!({"role": "chair"}))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a second chair is refused");
-    let outsider = app.scalar(&format!("SELECT s.id FROM staff s JOIN units u ON u.id = s.unit_id WHERE u.path NOT LIKE '%/{county}/%' LIMIT 1")).await;
-    let r = api.json("PUT", &format!("/api/v1/groups/{g}/members/{outsider}"), &serde_json::json!({"role": "member"})).await;
+    let outsider = app
+        .scalar(&format!(
+            "SELECT s.id FROM staff s JOIN units u ON u.id = s.unit_id WHERE u.path NOT LIKE '%/{county}/%' LIMIT 1"
+        ))
+        .await;
+    let r = api
+        .json("PUT", &format!("/api/v1/groups/{g}/members/{outsider}"), &serde_json::json!({"role": "member"}))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "members come from the unit's subtree");
     let detail = api.get(&format!("/api/v1/groups/{g}")).await.json();
     assert_eq!(detail["members"].as_array().map(Vec::len), Some(1));
@@ -142,7 +194,10 @@ async fn the_home_page_derives_to_do_items_from_the_records() {
     let todo = app.api("admin").await.get("/api/v1/todo").await.json();
     let before = todo.as_array().map(Vec::len).unwrap_or(0);
     let county = unit_id(&app, "石桥县农村信用合作联社").await;
-    app.api("admin").await.json("POST", "/api/v1/groups", &serde_json::json!({"unit_id": county, "kind": "fire_safety"})).await;
+    app.api("admin")
+        .await
+        .json("POST", "/api/v1/groups", &serde_json::json!({"unit_id": county, "kind": "fire_safety"}))
+        .await;
     let after = app.api("admin").await.get("/api/v1/todo").await.json().as_array().map(Vec::len).unwrap_or(0);
     assert_eq!(after, before - 1, "setting up the group clears its to-do item");
     app.finish().await;

@@ -70,13 +70,14 @@ const NOT_FOUND: StatusCode = StatusCode::NOT_FOUND;
 const FORBIDDEN: StatusCode = StatusCode::FORBIDDEN;
 
 fn scenarios(f: &Fixture) -> Vec<Case> {
-    let staff_body = |unit: i64, no: &str| {
-        serde_json::json!({"unit_id": unit, "name": "测试员", "staff_no": no, "positions": ["teller"], "employment": "formal"})
-    };
+    let staff_body = |unit: i64, no: &str| serde_json::json!({"unit_id": unit, "name": "测试员", "staff_no": no, "positions": ["teller"], "employment": "formal"});
     let rename = serde_json::json!({"name": "改名测试"});
     vec![
         // An outlet head sees their own outlet and nothing of the outlet next door.
-        get("chengguan.zhuren", "/staff".into(), OK).with(&f.chengguan_name).without(&f.dongjie_name).without(&f.anping_name),
+        get("chengguan.zhuren", "/staff".into(), OK)
+            .with(&f.chengguan_name)
+            .without(&f.dongjie_name)
+            .without(&f.anping_name),
         get("chengguan.zhuren", "/api/v1/staff".into(), OK).with(&f.chengguan_name).without(&f.dongjie_name),
         get("chengguan.zhuren", "/org".into(), OK).with("城关信用社营业部").without("东街分社").without("安平县"),
         get("chengguan.zhuren", "/api/v1/units".into(), OK).with("城关信用社营业部").without("东街分社"),
@@ -95,8 +96,10 @@ fn scenarios(f: &Fixture) -> Vec<Case> {
         get("chengguan.zhuren", format!("/api/v1/staff/{}", f.dongjie_person), NOT_FOUND)
             .json("PUT", staff_body(f.dongjie, "P-1")),
         get("chengguan.zhuren", "/api/v1/staff".into(), StatusCode::UNPROCESSABLE_ENTITY)
-            .json("POST", staff_body(f.dongjie, "P-2")).with("所属单位不存在"),
-        get("chengguan.zhuren", "/api/v1/staff".into(), StatusCode::CREATED).json("POST", staff_body(f.chengguan, "P-3")),
+            .json("POST", staff_body(f.dongjie, "P-2"))
+            .with("所属单位不存在"),
+        get("chengguan.zhuren", "/api/v1/staff".into(), StatusCode::CREATED)
+            .json("POST", staff_body(f.chengguan, "P-3")),
         get("chengguan.zhuren", format!("/api/v1/units/{}", f.chengguan), FORBIDDEN).json("PUT", rename.clone()),
         // An employee reads their outlet and writes nothing.
         get("chengguan.guiyuan", "/staff".into(), OK).with(&f.chengguan_name).without(&f.dongjie_name),
@@ -145,7 +148,12 @@ async fn each_role_sees_and_changes_only_its_own_subtree() {
         };
         let label = format!("{} {} {}", case.user, case.method, case.path);
         if r.status != case.status {
-            failures.push(format!("{label}: expected {}, got {} — {}", case.status, r.status, &r.body[..r.body.len().min(200)]));
+            failures.push(format!(
+                "{label}: expected {}, got {} — {}",
+                case.status,
+                r.status,
+                &r.body[..r.body.len().min(200)]
+            ));
         }
         for s in &case.must_contain {
             if !r.body.contains(s) {
@@ -168,7 +176,16 @@ async fn an_account_created_for_an_outlet_is_confined_to_it() {
     let f = fixture(&app).await;
     let mut admin = app.signed_in("admin").await;
     let r = admin
-        .post_form("/admin/accounts", &[("username", "new.teller"), ("display_name", "新柜员"), ("password", "first-pass-1"), ("role", "staff"), ("unit_id", &f.dongjie.to_string())])
+        .post_form(
+            "/admin/accounts",
+            &[
+                ("username", "new.teller"),
+                ("display_name", "新柜员"),
+                ("password", "first-pass-1"),
+                ("role", "staff"),
+                ("unit_id", &f.dongjie.to_string()),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let mut c = app.client();

@@ -65,7 +65,9 @@ async fn repeated_failures_lock_the_username_until_the_lock_ends() {
     let r = c.post_form("/login", &[("username", "baowei"), ("password", DEMO_PASSWORD)]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.body.contains("登录失败次数过多"));
-    let r = c.json("POST", "/api/v1/auth/login", &serde_json::json!({"username": "baowei", "password": DEMO_PASSWORD})).await;
+    let r = c
+        .json("POST", "/api/v1/auth/login", &serde_json::json!({"username": "baowei", "password": DEMO_PASSWORD}))
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(r.json()["error"]["code"], "too_many_attempts");
     // Other accounts are not affected.
@@ -90,7 +92,12 @@ async fn forms_without_the_session_csrf_token_are_refused() {
     let app = TestApp::demo().await;
     let mut c = app.signed_in("admin").await;
     let before = app.count("units").await;
-    let r = c.post_form("/org/units", &[("csrf", "forged"), ("parent_id", "1"), ("kind", "department"), ("name", "伪造部门")]).await;
+    let r = c
+        .post_form(
+            "/org/units",
+            &[("csrf", "forged"), ("parent_id", "1"), ("kind", "department"), ("name", "伪造部门")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("表单已过期或来源不明"));
     assert_eq!(app.count("units").await, before);
@@ -122,12 +129,35 @@ async fn changing_a_password_needs_the_current_one_and_ends_other_sessions() {
     let app = TestApp::demo().await;
     let mut a = app.signed_in("shenji").await;
     let mut other = app.signed_in("shenji").await;
-    let r = a.post_form("/account/password", &[("current_password", "nope-nope"), ("new_password", "new-password-1"), ("new_password2", "new-password-1")]).await;
+    let r = a
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", "nope-nope"),
+                ("new_password", "new-password-1"),
+                ("new_password2", "new-password-1"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("当前密码不正确"));
-    let r = a.post_form("/account/password", &[("current_password", DEMO_PASSWORD), ("new_password", "short"), ("new_password2", "short")]).await;
+    let r = a
+        .post_form(
+            "/account/password",
+            &[("current_password", DEMO_PASSWORD), ("new_password", "short"), ("new_password2", "short")],
+        )
+        .await;
     assert!(r.body.contains("密码至少需要8个字符"));
-    let r = a.post_form("/account/password", &[("current_password", DEMO_PASSWORD), ("new_password", "new-password-1"), ("new_password2", "new-password-1")]).await;
+    let r = a
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", DEMO_PASSWORD),
+                ("new_password", "new-password-1"),
+                ("new_password2", "new-password-1"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(a.get("/").await.status, StatusCode::OK);
     assert_eq!(other.get("/").await.status, StatusCode::SEE_OTHER);
@@ -145,7 +175,9 @@ async fn an_api_token_works_as_a_bearer_and_a_cookie_write_needs_the_csrf_header
     assert_eq!(me.json()["username"], "baowei");
     // A browser session calling a write endpoint without the CSRF header is refused.
     let mut web = app.signed_in("baowei").await;
-    let r = web.json("POST", "/api/v1/units", &serde_json::json!({"parent_id": 1, "kind": "department", "name": "测试部"})).await;
+    let r = web
+        .json("POST", "/api/v1/units", &serde_json::json!({"parent_id": 1, "kind": "department", "name": "测试部"}))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = api.get("/api/v1/units/999999").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);

@@ -37,7 +37,11 @@ pub struct EventsQuery {
 #[utoipa::path(get, path = "/api/v1/audit/events", tag = "audit",
     params(("before" = Option<i64>, Query), ("limit" = Option<i64>, Query), ("entity" = Option<String>, Query), ("entity_id" = Option<String>, Query)),
     responses((status = 200, body = Vec<EventBody>), (status = 403, body = ErrorBody)))]
-pub async fn events(State(s): State<AppState>, a: Api, Query(q): Query<EventsQuery>) -> Result<Json<Vec<EventBody>>, ApiError> {
+pub async fn events(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<EventsQuery>,
+) -> Result<Json<Vec<EventBody>>, ApiError> {
     let entity = match (&q.entity, &q.entity_id) {
         (Some(e), Some(i)) => Some((e.as_str(), i.as_str())),
         _ => None,
@@ -78,5 +82,10 @@ pub async fn verify(State(s): State<AppState>, a: Api) -> Result<Json<VerifyBody
         return Err(AppError::Forbidden.into());
     }
     let r = anbao_app::audit::verify(&s.db).await?;
-    Ok(Json(VerifyBody { ok: r.ok(), events: r.events, rows: r.rows, problems: r.problems.iter().map(ToString::to_string).collect() }))
+    Ok(Json(VerifyBody {
+        ok: r.ok(),
+        events: r.events,
+        rows: r.rows,
+        problems: r.problems.iter().map(ToString::to_string).collect(),
+    }))
 }

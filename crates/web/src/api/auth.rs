@@ -122,7 +122,12 @@ pub struct Created {
 
 #[utoipa::path(post, path = "/api/v1/notices", tag = "notices", request_body = NewNotice,
     responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn publish_notice(State(s): State<AppState>, a: Api, ApiJson(b): ApiJson<NewNotice>) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = anbao_app::notices::publish(&s.db, &a.ctx, anbao_domain::ids::UnitId::new(b.unit_id), &b.title, &b.body).await?;
+pub async fn publish_notice(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<NewNotice>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = anbao_app::notices::publish(&s.db, &a.ctx, anbao_domain::ids::UnitId::new(b.unit_id), &b.title, &b.body)
+        .await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.get() })))
 }

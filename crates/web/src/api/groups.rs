@@ -63,7 +63,13 @@ pub async fn get(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> R
         group: body(g),
         members: members
             .into_iter()
-            .map(|m| MemberBody { staff_id: m.staff_id, name: m.name, staff_no: m.staff_no, unit_name: m.unit_name, role: m.role })
+            .map(|m| MemberBody {
+                staff_id: m.staff_id,
+                name: m.name,
+                staff_no: m.staff_no,
+                unit_name: m.unit_name,
+                role: m.role,
+            })
             .collect(),
     }))
 }
@@ -77,7 +83,11 @@ pub struct NewGroup {
 
 #[utoipa::path(post, path = "/api/v1/groups", tag = "groups", request_body = NewGroup,
     responses((status = 201, body = Created), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(State(s): State<AppState>, a: Api, ApiJson(b): ApiJson<NewGroup>) -> Result<(StatusCode, Json<Created>), ApiError> {
+pub async fn create(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<NewGroup>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = anbao_app::groups::create_group(&s.db, &a.ctx, UnitId::new(b.unit_id), &b.kind).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.get() })))
 }
@@ -91,7 +101,12 @@ pub struct MemberRole {
 #[utoipa::path(put, path = "/api/v1/groups/{id}/members/{staff_id}", tag = "groups",
     params(("id" = i64, Path), ("staff_id" = i64, Path)), request_body = MemberRole,
     responses((status = 204), (status = 422, body = ErrorBody)))]
-pub async fn put_member(State(s): State<AppState>, a: Api, Path((id, staff)): Path<(String, String)>, ApiJson(b): ApiJson<MemberRole>) -> Result<StatusCode, ApiError> {
+pub async fn put_member(
+    State(s): State<AppState>,
+    a: Api,
+    Path((id, staff)): Path<(String, String)>,
+    ApiJson(b): ApiJson<MemberRole>,
+) -> Result<StatusCode, ApiError> {
     let (id, staff) = (GroupId::new(super::id(&id)?), StaffId::new(super::id(&staff)?));
     anbao_app::groups::put_member(&s.db, &a.ctx, id, staff, &b.role).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -99,7 +114,11 @@ pub async fn put_member(State(s): State<AppState>, a: Api, Path((id, staff)): Pa
 
 #[utoipa::path(delete, path = "/api/v1/groups/{id}/members/{staff_id}", tag = "groups",
     params(("id" = i64, Path), ("staff_id" = i64, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn remove_member(State(s): State<AppState>, a: Api, Path((id, staff)): Path<(String, String)>) -> Result<StatusCode, ApiError> {
+pub async fn remove_member(
+    State(s): State<AppState>,
+    a: Api,
+    Path((id, staff)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
     let (id, staff) = (GroupId::new(super::id(&id)?), StaffId::new(super::id(&staff)?));
     anbao_app::groups::remove_member(&s.db, &a.ctx, id, staff).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -78,11 +78,21 @@ pub struct NewUnit {
 
 #[utoipa::path(post, path = "/api/v1/units", tag = "org", request_body = NewUnit,
     responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(State(s): State<AppState>, a: Api, ApiJson(b): ApiJson<NewUnit>) -> Result<(StatusCode, Json<Created>), ApiError> {
+pub async fn create(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<NewUnit>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = anbao_app::org::create_unit(
         &s.db,
         &a.ctx,
-        UnitInput { parent: b.parent_id.map(UnitId::new), kind: b.kind, name: b.name, address: b.address, phone: b.phone },
+        UnitInput {
+            parent: b.parent_id.map(UnitId::new),
+            kind: b.kind,
+            name: b.name,
+            address: b.address,
+            phone: b.phone,
+        },
     )
     .await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.get() })))
@@ -99,7 +109,12 @@ pub struct EditUnit {
 
 #[utoipa::path(put, path = "/api/v1/units/{id}", tag = "org", params(("id" = i64, Path)), request_body = EditUnit,
     responses((status = 200, body = UnitBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn update(State(s): State<AppState>, a: Api, Path(id): Path<String>, ApiJson(b): ApiJson<EditUnit>) -> Result<Json<UnitBody>, ApiError> {
+pub async fn update(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<EditUnit>,
+) -> Result<Json<UnitBody>, ApiError> {
     let id = UnitId::new(super::id(&id)?);
     let edit = UnitEdit {
         name: b.name,
@@ -119,7 +134,12 @@ pub struct MoveUnit {
 
 #[utoipa::path(post, path = "/api/v1/units/{id}/move", tag = "org", params(("id" = i64, Path)), request_body = MoveUnit,
     responses((status = 200, body = UnitBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn move_unit(State(s): State<AppState>, a: Api, Path(id): Path<String>, ApiJson(b): ApiJson<MoveUnit>) -> Result<Json<UnitBody>, ApiError> {
+pub async fn move_unit(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<MoveUnit>,
+) -> Result<Json<UnitBody>, ApiError> {
     let id = UnitId::new(super::id(&id)?);
     anbao_app::org::move_unit(&s.db, &a.ctx, id, UnitId::new(b.parent_id)).await?;
     Ok(Json(anbao_app::org::get_unit(&s.db, &a.ctx, id).await?.into()))

@@ -118,14 +118,23 @@ impl From<StaffInputBody> for StaffInput {
 
 #[utoipa::path(post, path = "/api/v1/staff", tag = "staff", request_body = StaffInputBody,
     responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(State(s): State<AppState>, a: Api, ApiJson(b): ApiJson<StaffInputBody>) -> Result<(StatusCode, Json<Created>), ApiError> {
+pub async fn create(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<StaffInputBody>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = anbao_app::staff::create_staff(&s.db, &a.ctx, b.into()).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.get() })))
 }
 
 #[utoipa::path(put, path = "/api/v1/staff/{id}", tag = "staff", params(("id" = i64, Path)), request_body = StaffInputBody,
     responses((status = 200, body = StaffBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn update(State(s): State<AppState>, a: Api, Path(id): Path<String>, ApiJson(b): ApiJson<StaffInputBody>) -> Result<Json<StaffBody>, ApiError> {
+pub async fn update(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<StaffInputBody>,
+) -> Result<Json<StaffBody>, ApiError> {
     let id = StaffId::new(super::id(&id)?);
     anbao_app::staff::update_staff(&s.db, &a.ctx, id, b.into()).await?;
     Ok(Json(anbao_app::staff::get_staff(&s.db, &a.ctx, id).await?.into()))

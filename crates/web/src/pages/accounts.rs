@@ -32,7 +32,13 @@ struct ListPage {
     display_name: String,
 }
 
-async fn page(s: &AppState, p: &Page, f: Option<&FormData>, error: Option<String>, ok: Option<&str>) -> Result<ListPage, PageError> {
+async fn page(
+    s: &AppState,
+    p: &Page,
+    f: Option<&FormData>,
+    error: Option<String>,
+    ok: Option<&str>,
+) -> Result<ListPage, PageError> {
     let en = p.lang.is_en();
     let list = anbao_app::accounts::list(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
     let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
@@ -45,7 +51,10 @@ async fn page(s: &AppState, p: &Page, f: Option<&FormData>, error: Option<String
             grants: grants
                 .iter()
                 .map(|g| {
-                    let unit = g.unit_id.and_then(|u| names.get(&u.get()).cloned()).unwrap_or_else(|| p.lang.tr("全辖", "whole tree").into());
+                    let unit = g
+                        .unit_id
+                        .and_then(|u| names.get(&u.get()).cloned())
+                        .unwrap_or_else(|| p.lang.tr("全辖", "whole tree").into());
                     format!("{} @ {}", if en { g.role.label_en() } else { g.role.label_zh() }, unit)
                 })
                 .collect::<Vec<_>>()

@@ -47,7 +47,14 @@ pub async fn docs(p: Page) -> Result<Response, PageError> {
                     let s = text("summary");
                     if s.is_empty() { text("description") } else { s }
                 };
-                endpoints.push(Endpoint { method: method.to_uppercase(), path: path.clone(), summary, tag, body, responses });
+                endpoints.push(Endpoint {
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    summary,
+                    tag,
+                    body,
+                    responses,
+                });
             }
         }
     }

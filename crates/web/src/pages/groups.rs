@@ -30,7 +30,8 @@ struct ListPage {
 pub async fn list(State(s): State<AppState>, p: Page) -> Result<Response, PageError> {
     let groups = anbao_app::groups::list_groups(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
     let en = p.lang.is_en();
-    let l = Layout::new(&p, "/groups", "领导小组", "Leadership groups").crumb(p.lang.tr("领导小组", "Leadership groups"), None);
+    let l = Layout::new(&p, "/groups", "领导小组", "Leadership groups")
+        .crumb(p.lang.tr("领导小组", "Leadership groups"), None);
     let groups = groups
         .into_iter()
         .map(|g| GroupRowView {
@@ -60,8 +61,9 @@ pub async fn export(State(s): State<AppState>, p: Page) -> Result<Response, Page
             ]);
         }
     }
-    let bytes = anbao_app::export::xlsx("领导小组", &["单位", "领导小组", "组内职务", "姓名", "工号", "所在单位"], &rows)
-        .map_err(|e| p.err(e))?;
+    let bytes =
+        anbao_app::export::xlsx("领导小组", &["单位", "领导小组", "组内职务", "姓名", "工号", "所在单位"], &rows)
+            .map_err(|e| p.err(e))?;
     Ok(xlsx_response(bytes, "groups.xlsx"))
 }
 
@@ -87,7 +89,12 @@ struct ShowPage {
     candidates: Vec<(i64, String)>,
 }
 
-pub async fn show(State(s): State<AppState>, p: Page, Path(id): Path<String>, Query(f): Query<Flash>) -> Result<Response, PageError> {
+pub async fn show(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
     let id = GroupId::new(path_id(&id).map_err(|e| p.err(e))?);
     let (g, members, can_write) = anbao_app::groups::get_group(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
     let en = p.lang.is_en();
@@ -95,7 +102,8 @@ pub async fn show(State(s): State<AppState>, p: Page, Path(id): Path<String>, Qu
     let candidates = if can_write {
         // Candidates: the unit's own staff and those of its departments (leaders and security staff sit there).
         let d = anbao_app::org::unit_detail(&s.db, &p.ctx, g.unit_id).await.map_err(|e| p.err(e))?;
-        let mut c: Vec<(i64, String)> = d.staff.iter().map(|s| (s.id.get(), format!("{}（{}）", s.name, s.staff_no))).collect();
+        let mut c: Vec<(i64, String)> =
+            d.staff.iter().map(|s| (s.id.get(), format!("{}（{}）", s.name, s.staff_no))).collect();
         for dept in d.children.iter().filter(|u| u.kind == anbao_domain::org::UnitKind::Department) {
             let sub = anbao_app::org::unit_detail(&s.db, &p.ctx, dept.id).await.map_err(|e| p.err(e))?;
             c.extend(sub.staff.iter().map(|s| (s.id.get(), format!("{}（{} · {}）", s.name, s.staff_no, dept.name))));
@@ -132,16 +140,28 @@ pub async fn show(State(s): State<AppState>, p: Page, Path(id): Path<String>, Qu
     Ok(render(&page)?.into_response())
 }
 
-pub async fn put_member(State(s): State<AppState>, p: Page, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn put_member(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let id = GroupId::new(path_id(&id).map_err(|e| p.err(e))?);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let staff = form.id("staff_id").map_err(|e| p.err(e))?.unwrap_or(0);
-    anbao_app::groups::put_member(&s.db, &p.ctx, id, StaffId::new(staff), &form.text("role")).await.map_err(|e| p.err(e))?;
+    anbao_app::groups::put_member(&s.db, &p.ctx, id, StaffId::new(staff), &form.text("role"))
+        .await
+        .map_err(|e| p.err(e))?;
     Ok(Redirect::to(&format!("/groups/{id}?ok=saved")).into_response())
 }
 
-pub async fn remove_member(State(s): State<AppState>, p: Page, Path((id, staff)): Path<(String, String)>, body: Bytes) -> Result<Response, PageError> {
+pub async fn remove_member(
+    State(s): State<AppState>,
+    p: Page,
+    Path((id, staff)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let id = GroupId::new(path_id(&id).map_err(|e| p.err(e))?);
     let staff = StaffId::new(path_id(&staff).map_err(|e| p.err(e))?);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;

@@ -55,7 +55,12 @@ pub async fn home(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) ->
         .await
         .map_err(|e| p.err(e))?
         .into_iter()
-        .map(|n| NoticeView { title: n.title, body: n.body, unit: n.unit_name.unwrap_or_default(), at: when(&n.published_at) })
+        .map(|n| NoticeView {
+            title: n.title,
+            body: n.body,
+            unit: n.unit_name.unwrap_or_default(),
+            at: when(&n.published_at),
+        })
         .collect();
     let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
     let (_, staff_total) =

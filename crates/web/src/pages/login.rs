@@ -1,6 +1,6 @@
 //! Sign-in, sign-out, the language switch and changing one's own password.
 use super::{Flash, Layout, render};
-use crate::auth::{Page, clear_session_cookie, cookie, session_cookie, SESSION_COOKIE};
+use crate::auth::{Page, SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
 use crate::error::PageError;
 use crate::form::FormData;
 use crate::i18n::Lang;

@@ -148,11 +148,17 @@ pub fn positions_label(ps: &[anbao_domain::staff::Position], lang: Lang) -> Stri
     ps.iter().map(|p| if lang.is_en() { p.label_en() } else { p.label_zh() }).collect::<Vec<_>>().join("、")
 }
 
-pub async fn show(State(s): State<AppState>, p: Page, Path(id): Path<String>, Query(f): Query<Flash>) -> Result<Response, PageError> {
+pub async fn show(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
     let id = UnitId::new(path_id(&id).map_err(|e| p.err(e))?);
     let d = anbao_app::org::unit_detail(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
     let lang = p.lang;
-    let mut l = Layout::new(&p, "/org", "单位详情", "Unit").crumb(lang.tr("组织机构", "Organisation"), Some("/org".into()));
+    let mut l =
+        Layout::new(&p, "/org", "单位详情", "Unit").crumb(lang.tr("组织机构", "Organisation"), Some("/org".into()));
     for (cid, name, linked) in &d.breadcrumbs {
         let href = (*linked && *cid != id).then(|| format!("/org/units/{cid}"));
         l = l.crumb(name.clone(), href);
@@ -252,7 +258,13 @@ fn kind_options(parent: Option<UnitKind>, selected: &str, lang: Lang) -> Vec<(&'
         .collect()
 }
 
-async fn new_form(s: &AppState, p: &Page, parent: Option<UnitId>, f: &FormData, error: Option<String>) -> Result<UnitForm, PageError> {
+async fn new_form(
+    s: &AppState,
+    p: &Page,
+    parent: Option<UnitId>,
+    f: &FormData,
+    error: Option<String>,
+) -> Result<UnitForm, PageError> {
     let parent_row = match parent {
         Some(pid) => Some(anbao_app::org::get_unit(&s.db, &p.ctx, pid).await.map_err(|e| p.err(e))?),
         None => None,
@@ -265,7 +277,10 @@ async fn new_form(s: &AppState, p: &Page, parent: Option<UnitId>, f: &FormData, 
         action: "/org/units".into(),
         creating: true,
         parent_id: parent.map(|i| i.to_string()).unwrap_or_default(),
-        parent_name: parent_row.as_ref().map(|r| r.name.clone()).unwrap_or_else(|| p.lang.tr("（根）", "(root)").into()),
+        parent_name: parent_row
+            .as_ref()
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| p.lang.tr("（根）", "(root)").into()),
         kinds: kind_options(parent_row.as_ref().map(|r| r.kind), &f.text("kind"), p.lang),
         name: f.text("name"),
         address: f.text("address"),
@@ -311,7 +326,13 @@ pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<R
     }
 }
 
-async fn edit_form(s: &AppState, p: &Page, id: UnitId, f: Option<&FormData>, error: Option<String>) -> Result<UnitForm, PageError> {
+async fn edit_form(
+    s: &AppState,
+    p: &Page,
+    id: UnitId,
+    f: Option<&FormData>,
+    error: Option<String>,
+) -> Result<UnitForm, PageError> {
     let u = anbao_app::org::get_unit(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
     if !p.ctx.actor.scope.allows(Permission::OrgWrite, &u.path) {
         return Err(p.err(AppError::Forbidden));
@@ -322,7 +343,8 @@ async fn edit_form(s: &AppState, p: &Page, id: UnitId, f: Option<&FormData>, err
         d.staff.iter().map(|s| (s.id.get(), format!("{}（{}）", s.name, s.staff_no))).collect();
     for child in d.children.iter().filter(|c| c.kind == UnitKind::Department) {
         let sub = anbao_app::org::unit_detail(&s.db, &p.ctx, child.id).await.map_err(|e| p.err(e))?;
-        leaders.extend(sub.staff.iter().map(|s| (s.id.get(), format!("{}（{} · {}）", s.name, s.staff_no, child.name))));
+        leaders
+            .extend(sub.staff.iter().map(|s| (s.id.get(), format!("{}（{} · {}）", s.name, s.staff_no, child.name))));
     }
     let pick = |key: &str, current: Option<StaffId>| -> i64 {
         match f {
@@ -357,7 +379,12 @@ pub async fn edit(State(s): State<AppState>, p: Page, Path(id): Path<String>) ->
     Ok(render(&edit_form(&s, &p, id, None, None).await?)?.into_response())
 }
 
-pub async fn update(State(s): State<AppState>, p: Page, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn update(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let id = UnitId::new(path_id(&id).map_err(|e| p.err(e))?);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
@@ -417,14 +444,23 @@ pub async fn move_form(State(s): State<AppState>, p: Page, Path(id): Path<String
     Ok(render(&move_page(&s, &p, id, None).await?)?.into_response())
 }
 
-pub async fn move_unit(State(s): State<AppState>, p: Page, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn move_unit(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let id = UnitId::new(path_id(&id).map_err(|e| p.err(e))?);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let target = form.id("parent_id").map_err(|e| p.err(e))?.map(UnitId::new);
     let result = match target {
         Some(t) => anbao_app::org::move_unit(&s.db, &p.ctx, id, t).await,
-        None => Err(AppError::Invalid(anbao_domain::DomainError::new("parent_id", "请选择新的上级单位", "choose the new parent"))),
+        None => Err(AppError::Invalid(anbao_domain::DomainError::new(
+            "parent_id",
+            "请选择新的上级单位",
+            "choose the new parent",
+        ))),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/org/units/{id}?ok=moved")).into_response()),
@@ -437,7 +473,12 @@ pub async fn move_unit(State(s): State<AppState>, p: Page, Path(id): Path<String
 }
 
 /// Set up a leadership group at a unit (from the unit page).
-pub async fn create_group(State(s): State<AppState>, p: Page, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn create_group(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let id = UnitId::new(path_id(&id).map_err(|e| p.err(e))?);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;

@@ -84,7 +84,12 @@ fn row(s: &StaffRow, lang: Lang) -> Row {
 
 type Opt = (&'static str, &'static str, bool);
 
-fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str, selected: Option<&str>) -> Vec<Opt> {
+fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    selected: Option<&str>,
+) -> Vec<Opt> {
     all.iter().map(|v| (code(*v), label(*v), selected == Some(code(*v)))).collect()
 }
 
@@ -117,7 +122,14 @@ pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>
     let (rows, total) = anbao_app::staff::list_staff(&s.db, &p.ctx, &f, page).await.map_err(|e| p.err(e))?;
     let lang = p.lang;
     let mut keep: Vec<(&str, String)> = Vec::new();
-    for (k, v) in [("q", &q.q), ("unit", &q.unit), ("position", &q.position), ("employment", &q.employment), ("key", &q.key), ("card", &q.card)] {
+    for (k, v) in [
+        ("q", &q.q),
+        ("unit", &q.unit),
+        ("position", &q.position),
+        ("employment", &q.employment),
+        ("key", &q.key),
+        ("card", &q.card),
+    ] {
         if let Some(v) = nonempty(v) {
             keep.push((k, v.to_owned()));
         }
@@ -134,9 +146,24 @@ pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>
         q: q.q.clone().unwrap_or_default(),
         unit: q.unit.clone().unwrap_or_default(),
         key: q.key.clone().unwrap_or_default(),
-        positions: options(Position::ALL, Position::code, labels(lang, Position::label_zh, Position::label_en), nonempty(&q.position)),
-        employments: options(Employment::ALL, Employment::code, labels(lang, Employment::label_zh, Employment::label_en), nonempty(&q.employment)),
-        cards: options(CardGrade::ALL, CardGrade::code, labels(lang, CardGrade::label_zh, CardGrade::label_en), nonempty(&q.card)),
+        positions: options(
+            Position::ALL,
+            Position::code,
+            labels(lang, Position::label_zh, Position::label_en),
+            nonempty(&q.position),
+        ),
+        employments: options(
+            Employment::ALL,
+            Employment::code,
+            labels(lang, Employment::label_zh, Employment::label_en),
+            nonempty(&q.employment),
+        ),
+        cards: options(
+            CardGrade::ALL,
+            CardGrade::code,
+            labels(lang, CardGrade::label_zh, CardGrade::label_en),
+            nonempty(&q.card),
+        ),
         query_base: if export_query.is_empty() { String::new() } else { format!("{export_query}&") },
         export_query,
         can_create: p.ctx.actor.scope.has_anywhere(Permission::StaffWrite),
@@ -180,10 +207,16 @@ struct ShowPage {
     history: Vec<(String, String, String)>,
 }
 
-pub async fn show(State(s): State<AppState>, p: Page, Path(id): Path<String>, Query(f): Query<Flash>) -> Result<Response, PageError> {
+pub async fn show(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
     let id = StaffId::new(path_id(&id).map_err(|e| p.err(e))?);
     let st = anbao_app::staff::get_staff(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
-    let events = anbao_app::audit::history_of(&s.db, anbao_app::audit::Entity::Staff(id)).await.map_err(|e| p.err(e))?;
+    let events =
+        anbao_app::audit::history_of(&s.db, anbao_app::audit::Entity::Staff(id)).await.map_err(|e| p.err(e))?;
     let lang = p.lang;
     let mut l = Layout::new(&p, "/staff", "员工", "Staff")
         .crumb(lang.tr("员工档案", "Staff"), Some("/staff".into()))
@@ -250,7 +283,14 @@ impl Values {
     }
 }
 
-async fn form_page(s: &AppState, p: &Page, action: String, creating: bool, v: Values, error: Option<String>) -> Result<FormPage, PageError> {
+async fn form_page(
+    s: &AppState,
+    p: &Page,
+    action: String,
+    creating: bool,
+    v: Values,
+    error: Option<String>,
+) -> Result<FormPage, PageError> {
     let lang = p.lang;
     let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
     let units = units
@@ -275,8 +315,18 @@ async fn form_page(s: &AppState, p: &Page, action: String, creating: bool, v: Va
             .iter()
             .map(|x| (x.code(), if lang.is_en() { x.label_en() } else { x.label_zh() }, pos.contains(&x.code())))
             .collect(),
-        employments: options(Employment::ALL, Employment::code, labels(lang, Employment::label_zh, Employment::label_en), Some(&v.employment)),
-        cards: options(CardGrade::ALL, CardGrade::code, labels(lang, CardGrade::label_zh, CardGrade::label_en), Some(&v.card)),
+        employments: options(
+            Employment::ALL,
+            Employment::code,
+            labels(lang, Employment::label_zh, Employment::label_en),
+            Some(&v.employment),
+        ),
+        cards: options(
+            CardGrade::ALL,
+            CardGrade::code,
+            labels(lang, CardGrade::label_zh, CardGrade::label_en),
+            Some(&v.card),
+        ),
         key: v.key,
         active: v.active,
         error,
@@ -330,7 +380,8 @@ pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<R
     match anbao_app::staff::create_staff(&s.db, &p.ctx, input_of(&form, &p)?).await {
         Ok(id) => Ok(Redirect::to(&format!("/staff/{id}?ok=created")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let page = form_page(&s, &p, "/staff".into(), true, Values::from_form(&form), Some(message(&e, p.lang))).await?;
+            let page =
+                form_page(&s, &p, "/staff".into(), true, Values::from_form(&form), Some(message(&e, p.lang))).await?;
             Ok((crate::error::status_of(&e), render(&page)?).into_response())
         }
         Err(e) => Err(p.err(e)),
@@ -357,14 +408,27 @@ pub async fn edit(State(s): State<AppState>, p: Page, Path(id): Path<String>) ->
     Ok(render(&form_page(&s, &p, format!("/staff/{id}/edit"), false, v, None).await?)?.into_response())
 }
 
-pub async fn update(State(s): State<AppState>, p: Page, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn update(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let id = StaffId::new(path_id(&id).map_err(|e| p.err(e))?);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     match anbao_app::staff::update_staff(&s.db, &p.ctx, id, input_of(&form, &p)?).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/{id}?ok=saved")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let page = form_page(&s, &p, format!("/staff/{id}/edit"), false, Values::from_form(&form), Some(message(&e, p.lang))).await?;
+            let page = form_page(
+                &s,
+                &p,
+                format!("/staff/{id}/edit"),
+                false,
+                Values::from_form(&form),
+                Some(message(&e, p.lang)),
+            )
+            .await?;
             Ok((crate::error::status_of(&e), render(&page)?).into_response())
         }
         Err(e) => Err(p.err(e)),
