@@ -16,10 +16,14 @@ pub enum Entity {
     Group(GroupId),
     Account(AccountId),
     Notice(NoticeId),
+    Asset(i64),
+    RuleVersion(i64),
+    Record(i64),
+    Attachment(i64),
 }
 
 /// The entity kinds whose rows verification compares against their last event.
-pub const WATCHED: [&str; 5] = ["unit", "staff", "group", "account", "notice"];
+pub const WATCHED: [&str; 9] = ["unit", "staff", "group", "account", "notice", "asset", "rule_version", "record", "attachment"];
 
 impl Entity {
     pub fn kind(self) -> &'static str {
@@ -29,6 +33,10 @@ impl Entity {
             Entity::Group(_) => "group",
             Entity::Account(_) => "account",
             Entity::Notice(_) => "notice",
+            Entity::Asset(_) => "asset",
+            Entity::RuleVersion(_) => "rule_version",
+            Entity::Record(_) => "record",
+            Entity::Attachment(_) => "attachment",
         }
     }
 
@@ -39,6 +47,7 @@ impl Entity {
             Entity::Group(i) => i.to_string(),
             Entity::Account(i) => i.to_string(),
             Entity::Notice(i) => i.to_string(),
+            Entity::Asset(i) | Entity::RuleVersion(i) | Entity::Record(i) | Entity::Attachment(i) => i.to_string(),
         }
     }
 
@@ -50,6 +59,10 @@ impl Entity {
             Entity::Group(i) => anbao_store::groups::snapshot_rows(c, Some(i)).await?,
             Entity::Account(i) => anbao_store::accounts::snapshot_rows(c, Some(i)).await?,
             Entity::Notice(i) => anbao_store::notices::snapshot_rows(c, Some(i)).await?,
+            Entity::Asset(i) => anbao_store::assets::snapshot_rows(c, Some(i)).await?,
+            Entity::RuleVersion(i) => anbao_store::rules::snapshot_rows(c, Some(i)).await?,
+            Entity::Record(i) => anbao_store::records::snapshot_rows(c, Some(i)).await?,
+            Entity::Attachment(i) => anbao_store::records::attachment_snapshot_rows(c, Some(i)).await?,
         };
         Ok(rows.into_iter().next().map(|(_, v)| v))
     }
@@ -62,6 +75,10 @@ async fn all_snapshots(c: &mut Conn, kind: &str) -> AppResult<Vec<(String, Value
         "group" => anbao_store::groups::snapshot_rows(c, None).await?,
         "account" => anbao_store::accounts::snapshot_rows(c, None).await?,
         "notice" => anbao_store::notices::snapshot_rows(c, None).await?,
+        "asset" => anbao_store::assets::snapshot_rows(c, None).await?,
+        "rule_version" => anbao_store::rules::snapshot_rows(c, None).await?,
+        "record" => anbao_store::records::snapshot_rows(c, None).await?,
+        "attachment" => anbao_store::records::attachment_snapshot_rows(c, None).await?,
         _ => Vec::new(),
     })
 }

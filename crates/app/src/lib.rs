@@ -2,8 +2,13 @@
 //! permission and scope, runs in one transaction, appends its audit event in that same transaction, and returns
 //! plain data for the page or the API to show. Pages and API handlers call the same functions.
 pub mod accounts;
+pub mod assets;
+pub mod reminders;
 pub mod audit;
 pub mod auth;
+pub mod compliance;
+pub mod records;
+pub mod rulebook;
 pub mod ctx;
 pub mod demo;
 pub mod error;

@@ -15,6 +15,8 @@ pub struct Config {
     pub login_lock_minutes: i64,
     pub session_hours: i64,
     pub api_token_days: i64,
+    pub attachments_dir: String,
+    pub reminder_minutes: i64,
 }
 
 impl std::fmt::Debug for Config {
@@ -47,12 +49,14 @@ impl Default for Config {
             login_lock_minutes: 15,
             session_hours: 12,
             api_token_days: 90,
+            attachments_dir: "anbao-data/attachments".into(),
+            reminder_minutes: 30,
         }
     }
 }
 
 /// (key, comment) for every option, in the order `config example` prints them.
-pub const OPTIONS: [(&str, &str); 9] = [
+pub const OPTIONS: [(&str, &str); 11] = [
     ("database_url", "数据库地址 / database: sqlite://path.db (default) or postgres://user@host/db"),
     ("bind", "监听地址 / address to listen on"),
     ("secure_cookies", "仅经 HTTPS 发送会话 Cookie（在 TLS 反向代理之后设为 true）/ mark cookies Secure behind TLS"),
@@ -62,6 +66,8 @@ pub const OPTIONS: [(&str, &str); 9] = [
     ("login_lock_minutes", "锁定时长（分钟）/ how long a username stays locked"),
     ("session_hours", "网页会话有效期（小时）/ web session lifetime"),
     ("api_token_days", "API 令牌有效期（天）/ API token lifetime"),
+    ("attachments_dir", "照片与扫描件的存放目录 / folder for photos and scans"),
+    ("reminder_minutes", "提醒任务的运行间隔（分钟），0 为不运行 / minutes between reminder runs, 0 = off"),
 ];
 
 impl Config {

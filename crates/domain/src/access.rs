@@ -32,6 +32,10 @@ pub enum Permission {
     AccountAdmin,
     /// Publish notices.
     NoticeWrite,
+    /// Enter evidence records (patrols, checks, drills…) for units in scope.
+    RecordWrite,
+    /// Edit the union's rulebook (needs the whole tree as well).
+    RulebookWrite,
 }
 
 impl Role {
@@ -79,9 +83,11 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::Security => matches!(p, OrgRead | OrgWrite | StaffWrite | AuditRead | NoticeWrite),
-            Role::UnitHead => matches!(p, OrgRead | StaffWrite),
-            Role::Staff => matches!(p, OrgRead),
+            Role::Security => {
+                matches!(p, OrgRead | OrgWrite | StaffWrite | AuditRead | NoticeWrite | RecordWrite | RulebookWrite)
+            }
+            Role::UnitHead => matches!(p, OrgRead | StaffWrite | RecordWrite),
+            Role::Staff => matches!(p, OrgRead | RecordWrite),
             Role::Auditor => matches!(p, OrgRead | AuditRead),
         }
     }

@@ -2,7 +2,12 @@
 //! migrations only where the DDL really differs. Every function takes a connection or transaction from the caller;
 //! the app layer decides where a transaction starts and ends.
 pub mod accounts;
+pub mod assets;
+pub mod messages;
+pub mod records;
+pub mod rules;
 pub mod audit;
+pub mod blobs;
 pub mod db;
 pub mod groups;
 pub mod notices;

@@ -282,3 +282,10 @@ pub async fn snapshot_rows(c: &mut Conn, only: Option<UnitId>) -> Result<Vec<(St
         })
         .collect()
 }
+
+/// Every unit in the subtree under `path`, in tree order (for the compliance engine; no scope check).
+pub async fn under(c: &mut Conn, path: &str) -> Result<Vec<UnitRow>> {
+    let sql = format!("{SELECT} WHERE u.path LIKE $1 || '%' ORDER BY u.path");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).fetch_all(&mut *c).await?;
+    rows.iter().map(from_row).collect()
+}

@@ -222,3 +222,10 @@ pub async fn snapshot_rows(c: &mut Conn, only: Option<StaffId>) -> Result<Vec<(S
         })
         .collect()
 }
+
+/// Active staff in the subtree under `path` (for the compliance engine).
+pub async fn under(c: &mut Conn, path: &str) -> Result<Vec<StaffRow>> {
+    let sql = format!("{SELECT} WHERE u.path LIKE $1 || '%' AND s.active = 1 ORDER BY s.id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).fetch_all(&mut *c).await?;
+    rows.iter().map(from_row).collect()
+}

@@ -71,7 +71,9 @@ impl TestApp {
         let (db, url) = fresh_db().await;
         let clock = Arc::new(AtomicI64::new(START_MS));
         let c = clock.clone();
-        let mut state = AppState::new(db.clone(), AuthPolicy::default(), false);
+        anbao_app::rulebook::load_default(&db, START_MS).await.expect("load the default rulebook");
+        let blobs = anbao_store::blobs::BlobStore::local(std::env::temp_dir().join("anbao-tests").join("blobs"));
+        let mut state = AppState::new(db.clone(), AuthPolicy::default(), false, blobs.clone());
         state.clock = Arc::new(move || c.load(Ordering::SeqCst));
         TestApp { router: anbao_web::router(state), db, clock, url }
     }

@@ -1,6 +1,7 @@
 //! What every handler shares: the database, the clock, and the sign-in policy.
 use anbao_app::auth::AuthPolicy;
 use anbao_store::Db;
+use anbao_store::blobs::BlobStore;
 use std::sync::Arc;
 
 /// Current time in UTC epoch milliseconds. Tests replace it to set the clock.
@@ -17,11 +18,13 @@ pub struct AppState {
     pub clock: Clock,
     /// Mark cookies `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
+    /// Where photos and scans are kept.
+    pub blobs: BlobStore,
 }
 
 impl AppState {
-    pub fn new(db: Db, policy: AuthPolicy, secure_cookies: bool) -> Self {
-        Self { db, policy, clock: system_clock(), secure_cookies }
+    pub fn new(db: Db, policy: AuthPolicy, secure_cookies: bool, blobs: BlobStore) -> Self {
+        Self { db, policy, clock: system_clock(), secure_cookies, blobs }
     }
 
     pub fn now(&self) -> i64 {

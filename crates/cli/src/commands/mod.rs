@@ -15,6 +15,7 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
     ensure_sqlite_dir(&cfg.database_url);
     let db = Db::connect(&cfg.database_url).await?;
     db.migrate().await?;
+    anbao_app::rulebook::load_default(&db, now_ms()).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
     Ok(db)
 }
 

@@ -19,7 +19,11 @@ pub async fn run(cfg: &Config) -> anyhow::Result<ExitCode> {
 
 /// Bind, print where, and serve until Ctrl-C or SIGTERM.
 pub async fn serve(cfg: &Config, db: Db) -> anyhow::Result<ExitCode> {
-    let state = anbao_web::AppState::new(db.clone(), cfg.auth_policy(), cfg.secure_cookies);
+    let blobs = anbao_store::blobs::BlobStore::local(&cfg.attachments_dir);
+    let state = anbao_web::AppState::new(db.clone(), cfg.auth_policy(), cfg.secure_cookies, blobs);
+    if cfg.reminder_minutes > 0 {
+        tokio::spawn(reminders(db.clone(), cfg.reminder_minutes));
+    }
     let app = anbao_web::router(state);
     let listener = tokio::net::TcpListener::bind(&cfg.bind).await?;
     let addr = listener.local_addr()?;
@@ -28,6 +32,18 @@ pub async fn serve(cfg: &Config, db: Db) -> anyhow::Result<ExitCode> {
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     db.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Turn overdue items into messages every few minutes. Safe with several instances: each message is unique.
+async fn reminders(db: Db, minutes: i64) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(minutes as u64 * 60));
+    loop {
+        tick.tick().await;
+        match anbao_app::reminders::run_once(&db, super::now_ms()).await {
+            Ok(n) => tracing::info!(created = n, "reminders"),
+            Err(e) => tracing::warn!(error = %e, "reminder run failed"),
+        }
+    }
 }
 
 async fn shutdown() {
