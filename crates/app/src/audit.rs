@@ -23,7 +23,8 @@ pub enum Entity {
 }
 
 /// The entity kinds whose rows verification compares against their last event.
-pub const WATCHED: [&str; 9] = ["unit", "staff", "group", "account", "notice", "asset", "rule_version", "record", "attachment"];
+pub const WATCHED: [&str; 9] =
+    ["unit", "staff", "group", "account", "notice", "asset", "rule_version", "record", "attachment"];
 
 impl Entity {
     pub fn kind(self) -> &'static str {

@@ -26,6 +26,7 @@ struct Seeder<'a> {
     ctx: Ctx,
     rng: StdRng,
     next_no: u32,
+    asset_no: u32,
 }
 
 impl Seeder<'_> {
@@ -127,10 +128,11 @@ impl Seeder<'_> {
     /// An outlet with its head, tellers, vault keepers, CCTV and ATM administrators.
     async fn outlet(&mut self, coop: UnitId, name: &str, prefix: &str, lead: bool) -> AppResult<UnitId> {
         let o = self.unit(Some(coop), "outlet", name).await?;
-        let head = self.person(o, prefix, &["director", "cctv_admin"], Some("a")).await?;
-        let tellers = self.rng.random_range(3..6);
+        let head = self.person(o, prefix, &["director"], Some("a")).await?;
+        self.person(o, prefix, &["teller", "cctv_admin"], Some("b")).await?;
+        let tellers = self.rng.random_range(2..5);
         for i in 0..tellers {
-            let grade = ["b", "cash", "cash", "ordinary"][i % 4];
+            let grade = ["cash", "cash", "ordinary"][i % 3];
             self.person(o, prefix, &["teller"], Some(grade)).await?;
         }
         self.person(o, prefix, &["vault_keeper"], None).await?;
@@ -138,6 +140,32 @@ impl Seeder<'_> {
         self.person(o, prefix, &["security_officer"], None).await?;
         if lead {
             self.lead(o, Some(head), None).await?;
+        }
+        // Every outlet has a vault and a CCTV system; most have one ATM, busy ones two.
+        self.asset_no += 1;
+        let n = self.asset_no;
+        crate::assets::create(self.db, &self.ctx, o, "vault", &format!("VLT-{prefix}{n:03}"), &format!("{name}库房"))
+            .await?;
+        crate::assets::create(
+            self.db,
+            &self.ctx,
+            o,
+            "cctv",
+            &format!("CCTV-{prefix}{n:03}"),
+            &format!("{name}监控系统"),
+        )
+        .await?;
+        let atms = if n % 5 == 1 { 2 } else { 1 };
+        for k in 1..=atms {
+            crate::assets::create(
+                self.db,
+                &self.ctx,
+                o,
+                "atm",
+                &format!("ATM-{prefix}{n:03}-{k}"),
+                &format!("{name}ATM{k}号"),
+            )
+            .await?;
         }
         Ok(o)
     }
@@ -215,7 +243,7 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
         scope: Scope { grants: vec![Grant { role: Role::Admin, unit_id: None, unit_path: None }] },
         must_change_password: false,
     };
-    let mut s = Seeder { db, ctx: Ctx::new(now, actor), rng: StdRng::seed_from_u64(2026), next_no: 0 };
+    let mut s = Seeder { db, ctx: Ctx::new(now, actor), rng: StdRng::seed_from_u64(2026), next_no: 0, asset_no: 0 };
 
     let province = s.unit(None, "province", "云岭省农村信用社联合社").await?;
     let chairman = s.person(province, "YL", &["chairman"], None).await?;

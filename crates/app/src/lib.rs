@@ -3,20 +3,22 @@
 //! plain data for the page or the API to show. Pages and API handlers call the same functions.
 pub mod accounts;
 pub mod assets;
-pub mod reminders;
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod compliance;
-pub mod records;
-pub mod rulebook;
 pub mod ctx;
 pub mod demo;
+pub mod demo_records;
 pub mod error;
 pub mod export;
 pub mod groups;
 pub mod home;
 pub mod notices;
 pub mod org;
+pub mod records;
+pub mod reminders;
+pub mod rulebook;
 pub mod staff;
 
 pub use ctx::{Actor, Ctx};

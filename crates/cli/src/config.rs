@@ -43,7 +43,7 @@ impl Default for Config {
             database_url: "sqlite://anbao-data/anbao.db".into(),
             bind: "127.0.0.1:8080".into(),
             secure_cookies: false,
-            log: "info".into(),
+            log: "info,sqlx=error".into(),
             login_max_failures: 5,
             login_window_minutes: 15,
             login_lock_minutes: 15,

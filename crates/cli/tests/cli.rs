@@ -37,7 +37,7 @@ fn config_example_prints_every_option_commented() {
 #[test]
 fn the_demo_prints_its_sign_ins_and_verifies_until_tampered_with() {
     let dir = temp_dir("demo");
-    let o = anbao(&dir, &["demo", "--no-serve"]);
+    let o = anbao(&dir, &["demo", "--no-serve", "--records-days", "20"]);
     let out = text(&o);
     assert!(o.status.success(), "{out}");
     for user in ["admin", "baowei", "shenji", "chengguan.zhuren", "chengguan.guiyuan"] {
@@ -117,7 +117,7 @@ fn the_demo_runs_on_postgresql_when_a_test_server_is_given() {
     let (db, url) = rt.block_on(anbao_testkit::fresh_db());
     rt.block_on(db.close());
     let dir = temp_dir("pg");
-    let o = anbao(&dir, &["--db", &url, "demo", "--no-serve"]);
+    let o = anbao(&dir, &["--db", &url, "demo", "--no-serve", "--records-days", "20"]);
     assert!(o.status.success(), "{}", text(&o));
     let o = anbao(&dir, &["--db", &url, "audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));

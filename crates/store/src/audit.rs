@@ -61,6 +61,97 @@ pub async fn append(c: &mut Conn, e: NewEvent<'_>) -> Result<i64> {
     Ok(seq)
 }
 
+/// An event owned by the caller, for appending many at once.
+#[derive(Debug, Clone)]
+pub struct OwnedEvent {
+    pub at_ms: i64,
+    pub actor: Option<i64>,
+    pub unit: Option<i64>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub after: Option<String>,
+    pub row_hash: Option<String>,
+}
+
+/// Append many events in the caller's transaction: the head moves once, the chain is computed in memory, and
+/// rows go in as multi-row inserts. Used by bulk imports; each event is the same as `append` would write.
+pub async fn append_many(c: &mut Conn, events: &[OwnedEvent]) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let n = events.len() as i64;
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+        .bind(n)
+        .fetch_one(&mut *c)
+        .await?;
+    let last: i64 = head.try_get("seq")?;
+    let mut prev: String = head.try_get("hash")?;
+    let mut rows = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        let seq = last - n + 1 + i as i64;
+        let content = EventContent {
+            seq,
+            at_ms: e.at_ms,
+            actor: e.actor,
+            unit: e.unit,
+            action: &e.action,
+            entity: &e.entity,
+            entity_id: &e.entity_id,
+            before: None,
+            after: e.after.as_deref(),
+            row_hash: e.row_hash.as_deref(),
+        };
+        let hash = event_hash(&prev, &content);
+        rows.push((seq, prev.clone(), hash.clone()));
+        prev = hash;
+    }
+    for (chunk_events, chunk_rows) in events.chunks(200).zip(rows.chunks(200)) {
+        let mut sql = String::from(
+            "INSERT INTO audit_events (seq, at, actor_id, unit_id, action, entity, entity_id, before_json, after_json, \
+             row_hash, prev_hash, hash) VALUES ",
+        );
+        for i in 0..chunk_events.len() {
+            let b = i * 11;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, NULL, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10,
+                b + 11
+            ));
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (e, (seq, prev, hash)) in chunk_events.iter().zip(chunk_rows) {
+            q = q
+                .bind(*seq)
+                .bind(e.at_ms)
+                .bind(e.actor)
+                .bind(e.unit)
+                .bind(e.action.as_str())
+                .bind(e.entity.as_str())
+                .bind(e.entity_id.as_str())
+                .bind(e.after.as_deref())
+                .bind(e.row_hash.as_deref())
+                .bind(prev.as_str())
+                .bind(hash.as_str());
+        }
+        q.execute(&mut *c).await?;
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&prev).execute(&mut *c).await?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredEvent {
     pub seq: i64,

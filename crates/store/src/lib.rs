@@ -3,15 +3,15 @@
 //! the app layer decides where a transaction starts and ends.
 pub mod accounts;
 pub mod assets;
-pub mod messages;
-pub mod records;
-pub mod rules;
 pub mod audit;
 pub mod blobs;
 pub mod db;
 pub mod groups;
+pub mod messages;
 pub mod notices;
 pub mod org;
+pub mod records;
+pub mod rules;
 pub mod scope;
 pub mod staff;
 

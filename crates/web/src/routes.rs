@@ -37,6 +37,18 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(pages::audit::list))
         .route("/audit/export.xlsx", get(pages::audit::export))
         .route("/admin/accounts", get(pages::accounts::list).post(pages::accounts::create))
+        .route("/records", get(pages::records::list).post(pages::records::create))
+        .route("/records/new", get(pages::records::new))
+        .route("/records/{id}", get(pages::records::show))
+        .route("/attachments/{id}", get(pages::records::attachment))
+        .route("/rulebook", get(pages::rulebook::list))
+        .route("/rulebook/{id}", get(pages::rulebook::show).post(pages::rulebook::update))
+        .route("/compliance", get(pages::compliance::dashboard))
+        .route("/compliance/items", get(pages::compliance::items))
+        .route("/compliance/items.xlsx", get(pages::compliance::export_items))
+        .route("/messages", get(pages::messages::list))
+        .route("/messages/read", post(pages::messages::mark_read))
+        .route("/assets", get(pages::messages::assets).post(pages::messages::create_asset))
         .route("/api/docs", get(pages::apidocs::docs));
 
     let api = Router::new()

@@ -11,6 +11,9 @@ pub struct Args {
     /// Create the demo and exit without serving.
     #[arg(long)]
     no_serve: bool,
+    /// Days of evidence records to generate, ending yesterday.
+    #[arg(long, default_value_t = 365)]
+    records_days: i64,
 }
 
 /// The demo uses its own SQLite file unless a database is named explicitly.
@@ -41,8 +44,15 @@ pub async fn run(cfg: &Config, args: Args, db_given: bool) -> anyhow::Result<Exi
         );
     }
     let started = std::time::Instant::now();
-    let logins = anbao_app::demo::seed(&db, super::now_ms(), &args.password).await?;
-    println!("演示数据已生成 (demo data created) in {:.1}s", started.elapsed().as_secs_f64());
+    let now = super::now_ms();
+    let logins = anbao_app::demo::seed(&db, now, &args.password).await?;
+    let blobs = anbao_store::blobs::BlobStore::local(&cfg.attachments_dir);
+    let records = anbao_app::demo_records::seed(&db, &blobs, now, args.records_days.clamp(0, 400)).await?;
+    println!(
+        "演示数据已生成 (demo data created): {records} 条工作记录 (records) over {} days, in {:.1}s",
+        args.records_days,
+        started.elapsed().as_secs_f64()
+    );
     println!("\n演示账号 (demo sign-ins) — 密码 / password: {}\n", args.password);
     for l in &logins {
         println!("  {:<20} {}（{}）— {}", l.username, l.role_zh, l.role_en, l.unit);

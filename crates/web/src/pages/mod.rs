@@ -3,10 +3,14 @@
 pub mod accounts;
 pub mod apidocs;
 pub mod audit;
+pub mod compliance;
 pub mod groups;
 pub mod home;
 pub mod login;
+pub mod messages;
 pub mod org;
+pub mod records;
+pub mod rulebook;
 pub mod staff;
 
 use crate::auth::Page;
@@ -40,11 +44,17 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 7] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 13] = [
     ("/", "首页", "Home", None),
+    ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
+    ("/records", "工作记录", "Records", None),
+    ("/compliance", "合规看板", "Compliance", None),
+    ("/rulebook", "规则库", "Rulebook", None),
+    ("/messages", "消息中心", "Messages", None),
     ("/org", "组织机构", "Organisation", None),
     ("/staff", "员工档案", "Staff", None),
     ("/groups", "领导小组", "Leadership groups", None),
+    ("/assets", "设备台账", "Assets", None),
     ("/audit", "审计日志", "Audit trail", Some(Permission::AuditRead)),
     ("/admin/accounts", "账号与权限", "Accounts", Some(Permission::AccountAdmin)),
     ("/api/docs", "接口文档", "API", None),

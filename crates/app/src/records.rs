@@ -1,0 +1,253 @@
+//! Evidence records: entering them (with photos), correcting them by a new record, listing and reading them.
+use crate::audit::{self, Entity};
+use crate::{AppError, AppResult, Ctx};
+use anbao_domain::DomainError;
+use anbao_domain::access::Permission;
+use anbao_domain::ids::{StaffId, UnitId};
+use anbao_domain::records::{About, RecordDraft, RecordInput, RecordKind, image_type, parse};
+use anbao_store::blobs::BlobStore;
+use anbao_store::records::{AttachmentRow, NewAttachment, NewRecord, RecordFilter, RecordRow};
+use anbao_store::{Conn, Db};
+use sha2::{Digest, Sha256};
+
+/// A photo or scan sent with a record.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// When the photo was taken (epoch ms); defaults to the record's time.
+    pub taken_at: Option<i64>,
+}
+
+/// How far ahead of the server clock a record may be dated (phones' clocks drift), and how far back.
+pub const FUTURE_TOLERANCE_MS: i64 = 10 * 60_000;
+pub const MAX_AGE_DAYS: i64 = 400;
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+fn invalid(field: &'static str, zh: &str, en: &str) -> AppError {
+    AppError::Invalid(DomainError::new(field, zh, en))
+}
+
+/// Parse a time from a form (`YYYY-MM-DDTHH:MM`, local) or JSON (RFC 3339).
+pub fn parse_time(raw: Option<&str>, now: i64) -> AppResult<i64> {
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(now) };
+    if let Ok(ts) = raw.parse::<jiff::Timestamp>() {
+        return Ok(ts.as_millisecond());
+    }
+    let local = raw
+        .parse::<jiff::civil::DateTime>()
+        .map_err(|_| invalid("occurred_at", "时间格式不正确", "the time is malformed"))?;
+    local
+        .to_zoned(anbao_domain::time::zone())
+        .map(|z| z.timestamp().as_millisecond())
+        .map_err(|_| invalid("occurred_at", "时间格式不正确", "the time is malformed"))
+}
+
+fn check_time(at: i64, now: i64) -> AppResult<()> {
+    if at > now + FUTURE_TOLERANCE_MS {
+        return Err(invalid("occurred_at", "记录时间不能晚于当前时间", "the record cannot be dated in the future"));
+    }
+    if at < now - MAX_AGE_DAYS * 86_400_000 {
+        return Err(invalid("occurred_at", "记录时间过早，超过补录期限", "the record is dated too far in the past"));
+    }
+    Ok(())
+}
+
+async fn active_staff_under(
+    c: &mut Conn,
+    id: StaffId,
+    path: &str,
+    field: &'static str,
+) -> AppResult<anbao_store::staff::StaffRow> {
+    let s = anbao_store::staff::get(c, id).await?;
+    s.filter(|s| s.active && s.unit_path.starts_with(path)).ok_or_else(|| {
+        AppError::Invalid(DomainError::new(
+            field,
+            "所选人员不是本单位的在岗员工",
+            "that person is not active staff of this unit",
+        ))
+    })
+}
+
+/// Enter a record (and its photos) in one transaction; returns its id.
+pub async fn create(
+    db: &Db,
+    blobs: &BlobStore,
+    ctx: &Ctx,
+    input: &RecordInput,
+    uploads: Vec<Upload>,
+) -> AppResult<i64> {
+    let draft: RecordDraft = parse(input)?;
+    let at = parse_time(input.occurred_at.as_deref(), ctx.now)?;
+    check_time(at, ctx.now)?;
+    let mut files = Vec::new();
+    for u in uploads.into_iter().filter(|u| !u.bytes.is_empty()) {
+        if u.bytes.len() > MAX_UPLOAD_BYTES {
+            return Err(invalid("photos", "单个附件不能超过10MB", "an attachment may be at most 10 MB"));
+        }
+        let ct = image_type(&u.bytes).ok_or_else(|| {
+            AppError::Invalid(DomainError::new(
+                "photos",
+                format!("附件“{}”不是图片（支持JPEG、PNG、GIF、WebP、HEIC）", u.file_name),
+                format!("attachment “{}” is not an image", u.file_name),
+            ))
+        })?;
+        let sha = hex::encode(Sha256::digest(&u.bytes));
+        let taken = u.taken_at.unwrap_or(at);
+        check_time(taken, ctx.now)
+            .map_err(|_| invalid("taken_at", "拍摄时间不正确", "the photo's time is not plausible"))?;
+        files.push((u, ct, sha, taken));
+    }
+    let mut tx = db.begin().await?;
+    // Which unit the record belongs to: the asset's unit, or the unit named.
+    let (unit, asset) = match draft.kind.about() {
+        About::Asset(kind) => {
+            let id = input.asset_id.ok_or_else(|| invalid("asset_id", "请选择设备", "choose the asset"))?;
+            let a = anbao_store::assets::get(&mut tx, id).await?.filter(|a| a.active && a.kind == kind);
+            let a = a.ok_or_else(|| invalid("asset_id", "所选设备不存在或类型不符", "no such asset of that kind"))?;
+            (anbao_store::org::get(&mut tx, a.unit_id).await?.ok_or(AppError::NotFound)?, Some(a.id))
+        }
+        _ => {
+            let id = input.unit_id.ok_or_else(|| invalid("unit_id", "请选择单位", "choose the unit"))?;
+            (
+                anbao_store::org::get(&mut tx, UnitId::new(id))
+                    .await?
+                    .ok_or_else(|| invalid("unit_id", "所选单位不存在", "no such unit"))?,
+                None,
+            )
+        }
+    };
+    // Outside the person's scope the unit or asset does not exist for them.
+    ctx.must(Permission::RecordWrite, &unit.path).map_err(|e| match e {
+        AppError::NotFound => invalid(
+            if asset.is_some() { "asset_id" } else { "unit_id" },
+            "所选设备或单位不存在",
+            "no such asset or unit",
+        ),
+        other => other,
+    })?;
+    if let Some(p) = draft.performer {
+        let s = active_staff_under(&mut tx, p, &unit.path, "performer_id").await?;
+        if let Some(pos) = &draft.performer_position {
+            if !s.positions.iter().any(|x| x.code() == pos) {
+                return Err(invalid(
+                    "performer_position",
+                    "执行人不担任所选岗位",
+                    "the performer does not hold that post",
+                ));
+            }
+        }
+    }
+    if let Some(p) = draft.second_person {
+        let s = active_staff_under(&mut tx, p, &unit.path, "second_person_id").await?;
+        if draft.kind == RecordKind::CctvAccess
+            && !s.positions.iter().any(|x| *x == anbao_domain::staff::Position::Director)
+        {
+            return Err(invalid(
+                "second_person_id",
+                "同意调阅的须为网点负责人（第四十六条）",
+                "consent must come from the outlet head (art. 46)",
+            ));
+        }
+    }
+    if let Some(s) = draft.subject_staff {
+        let row = anbao_store::staff::get(&mut tx, s).await?.filter(|r| r.active);
+        let row = row.ok_or_else(|| invalid("subject_staff_id", "被审查人员不存在", "no such person"))?;
+        ctx.must_see(&row.unit_path).map_err(|_| invalid("subject_staff_id", "被审查人员不存在", "no such person"))?;
+    }
+    if let Some(t) = draft.target_unit {
+        let row = anbao_store::org::get(&mut tx, t).await?;
+        if !row.is_some_and(|r| r.path.starts_with(&unit.path) && r.id != unit.id) {
+            return Err(invalid(
+                "target_unit_id",
+                "被检查单位须是本单位的下级单位",
+                "the inspected unit must be below the inspecting unit",
+            ));
+        }
+    }
+    for p in &input.people {
+        active_staff_under(&mut tx, StaffId::new(*p), &unit.path, "people").await?;
+    }
+    if let Some(old) = input.supersedes_id {
+        let o = anbao_store::records::get(&mut tx, old).await?;
+        let o = o.filter(|o| o.kind == draft.kind.code() && o.unit_id == unit.id.get());
+        let o =
+            o.ok_or_else(|| invalid("supersedes_id", "被更正的记录不存在", "the record to correct does not exist"))?;
+        if o.superseded_by.is_some() {
+            return Err(AppError::Conflict(DomainError::new(
+                "supersedes_id",
+                "该记录已被更正过，请更正最新的记录",
+                "already corrected: correct the newest record",
+            )));
+        }
+    }
+    let id = anbao_store::records::insert(
+        &mut tx,
+        NewRecord {
+            draft: &draft,
+            unit: unit.id,
+            asset,
+            occurred_at: at,
+            local_day: anbao_domain::period::day_of_ms(at),
+            supersedes: input.supersedes_id,
+            by: Some(ctx.actor.account),
+            now: ctx.now,
+        },
+    )
+    .await?;
+    let action = if input.supersedes_id.is_some() { "record.correct" } else { "record.create" };
+    audit::record(
+        &mut tx,
+        ctx.into(),
+        &format!("{action}.{}", draft.kind.code()),
+        Entity::Record(id),
+        Some(unit.id),
+        None,
+    )
+    .await?;
+    for (u, ct, sha, taken) in files {
+        blobs.put(&sha, &u.bytes).await.map_err(|e| AppError::Internal(format!("attachment store: {e}")))?;
+        let name: String = u.file_name.chars().filter(|c| !c.is_control()).take(120).collect();
+        let aid = anbao_store::records::insert_attachment(
+            &mut tx,
+            NewAttachment {
+                record: id,
+                file_name: &name,
+                content_type: ct,
+                size: u.bytes.len() as i64,
+                sha256: &sha,
+                taken_at: taken,
+                now: ctx.now,
+                by: Some(ctx.actor.account),
+            },
+        )
+        .await?;
+        audit::record(&mut tx, ctx.into(), "attachment.add", Entity::Attachment(aid), Some(unit.id), None).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub const PAGE_SIZE: i64 = 50;
+
+pub async fn list(db: &Db, ctx: &Ctx, f: &RecordFilter, page: i64) -> AppResult<(Vec<RecordRow>, i64)> {
+    let mut c = db.read().await?;
+    Ok(anbao_store::records::list(&mut c, ctx.actor.account, f, PAGE_SIZE, (page.max(1) - 1) * PAGE_SIZE).await?)
+}
+
+pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> AppResult<(RecordRow, Vec<AttachmentRow>)> {
+    let mut c = db.read().await?;
+    let r = anbao_store::records::get(&mut c, id).await?.ok_or(AppError::NotFound)?;
+    ctx.must_see(&r.unit_path)?;
+    let a = anbao_store::records::attachments_of(&mut c, id).await?;
+    Ok((r, a))
+}
+
+/// An attachment's bytes, for someone who may see its record.
+pub async fn attachment(db: &Db, blobs: &BlobStore, ctx: &Ctx, id: i64) -> AppResult<(AttachmentRow, Vec<u8>)> {
+    let mut c = db.read().await?;
+    let a = anbao_store::records::attachment(&mut c, id).await?.ok_or(AppError::NotFound)?;
+    ctx.must_see(&a.unit_path)?;
+    let bytes = blobs.get(&a.sha256).await.map_err(|e| AppError::Internal(format!("attachment {id}: {e}")))?;
+    Ok((a, bytes))
+}

@@ -1,0 +1,378 @@
+//! The rulebook: obligations from the regulations as data. A rule says what must be done (its kind and numbers),
+//! for what (units, assets or persons), how often (its period), with what evidence, and which article requires it.
+//! Nothing here hard-codes a number from the regulations: they all arrive in `Rule`.
+use crate::DomainError;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// At least `min_count` records per subject per period.
+    Count,
+    /// At least `coverage_pct` % of the target units below the subject visited per period.
+    Coverage,
+    /// The latest evidence is younger than `validity_months`.
+    Validity,
+    /// Recordings kept at least `retention_days`, as reported by the evidence.
+    Retention,
+    /// Evidence exists by the end of `deadline_month` of the period.
+    Deadline,
+    /// Each record names two distinct people meeting the position constraints.
+    TwoPerson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Unit,
+    Asset,
+    Person,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodKind {
+    Day,
+    Week,
+    Month,
+    Quarter,
+    HalfYear,
+    Year,
+}
+
+impl PeriodKind {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            PeriodKind::Day => "每日",
+            PeriodKind::Week => "每周",
+            PeriodKind::Month => "每月",
+            PeriodKind::Quarter => "每季度",
+            PeriodKind::HalfYear => "每半年",
+            PeriodKind::Year => "每年",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            PeriodKind::Day => "daily",
+            PeriodKind::Week => "weekly",
+            PeriodKind::Month => "monthly",
+            PeriodKind::Quarter => "quarterly",
+            PeriodKind::HalfYear => "half-yearly",
+            PeriodKind::Year => "yearly",
+        }
+    }
+}
+
+/// One rule as the rulebook file and the editor hold it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub title_en: String,
+    pub area: String,
+    pub kind: RuleKind,
+    pub subject: Subject,
+    #[serde(default)]
+    pub unit_kinds: Vec<String>,
+    #[serde(default)]
+    pub asset_kind: String,
+    #[serde(default)]
+    pub positions: Vec<String>,
+    #[serde(default)]
+    pub key_position_only: bool,
+    pub period: PeriodKind,
+    pub evidence: String,
+    #[serde(default)]
+    pub subkind: String,
+    #[serde(default)]
+    pub min_count: i64,
+    #[serde(default)]
+    pub coverage_pct: i64,
+    #[serde(default)]
+    pub target_unit_kinds: Vec<String>,
+    #[serde(default)]
+    pub validity_months: i64,
+    #[serde(default)]
+    pub retention_days: i64,
+    #[serde(default)]
+    pub deadline_month: i64,
+    #[serde(default)]
+    pub forbid_same_position: Vec<String>,
+    #[serde(default)]
+    pub forbid_both_non_formal: bool,
+    /// Only records with at least one photo or scan attached count (e.g. drills need image evidence).
+    #[serde(default)]
+    pub require_attachment: bool,
+    pub source: String,
+    pub article: String,
+}
+
+fn bad(field: &'static str, zh: String, en: String) -> DomainError {
+    DomainError::new(field, zh, en)
+}
+
+impl Rule {
+    /// Check a rule before it is stored: its numbers must make sense for its kind, and it must cite its article.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let id_ok = !self.id.is_empty()
+            && self.id.len() <= 32
+            && self.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !id_ok {
+            return Err(bad(
+                "id",
+                "规则编号只能包含字母、数字和连字符".into(),
+                "rule id: letters, digits, hyphens".into(),
+            ));
+        }
+        if self.title.trim().is_empty() || self.title.chars().count() > 80 {
+            return Err(bad("title", "规则名称不能为空且不超过80个字".into(), "title: 1–80 characters".into()));
+        }
+        if self.source.trim().is_empty() || self.article.trim().is_empty() {
+            return Err(bad(
+                "article",
+                "每条规则都必须注明出处（篇/条）并引用条文原文".into(),
+                "every rule must cite its part/article and quote it".into(),
+            ));
+        }
+        for (field, v, zh) in [
+            ("min_count", self.min_count, "最少次数"),
+            ("coverage_pct", self.coverage_pct, "覆盖率"),
+            ("validity_months", self.validity_months, "有效期"),
+            ("retention_days", self.retention_days, "保存天数"),
+            ("deadline_month", self.deadline_month, "截止月份"),
+        ] {
+            if v < 0 {
+                return Err(bad(field, format!("{zh}不能为负数"), format!("{field} cannot be negative")));
+            }
+        }
+        let need = |ok: bool, field: &'static str, zh: &str, en: &str| {
+            if ok { Ok(()) } else { Err(bad(field, zh.into(), en.into())) }
+        };
+        match self.kind {
+            RuleKind::Count => {
+                need(self.min_count >= 1, "min_count", "次数规则的最少次数须≥1", "a count rule needs min_count ≥ 1")?
+            }
+            RuleKind::Coverage => {
+                need(
+                    (1..=100).contains(&self.coverage_pct),
+                    "coverage_pct",
+                    "覆盖率须在1–100之间",
+                    "coverage_pct must be 1–100",
+                )?;
+                need(
+                    !self.target_unit_kinds.is_empty(),
+                    "target_unit_kinds",
+                    "覆盖规则须指明被覆盖的单位类型",
+                    "name the target unit kinds",
+                )?;
+            }
+            RuleKind::Validity => {
+                need(self.validity_months >= 1, "validity_months", "有效期须≥1个月", "validity_months must be ≥ 1")?
+            }
+            RuleKind::Retention => {
+                need(self.retention_days >= 1, "retention_days", "保存天数须≥1", "retention_days must be ≥ 1")?
+            }
+            RuleKind::Deadline => need(
+                (1..=12).contains(&self.deadline_month),
+                "deadline_month",
+                "截止月份须在1–12之间",
+                "deadline_month must be 1–12",
+            )?,
+            RuleKind::TwoPerson => {}
+        }
+        if self.subject == Subject::Asset && self.asset_kind.is_empty() {
+            return Err(bad(
+                "asset_kind",
+                "以设备为对象的规则须指明设备类型".into(),
+                "an asset rule needs asset_kind".into(),
+            ));
+        }
+        if self.kind == RuleKind::Coverage && self.subject != Subject::Unit {
+            return Err(bad("subject", "覆盖规则的对象必须是单位".into(), "a coverage rule is about units".into()));
+        }
+        Ok(())
+    }
+
+    pub fn label(&self, en: bool) -> &str {
+        if en { &self.title_en } else { &self.title }
+    }
+}
+
+/// The default rulebook file: `[[rule]]` tables.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RulebookFile {
+    pub rule: Vec<Rule>,
+}
+
+/// How a due item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The period has ended (or the requirement is already satisfied) and it was met.
+    Met,
+    /// The period has ended with some but not all of what was required.
+    PartlyMet,
+    /// The period has ended with nothing, or a breach was recorded.
+    Overdue,
+    /// The period is still running and not yet met.
+    NotYetDue,
+}
+
+impl Status {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Status::Met => "已完成",
+            Status::PartlyMet => "部分完成",
+            Status::Overdue => "逾期未完成",
+            Status::NotYetDue => "进行中",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::PartlyMet => "partly met",
+            Status::Overdue => "overdue",
+            Status::NotYetDue => "not yet due",
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::PartlyMet => "partly_met",
+            Status::Overdue => "overdue",
+            Status::NotYetDue => "not_yet_due",
+        }
+    }
+    /// Does this item count in a compliance percentage (only judged items do)?
+    pub fn judged(self) -> bool {
+        self != Status::NotYetDue
+    }
+}
+
+/// Judge a count: `have` qualifying records against `need`, in a period that has or has not ended.
+pub fn judge_count(have: i64, need: i64, ended: bool) -> Status {
+    match (have >= need, ended, have > 0) {
+        (true, _, _) => Status::Met,
+        (false, false, _) => Status::NotYetDue,
+        (false, true, true) => Status::PartlyMet,
+        (false, true, false) => Status::Overdue,
+    }
+}
+
+/// Judge coverage: `covered` of `targets` units visited, against `pct` percent.
+pub fn judge_coverage(covered: i64, targets: i64, pct: i64, ended: bool) -> Status {
+    if targets == 0 {
+        return Status::Met;
+    }
+    // covered/targets ≥ pct/100, in integers.
+    let met = covered * 100 >= pct * targets;
+    match (met, ended, covered > 0) {
+        (true, _, _) => Status::Met,
+        (false, false, _) => Status::NotYetDue,
+        (false, true, true) => Status::PartlyMet,
+        (false, true, false) => Status::Overdue,
+    }
+}
+
+/// Months between two local dates given as (year, month, day), counting a month as reached on the same day.
+pub fn whole_months_between(from: (i32, i8, i8), to: (i32, i8, i8)) -> i64 {
+    let mut m = (to.0 as i64 - from.0 as i64) * 12 + (to.1 as i64 - from.1 as i64);
+    if to.2 < from.2 {
+        m -= 1;
+    }
+    m
+}
+
+/// Is evidence dated `last` still valid on `on`, for `months`? Valid through the day before the anniversary.
+pub fn still_valid(last: (i32, i8, i8), on: (i32, i8, i8), months: i64) -> bool {
+    whole_months_between(last, on) < months
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule() -> Rule {
+        Rule {
+            id: "ATM-1".into(),
+            title: "ATM每日巡查".into(),
+            title_en: "ATM patrols".into(),
+            area: "atm".into(),
+            kind: RuleKind::Count,
+            subject: Subject::Asset,
+            unit_kinds: vec!["outlet".into()],
+            asset_kind: "atm".into(),
+            positions: vec![],
+            key_position_only: false,
+            period: PeriodKind::Day,
+            evidence: "atm_patrol".into(),
+            subkind: String::new(),
+            min_count: 6,
+            coverage_pct: 0,
+            target_unit_kinds: vec![],
+            validity_months: 0,
+            retention_days: 0,
+            deadline_month: 0,
+            forbid_same_position: vec![],
+            forbid_both_non_formal: false,
+            require_attachment: false,
+            source: "篇二 四".into(),
+            article: "自助设备每天巡查不少于6次".into(),
+        }
+    }
+
+    #[test]
+    fn a_count_rule_with_a_negative_or_zero_count_is_refused() {
+        assert!(rule().validate().is_ok());
+        let r = Rule { min_count: -1, ..rule() };
+        assert_eq!(r.validate().map_err(|e| e.field), Err("min_count"));
+        let r = Rule { min_count: 0, ..rule() };
+        assert!(r.validate().is_err());
+    }
+
+    #[test]
+    fn a_rule_without_its_article_is_refused() {
+        let r = Rule { article: " ".into(), ..rule() };
+        assert_eq!(r.validate().map_err(|e| e.field), Err("article"));
+    }
+
+    #[test]
+    fn coverage_needs_a_percentage_within_bounds() {
+        let r = Rule {
+            kind: RuleKind::Coverage,
+            subject: Subject::Unit,
+            coverage_pct: 120,
+            target_unit_kinds: vec!["outlet".into()],
+            ..rule()
+        };
+        assert!(r.validate().is_err());
+        let r = Rule { coverage_pct: 60, ..r };
+        assert!(r.validate().is_ok());
+    }
+
+    #[test]
+    fn counts_are_met_partly_met_overdue_or_not_yet_due() {
+        assert_eq!(judge_count(6, 6, true), Status::Met);
+        assert_eq!(judge_count(7, 6, false), Status::Met);
+        assert_eq!(judge_count(4, 6, true), Status::PartlyMet);
+        assert_eq!(judge_count(0, 6, true), Status::Overdue);
+        assert_eq!(judge_count(4, 6, false), Status::NotYetDue);
+    }
+
+    #[test]
+    fn coverage_compares_fractions_exactly() {
+        assert_eq!(judge_coverage(3, 5, 60, true), Status::Met);
+        assert_eq!(judge_coverage(2, 5, 60, true), Status::PartlyMet);
+        assert_eq!(judge_coverage(0, 5, 60, true), Status::Overdue);
+        assert_eq!(judge_coverage(2, 3, 100, false), Status::NotYetDue);
+        assert_eq!(judge_coverage(0, 0, 100, true), Status::Met);
+    }
+
+    #[test]
+    fn validity_expires_on_the_anniversary() {
+        assert!(still_valid((2025, 3, 15), (2026, 3, 14), 12));
+        assert!(!still_valid((2025, 3, 15), (2026, 3, 15), 12));
+        assert!(!still_valid((2024, 1, 1), (2026, 1, 1), 12));
+    }
+}

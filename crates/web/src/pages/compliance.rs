@@ -1,0 +1,392 @@
+//! The compliance dashboard: figures for a unit's subtree in a month, by unit below, by rule and by area, the
+//! worst units and a 12-month trend; every figure drills down to its due items, and each item to its records.
+use super::org::xlsx_response;
+use super::{Layout, render};
+use crate::auth::Page;
+use crate::error::PageError;
+use crate::state::AppState;
+use anbao_app::compliance::{DueItem, Tally, evaluate, rollup};
+use anbao_app::{AppError, Ctx};
+use anbao_domain::ids::UnitId;
+use anbao_domain::org::UnitKind;
+use anbao_domain::period::{self, Day};
+use anbao_domain::rulebook::Status;
+use anbao_store::org::UnitRow;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct DashQuery {
+    pub unit: Option<String>,
+    /// `YYYY-MM`; defaults to the current month.
+    pub month: Option<String>,
+    pub rule: Option<String>,
+    pub status: Option<String>,
+    pub area: Option<String>,
+}
+
+/// The unit asked for (visible to the person) or the top of their scope.
+pub async fn root_unit(s: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<UnitRow, AppError> {
+    match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => {
+            let id = u.parse::<i64>().map_err(|_| AppError::NotFound)?;
+            anbao_app::org::get_unit(&s.db, ctx, UnitId::new(id)).await
+        }
+        None => anbao_app::compliance::home_unit(&s.db, ctx).await,
+    }
+}
+
+/// The month window [from, to) and its label; a month still running ends today.
+pub fn month_window(q: &DashQuery, today: Day) -> Result<(Day, Day, String), AppError> {
+    let (y, m) = match q.month.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => {
+            let bad = || {
+                AppError::Invalid(anbao_domain::DomainError::new("month", "月份格式应为 YYYY-MM", "month is YYYY-MM"))
+            };
+            let (y, m) = raw.split_once('-').ok_or_else(bad)?;
+            let (y, m) = (y.parse::<i32>().map_err(|_| bad())?, m.parse::<i8>().map_err(|_| bad())?);
+            if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) {
+                return Err(bad());
+            }
+            (y, m)
+        }
+        None => {
+            let (y, m, _) = period::ymd(today);
+            (y, m)
+        }
+    };
+    let from = period::first_of_month(y, m);
+    let to = if m == 12 { period::first_of_month(y + 1, 1) } else { period::first_of_month(y, m + 1) };
+    Ok((from, to, format!("{y}-{m:02}")))
+}
+
+pub struct TallyRow {
+    pub key: String,
+    pub label: String,
+    pub link: String,
+    pub t: Tally,
+    pub pct: String,
+    pub bar: i64,
+}
+
+fn tally_row(key: String, label: String, link: String, t: Tally) -> TallyRow {
+    TallyRow { key, label, link, pct: t.pct_text(), bar: t.permille().map_or(0, |p| p / 10), t }
+}
+
+#[derive(Template)]
+#[template(path = "compliance/dashboard.html")]
+struct DashPage {
+    l: Layout,
+    unit: UnitRow,
+    unit_kind: &'static str,
+    month: String,
+    prev_month: String,
+    next_month: String,
+    total: TallyRow,
+    children: Vec<TallyRow>,
+    rules: Vec<TallyRow>,
+    areas: Vec<TallyRow>,
+    worst: Vec<TallyRow>,
+    chart: String,
+    months: Vec<(String, String)>,
+}
+
+fn shift_month(m: &str, by: i32) -> String {
+    let (y, mm) = m
+        .split_once('-')
+        .and_then(|(y, mm)| Some((y.parse::<i32>().ok()?, mm.parse::<i32>().ok()?)))
+        .unwrap_or((2026, 1));
+    let idx = y * 12 + (mm - 1) + by;
+    format!("{}-{:02}", idx.div_euclid(12), idx.rem_euclid(12) + 1)
+}
+
+/// A 12-month bar chart of compliance, as inline SVG drawn from numbers only.
+fn chart(points: &[(String, Option<i64>)]) -> String {
+    let (w, h, left, bottom) = (720, 220, 40, 30);
+    let bw = (w - left - 10) / points.len().max(1) as i64;
+    let mut svg = format!(r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="compliance trend">"#);
+    for pct in [0, 50, 100] {
+        let y = h - bottom - (h - bottom - 10) * pct / 100;
+        svg.push_str(&format!(r##"<line x1="{left}" y1="{y}" x2="{w}" y2="{y}" stroke="#e5e6eb"/><text x="4" y="{}" font-size="11" fill="#646a73">{pct}%</text>"##, y + 4));
+    }
+    for (i, (label, p)) in points.iter().enumerate() {
+        let x = left + i as i64 * bw + 4;
+        if let Some(p) = p {
+            let bh = (h - bottom - 10) * p / 1000;
+            let color = if *p >= 950 {
+                "#1f8f4e"
+            } else if *p >= 800 {
+                "#d97706"
+            } else {
+                "#c0392b"
+            };
+            svg.push_str(&format!(
+                r#"<rect x="{x}" y="{}" width="{}" height="{bh}" fill="{color}"><title>{label}: {}.{}%</title></rect>"#,
+                h - bottom - bh,
+                bw - 8,
+                p / 10,
+                p % 10
+            ));
+        }
+        let short = label.get(5..).unwrap_or(label);
+        svg.push_str(&format!(
+            r##"<text x="{}" y="{}" font-size="11" fill="#646a73" text-anchor="middle">{short}</text>"##,
+            x + (bw - 8) / 2,
+            h - 10
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn link(unit: i64, month: &str, extra: &str) -> String {
+    format!("/compliance/items?unit={unit}&month={month}{extra}")
+}
+
+pub async fn dashboard(State(s): State<AppState>, p: Page, Query(q): Query<DashQuery>) -> Result<Response, PageError> {
+    let today = period::day_of_ms(p.ctx.now);
+    let root = root_unit(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
+    let (from, to, month) = month_window(&q, today).map_err(|e| p.err(e))?;
+    let en = p.lang.is_en();
+    // One evaluation over twelve months serves the trend and, sliced, the month itself.
+    let trend_from = period::first_of_month(period::ymd(from).0 - 1, period::ymd(from).1).max(from - 366);
+    let all = evaluate(&s.db, &root.path, trend_from, to, today).await.map_err(|e| p.err(e))?;
+    let in_month: Vec<&DueItem> = all.iter().filter(|i| i.period.1 > from && i.period.0 < to).collect();
+    let owned: Vec<DueItem> = in_month.iter().map(|i| (*i).clone()).collect();
+    let per_unit = rollup(&owned);
+    let units = anbao_app::org::unit_detail(&s.db, &p.ctx, root.id).await.map_err(|e| p.err(e))?;
+    let children = units
+        .children
+        .iter()
+        .filter(|c| c.kind != UnitKind::Department)
+        .map(|c| {
+            let t = per_unit.get(&c.id.get()).copied().unwrap_or_default();
+            tally_row(c.id.to_string(), c.name.clone(), format!("/compliance?unit={}&month={month}", c.id), t)
+        })
+        .collect();
+    let mut by_rule: BTreeMap<String, (String, Tally)> = BTreeMap::new();
+    let mut by_area: BTreeMap<String, Tally> = BTreeMap::new();
+    for it in &in_month {
+        let e = by_rule
+            .entry(it.rule_id.clone())
+            .or_insert_with(|| (if en { it.title_en.clone() } else { it.title.clone() }, Tally::default()));
+        e.1.add(it.status);
+        by_area.entry(it.area.clone()).or_default().add(it.status);
+    }
+    let rid = root.id.get();
+    let rules = by_rule
+        .into_iter()
+        .map(|(k, (label, t))| {
+            tally_row(k.clone(), format!("{k} {label}"), link(rid, &month, &format!("&rule={k}")), t)
+        })
+        .collect();
+    let areas = by_area
+        .into_iter()
+        .map(|(k, t)| tally_row(k.clone(), k.clone(), link(rid, &month, &format!("&area={k}")), t))
+        .collect();
+    // Worst outlets (or whatever the lowest level is) by compliance.
+    let mut leaves: Vec<(i64, &str, Tally)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for it in &in_month {
+        if seen.insert(it.unit_id) {
+            if let Some(t) = per_unit.get(&it.unit_id) {
+                if t.judged() > 0 && it.unit_id != rid {
+                    leaves.push((it.unit_id, it.unit_name.as_str(), *t));
+                }
+            }
+        }
+    }
+    leaves.sort_by_key(|(_, _, t)| t.permille().unwrap_or(1000));
+    let worst = leaves
+        .into_iter()
+        .take(10)
+        .map(|(id, name, t)| tally_row(id.to_string(), name.to_owned(), link(id, &month, ""), t))
+        .collect();
+    // Trend: items of daily, weekly and monthly periods, by the month they began in.
+    let mut months: BTreeMap<String, Tally> = BTreeMap::new();
+    for i in 0..12 {
+        months.insert(shift_month(&month, i - 11), Tally::default());
+    }
+    for it in all.iter().filter(|i| i.period.1 - i.period.0 <= 31) {
+        let (y, m, _) = period::ymd(it.period.0);
+        if let Some(t) = months.get_mut(&format!("{y}-{m:02}")) {
+            t.add(it.status);
+        }
+    }
+    let points: Vec<(String, Option<i64>)> = months.iter().map(|(k, t)| (k.clone(), t.permille())).collect();
+    let total = per_unit.get(&rid).copied().unwrap_or_default();
+    let mut l = Layout::new(&p, "/compliance", "合规看板", "Compliance")
+        .crumb(p.lang.tr("合规看板", "Compliance"), Some("/compliance".into()));
+    l = l.crumb(root.name.clone(), None);
+    let page = DashPage {
+        unit_kind: if en { root.kind.label_en() } else { root.kind.label_zh() },
+        prev_month: shift_month(&month, -1),
+        next_month: shift_month(&month, 1),
+        total: tally_row(rid.to_string(), root.name.clone(), link(rid, &month, ""), total),
+        children,
+        rules,
+        areas,
+        worst,
+        chart: chart(&points),
+        months: points
+            .iter()
+            .map(|(k, v)| (k.clone(), v.map_or("—".into(), |p| format!("{}.{}%", p / 10, p % 10))))
+            .collect(),
+        month,
+        unit: root,
+        l,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+pub struct ItemView {
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub rule_id: String,
+    pub title: String,
+    pub unit: String,
+    pub period: String,
+    pub reason: String,
+    pub source: String,
+    pub records_link: String,
+}
+
+#[derive(Template)]
+#[template(path = "compliance/items.html")]
+struct ItemsPage {
+    l: Layout,
+    unit: UnitRow,
+    month: String,
+    rule: String,
+    items: Vec<ItemView>,
+    total: usize,
+    tally: Tally,
+    export_query: String,
+}
+
+fn day_text(d: Day) -> String {
+    let (y, m, dd) = period::ymd(d);
+    format!("{y}-{m:02}-{dd:02}")
+}
+
+/// Due items matching the query, worst first.
+pub async fn items_for(s: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<(UnitRow, String, Vec<DueItem>), AppError> {
+    let today = period::day_of_ms(ctx.now);
+    let root = root_unit(s, ctx, q).await?;
+    let (from, to, month) = month_window(q, today)?;
+    let mut items = evaluate(&s.db, &root.path, from, to, today).await?;
+    let rule = q.rule.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let status = q.status.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let area = q.area.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    items.retain(|i| {
+        rule.is_none_or(|r| i.rule_id == r)
+            && status.is_none_or(|st| i.status.code() == st)
+            && area.is_none_or(|a| i.area == a)
+    });
+    items.sort_by(|a, b| {
+        let rank = |s: Status| match s {
+            Status::Overdue => 0,
+            Status::PartlyMet => 1,
+            Status::NotYetDue => 2,
+            Status::Met => 3,
+        };
+        (rank(a.status), &a.unit_path, a.period.0).cmp(&(rank(b.status), &b.unit_path, b.period.0))
+    });
+    Ok((root, month, items))
+}
+
+pub async fn items(State(s): State<AppState>, p: Page, Query(q): Query<DashQuery>) -> Result<Response, PageError> {
+    let (root, month, items) = items_for(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
+    let en = p.lang.is_en();
+    let mut tally = Tally::default();
+    for i in &items {
+        tally.add(i.status);
+    }
+    let total = items.len();
+    let views = items
+        .iter()
+        .take(500)
+        .map(|i| {
+            let mut rl = format!(
+                "/records?unit={}&kind={}&from={}&to={}",
+                i.unit_id,
+                i.evidence,
+                day_text(i.period.0),
+                day_text(i.period.1 - 1)
+            );
+            if let Some((a, _)) = &i.asset {
+                rl.push_str(&format!("&asset={a}"));
+            }
+            ItemView {
+                status: i.status.code(),
+                status_label: if en { i.status.label_en() } else { i.status.label_zh() },
+                rule_id: i.rule_id.clone(),
+                title: if en { i.title_en.clone() } else { i.title.clone() },
+                unit: i.unit_name.clone(),
+                period: i.period_label.clone(),
+                reason: if en { i.reason_en.clone() } else { i.reason.clone() },
+                source: i.source.clone(),
+                records_link: rl,
+            }
+        })
+        .collect();
+    let keep: Vec<(&str, String)> = [
+        ("unit", root.id.to_string()),
+        ("month", month.clone()),
+        ("rule", q.rule.clone().unwrap_or_default()),
+        ("status", q.status.clone().unwrap_or_default()),
+        ("area", q.area.clone().unwrap_or_default()),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    let l = Layout::new(&p, "/compliance", "应办事项", "Due items")
+        .crumb(p.lang.tr("合规看板", "Compliance"), Some(format!("/compliance?unit={}&month={month}", root.id)))
+        .crumb(p.lang.tr("应办事项", "Due items"), None);
+    let page = ItemsPage {
+        l,
+        month,
+        rule: q.rule.clone().unwrap_or_default(),
+        items: views,
+        total,
+        tally,
+        export_query: serde_urlencoded::to_string(&keep).unwrap_or_default(),
+        unit: root,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+pub async fn export_items(
+    State(s): State<AppState>,
+    p: Page,
+    Query(q): Query<DashQuery>,
+) -> Result<Response, PageError> {
+    let (_, _, items) = items_for(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| {
+            vec![
+                i.status.label_zh().into(),
+                i.rule_id.clone(),
+                i.title.clone(),
+                i.unit_name.clone(),
+                i.asset
+                    .as_ref()
+                    .map(|a| a.1.clone())
+                    .or_else(|| i.person.as_ref().map(|p| p.1.clone()))
+                    .unwrap_or_default(),
+                i.period_label.clone(),
+                i.have.to_string(),
+                i.need.to_string(),
+                i.reason.clone(),
+                i.source.clone(),
+            ]
+        })
+        .collect();
+    let headers = ["状态", "规则", "名称", "单位", "设备/人员", "期间", "实际", "要求", "说明", "出处"];
+    let bytes = anbao_app::export::xlsx("应办事项", &headers, &rows).map_err(|e| p.err(e))?;
+    Ok(xlsx_response(bytes, "due-items.xlsx"))
+}

@@ -1,0 +1,570 @@
+//! Evidence-record pages: quick forms fit for a phone (one per kind), the list, a record with its photos, and the
+//! photo itself. A correction is a new record that names the one it corrects.
+use super::{Flash, Layout, render, when};
+use crate::auth::Page;
+use crate::error::PageError;
+use crate::form::path_id;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use anbao_app::AppError;
+use anbao_app::records::Upload;
+use anbao_domain::access::Permission;
+use anbao_domain::records::{About, RecordInput, RecordKind, checklist};
+use anbao_store::records::RecordFilter;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn opt(value: impl ToString, label: impl Into<String>, selected: bool) -> Opt {
+    Opt { value: value.to_string(), label: label.into(), selected }
+}
+
+/// What the form for one kind shows; computed here so the template stays a plain view.
+#[derive(Template)]
+#[template(path = "records/form.html")]
+struct FormPage {
+    l: Layout,
+    kind: &'static str,
+    kind_label: &'static str,
+    kinds: Vec<Opt>,
+    now_local: String,
+    asset_label: &'static str,
+    assets: Vec<Opt>,
+    units: Vec<Opt>,
+    subkinds: Vec<Opt>,
+    performer: bool,
+    positions: Vec<Opt>,
+    second_label: &'static str,
+    subject: bool,
+    targets: Vec<Opt>,
+    checks: Vec<Opt>,
+    number_label: &'static str,
+    people_label: &'static str,
+    results: Vec<Opt>,
+    text_label: &'static str,
+    text2_label: &'static str,
+    photos: bool,
+    photos_required: bool,
+    staff: Vec<Opt>,
+    supersedes: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    kind: Option<String>,
+    unit: Option<String>,
+    asset: Option<String>,
+    supersedes: Option<String>,
+}
+
+fn labels(
+    kind: RecordKind,
+    en: bool,
+) -> (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str) {
+    // (second person, number, people, text, text2, asset)
+    let t = |zh: &'static str, e: &'static str| if en { e } else { zh };
+    match kind {
+        RecordKind::AtmPatrol => ("", "", "", t("异常情况说明", "Problem found"), "", t("ATM", "ATM")),
+        RecordKind::CctvCheck => ("", t("录像保存天数", "Days of recordings kept"), "", t("备注", "Notes"), "", ""),
+        RecordKind::CctvReview => {
+            ("", "", "", t("回放检查情况（查看时段、发现的问题）", "What the review covered and found"), "", "")
+        }
+        RecordKind::CctvAccess => (
+            t(
+                "同意调阅的网点负责人（与业务无关时必填）",
+                "Outlet head consenting (required when unrelated to business)",
+            ),
+            "",
+            "",
+            t("调阅事由", "Reason"),
+            t("调阅人及单位", "Requester and unit"),
+            "",
+        ),
+        RecordKind::DutyLog => (
+            t("同班值守人员", "Second person on duty"),
+            "",
+            "",
+            t("值班期间情况", "Events during the duty"),
+            t("交接情况", "Handover"),
+            t("库房", "Vault"),
+        ),
+        RecordKind::Drill => {
+            ("", "", t("参加人员", "Participants"), t("演练方案", "Drill plan"), t("演练部署", "Deployment"), "")
+        }
+        RecordKind::Meeting => ("", "", t("参会人员", "Attendees"), t("会议纪要", "Minutes"), "", ""),
+        RecordKind::Training => (
+            "",
+            t("学时（小时/人）", "Hours per person"),
+            t("参加人员", "Attendees"),
+            t("备注", "Notes"),
+            t("培训内容", "Subject"),
+            "",
+        ),
+        RecordKind::QualificationReview => ("", "", "", t("审查意见", "Findings"), "", ""),
+        RecordKind::InspectionVisit => ("", "", "", t("检查情况及发现的问题", "What was found"), "", ""),
+        RecordKind::RespLetter => ("", "", "", t("备注", "Notes"), "", ""),
+    }
+}
+
+async fn form_page(
+    s: &AppState,
+    p: &Page,
+    kind: RecordKind,
+    q: &NewQuery,
+    error: Option<String>,
+) -> Result<FormPage, PageError> {
+    let lang = p.lang;
+    let en = lang.is_en();
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let writable: Vec<_> =
+        units.into_iter().filter(|u| p.ctx.actor.scope.allows(Permission::RecordWrite, &u.path)).collect();
+    let want_unit = q.unit.as_deref().and_then(|u| u.parse::<i64>().ok());
+    let (second, number, people, text, text2, asset_label) = labels(kind, en);
+    let assets = match kind.about() {
+        About::Asset(k) => anbao_app::assets::list(&s.db, &p.ctx, Some(k))
+            .await
+            .map_err(|e| p.err(e))?
+            .into_iter()
+            .filter(|a| p.ctx.actor.scope.allows(Permission::RecordWrite, &a.unit_path))
+            .map(|a| {
+                let sel = q.asset.as_deref() == Some(a.id.to_string().as_str());
+                opt(a.id, format!("{} · {}（{}）", a.code, a.name, a.unit_name), sel)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    // People to choose from: staff of the units the person may record for (a bounded list for large scopes).
+    let mut staff = Vec::new();
+    for u in writable.iter().filter(|u| want_unit.is_none_or(|w| w == u.id.get())).take(60) {
+        let d = anbao_app::org::unit_detail(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
+        for st in d.staff {
+            let pos = super::org::positions_label(&st.positions, lang);
+            staff.push(opt(st.id, format!("{}（{} · {}）", st.name, u.name, pos), false));
+        }
+        if staff.len() > 400 {
+            break;
+        }
+    }
+    let unit_opts: Vec<Opt> = writable
+        .iter()
+        .filter(|u| u.kind != anbao_domain::org::UnitKind::Department || kind == RecordKind::InspectionVisit)
+        .map(|u| opt(u.id, u.name.clone(), want_unit == Some(u.id.get())))
+        .collect();
+    let positions = match kind {
+        RecordKind::CctvReview => vec![
+            opt("cctv_admin", if en { "as CCTV administrator" } else { "以监控管理员身份" }, true),
+            opt("director", if en { "as outlet head" } else { "以网点负责人身份" }, false),
+        ],
+        RecordKind::InspectionVisit => anbao_domain::staff::Position::ALL
+            .iter()
+            .filter(|x| {
+                matches!(
+                    x,
+                    anbao_domain::staff::Position::Chairman
+                        | anbao_domain::staff::Position::Director
+                        | anbao_domain::staff::Position::DeputyInCharge
+                        | anbao_domain::staff::Position::SecurityOfficer
+                )
+            })
+            .map(|x| opt(x.code(), if en { x.label_en() } else { x.label_zh() }, false))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let results = match kind {
+        RecordKind::AtmPatrol => vec![
+            opt("normal", if en { "Normal" } else { "正常" }, true),
+            opt("abnormal", if en { "Problem found" } else { "发现异常" }, false),
+        ],
+        RecordKind::CctvAccess => vec![
+            opt("business", if en { "Business-related" } else { "因业务调阅" }, true),
+            opt("other", if en { "Not business-related" } else { "与业务无关" }, false),
+        ],
+        RecordKind::QualificationReview => vec![
+            opt("pass", if en { "Pass" } else { "合格" }, true),
+            opt("fail", if en { "Fail" } else { "不合格" }, false),
+        ],
+        _ => Vec::new(),
+    };
+    let targets = if kind == RecordKind::InspectionVisit {
+        anbao_app::org::list_units(&s.db, &p.ctx)
+            .await
+            .map_err(|e| p.err(e))?
+            .into_iter()
+            .filter(|u| u.depth > 1 && u.kind != anbao_domain::org::UnitKind::Department)
+            .map(|u| opt(u.id, u.name, false))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let now_local = anbao_domain::time::format_ms(p.ctx.now).replace(' ', "T");
+    let title = (kind.label_zh(), kind.label_en());
+    let l = Layout::new(p, "/records", title.0, title.1)
+        .crumb(lang.tr("工作记录", "Records"), Some("/records".into()))
+        .crumb(lang.tr(title.0, title.1), None);
+    Ok(FormPage {
+        l,
+        kind: kind.code(),
+        kind_label: if en { kind.label_en() } else { kind.label_zh() },
+        kinds: RecordKind::ALL
+            .iter()
+            .map(|k| opt(k.code(), if en { k.label_en() } else { k.label_zh() }, *k == kind))
+            .collect(),
+        now_local,
+        asset_label,
+        assets,
+        units: unit_opts,
+        subkinds: if kind == RecordKind::CctvReview {
+            Vec::new()
+        } else {
+            kind.subkinds().iter().map(|(c, l)| opt(c, *l, false)).collect()
+        },
+        performer: kind.needs_performer()
+            || matches!(kind, RecordKind::RespLetter | RecordKind::AtmPatrol | RecordKind::CctvCheck),
+        positions,
+        second_label: second,
+        subject: kind == RecordKind::QualificationReview,
+        targets,
+        checks: checklist(kind).iter().map(|(c, l)| opt(c, *l, true)).collect(),
+        number_label: number,
+        people_label: people,
+        results,
+        text_label: text,
+        text2_label: text2,
+        photos: matches!(
+            kind,
+            RecordKind::Drill
+                | RecordKind::AtmPatrol
+                | RecordKind::Meeting
+                | RecordKind::Training
+                | RecordKind::InspectionVisit
+                | RecordKind::RespLetter
+        ),
+        photos_required: kind == RecordKind::Drill,
+        staff,
+        supersedes: q.supersedes.clone().unwrap_or_default(),
+        error,
+    })
+}
+
+pub async fn new(State(s): State<AppState>, p: Page, Query(q): Query<NewQuery>) -> Result<Response, PageError> {
+    if !p.ctx.actor.scope.has_anywhere(Permission::RecordWrite) {
+        return Err(p.err(AppError::Forbidden));
+    }
+    let kind = RecordKind::parse(q.kind.as_deref().unwrap_or("atm_patrol")).map_err(|e| p.err(e.into()))?;
+    Ok(render(&form_page(&s, &p, kind, &q, None).await?)?.into_response())
+}
+
+fn num(v: &str) -> Option<i64> {
+    v.trim().parse().ok()
+}
+
+/// Read the multipart form into a record input and its uploads, checking the CSRF token.
+async fn read_form(p: &Page, mut mp: Multipart) -> Result<(RecordInput, Vec<Upload>), PageError> {
+    let bad = |_| {
+        p.err(AppError::Invalid(anbao_domain::DomainError::new("", "表单数据格式不正确", "the form data is malformed")))
+    };
+    let mut input = RecordInput::default();
+    let mut uploads = Vec::new();
+    let mut csrf = String::new();
+    let mut taken_at: Option<String> = None;
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "photos" {
+            let file_name = field.file_name().unwrap_or("photo").to_owned();
+            let bytes = field.bytes().await.map_err(bad)?.to_vec();
+            uploads.push(Upload { file_name, bytes, taken_at: None });
+            continue;
+        }
+        let v = field.text().await.map_err(bad)?;
+        match name.as_str() {
+            "csrf" => csrf = v,
+            "kind" => input.kind = v,
+            "unit_id" => input.unit_id = num(&v),
+            "asset_id" => input.asset_id = num(&v),
+            "occurred_at" => input.occurred_at = Some(v),
+            "subkind" => input.subkind = Some(v),
+            "performer_id" => input.performer_id = num(&v),
+            "performer_position" => input.performer_position = Some(v),
+            "second_person_id" => input.second_person_id = num(&v),
+            "subject_staff_id" => input.subject_staff_id = num(&v),
+            "target_unit_id" => input.target_unit_id = num(&v),
+            "checks" => input.checks.push(v),
+            "number" => {
+                input.number = if v.trim().is_empty() {
+                    None
+                } else {
+                    Some(v.trim().parse::<f64>().map_err(|_| {
+                        p.err(AppError::Invalid(anbao_domain::DomainError::new(
+                            "number",
+                            "请填写数字",
+                            "enter a number",
+                        )))
+                    })?)
+                }
+            }
+            "people" => {
+                if let Some(n) = num(&v) {
+                    input.people.push(n)
+                }
+            }
+            "result" => input.result = Some(v),
+            "text" => input.text = Some(v),
+            "text2" => input.text2 = Some(v),
+            "supersedes_id" => input.supersedes_id = num(&v),
+            "taken_at" => taken_at = Some(v),
+            _ => {}
+        }
+    }
+    if csrf != p.csrf {
+        return Err(p.err(AppError::Invalid(anbao_domain::DomainError::new(
+            "csrf",
+            "表单已过期或来源不明，请刷新页面后重试",
+            "the form has expired; reload and try again",
+        ))));
+    }
+    if let Some(t) = taken_at.filter(|t| !t.trim().is_empty()) {
+        let at = anbao_app::records::parse_time(Some(&t), p.ctx.now).map_err(|e| p.err(e))?;
+        for u in &mut uploads {
+            u.taken_at = Some(at);
+        }
+    }
+    Ok((input, uploads))
+}
+
+pub async fn create(State(s): State<AppState>, p: Page, mp: Multipart) -> Result<Response, PageError> {
+    let (input, uploads) = read_form(&p, mp).await?;
+    match anbao_app::records::create(&s.db, &s.blobs, &p.ctx, &input, uploads).await {
+        Ok(id) => Ok(Redirect::to(&format!("/records/{id}?ok=created")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let kind = RecordKind::parse(&input.kind).unwrap_or(RecordKind::AtmPatrol);
+            let q = NewQuery {
+                kind: None,
+                unit: input.unit_id.map(|u| u.to_string()),
+                asset: input.asset_id.map(|a| a.to_string()),
+                supersedes: input.supersedes_id.map(|x| x.to_string()),
+            };
+            let msg = if p.lang.is_en() { e.message_en() } else { e.message_zh() };
+            let page = form_page(&s, &p, kind, &q, Some(msg)).await?;
+            Ok((crate::error::status_of(&e), render(&page)?).into_response())
+        }
+        Err(e) => Err(p.err(e)),
+    }
+}
+
+pub struct RecordView {
+    pub id: i64,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub subkind: String,
+    pub unit: String,
+    pub unit_id: i64,
+    pub asset: String,
+    pub performer: String,
+    pub second: String,
+    pub subject: String,
+    pub target: String,
+    pub at: String,
+    pub value: String,
+    pub summary: String,
+    pub superseded_by: Option<i64>,
+    pub supersedes: Option<i64>,
+    pub recorded_by: String,
+    pub recorded_at: String,
+    pub attachments: i64,
+}
+
+fn view(r: &anbao_store::records::RecordRow, lang: Lang) -> RecordView {
+    let kind = RecordKind::parse(&r.kind).ok();
+    let sub = kind
+        .and_then(|k| k.subkinds().iter().find(|(c, _)| Some(*c) == r.subkind.as_deref()).map(|(_, l)| (*l).to_owned()))
+        .or_else(|| r.subkind.clone())
+        .unwrap_or_default();
+    let data: serde_json::Value = serde_json::from_str(&r.data).unwrap_or_default();
+    let mut summary = Vec::new();
+    for key in ["result", "notes", "reason", "requester", "plan", "minutes", "title"] {
+        if let Some(v) = data.get(key).and_then(|v| v.as_str()) {
+            summary.push(v.to_owned());
+        }
+    }
+    if let Some(checks) = data.get("checks").and_then(|c| c.as_object()) {
+        let failed: Vec<&str> =
+            checks.iter().filter(|(_, v)| v == &&serde_json::Value::Bool(false)).map(|(k, _)| k.as_str()).collect();
+        if !failed.is_empty() && kind.is_some() {
+            let labels: Vec<&str> = kind
+                .map(|k| checklist(k).iter().filter(|(c, _)| failed.contains(c)).map(|(_, l)| *l).collect())
+                .unwrap_or_default();
+            summary.push(format!("{}：{}", lang.tr("未通过", "not passed"), labels.join("、")));
+        }
+    }
+    RecordView {
+        id: r.id,
+        kind: r.kind.clone(),
+        kind_label: kind.map_or("", |k| if lang.is_en() { k.label_en() } else { k.label_zh() }),
+        subkind: sub,
+        unit: r.unit_name.clone(),
+        unit_id: r.unit_id,
+        asset: r.asset_code.clone().unwrap_or_default(),
+        performer: r.performer.clone().unwrap_or_default(),
+        second: r.second_person.clone().unwrap_or_default(),
+        subject: r.subject_staff.clone().unwrap_or_default(),
+        target: r.target_unit.clone().unwrap_or_default(),
+        at: when(&r.occurred_at),
+        value: r
+            .value
+            .map(|v| if r.kind == "training" { format!("{:.1}", v as f64 / 10.0) } else { v.to_string() })
+            .unwrap_or_default(),
+        summary: summary.join("；"),
+        superseded_by: r.superseded_by,
+        supersedes: r.supersedes_id,
+        recorded_by: r.recorded_by.clone().unwrap_or_default(),
+        recorded_at: when(&r.recorded_at),
+        attachments: r.attachments,
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    pub kind: Option<String>,
+    pub unit: Option<String>,
+    pub asset: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub subkind: Option<String>,
+    pub position: Option<String>,
+    pub page: Option<String>,
+    pub ok: Option<String>,
+}
+
+fn ne(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A date (YYYY-MM-DD) as a local day number.
+pub fn parse_day(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<jiff::civil::Date>().map(anbao_domain::period::day_of_date).map_err(|_| {
+        AppError::Invalid(anbao_domain::DomainError::new("date", "日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD"))
+    })
+}
+
+pub async fn filter_of(s: &AppState, ctx: &anbao_app::Ctx, q: &ListQuery) -> Result<RecordFilter, AppError> {
+    let mut f = RecordFilter {
+        kind: ne(&q.kind).map(|k| RecordKind::parse(k).map(|k| k.code().to_owned())).transpose()?,
+        subkind: ne(&q.subkind).map(str::to_owned),
+        position: ne(&q.position).map(str::to_owned),
+        ..Default::default()
+    };
+    if let Some(u) = ne(&q.unit) {
+        let id = u.parse::<i64>().map_err(|_| AppError::NotFound)?;
+        f.under_path = Some(anbao_app::org::get_unit(&s.db, ctx, anbao_domain::ids::UnitId::new(id)).await?.path);
+    }
+    f.asset_id = ne(&q.asset).and_then(|a| a.parse().ok());
+    f.from_day = ne(&q.from).map(parse_day).transpose()?;
+    // `to` is inclusive in the page; the store takes the day after.
+    f.to_day = ne(&q.to).map(parse_day).transpose()?.map(|d| d + 1);
+    Ok(f)
+}
+
+#[derive(Template)]
+#[template(path = "records/list.html")]
+struct ListPage {
+    l: Layout,
+    rows: Vec<RecordView>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    kinds: Vec<Opt>,
+    from: String,
+    to: String,
+    unit: String,
+    query_base: String,
+    can_write: bool,
+}
+
+pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    let f = filter_of(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
+    let page = ne(&q.page).and_then(|v| v.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let (rows, total) = anbao_app::records::list(&s.db, &p.ctx, &f, page).await.map_err(|e| p.err(e))?;
+    let en = p.lang.is_en();
+    let mut keep: Vec<(&str, String)> = Vec::new();
+    for (k, v) in [
+        ("kind", &q.kind),
+        ("unit", &q.unit),
+        ("asset", &q.asset),
+        ("from", &q.from),
+        ("to", &q.to),
+        ("subkind", &q.subkind),
+        ("position", &q.position),
+    ] {
+        if let Some(v) = ne(v) {
+            keep.push((k, v.to_owned()));
+        }
+    }
+    let qs = serde_urlencoded::to_string(&keep).unwrap_or_default();
+    let l = Layout::new(&p, "/records", "工作记录", "Records")
+        .crumb(p.lang.tr("工作记录", "Records"), None)
+        .flash_from(q.ok.as_deref());
+    let page = ListPage {
+        rows: rows.iter().map(|r| view(r, p.lang)).collect(),
+        total,
+        page,
+        pages: ((total + anbao_app::records::PAGE_SIZE - 1) / anbao_app::records::PAGE_SIZE).max(1),
+        kinds: RecordKind::ALL
+            .iter()
+            .map(|k| opt(k.code(), if en { k.label_en() } else { k.label_zh() }, ne(&q.kind) == Some(k.code())))
+            .collect(),
+        from: q.from.clone().unwrap_or_default(),
+        to: q.to.clone().unwrap_or_default(),
+        unit: q.unit.clone().unwrap_or_default(),
+        query_base: if qs.is_empty() { String::new() } else { format!("{qs}&") },
+        can_write: p.ctx.actor.scope.has_anywhere(Permission::RecordWrite),
+        l,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "records/show.html")]
+struct ShowPage {
+    l: Layout,
+    r: RecordView,
+    attachments: Vec<(i64, String, String, bool)>,
+    can_correct: bool,
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id).map_err(|e| p.err(e))?;
+    let (r, atts) = anbao_app::records::get(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let can_correct = r.superseded_by.is_none() && p.ctx.actor.scope.allows(Permission::RecordWrite, &r.unit_path);
+    let v = view(&r, p.lang);
+    let mut l = Layout::new(&p, "/records", "记录详情", "Record")
+        .crumb(p.lang.tr("工作记录", "Records"), Some("/records".into()))
+        .crumb(format!("{} #{}", v.kind_label, id), None)
+        .flash_from(f.ok.as_deref());
+    l.title = v.kind_label.to_owned();
+    let attachments = atts
+        .into_iter()
+        .map(|a| (a.id, a.file_name, when(&a.taken_at), a.content_type.starts_with("image/")))
+        .collect();
+    Ok(render(&ShowPage { l, r: v, attachments, can_correct })?.into_response())
+}
+
+pub async fn attachment(State(s): State<AppState>, p: Page, Path(id): Path<String>) -> Result<Response, PageError> {
+    let id = path_id(&id).map_err(|e| p.err(e))?;
+    let (a, bytes) = anbao_app::records::attachment(&s.db, &s.blobs, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    Ok(([(header::CONTENT_TYPE, a.content_type), (header::CACHE_CONTROL, "private, max-age=86400".into())], bytes)
+        .into_response())
+}
