@@ -22,7 +22,7 @@ pub struct TodoItem {
     pub title_en: String,
     pub link: String,
     /// The article of the regulations that asks for it.
-    pub basis: &'static str,
+    pub basis: String,
 }
 
 /// The to-do list of the actor, most urgent first.
@@ -34,7 +34,7 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
             title_zh: "请修改初始密码".into(),
             title_en: "Change your initial password".into(),
             link: "/account/password".into(),
-            basis: "",
+            basis: String::new(),
         });
     }
     if ctx.actor.scope.has_anywhere(Permission::OrgWrite) {
@@ -49,7 +49,7 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
                     title_zh: format!("{}：未指定第一责任人", u.name),
                     title_en: format!("{}: no first responsible person named", u.name),
                     link: format!("/org/units/{}/edit", u.id),
-                    basis: "篇五 一：一把手为第一责任人",
+                    basis: "篇五 一：一把手为第一责任人".into(),
                 });
             }
             if u.deputy_in_charge_id.is_none() && u.kind != UnitKind::Outlet {
@@ -58,7 +58,7 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
                     title_zh: format!("{}：未指定分管领导", u.name),
                     title_en: format!("{}: no deputy in charge named", u.name),
                     link: format!("/org/units/{}/edit", u.id),
-                    basis: "篇五 一：分管领导具体负责",
+                    basis: "篇五 一：分管领导具体负责".into(),
                 });
             }
             // Unions (province and county level) set up the leadership groups (篇二 一.3; 预案 第四条).
@@ -70,13 +70,76 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
                             title_zh: format!("{}：未设立{}", u.name, k.label_zh()),
                             title_en: format!("{}: no {} set up", u.name, k.label_en()),
                             link: format!("/org/units/{}", u.id),
-                            basis: "篇二 一.3；预案 第四条",
+                            basis: "篇二 一.3；预案 第四条".into(),
                         });
                     }
                 }
             }
         }
     }
+    items.extend(due_items(db, ctx).await?);
     items.sort_by_key(|i| i.urgency);
     Ok(items)
+}
+
+/// What the rulebook says is owed: at one's own unit, today's and this period's open items and last week's misses;
+/// over a subtree, one line counting last week's misses.
+async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
+    use anbao_domain::access::Role;
+    use anbao_domain::rulebook::Status;
+    let today = anbao_domain::period::day_of_ms(ctx.now);
+    let lookback = crate::reminders::LOOKBACK_DAYS;
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for g in &ctx.actor.scope.grants {
+        let path = match &g.unit_path {
+            Some(p) => p.clone(),
+            None => match crate::compliance::home_unit(db, ctx).await {
+                Ok(u) => u.path,
+                Err(_) => continue,
+            },
+        };
+        if !seen.insert((path.clone(), g.role)) {
+            continue;
+        }
+        let items = crate::compliance::evaluate(db, &path, today - lookback, today + 1, today).await?;
+        match g.role {
+            Role::UnitHead | Role::Staff => {
+                for it in items.iter().filter(|i| i.unit_path == path) {
+                    let link = format!("/records/new?kind={}&unit={}{}", it.evidence, it.unit_id, it.asset.as_ref().map(|a| format!("&asset={}", a.0)).unwrap_or_default());
+                    match it.status {
+                        Status::NotYetDue if it.period.0 <= today && it.period.1 > today => out.push(TodoItem {
+                            urgency: Urgency::Open,
+                            title_zh: format!("{}（{}）", it.reason, it.title),
+                            title_en: format!("{} ({})", it.reason_en, it.title_en),
+                            link,
+                            basis: it.source.clone(),
+                        }),
+                        Status::Overdue | Status::PartlyMet => out.push(TodoItem {
+                            urgency: Urgency::Now,
+                            title_zh: format!("逾期：{}（{}）", it.reason, it.title),
+                            title_en: format!("Overdue: {} ({})", it.reason_en, it.title_en),
+                            link: format!("/compliance/items?unit={}&rule={}", it.unit_id, it.rule_id),
+                            basis: it.source.clone(),
+                        }),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {
+                let missed: Vec<_> = items.iter().filter(|i| i.period.1 <= today && matches!(i.status, Status::Overdue | Status::PartlyMet)).collect();
+                if !missed.is_empty() {
+                    let units: HashSet<i64> = missed.iter().map(|i| i.unit_id).collect();
+                    out.push(TodoItem {
+                        urgency: Urgency::Now,
+                        title_zh: format!("辖内近{lookback}天有{}项未完成，涉及{}个单位，请督促整改", missed.len(), units.len()),
+                        title_en: format!("{} items missed in the last {lookback} days across {} units", missed.len(), units.len()),
+                        link: "/compliance/items?status=overdue".into(),
+                        basis: String::new(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
 }

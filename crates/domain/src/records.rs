@@ -375,6 +375,8 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
                 return Err(err("result", "请选择审查结论：合格或不合格", "choose the result: pass or fail"));
             }
             d.subject_staff = Some(StaffId::new(who));
+            // The result is also the sub-kind, so a rule can count only reviews that passed.
+            d.subkind = Some(result.to_owned());
             obj(&mut d, "result", result.into());
         }
         RecordKind::InspectionVisit => {

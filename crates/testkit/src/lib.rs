@@ -146,6 +146,11 @@ impl TestApp {
             .expect("int")
     }
 
+    /// The blob store the app writes photos to.
+    pub fn blobs(&self) -> anbao_store::blobs::BlobStore {
+        anbao_store::blobs::BlobStore::local(std::env::temp_dir().join("anbao-tests").join("blobs"))
+    }
+
     /// Drop a PostgreSQL test database (SQLite files live in the temp folder).
     pub async fn finish(self) {
         self.db.close().await;
@@ -249,6 +254,33 @@ impl Client {
         let marker = "name=\"csrf\" value=\"";
         let start = page.find(marker).map(|i| i + marker.len()).expect("csrf field on the page");
         page[start..].split('"').next().unwrap_or_default().to_owned()
+    }
+
+    /// Post a multipart form (text fields and files), with the session's CSRF token added.
+    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Resp {
+        let boundary = "----anbao-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        let mut all: Vec<(String, String)> = fields.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        if !all.iter().any(|(k, _)| k == "csrf") {
+            let token = self.csrf().await;
+            all.push(("csrf".into(), token));
+        }
+        for (k, v) in &all {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        }
+        for (field, name, bytes) in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
     }
 
     pub async fn json(&mut self, method: &str, path: &str, body: &serde_json::Value) -> Resp {

@@ -67,6 +67,15 @@ pub fn router(state: AppState) -> Router {
         .route("/groups/{id}/members/{staff}", put(api::groups::put_member).delete(api::groups::remove_member))
         .route("/audit/events", get(api::audit::events))
         .route("/audit/verify", get(api::audit::verify))
+        .route("/records", get(api::records::list).post(api::records::create))
+        .route("/records/{id}", get(api::records::get))
+        .route("/records/{id}/photo", post(api::records::add_photo))
+        .route("/assets", get(api::records::assets).post(api::records::create_asset))
+        .route("/messages", get(api::records::messages))
+        .route("/rules", get(api::compliance::rules))
+        .route("/rules/{id}", get(api::compliance::rule).put(api::compliance::edit_rule))
+        .route("/compliance", get(api::compliance::rollup_of))
+        .route("/compliance/items", get(api::compliance::items))
         .fallback(api_not_found);
 
     Router::new()

@@ -3,6 +3,7 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
 mod audit_trail;
 mod bad_input;
+mod compliance;
 mod org_tree;
 mod permissions;
 mod sign_in;

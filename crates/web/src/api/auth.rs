@@ -75,7 +75,7 @@ pub async fn todo(State(s): State<AppState>, a: Api) -> Result<Json<Vec<TodoBody
                 title: t.title_zh,
                 title_en: t.title_en,
                 link: t.link,
-                basis: t.basis.into(),
+                basis: t.basis,
             })
             .collect(),
     ))

@@ -1,9 +1,11 @@
 //! The JSON API under `/api/v1/`: the same use cases as the pages, with JSON in and out and JSON errors.
 pub mod audit;
 pub mod auth;
+pub mod compliance;
 pub mod groups;
 pub mod openapi;
 pub mod org;
+pub mod records;
 pub mod staff;
 
 use anbao_app::AppError;

@@ -1,5 +1,5 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
-use super::{audit, auth, groups, org, staff};
+use super::{audit, auth, compliance, groups, org, records, staff};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -24,12 +24,16 @@ impl Modify for Bearer {
         staff::list, staff::get, staff::create, staff::update,
         groups::list, groups::get, groups::create, groups::put_member, groups::remove_member,
         audit::events, audit::verify,
+        records::list, records::create, records::get, records::add_photo, records::assets, records::create_asset, records::messages,
+        compliance::rules, compliance::rule, compliance::edit_rule, compliance::rollup_of, compliance::items,
     ),
     modifiers(&Bearer),
     security(("bearer" = [])),
     tags((name = "auth", description = "登录与个人 (sign-in, me, to-do)"), (name = "org", description = "组织机构 (org tree)"),
           (name = "staff", description = "员工档案 (staff)"), (name = "groups", description = "领导小组 (leadership groups)"),
-          (name = "notices", description = "通知公告 (notices)"), (name = "audit", description = "审计日志 (audit trail)"))
+          (name = "notices", description = "通知公告 (notices)"), (name = "audit", description = "审计日志 (audit trail)"),
+          (name = "records", description = "工作记录、设备、消息 (evidence records, assets, messages)"),
+          (name = "compliance", description = "规则库与合规 (rulebook, due items, roll-up)"))
 )]
 pub struct ApiDoc;
 

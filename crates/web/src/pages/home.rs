@@ -16,7 +16,7 @@ pub struct TodoView {
     pub now: bool,
     pub title: String,
     pub link: String,
-    pub basis: &'static str,
+    pub basis: String,
 }
 
 pub struct NoticeView {
