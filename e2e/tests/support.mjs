@@ -26,12 +26,12 @@ export async function startDemo() {
   const cwd = mkdtempSync(join(tmpdir(), 'anbao-e2e-'));
   const env = { ...process.env };
   delete env.ANBAO_DATABASE_URL; // the demo makes its own SQLite file in `cwd`
-  const child = spawn(bin, ['demo', '--bind', `127.0.0.1:${port}`], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['demo', '--bind', `127.0.0.1:${port}`, '--records-days', process.env.ANBAO_E2E_DAYS || '60'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 900; i++) {
     try {
       const r = await fetch(`${base}/healthz`);
       if (r.ok) return { base, child, output: () => output };

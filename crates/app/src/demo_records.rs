@@ -282,16 +282,17 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
             while q < today {
                 let (qs, qe) = period::containing(anbao_domain::rulebook::PeriodKind::Quarter, q);
                 let day = (qs + 40).min(today - 1);
-                if day >= first && rng.random_bool(0.7) {
-                    if let Some(dir) = director {
-                        let mut d = draft(RecordKind::InspectionVisit);
-                        d.performer = Some(dir.id);
-                        d.performer_position = Some("director".into());
-                        d.subkind = Some("routine".into());
-                        d.target_unit = Some(county.id);
-                        d.data = serde_json::json!({ "checks": {}, "notes": "季度安全检查" });
-                        push(&mut out, d, region.id.get(), None, at(day, 10, 0), false);
-                    }
+                if day >= first
+                    && rng.random_bool(0.7)
+                    && let Some(dir) = director
+                {
+                    let mut d = draft(RecordKind::InspectionVisit);
+                    d.performer = Some(dir.id);
+                    d.performer_position = Some("director".into());
+                    d.subkind = Some("routine".into());
+                    d.target_unit = Some(county.id);
+                    d.data = serde_json::json!({ "checks": {}, "notes": "季度安全检查" });
+                    push(&mut out, d, region.id.get(), None, at(day, 10, 0), false);
                 }
                 q = qe;
             }

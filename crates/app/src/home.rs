@@ -106,7 +106,12 @@ async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
         match g.role {
             Role::UnitHead | Role::Staff => {
                 for it in items.iter().filter(|i| i.unit_path == path) {
-                    let link = format!("/records/new?kind={}&unit={}{}", it.evidence, it.unit_id, it.asset.as_ref().map(|a| format!("&asset={}", a.0)).unwrap_or_default());
+                    let link = format!(
+                        "/records/new?kind={}&unit={}{}",
+                        it.evidence,
+                        it.unit_id,
+                        it.asset.as_ref().map(|a| format!("&asset={}", a.0)).unwrap_or_default()
+                    );
                     match it.status {
                         Status::NotYetDue if it.period.0 <= today && it.period.1 > today => out.push(TodoItem {
                             urgency: Urgency::Open,
@@ -127,13 +132,24 @@ async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
                 }
             }
             _ => {
-                let missed: Vec<_> = items.iter().filter(|i| i.period.1 <= today && matches!(i.status, Status::Overdue | Status::PartlyMet)).collect();
+                let missed: Vec<_> = items
+                    .iter()
+                    .filter(|i| i.period.1 <= today && matches!(i.status, Status::Overdue | Status::PartlyMet))
+                    .collect();
                 if !missed.is_empty() {
                     let units: HashSet<i64> = missed.iter().map(|i| i.unit_id).collect();
                     out.push(TodoItem {
                         urgency: Urgency::Now,
-                        title_zh: format!("辖内近{lookback}天有{}项未完成，涉及{}个单位，请督促整改", missed.len(), units.len()),
-                        title_en: format!("{} items missed in the last {lookback} days across {} units", missed.len(), units.len()),
+                        title_zh: format!(
+                            "辖内近{lookback}天有{}项未完成，涉及{}个单位，请督促整改",
+                            missed.len(),
+                            units.len()
+                        ),
+                        title_en: format!(
+                            "{} items missed in the last {lookback} days across {} units",
+                            missed.len(),
+                            units.len()
+                        ),
                         link: "/compliance/items?status=overdue".into(),
                         basis: String::new(),
                     });

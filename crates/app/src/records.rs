@@ -128,21 +128,15 @@ pub async fn create(
     })?;
     if let Some(p) = draft.performer {
         let s = active_staff_under(&mut tx, p, &unit.path, "performer_id").await?;
-        if let Some(pos) = &draft.performer_position {
-            if !s.positions.iter().any(|x| x.code() == pos) {
-                return Err(invalid(
-                    "performer_position",
-                    "执行人不担任所选岗位",
-                    "the performer does not hold that post",
-                ));
-            }
+        if let Some(pos) = &draft.performer_position
+            && !s.positions.iter().any(|x| x.code() == pos)
+        {
+            return Err(invalid("performer_position", "执行人不担任所选岗位", "the performer does not hold that post"));
         }
     }
     if let Some(p) = draft.second_person {
         let s = active_staff_under(&mut tx, p, &unit.path, "second_person_id").await?;
-        if draft.kind == RecordKind::CctvAccess
-            && !s.positions.iter().any(|x| *x == anbao_domain::staff::Position::Director)
-        {
+        if draft.kind == RecordKind::CctvAccess && !s.positions.contains(&anbao_domain::staff::Position::Director) {
             return Err(invalid(
                 "second_person_id",
                 "同意调阅的须为网点负责人（第四十六条）",

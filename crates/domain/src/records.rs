@@ -394,10 +394,9 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
             }
         }
     }
-    if let Some(t) = &text {
-        if !d.data.get("reason").is_some() && !d.data.get("plan").is_some() && !d.data.get("minutes").is_some() {
-            obj(&mut d, "notes", t.clone().into());
-        }
+    let has_main_text = ["reason", "plan", "minutes"].iter().any(|k| d.data.get(*k).is_some());
+    if let (Some(t), false) = (&text, has_main_text) {
+        obj(&mut d, "notes", t.clone().into());
     }
     Ok(d)
 }

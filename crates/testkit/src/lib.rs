@@ -266,7 +266,9 @@ impl Client {
             all.push(("csrf".into(), token));
         }
         for (k, v) in &all {
-            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
         }
         for (field, name, bytes) in files {
             body.extend_from_slice(

@@ -41,15 +41,23 @@ async fn atm_patrols_are_counted_per_atm_per_local_day() {
     let checks = json!(["appearance_ok", "no_skimmer", "notice_ok"]);
     // 1 March: six patrols. 28 February: four, the last at 23:30 local (15:30 UTC) — still February the 28th.
     for h in [8, 10, 12, 14, 16, 20] {
-        let r = post(&mut c, json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": local(1, h, 0), "checks": checks})).await;
+        let r = post(
+            &mut c,
+            json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": local(1, h, 0), "checks": checks}),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
     for (h, m) in [(9, 0), (13, 0), (18, 0), (23, 30)] {
-        post(&mut c, json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": local(2, h, m), "checks": checks})).await;
+        post(&mut c, json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": local(2, h, m), "checks": checks}))
+            .await;
     }
     let feb = items(&mut c, &format!("unit={outlet}&rule=ATM-1&month=2026-02")).await;
     let d28 = on(&feb, "2026-02-28");
-    assert_eq!((d28["status"].as_str(), d28["have"].as_i64(), d28["need"].as_i64()), (Some("partly_met"), Some(4), Some(6)));
+    assert_eq!(
+        (d28["status"].as_str(), d28["have"].as_i64(), d28["need"].as_i64()),
+        (Some("partly_met"), Some(4), Some(6))
+    );
     assert!(d28["reason"].as_str().unwrap_or_default().contains("4/6"), "{d28}");
     assert_eq!(on(&feb, "2026-02-27")["status"], "overdue");
     let mar = items(&mut c, &format!("unit={outlet}&rule=ATM-1&month=2026-03")).await;
@@ -85,7 +93,11 @@ async fn future_dates_beyond_tolerance_and_malformed_times_are_refused() {
     let atm = id_of(&app, "SELECT id FROM assets WHERE kind = 'atm' LIMIT 1").await;
     let before = app.count("records").await;
     let soon = anbao_domain::time::rfc3339_ms(START_MS + 5 * 60_000);
-    assert_eq!(post(&mut c, json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": soon})).await.status, StatusCode::CREATED, "a phone clock a few minutes fast is fine");
+    assert_eq!(
+        post(&mut c, json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": soon})).await.status,
+        StatusCode::CREATED,
+        "a phone clock a few minutes fast is fine"
+    );
     let later = anbao_domain::time::rfc3339_ms(START_MS + 3 * 3_600_000);
     let r = post(&mut c, json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": later})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -101,8 +113,11 @@ async fn a_review_counts_only_for_the_post_it_was_made_in() {
     let app = TestApp::demo().await;
     let mut c = app.api("admin").await;
     let outlet = id_of(&app, "SELECT id FROM units WHERE name = '东街分社'").await;
-    let head = id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} AND positions = ',director,'")).await;
-    let admin = id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} AND positions LIKE '%,cctv_admin,%'")).await;
+    let head =
+        id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} AND positions = ',director,'")).await;
+    let admin =
+        id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} AND positions LIKE '%,cctv_admin,%'"))
+            .await;
     // The head reviews twice in the week of 23 February; the administrator once.
     for d in [6, 5] {
         let r = post(&mut c, json!({"kind": "cctv_review", "unit_id": outlet, "performer_id": head, "performer_position": "director", "occurred_at": local(d, 17, 0), "text": "回放正常"})).await;
@@ -114,11 +129,19 @@ async fn a_review_counts_only_for_the_post_it_was_made_in() {
     assert_eq!(r.json()["error"]["field"], "performer_position");
     let admin_items = items(&mut c, &format!("unit={outlet}&rule=CCTV-3-b&month=2026-02")).await;
     let week = on(&admin_items, "2026-02-23");
-    assert_eq!((week["status"].as_str(), week["have"].as_i64()), (Some("partly_met"), Some(1)), "the head's reviews do not count for the administrator");
+    assert_eq!(
+        (week["status"].as_str(), week["have"].as_i64()),
+        (Some("partly_met"), Some(1)),
+        "the head's reviews do not count for the administrator"
+    );
     let head_items = items(&mut c, &format!("unit={outlet}&rule=CCTV-3-c&month=2026-02")).await;
     assert_eq!(on(&head_items, "2026-02-23")["status"], "met");
     // A person listed twice in one session is one person.
-    let r = post(&mut c, json!({"kind": "training", "unit_id": outlet, "number": 2, "text2": "制度学习", "people": [head, admin, head]})).await;
+    let r = post(
+        &mut c,
+        json!({"kind": "training", "unit_id": outlet, "number": 2, "text2": "制度学习", "people": [head, admin, head]}),
+    )
+    .await;
     assert_eq!(r.json()["error"]["field"], "people");
     app.finish().await;
 }
@@ -151,13 +174,22 @@ async fn a_rule_changed_mid_year_judges_only_the_periods_after_the_change() {
     let mut c = app.api("admin").await;
     for h in [8, 9, 10, 11] {
         let t = anbao_domain::time::rfc3339_ms(START_MS + DAY - (9 * 60 + 30) * 60_000 + h * 3_600_000);
-        assert_eq!(post(&mut c, json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": t})).await.status, StatusCode::CREATED);
+        assert_eq!(
+            post(&mut c, json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": t})).await.status,
+            StatusCode::CREATED
+        );
     }
     let mar = items(&mut c, &format!("unit={outlet}&rule=ATM-1&month=2026-03")).await;
     let first = on(&mar, "2026-03-01");
-    assert_eq!((first["status"].as_str(), first["need"].as_i64(), first["version"].as_i64()), (Some("partly_met"), Some(6), Some(1)));
+    assert_eq!(
+        (first["status"].as_str(), first["need"].as_i64(), first["version"].as_i64()),
+        (Some("partly_met"), Some(6), Some(1))
+    );
     let third = on(&mar, "2026-03-03");
-    assert_eq!((third["status"].as_str(), third["need"].as_i64(), third["version"].as_i64()), (Some("met"), Some(4), Some(2)));
+    assert_eq!(
+        (third["status"].as_str(), third["need"].as_i64(), third["version"].as_i64()),
+        (Some("met"), Some(4), Some(2))
+    );
     app.finish().await;
 }
 
@@ -170,8 +202,20 @@ async fn coverage_counts_distinct_outlets_visited_in_the_month() {
     let outlets: Vec<i64> = {
         use sqlx::Row;
         let mut conn = app.db.read().await.expect("conn");
-        let path: String = sqlx::query("SELECT path FROM units WHERE id = $1").bind(county).fetch_one(&mut *conn).await.expect("row").get("path");
-        sqlx::query("SELECT id FROM units WHERE kind = 'outlet' AND path LIKE $1 || '%' ORDER BY id").bind(path).fetch_all(&mut *conn).await.expect("rows").iter().map(|r| r.get("id")).collect()
+        let path: String = sqlx::query("SELECT path FROM units WHERE id = $1")
+            .bind(county)
+            .fetch_one(&mut *conn)
+            .await
+            .expect("row")
+            .get("path");
+        sqlx::query("SELECT id FROM units WHERE kind = 'outlet' AND path LIKE $1 || '%' ORDER BY id")
+            .bind(path)
+            .fetch_all(&mut *conn)
+            .await
+            .expect("rows")
+            .iter()
+            .map(|r| r.get("id"))
+            .collect()
     };
     let visit = |target: i64, day: i64| json!({"kind": "inspection_visit", "unit_id": county, "performer_id": officer, "performer_position": "security_officer", "subkind": "routine", "target_unit_id": target, "occurred_at": local(day, 10, 0), "text": "常规检查"});
     // Two visits to the same outlet count once.
@@ -181,7 +225,10 @@ async fn coverage_counts_distinct_outlets_visited_in_the_month() {
     post(&mut c, visit(outlets[1], 12)).await;
     let feb = items(&mut c, &format!("unit={county}&rule=INSP-2-d&month=2026-02")).await;
     assert_eq!(feb.len(), 1);
-    assert_eq!((feb[0]["status"].as_str(), feb[0]["have"].as_i64(), feb[0]["need"].as_i64()), (Some("partly_met"), Some(2), Some(outlets.len() as i64)));
+    assert_eq!(
+        (feb[0]["status"].as_str(), feb[0]["have"].as_i64(), feb[0]["need"].as_i64()),
+        (Some("partly_met"), Some(2), Some(outlets.len() as i64))
+    );
     for o in &outlets[2..] {
         post(&mut c, visit(*o, 8)).await;
     }
@@ -200,18 +247,29 @@ async fn a_qualification_review_lapses_after_twelve_months() {
     let app = TestApp::demo().await;
     let mut c = app.api("admin").await;
     let outlet = id_of(&app, "SELECT id FROM units WHERE name = '东街分社'").await;
-    let keeper = id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} AND key_position = 1 ORDER BY id LIMIT 1")).await;
-    let reviewer = id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} AND positions = ',director,'")).await;
+    let keeper =
+        id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} AND key_position = 1 ORDER BY id LIMIT 1"))
+            .await;
+    let reviewer =
+        id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} AND positions = ',director,'")).await;
     let review = |days: i64| json!({"kind": "qualification_review", "unit_id": outlet, "performer_id": reviewer, "subject_staff_id": keeper, "result": "pass", "occurred_at": local(days, 10, 0)});
     assert_eq!(post(&mut c, review(380)).await.status, StatusCode::CREATED);
-    let person = |items: &[Value]| items.iter().find(|i| i["person"].as_str().is_some() && i["reason"].as_str().unwrap_or_default().contains("上次")).cloned();
+    let person = |items: &[Value]| {
+        items
+            .iter()
+            .find(|i| i["person"].as_str().is_some() && i["reason"].as_str().unwrap_or_default().contains("上次"))
+            .cloned()
+    };
     let feb = items(&mut c, &format!("unit={outlet}&rule=ORG-3&month=2026-02")).await;
-    let lapsed = feb.iter().find(|i| i["status"] == "overdue" && i["reason"].as_str().unwrap_or_default().contains("已超过12个月"));
+    let lapsed = feb
+        .iter()
+        .find(|i| i["status"] == "overdue" && i["reason"].as_str().unwrap_or_default().contains("已超过12个月"));
     assert!(lapsed.is_some(), "{feb:?}");
     assert!(person(&feb).is_some());
     assert_eq!(post(&mut c, review(3)).await.status, StatusCode::CREATED);
     let mar = items(&mut c, &format!("unit={outlet}&rule=ORG-3&month=2026-03")).await;
-    let renewed = mar.iter().filter(|i| i["reason"].as_str().unwrap_or_default().contains("仍在12个月有效期内")).count();
+    let renewed =
+        mar.iter().filter(|i| i["reason"].as_str().unwrap_or_default().contains("仍在12个月有效期内")).count();
     assert_eq!(renewed, 1);
     app.finish().await;
 }
@@ -246,7 +304,9 @@ async fn responsibility_letters_are_due_by_the_end_of_january() {
     let s2 = id_of(&app, &signer(late)).await;
     post(&mut c, json!({"kind": "resp_letter", "unit_id": on_time, "subkind": "security_target", "performer_id": s1, "occurred_at": local(40, 10, 0)})).await;
     post(&mut c, json!({"kind": "resp_letter", "unit_id": late, "subkind": "security_target", "performer_id": s2, "occurred_at": local(18, 10, 0)})).await;
-    let status = |items: &[Value], unit: i64| items.iter().find(|i| i["unit_id"] == unit).map(|i| i["status"].as_str().unwrap_or_default().to_owned());
+    let status = |items: &[Value], unit: i64| {
+        items.iter().find(|i| i["unit_id"] == unit).map(|i| i["status"].as_str().unwrap_or_default().to_owned())
+    };
     let all = items(&mut c, "rule=RESP-1-a&month=2026-03").await;
     assert_eq!(status(&all, on_time).as_deref(), Some("met"));
     assert_eq!(status(&all, late).as_deref(), Some("partly_met"));
@@ -263,9 +323,18 @@ async fn two_vault_keepers_or_two_non_formal_staff_on_one_night_break_the_two_pe
     let keepers: Vec<i64> = {
         use sqlx::Row;
         let mut conn = app.db.read().await.expect("conn");
-        sqlx::query("SELECT id FROM staff WHERE unit_id = $1 AND positions LIKE '%,vault_keeper,%' ORDER BY id").bind(outlet).fetch_all(&mut *conn).await.expect("rows").iter().map(|r| r.get("id")).collect()
+        sqlx::query("SELECT id FROM staff WHERE unit_id = $1 AND positions LIKE '%,vault_keeper,%' ORDER BY id")
+            .bind(outlet)
+            .fetch_all(&mut *conn)
+            .await
+            .expect("rows")
+            .iter()
+            .map(|r| r.get("id"))
+            .collect()
     };
-    let guard = id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} AND positions = ',security_officer,'")).await;
+    let guard =
+        id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} AND positions = ',security_officer,'"))
+            .await;
     let duty = |a: i64, b: i64, d: i64| json!({"kind": "duty_log", "asset_id": vault, "performer_id": a, "second_person_id": b, "occurred_at": local(d, 19, 30), "checks": ["on_time", "perimeter_patrol", "weapons_checked", "alarms_armed"]});
     assert_eq!(post(&mut c, duty(keepers[0], keepers[1], 2)).await.status, StatusCode::CREATED);
     assert_eq!(post(&mut c, duty(keepers[0], guard, 1)).await.status, StatusCode::CREATED);
@@ -278,7 +347,11 @@ async fn two_vault_keepers_or_two_non_formal_staff_on_one_night_break_the_two_pe
     let mar = items(&mut c, &format!("unit={outlet}&rule=VAULT-1&month=2026-03")).await;
     assert_eq!(on(&mar, "2026-03-01")["status"], "met");
     // Two staff who are both not formal employees may not guard together either.
-    let t1 = id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} AND positions = ',teller,' ORDER BY id LIMIT 1")).await;
+    let t1 = id_of(
+        &app,
+        &format!("SELECT id FROM staff WHERE unit_id = {outlet} AND positions = ',teller,' ORDER BY id LIMIT 1"),
+    )
+    .await;
     for id in [t1, guard] {
         app.exec(&format!("UPDATE staff SET employment = 'approved_contract' WHERE id = {id}")).await;
     }
@@ -288,17 +361,29 @@ async fn two_vault_keepers_or_two_non_formal_staff_on_one_night_break_the_two_pe
     app.finish().await;
 }
 
-const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0];
+const PNG: &[u8] = &[
+    0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R', 0, 0, 0, 1, 0, 0, 0, 1, 8,
+    6, 0, 0, 0,
+];
 
 #[tokio::test]
 async fn a_drill_counts_only_with_image_evidence_and_a_non_image_is_refused() {
     let app = TestApp::demo().await;
     let mut web = app.signed_in("admin").await;
     let outlet = id_of(&app, "SELECT id FROM units WHERE name = '东街分社'").await;
-    let person = id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} ORDER BY id LIMIT 1")).await.to_string();
+    let person =
+        id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {outlet} ORDER BY id LIMIT 1")).await.to_string();
     let o = outlet.to_string();
     let when = local(20, 16, 0);
-    let fields = [("kind", "drill"), ("unit_id", o.as_str()), ("subkind", "fire"), ("text", "消防演练方案"), ("text2", "分组部署"), ("people", person.as_str()), ("occurred_at", when.as_str())];
+    let fields = [
+        ("kind", "drill"),
+        ("unit_id", o.as_str()),
+        ("subkind", "fire"),
+        ("text", "消防演练方案"),
+        ("text2", "分组部署"),
+        ("people", person.as_str()),
+        ("occurred_at", when.as_str()),
+    ];
     let before = app.count("records").await;
     let r = web.post_multipart("/records", &fields, &[("photos", "plan.pdf", b"%PDF-1.7 not a photo")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -329,7 +414,8 @@ async fn a_correction_is_a_new_record_and_the_original_no_longer_counts() {
     let app = TestApp::demo().await;
     let mut c = app.api("admin").await;
     let outlet = id_of(&app, "SELECT id FROM units WHERE name = '东街分社'").await;
-    let r = post(&mut c, json!({"kind": "cctv_check", "unit_id": outlet, "number": 3, "occurred_at": local(1, 8, 0)})).await;
+    let r = post(&mut c, json!({"kind": "cctv_check", "unit_id": outlet, "number": 3, "occurred_at": local(1, 8, 0)}))
+        .await;
     let first = r.json()["id"].as_i64().unwrap_or(0);
     let r = post(&mut c, json!({"kind": "cctv_check", "unit_id": outlet, "number": 30, "occurred_at": local(1, 8, 0), "supersedes_id": first})).await;
     assert_eq!(r.status, StatusCode::CREATED);
@@ -355,11 +441,17 @@ async fn the_dashboard_agrees_with_a_direct_count_of_the_records() {
     ];
     for (label, root) in roots {
         let body = c.get(&format!("/api/v1/compliance?unit={root}&month=2026-02")).await.json();
-        let rule = body["rules"].as_array().and_then(|r| r.iter().find(|x| x[0] == "ATM-1")).cloned().expect("ATM-1 judged");
+        let rule =
+            body["rules"].as_array().and_then(|r| r.iter().find(|x| x[0] == "ATM-1")).cloned().expect("ATM-1 judged");
         let path: String = {
             use sqlx::Row;
             let mut conn = app.db.read().await.expect("conn");
-            sqlx::query("SELECT path FROM units WHERE id = $1").bind(root).fetch_one(&mut *conn).await.expect("row").get("path")
+            sqlx::query("SELECT path FROM units WHERE id = $1")
+                .bind(root)
+                .fetch_one(&mut *conn)
+                .await
+                .expect("row")
+                .get("path")
         };
         // Direct count: for each ATM under the root and each day of February, patrols that day.
         let feb_from = anbao_domain::period::first_of_month(2026, 2);
@@ -373,7 +465,11 @@ async fn the_dashboard_agrees_with_a_direct_count_of_the_records() {
         let partly = app.scalar(&format!("SELECT COUNT(*) FROM ({grouped}) g WHERE g.n < 6")).await;
         let overdue = atms * (feb_to - feb_from) - met - partly;
         let t = &rule[1];
-        assert_eq!((t["met"].as_i64(), t["partly_met"].as_i64(), t["overdue"].as_i64()), (Some(met), Some(partly), Some(overdue)), "{label}");
+        assert_eq!(
+            (t["met"].as_i64(), t["partly_met"].as_i64(), t["overdue"].as_i64()),
+            (Some(met), Some(partly), Some(overdue)),
+            "{label}"
+        );
         assert!(met > 0, "{label}: the generated data has met days");
     }
     // The outlet that skips night patrols is among the worst in its county.
@@ -388,14 +484,20 @@ async fn reminders_are_made_once_however_many_instances_run_the_job() {
     let mut c = app.api("admin").await;
     let atm = id_of(&app, "SELECT a.id FROM assets a JOIN units u ON u.id = a.unit_id WHERE a.kind = 'atm' AND u.name = '城关信用社营业部' LIMIT 1").await;
     post(&mut c, json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": local(1, 9, 0)})).await;
-    let (a, b) = tokio::join!(anbao_app::reminders::run_once(&app.db, START_MS), anbao_app::reminders::run_once(&app.db, START_MS));
+    let (a, b) = tokio::join!(
+        anbao_app::reminders::run_once(&app.db, START_MS),
+        anbao_app::reminders::run_once(&app.db, START_MS)
+    );
     let made = a.expect("job a") + b.expect("job b");
     let stored = app.count("messages").await;
     assert_eq!(made as i64, stored, "concurrent runs made each message once");
     assert_eq!(anbao_app::reminders::run_once(&app.db, START_MS).await.expect("again"), 0);
     let mut head = app.api("chengguan.zhuren").await;
     let msgs = head.get("/api/v1/messages").await.json();
-    assert!(msgs.as_array().is_some_and(|m| m.iter().any(|x| x["body"].as_str().unwrap_or_default().contains("1/6"))), "{msgs}");
+    assert!(
+        msgs.as_array().is_some_and(|m| m.iter().any(|x| x["body"].as_str().unwrap_or_default().contains("1/6"))),
+        "{msgs}"
+    );
     let mut web = app.signed_in("chengguan.zhuren").await;
     let home = web.get("/").await.body;
     assert!(home.contains("逾期") && home.contains("ATM"), "the head's to-do lists the missed patrols");

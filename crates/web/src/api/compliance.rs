@@ -66,10 +66,20 @@ fn yes() -> bool {
 /// Edit a rule: a new version from `effective_from`; judged periods keep their version.
 #[utoipa::path(put, path = "/api/v1/rules/{id}", tag = "compliance", params(("id" = String, Path)), request_body = RuleEdit,
     responses((status = 200, body = RuleBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn edit_rule(State(s): State<AppState>, a: Api, Path(id): Path<String>, ApiJson(b): ApiJson<RuleEdit>) -> Result<Json<RuleBody>, ApiError> {
+pub async fn edit_rule(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<RuleEdit>,
+) -> Result<Json<RuleBody>, ApiError> {
     anbao_app::rulebook::get(&s.db, &id).await?;
     if b.rule.id != id {
-        return Err(anbao_app::AppError::Invalid(anbao_domain::DomainError::new("id", "规则编号与地址不一致", "the rule id differs from the path")).into());
+        return Err(anbao_app::AppError::Invalid(anbao_domain::DomainError::new(
+            "id",
+            "规则编号与地址不一致",
+            "the rule id differs from the path",
+        ))
+        .into());
     }
     let from = crate::pages::records::parse_day(&b.effective_from)?;
     anbao_app::rulebook::edit(&s.db, &a.ctx, b.rule, b.active, from).await?;
@@ -88,7 +98,13 @@ pub struct TallyBody {
 }
 
 fn tally(t: anbao_app::compliance::Tally) -> TallyBody {
-    TallyBody { met: t.met, partly_met: t.partly, overdue: t.overdue, not_yet_due: t.open, compliance_pct: t.permille().map(|p| p as f64 / 10.0) }
+    TallyBody {
+        met: t.met,
+        partly_met: t.partly,
+        overdue: t.overdue,
+        not_yet_due: t.open,
+        compliance_pct: t.permille().map(|p| p as f64 / 10.0),
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -112,7 +128,11 @@ pub struct RollupBody {
 #[utoipa::path(get, path = "/api/v1/compliance", tag = "compliance",
     params(("unit" = Option<i64>, Query), ("month" = Option<String>, Query, description = "YYYY-MM")),
     responses((status = 200, body = RollupBody), (status = 404, body = ErrorBody)))]
-pub async fn rollup_of(State(s): State<AppState>, a: Api, Query(q): Query<DashQuery>) -> Result<Json<RollupBody>, ApiError> {
+pub async fn rollup_of(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<DashQuery>,
+) -> Result<Json<RollupBody>, ApiError> {
     let today = anbao_domain::period::day_of_ms(a.ctx.now);
     let root = root_unit(&s, &a.ctx, &q).await?;
     let (from, to, month) = month_window(&q, today)?;
@@ -160,7 +180,11 @@ pub struct ItemBody {
     params(("unit" = Option<i64>, Query), ("month" = Option<String>, Query), ("rule" = Option<String>, Query),
            ("status" = Option<String>, Query, description = "met, partly_met, overdue, not_yet_due"), ("area" = Option<String>, Query)),
     responses((status = 200, body = Vec<ItemBody>)))]
-pub async fn items(State(s): State<AppState>, a: Api, Query(q): Query<DashQuery>) -> Result<Json<Vec<ItemBody>>, ApiError> {
+pub async fn items(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<DashQuery>,
+) -> Result<Json<Vec<ItemBody>>, ApiError> {
     let (_, _, items) = items_for(&s, &a.ctx, &q).await?;
     Ok(Json(
         items

@@ -85,7 +85,11 @@ pub async fn list(State(s): State<AppState>, a: Api, Query(q): Query<ListQuery>)
 /// Enter a record. Records are append-only: to correct one, send `supersedes_id`.
 #[utoipa::path(post, path = "/api/v1/records", tag = "records", request_body = RecordInput,
     responses((status = 201, body = Created), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(State(s): State<AppState>, a: Api, ApiJson(input): ApiJson<RecordInput>) -> Result<(StatusCode, Json<Created>), ApiError> {
+pub async fn create(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(input): ApiJson<RecordInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = anbao_app::records::create(&s.db, &s.blobs, &a.ctx, &input, Vec::new()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -103,10 +107,20 @@ pub async fn get(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> R
 #[utoipa::path(post, path = "/api/v1/records/{id}/photo", tag = "records", params(("id" = i64, Path)),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
-pub async fn add_photo(State(s): State<AppState>, a: Api, Path(id): Path<String>, headers: HeaderMap, bytes: Bytes) -> Result<(StatusCode, Json<Created>), ApiError> {
+pub async fn add_photo(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = super::id(&id)?;
     let (r, _) = anbao_app::records::get(&s.db, &a.ctx, id).await?;
-    let taken = headers.get("x-taken-at").and_then(|v| v.to_str().ok()).map(|t| anbao_app::records::parse_time(Some(t), a.ctx.now)).transpose()?;
+    let taken = headers
+        .get("x-taken-at")
+        .and_then(|v| v.to_str().ok())
+        .map(|t| anbao_app::records::parse_time(Some(t), a.ctx.now))
+        .transpose()?;
     let data: serde_json::Value = serde_json::from_str(&r.data).unwrap_or_default();
     let text = |k: &str| data.get(k).and_then(|v| v.as_str()).map(str::to_owned);
     let input = RecordInput {
@@ -120,9 +134,18 @@ pub async fn add_photo(State(s): State<AppState>, a: Api, Path(id): Path<String>
         second_person_id: None,
         subject_staff_id: None,
         target_unit_id: None,
-        checks: data.get("checks").and_then(|c| c.as_object()).map(|m| m.iter().filter(|(_, v)| v.as_bool() == Some(true)).map(|(k, _)| k.clone()).collect()).unwrap_or_default(),
+        checks: data
+            .get("checks")
+            .and_then(|c| c.as_object())
+            .map(|m| m.iter().filter(|(_, v)| v.as_bool() == Some(true)).map(|(k, _)| k.clone()).collect())
+            .unwrap_or_default(),
         number: r.value.map(|v| if r.kind == "training" { v as f64 / 10.0 } else { v as f64 }),
-        people: data.get("participants").or(data.get("attendees")).and_then(|p| p.as_array()).map(|a| a.iter().filter_map(|v| v.as_i64()).collect()).unwrap_or_default(),
+        people: data
+            .get("participants")
+            .or(data.get("attendees"))
+            .and_then(|p| p.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_i64()).collect())
+            .unwrap_or_default(),
         result: text("result"),
         text: text("plan").or(text("minutes")).or(text("reason")).or(text("notes")),
         text2: text("deployment").or(text("title")).or(text("requester")),
@@ -137,7 +160,11 @@ pub async fn add_photo(State(s): State<AppState>, a: Api, Path(id): Path<String>
         ))
         .into());
     }
-    let upload = Upload { file_name: headers.get("x-file-name").and_then(|v| v.to_str().ok()).unwrap_or("photo").to_owned(), bytes: bytes.to_vec(), taken_at: taken };
+    let upload = Upload {
+        file_name: headers.get("x-file-name").and_then(|v| v.to_str().ok()).unwrap_or("photo").to_owned(),
+        bytes: bytes.to_vec(),
+        taken_at: taken,
+    };
     let new_id = anbao_app::records::create(&s.db, &s.blobs, &a.ctx, &input, vec![upload]).await?;
     Ok((StatusCode::CREATED, Json(Created { id: new_id })))
 }
@@ -159,9 +186,24 @@ pub struct AssetQuery {
 
 /// Assets in scope (ATMs, vaults, CCTV systems…).
 #[utoipa::path(get, path = "/api/v1/assets", tag = "records", params(("kind" = Option<String>, Query)), responses((status = 200, body = Vec<AssetBody>)))]
-pub async fn assets(State(s): State<AppState>, a: Api, Query(q): Query<AssetQuery>) -> Result<Json<Vec<AssetBody>>, ApiError> {
+pub async fn assets(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<AssetQuery>,
+) -> Result<Json<Vec<AssetBody>>, ApiError> {
     let rows = anbao_app::assets::list(&s.db, &a.ctx, q.kind.as_deref().filter(|k| !k.is_empty())).await?;
-    Ok(Json(rows.into_iter().map(|r| AssetBody { id: r.id, unit_id: r.unit_id.get(), unit_name: r.unit_name, kind: r.kind, code: r.code, name: r.name }).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| AssetBody {
+                id: r.id,
+                unit_id: r.unit_id.get(),
+                unit_name: r.unit_name,
+                kind: r.kind,
+                code: r.code,
+                name: r.name,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -175,7 +217,11 @@ pub struct NewAsset {
 
 /// Register an asset at a unit.
 #[utoipa::path(post, path = "/api/v1/assets", tag = "records", request_body = NewAsset, responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
-pub async fn create_asset(State(s): State<AppState>, a: Api, ApiJson(b): ApiJson<NewAsset>) -> Result<(StatusCode, Json<Created>), ApiError> {
+pub async fn create_asset(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<NewAsset>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = anbao_app::assets::create(&s.db, &a.ctx, UnitId::new(b.unit_id), &b.kind, &b.code, &b.name).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -197,7 +243,14 @@ pub async fn messages(State(s): State<AppState>, a: Api) -> Result<Json<Vec<Mess
     let rows = anbao_store::messages::list(&mut c, a.ctx.actor.account, 200).await.map_err(AppError::from)?;
     Ok(Json(
         rows.into_iter()
-            .map(|m| MessageBody { id: m.id, title: m.title, body: m.body, link: m.link, created_at: anbao_domain::time::rfc3339_ms(m.created_at), read: m.read })
+            .map(|m| MessageBody {
+                id: m.id,
+                title: m.title,
+                body: m.body,
+                link: m.link,
+                created_at: anbao_domain::time::rfc3339_ms(m.created_at),
+                read: m.read,
+            })
             .collect(),
     ))
 }

@@ -191,12 +191,12 @@ pub async fn dashboard(State(s): State<AppState>, p: Page, Query(q): Query<DashQ
     let mut leaves: Vec<(i64, &str, Tally)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for it in &in_month {
-        if seen.insert(it.unit_id) {
-            if let Some(t) = per_unit.get(&it.unit_id) {
-                if t.judged() > 0 && it.unit_id != rid {
-                    leaves.push((it.unit_id, it.unit_name.as_str(), *t));
-                }
-            }
+        if seen.insert(it.unit_id)
+            && let Some(t) = per_unit.get(&it.unit_id)
+            && t.judged() > 0
+            && it.unit_id != rid
+        {
+            leaves.push((it.unit_id, it.unit_name.as_str(), *t));
         }
     }
     leaves.sort_by_key(|(_, _, t)| t.permille().unwrap_or(1000));
@@ -389,4 +389,27 @@ pub async fn export_items(
     let headers = ["状态", "规则", "名称", "单位", "设备/人员", "期间", "实际", "要求", "说明", "出处"];
     let bytes = anbao_app::export::xlsx("应办事项", &headers, &rows).map_err(|e| p.err(e))?;
     Ok(xlsx_response(bytes, "due-items.xlsx"))
+}
+
+/// Chinese and English names of the areas the rulebook groups rules in.
+pub fn area_label(code: &str, en: bool) -> &str {
+    let (zh, e) = match code {
+        "org" => ("组织与人员", "Organisation"),
+        "resp" => ("责任制", "Responsibility"),
+        "facility" => ("安防设施", "Facilities"),
+        "inspection" => ("安全检查", "Inspections"),
+        "hazard" => ("隐患整改", "Hazards"),
+        "ops" => ("营业期间", "Business hours"),
+        "vault" => ("金库与值守", "Vault and duty"),
+        "arms" => ("枪弹管理", "Guns and ammunition"),
+        "escort" => ("押运", "Escort"),
+        "cctv" => ("视频监控", "CCTV"),
+        "atm" => ("自助设备", "ATMs"),
+        "training" => ("教育与演练", "Training and drills"),
+        "emergency" => ("应急处置", "Emergency"),
+        "incident" => ("案件与问责", "Incidents"),
+        "assessment" => ("考核", "Assessment"),
+        other => (other, other),
+    };
+    if en { e } else { zh }
 }
