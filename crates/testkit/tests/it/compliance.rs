@@ -503,3 +503,28 @@ async fn reminders_are_made_once_however_many_instances_run_the_job() {
     assert!(home.contains("逾期") && home.contains("ATM"), "the head's to-do lists the missed patrols");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_dashboard_and_its_tables_export_to_excel() {
+    let app = TestApp::demo().await;
+    anbao_app::demo_records::seed(&app.db, &app.blobs(), START_MS, 5).await.expect("generate records");
+    let mut web = app.signed_in("qinghe.baowei").await;
+    let page = web.get("/compliance?month=2026-02").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("清河县农村信用合作联社") && !page.body.contains("安平县"),
+        "the dashboard keeps to the county"
+    );
+    let units = crate::staff_records::read_xlsx(&web.get("/compliance/export.xlsx?month=2026-02").await.bytes);
+    assert_eq!(units[0][1], "单位");
+    assert!(units.iter().any(|r| r[1] == "东街分社") && !units.iter().any(|r| r[1].contains("安平")));
+    let items =
+        crate::staff_records::read_xlsx(&web.get("/compliance/items.xlsx?month=2026-02&rule=ATM-1").await.bytes);
+    assert!(items.len() > 1 && items[1..].iter().all(|r| r[1] == "ATM-1"));
+    let records = crate::staff_records::read_xlsx(&web.get("/records/export.xlsx?kind=atm_patrol").await.bytes);
+    assert!(records.len() > 1 && records[1..].iter().all(|r| r[2] == "ATM巡查"));
+    let bad = web.get("/compliance?month=2026-13").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("月份格式应为"));
+    app.finish().await;
+}

@@ -359,6 +359,40 @@ pub async fn items(State(s): State<AppState>, p: Page, Query(q): Query<DashQuery
     Ok(render(&page)?.into_response())
 }
 
+/// Every unit of the subtree with its tally for the month, as Excel.
+pub async fn export_units(
+    State(s): State<AppState>,
+    p: Page,
+    Query(q): Query<DashQuery>,
+) -> Result<Response, PageError> {
+    let today = period::day_of_ms(p.ctx.now);
+    let root = root_unit(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
+    let (from, to, month) = month_window(&q, today).map_err(|e| p.err(e))?;
+    let items = evaluate(&s.db, &root.path, from, to, today).await.map_err(|e| p.err(e))?;
+    let per = rollup(&items);
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let rows: Vec<Vec<String>> = units
+        .iter()
+        .filter(|u| u.path.starts_with(&root.path) && u.kind != UnitKind::Department)
+        .map(|u| {
+            let t = per.get(&u.id.get()).copied().unwrap_or_default();
+            vec![
+                month.clone(),
+                u.name.clone(),
+                u.kind.label_zh().into(),
+                t.pct_text(),
+                t.met.to_string(),
+                t.partly.to_string(),
+                t.overdue.to_string(),
+                t.open.to_string(),
+            ]
+        })
+        .collect();
+    let headers = ["月份", "单位", "类型", "合规率", "已完成", "部分完成", "逾期", "进行中"];
+    let bytes = anbao_app::export::xlsx("合规统计", &headers, &rows).map_err(|e| p.err(e))?;
+    Ok(xlsx_response(bytes, "compliance.xlsx"))
+}
+
 pub async fn export_items(
     State(s): State<AppState>,
     p: Page,

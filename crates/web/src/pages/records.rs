@@ -531,6 +531,36 @@ pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>
     Ok(render(&page)?.into_response())
 }
 
+/// The filtered record list as Excel (up to 20,000 rows, newest first).
+pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    let f = filter_of(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
+    let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
+    let (rows, _) =
+        anbao_store::records::list(&mut c, p.ctx.actor.account, &f, 20_000, 0).await.map_err(|e| p.err(e.into()))?;
+    let data: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let v = view(r, Lang::Zh);
+            vec![
+                v.id.to_string(),
+                v.at,
+                v.kind_label.into(),
+                v.subkind,
+                v.unit,
+                v.asset,
+                v.performer,
+                v.second,
+                v.value,
+                v.summary,
+                v.recorded_by,
+            ]
+        })
+        .collect();
+    let headers = ["编号", "时间", "类型", "类别", "单位", "设备", "执行人", "第二人", "数值", "内容", "录入人"];
+    let bytes = anbao_app::export::xlsx("工作记录", &headers, &data).map_err(|e| p.err(e))?;
+    Ok(super::org::xlsx_response(bytes, "records.xlsx"))
+}
+
 #[derive(Template)]
 #[template(path = "records/show.html")]
 struct ShowPage {
