@@ -44,6 +44,7 @@ step "tests on PostgreSQL"
 ANBAO_TEST_POSTGRES_URL="$PG_URL" cargo test --workspace --locked
 
 step "browser tests (headless Chromium)"
-cargo build --locked -p anbao
+# `cargo test --workspace` above built target/debug/anbao with the same features; the browser tests drive it.
+test -x target/debug/anbao || cargo build --locked -p anbao
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
 echo "screenshots: e2e/screenshots/"

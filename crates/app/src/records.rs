@@ -218,6 +218,11 @@ pub async fn create(
         .await?;
         audit::record(&mut tx, ctx.into(), "attachment.add", Entity::Attachment(aid), Some(unit.id), None).await?;
     }
+    // Keep the day counts the compliance engine reads in step, in the same transaction.
+    anbao_store::records::recount_bucket_of(&mut tx, id).await?;
+    if let Some(old) = input.supersedes_id {
+        anbao_store::records::recount_bucket_of(&mut tx, old).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

@@ -304,13 +304,9 @@ pub async fn day_counts(c: &mut Conn, path: &str, kinds: &[String], from: i64, t
     }
     let placeholders: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 4)).collect();
     let sql = format!(
-        "SELECT r.kind, r.subkind, r.performer_position, r.unit_id, r.asset_id, r.local_day, COUNT(*) AS n, \
-         SUM(CASE WHEN EXISTS (SELECT 1 FROM attachments t WHERE t.record_id = r.id) THEN 1 ELSE 0 END) AS with_att, \
-         MIN(r.value) AS min_value \
-         FROM records r JOIN units u ON u.id = r.unit_id \
-         WHERE u.path LIKE $1 || '%' AND r.local_day >= $2 AND r.local_day < $3 AND r.kind IN ({}) \
-         AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes_id = r.id) \
-         GROUP BY r.kind, r.subkind, r.performer_position, r.unit_id, r.asset_id, r.local_day",
+        "SELECT c.kind, c.subkind, c.position, c.unit_id, c.asset_id, c.day, c.n, c.with_att, c.min_value \
+         FROM record_day_counts c JOIN units u ON u.id = c.unit_id \
+         WHERE u.path LIKE $1 || '%' AND c.day >= $2 AND c.day < $3 AND c.kind IN ({})",
         placeholders.join(",")
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).bind(from).bind(to);
@@ -321,18 +317,18 @@ pub async fn day_counts(c: &mut Conn, path: &str, kinds: &[String], from: i64, t
         .await?
         .iter()
         .map(|r| {
+            let sk: String = r.try_get("subkind")?;
+            let pos: String = r.try_get("position")?;
+            let aid: i64 = r.try_get("asset_id")?;
             Ok(DayCount {
                 kind: r.try_get("kind")?,
-                subkind: r.try_get("subkind")?,
-                position: r.try_get("performer_position")?,
+                subkind: (!sk.is_empty()).then_some(sk),
+                position: (!pos.is_empty()).then_some(pos),
                 unit_id: r.try_get("unit_id")?,
-                asset_id: r.try_get("asset_id")?,
-                day: r.try_get("local_day")?,
+                asset_id: (aid != 0).then_some(aid),
+                day: r.try_get("day")?,
                 n: r.try_get("n")?,
-                // SUM over an integer CASE is NUMERIC on PostgreSQL: read it through a cast-free path.
-                with_attachment: r
-                    .try_get::<i64, _>("with_att")
-                    .or_else(|_| r.try_get::<f64, _>("with_att").map(|v| v as i64))?,
+                with_attachment: r.try_get("with_att")?,
                 min_value: r.try_get("min_value")?,
             })
         })
@@ -425,16 +421,26 @@ pub fn snapshot_value(f: &RecordFields<'_>) -> serde_json::Value {
 }
 
 pub async fn snapshot_rows(c: &mut Conn, only: Option<i64>) -> Result<Vec<(String, serde_json::Value)>> {
-    let mut sql = String::from(
-        "SELECT id, kind, subkind, unit_id, asset_id, performer_id, performer_position, second_person_id, subject_staff_id, \
-         target_unit_id, occurred_at, local_day, value, data, supersedes_id FROM records",
-    );
-    if only.is_some() {
-        sql.push_str(" WHERE id = $1");
+    match only {
+        Some(id) => snapshot_query(c, "WHERE id = $1", &[id]).await,
+        None => snapshot_query(c, "ORDER BY id", &[]).await,
     }
+}
+
+/// Records with id > `after`, in id order, at most `limit`: verification streams millions of records this way.
+pub async fn snapshot_page(c: &mut Conn, after: i64, limit: i64) -> Result<Vec<(i64, serde_json::Value)>> {
+    let rows = snapshot_query(c, "WHERE id > $1 ORDER BY id LIMIT $2", &[after, limit]).await?;
+    Ok(rows.into_iter().filter_map(|(id, v)| id.parse().ok().map(|i| (i, v))).collect())
+}
+
+async fn snapshot_query(c: &mut Conn, tail: &str, binds: &[i64]) -> Result<Vec<(String, serde_json::Value)>> {
+    let sql = format!(
+        "SELECT id, kind, subkind, unit_id, asset_id, performer_id, performer_position, second_person_id, subject_staff_id, \
+         target_unit_id, occurred_at, local_day, value, data, supersedes_id FROM records {tail}"
+    );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    if let Some(id) = only {
-        q = q.bind(id);
+    for b in binds {
+        q = q.bind(*b);
     }
     q.fetch_all(&mut *c)
         .await?
@@ -489,6 +495,169 @@ pub async fn attachment_snapshot_rows(c: &mut Conn, only: Option<i64>) -> Result
                     "content_type": r.try_get::<String, _>("content_type")?, "size": r.try_get::<i64, _>("size")?,
                     "sha256": r.try_get::<String, _>("sha256")?, "taken_at": r.try_get::<i64, _>("taken_at")?,
                 }),
+            ))
+        })
+        .collect()
+}
+
+/// The grouping of a record into its day bucket.
+const BUCKET_SELECT: &str = "SELECT r.kind, COALESCE(r.subkind, '') AS sk, COALESCE(r.performer_position, '') AS pos, r.unit_id, \
+    COALESCE(r.asset_id, 0) AS aid, r.local_day, COUNT(*) AS n, \
+    SUM(CASE WHEN EXISTS (SELECT 1 FROM attachments t WHERE t.record_id = r.id) THEN 1 ELSE 0 END) AS with_att, \
+    MIN(r.value) AS min_value FROM records r";
+const BUCKET_GROUP: &str = "AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes_id = r.id) \
+    GROUP BY r.kind, COALESCE(r.subkind, ''), COALESCE(r.performer_position, ''), r.unit_id, COALESCE(r.asset_id, 0), r.local_day";
+
+/// Recount the day bucket a record falls in, from the records themselves (after an insert, a correction or a photo).
+pub async fn recount_bucket_of(c: &mut Conn, record: i64) -> Result<()> {
+    let Some(r) = sqlx::query(
+        "SELECT kind, COALESCE(subkind, '') AS sk, COALESCE(performer_position, '') AS pos, unit_id, COALESCE(asset_id, 0) AS aid, local_day \
+         FROM records WHERE id = $1",
+    )
+    .bind(record)
+    .fetch_optional(&mut *c)
+    .await?
+    else {
+        return Ok(());
+    };
+    let (kind, sk, pos): (String, String, String) = (r.try_get("kind")?, r.try_get("sk")?, r.try_get("pos")?);
+    let (unit, aid, day): (i64, i64, i64) = (r.try_get("unit_id")?, r.try_get("aid")?, r.try_get("local_day")?);
+    sqlx::query(
+        "DELETE FROM record_day_counts WHERE kind = $1 AND subkind = $2 AND position = $3 AND unit_id = $4 AND asset_id = $5 AND day = $6",
+    )
+    .bind(&kind)
+    .bind(&sk)
+    .bind(&pos)
+    .bind(unit)
+    .bind(aid)
+    .bind(day)
+    .execute(&mut *c)
+    .await?;
+    let sql = format!(
+        "INSERT INTO record_day_counts (kind, subkind, position, unit_id, asset_id, day, n, with_att, min_value) {BUCKET_SELECT} \
+         WHERE r.kind = $1 AND COALESCE(r.subkind, '') = $2 AND COALESCE(r.performer_position, '') = $3 AND r.unit_id = $4 \
+         AND COALESCE(r.asset_id, 0) = $5 AND r.local_day = $6 {BUCKET_GROUP}"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&kind)
+        .bind(&sk)
+        .bind(&pos)
+        .bind(unit)
+        .bind(aid)
+        .bind(day)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// Rebuild every bucket of days [from, to) from the records (after a bulk import).
+pub async fn rebuild_day_counts(c: &mut Conn, from: i64, to: i64) -> Result<()> {
+    sqlx::query("DELETE FROM record_day_counts WHERE day >= $1 AND day < $2")
+        .bind(from)
+        .bind(to)
+        .execute(&mut *c)
+        .await?;
+    let sql = format!(
+        "INSERT INTO record_day_counts (kind, subkind, position, unit_id, asset_id, day, n, with_att, min_value) {BUCKET_SELECT} \
+         WHERE r.local_day >= $1 AND r.local_day < $2 {BUCKET_GROUP}"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to).execute(&mut *c).await?;
+    Ok(())
+}
+
+/// Buckets computed by the caller (a bulk import into empty days), inserted as they are.
+pub async fn insert_day_counts(c: &mut Conn, rows: &[DayCount]) -> Result<()> {
+    for chunk in rows.chunks(500) {
+        let mut sql = String::from(
+            "INSERT INTO record_day_counts (kind, subkind, position, unit_id, asset_id, day, n, with_att, min_value) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 9;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9
+            ));
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for d in chunk {
+            q = q
+                .bind(d.kind.as_str())
+                .bind(d.subkind.as_deref().unwrap_or(""))
+                .bind(d.position.as_deref().unwrap_or(""))
+                .bind(d.unit_id)
+                .bind(d.asset_id.unwrap_or(0))
+                .bind(d.day)
+                .bind(d.n)
+                .bind(d.with_attachment)
+                .bind(d.min_value);
+        }
+        q.execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
+/// Are there buckets in days [from, to) already?
+pub async fn has_day_counts(c: &mut Conn, from: i64, to: i64) -> Result<bool> {
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM record_day_counts WHERE day >= $1 AND day < $2 LIMIT 1) x",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_one(&mut *c)
+    .await?
+    .try_get("n")?;
+    Ok(n > 0)
+}
+
+/// Every bucket recounted from the records, for verification: (kind, subkind, position, unit, asset, day, n, with_att).
+pub async fn recount_all(c: &mut Conn) -> Result<Vec<(String, String, String, i64, i64, i64, i64, i64)>> {
+    let sql = format!("{BUCKET_SELECT} WHERE 1 = 1 {BUCKET_GROUP}");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("kind")?,
+                r.try_get("sk")?,
+                r.try_get("pos")?,
+                r.try_get("unit_id")?,
+                r.try_get("aid")?,
+                r.try_get("local_day")?,
+                r.try_get("n")?,
+                r.try_get("with_att")?,
+            ))
+        })
+        .collect()
+}
+
+/// Every stored bucket, for verification.
+pub async fn stored_counts(c: &mut Conn) -> Result<Vec<(String, String, String, i64, i64, i64, i64, i64)>> {
+    sqlx::query("SELECT kind, subkind, position, unit_id, asset_id, day, n, with_att FROM record_day_counts")
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("kind")?,
+                r.try_get("subkind")?,
+                r.try_get("position")?,
+                r.try_get("unit_id")?,
+                r.try_get("asset_id")?,
+                r.try_get("day")?,
+                r.try_get("n")?,
+                r.try_get("with_att")?,
             ))
         })
         .collect()

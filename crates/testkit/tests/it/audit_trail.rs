@@ -117,3 +117,17 @@ async fn the_audit_page_shows_verification() {
     assert!(page.contains("校验失败") && page.contains("与最后一次审计记录不符"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn imported_records_and_the_day_counts_are_covered_too() {
+    let app = TestApp::demo().await;
+    anbao_app::demo_records::seed(&app.db, &app.blobs(), anbao_testkit::START_MS, 3).await.expect("generate");
+    assert!(problems(&app).await.is_empty());
+    app.exec("UPDATE record_day_counts SET n = n + 1 WHERE day = (SELECT MAX(day) FROM record_day_counts)").await;
+    assert!(problems(&app).await.iter().any(|p| matches!(p, Problem::CountsDiffer { .. })));
+    app.exec("UPDATE record_day_counts SET n = n - 1 WHERE day = (SELECT MAX(day) FROM record_day_counts)").await;
+    app.exec("UPDATE records SET value = 999 WHERE id = (SELECT MIN(id) FROM records WHERE kind = 'cctv_check')").await;
+    let p = problems(&app).await;
+    assert!(p.iter().any(|x| matches!(x, Problem::RowChanged { entity, .. } if entity == "record_batch")), "{p:?}");
+    app.finish().await;
+}
