@@ -1,20 +1,23 @@
 //! The compliance engine: from the rulebook, the org tree, assets, staff and evidence records, derive every due
 //! item (应办事项) under a unit for a window of days, judge each one, and roll the results up the tree.
 //! Nothing here is typed in by a person, and no number comes from anywhere but the rule that judges the period.
+//!
+//! Judging produces compact `Core` items (indices and numbers); names and the reason in words are made only for
+//! the items a page or the API shows (`Evaluation::item`), so a province-wide roll-up stays cheap.
 use crate::rulebook::{self, RuleHistory};
 use crate::{AppError, AppResult, Ctx};
+use anbao_domain::org::UnitKind;
 use anbao_domain::period::{self, Day};
 use anbao_domain::records::RecordKind;
-use anbao_domain::rulebook::{Rule, RuleKind, Status, Subject, judge_count, judge_coverage, still_valid};
-use anbao_domain::staff::{Employment, Position};
+use anbao_domain::rulebook::{PeriodKind, Rule, RuleKind, Status, Subject, judge_count, judge_coverage, still_valid};
 use anbao_store::Db;
 use anbao_store::assets::AssetRow;
 use anbao_store::org::UnitRow;
-use anbao_store::records::{DayCount, EvidenceRow};
-use anbao_store::staff::StaffRow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use anbao_store::records::{Bucket, EvidenceRow, PairTally};
+use anbao_store::staff::PersonLite;
+use std::collections::{HashMap, HashSet};
 
-/// One thing a unit, asset or person owed in one period, and how it stands.
+/// One thing a unit, asset or person owed in one period, and how it stands (with names and reason, for showing).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DueItem {
     pub rule_id: String,
@@ -38,80 +41,75 @@ pub struct DueItem {
     pub reason_en: String,
 }
 
-/// What the engine reads once per evaluation.
-struct World {
-    units: Vec<UnitRow>,
-    by_id: HashMap<i64, usize>,
-    assets: Vec<AssetRow>,
-    staff: Vec<StaffRow>,
-    counts: Vec<DayCount>,
-    evidence: Vec<EvidenceRow>,
+/// A judged item in compact form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Core {
+    /// Index into `Evaluation::rules`.
+    pub rule: usize,
+    pub unit: usize,
+    pub asset: Option<usize>,
+    pub person: Option<usize>,
+    pub period: (Day, Day),
+    pub status: Status,
+    pub have: i64,
+    pub need: i64,
+    /// Words only some kinds need (who was not visited, why a pair broke the rule, the last review's date).
+    pub note: Option<(String, String)>,
 }
 
-fn kinds_of(rule: &Rule) -> Vec<String> {
-    rule.unit_kinds.clone()
+/// Everything one evaluation read and judged.
+pub struct Evaluation {
+    /// The rule version that judged each item, with its version number.
+    pub rules: Vec<(Rule, i64)>,
+    pub units: Vec<UnitRow>,
+    pub assets: Vec<AssetRow>,
+    pub people: Vec<PersonLite>,
+    pub cores: Vec<Core>,
+}
+
+struct Reader<'a> {
+    db: &'a Db,
+    root: &'a str,
 }
 
 fn unit_applies(rule: &Rule, u: &UnitRow) -> bool {
-    let kinds = kinds_of(rule);
-    if kinds.is_empty() {
-        u.kind != anbao_domain::org::UnitKind::Department
+    if rule.unit_kinds.is_empty() {
+        u.kind != UnitKind::Department
     } else {
-        kinds.iter().any(|k| k == u.kind.code())
+        rule.unit_kinds.iter().any(|k| k == u.kind.code())
     }
-}
-
-fn subject_name(u: &UnitRow) -> String {
-    u.name.clone()
 }
 
 /// Derive and judge every due item under the unit at `root_path` whose period overlaps [from, to), as of `today`.
 pub async fn evaluate(db: &Db, root_path: &str, from: Day, to: Day, today: Day) -> AppResult<Vec<DueItem>> {
-    let rules: Vec<RuleHistory> = rulebook::all(db)
+    let e = evaluate_core(db, root_path, from, to, today).await?;
+    Ok(e.cores.iter().map(|c| e.item(c)).collect())
+}
+
+/// The same judgement, compact: for roll-ups and counts.
+pub async fn evaluate_core(db: &Db, root_path: &str, from: Day, to: Day, today: Day) -> AppResult<Evaluation> {
+    let histories: Vec<RuleHistory> = rulebook::all(db)
         .await?
         .into_iter()
         .filter(|h| h.current().is_some_and(|v| rulebook::tracked(&v.rule)))
         .collect();
-    // The full extent of every period touched, so a yearly rule sees the whole year's records.
-    let mut lo = from;
-    let mut hi = to;
-    let mut count_kinds: HashSet<String> = HashSet::new();
-    let mut row_kinds: HashSet<String> = HashSet::new();
-    for h in &rules {
-        for v in &h.versions {
-            let r = &v.rule;
-            for (s, e) in period::overlapping(r.period, from, to) {
-                lo = lo.min(s);
-                hi = hi.max(e);
-            }
-            if r.kind == RuleKind::Validity {
-                lo = lo.min(from - (r.validity_months + 1) * 31);
-            }
-            match r.kind {
-                RuleKind::Count | RuleKind::Deadline | RuleKind::Retention => count_kinds.insert(r.evidence.clone()),
-                RuleKind::Coverage | RuleKind::Validity | RuleKind::TwoPerson => row_kinds.insert(r.evidence.clone()),
-            };
-        }
-    }
+    let r = Reader { db, root: root_path };
     let mut c = db.read().await?;
     let units = anbao_store::org::under(&mut c, root_path).await?;
-    let by_id = units.iter().enumerate().map(|(i, u)| (u.id.get(), i)).collect();
     let assets = anbao_store::assets::under(&mut c, root_path).await?;
-    let staff = anbao_store::staff::under(&mut c, root_path).await?;
-    let counts =
-        anbao_store::records::day_counts(&mut c, root_path, &count_kinds.into_iter().collect::<Vec<_>>(), lo, hi)
-            .await?;
-    let evidence =
-        anbao_store::records::evidence(&mut c, root_path, &row_kinds.into_iter().collect::<Vec<_>>(), lo, hi).await?;
+    let needs_people = histories.iter().any(|h| h.versions.iter().any(|v| v.rule.kind == RuleKind::Validity));
+    let people =
+        if needs_people { anbao_store::staff::people_under(&mut c, root_path, false).await? } else { Vec::new() };
     drop(c);
-    let w = World { units, by_id, assets, staff, counts, evidence };
-    let mut items = Vec::new();
-    for h in &rules {
-        for p in period::overlapping(
-            h.current().map_or(anbao_domain::rulebook::PeriodKind::Day, |v| v.rule.period),
-            from,
-            to,
-        ) {
+    let mut e = Evaluation { rules: Vec::new(), units, assets, people, cores: Vec::new() };
+    let unit_idx: HashMap<i64, usize> = e.units.iter().enumerate().map(|(i, u)| (u.id.get(), i)).collect();
+    let asset_idx: HashMap<i64, usize> = e.assets.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let mut rule_index: HashMap<(String, i64), usize> = HashMap::new();
+    for h in &histories {
+        let kind = h.current().map_or(PeriodKind::Day, |v| v.rule.period);
+        // Group this rule's periods by the version that judges them, so each version reads its evidence once.
+        let mut by_version: Vec<(usize, Vec<(Day, Day)>)> = Vec::new();
+        for p in period::overlapping(kind, from, to) {
             if p.0 > today {
                 continue; // a period that has not begun owes nothing yet
             }
@@ -119,376 +117,543 @@ pub async fn evaluate(db: &Db, root_path: &str, from: Day, to: Day, today: Day) 
             if !v.active {
                 continue;
             }
-            judge_rule(&w, &v.rule, v.version, p, today, &mut items);
+            let idx = *rule_index.entry((h.id.clone(), v.version)).or_insert_with(|| {
+                e.rules.push((v.rule.clone(), v.version));
+                e.rules.len() - 1
+            });
+            match by_version.iter_mut().find(|(i, _)| *i == idx) {
+                Some((_, ps)) => ps.push(p),
+                None => by_version.push((idx, vec![p])),
+            }
+        }
+        for (idx, periods) in by_version {
+            let rule = e.rules[idx].0.clone();
+            let lo = periods.first().map_or(from, |p| p.0);
+            let hi = periods.last().map_or(to, |p| p.1);
+            judge(&r, &mut e, idx, &rule, &periods, lo, hi, today, &unit_idx, &asset_idx).await?;
         }
     }
-    Ok(items)
+    Ok(e)
 }
 
-fn item(rule: &Rule, version: i64, u: &UnitRow, p: (Day, Day)) -> DueItem {
-    DueItem {
-        rule_id: rule.id.clone(),
-        version,
-        area: rule.area.clone(),
-        title: rule.title.clone(),
-        title_en: rule.title_en.clone(),
-        source: rule.source.clone(),
-        evidence: rule.evidence.clone(),
-        unit_id: u.id.get(),
-        unit_name: u.name.clone(),
-        unit_path: u.path.clone(),
-        asset: None,
-        person: None,
-        period: p,
-        period_label: period::label(rule.period, p),
-        status: Status::NotYetDue,
-        have: 0,
-        need: 0,
-        reason: String::new(),
-        reason_en: String::new(),
+#[allow(clippy::too_many_arguments)]
+async fn judge(
+    r: &Reader<'_>,
+    e: &mut Evaluation,
+    idx: usize,
+    rule: &Rule,
+    periods: &[(Day, Day)],
+    lo: Day,
+    hi: Day,
+    today: Day,
+    unit_idx: &HashMap<i64, usize>,
+    asset_idx: &HashMap<i64, usize>,
+) -> AppResult<()> {
+    let mut c = r.db.read().await?;
+    let period_of = |day: Day| periods.partition_point(|p| p.1 <= day);
+    let applies: Vec<usize> = (0..e.units.len()).filter(|i| unit_applies(rule, &e.units[*i])).collect();
+    match rule.kind {
+        RuleKind::Count | RuleKind::Retention | RuleKind::Deadline => {
+            let buckets: Vec<Bucket> =
+                anbao_store::records::buckets(&mut c, r.root, &rule.evidence, &rule.subkind, &rule.positions, lo, hi)
+                    .await?;
+            match (rule.kind, rule.subject) {
+                (RuleKind::Count, Subject::Asset) => {
+                    let mut have: HashMap<(usize, usize), i64> = HashMap::new();
+                    for b in &buckets {
+                        if let Some(a) = asset_idx.get(&b.asset_id) {
+                            *have.entry((*a, period_of(b.day))).or_default() +=
+                                if rule.require_attachment { b.with_att } else { b.n };
+                        }
+                    }
+                    for (ai, a) in e.assets.iter().enumerate().filter(|(_, a)| a.kind == rule.asset_kind) {
+                        let Some(ui) = unit_idx.get(&a.unit_id.get()).copied() else { continue };
+                        if !unit_applies(rule, &e.units[ui]) {
+                            continue;
+                        }
+                        for (pi, p) in periods.iter().enumerate() {
+                            let n = have.get(&(ai, pi)).copied().unwrap_or(0);
+                            e.cores.push(Core {
+                                rule: idx,
+                                unit: ui,
+                                asset: Some(ai),
+                                person: None,
+                                period: *p,
+                                status: judge_count(n, rule.min_count, p.1 <= today),
+                                have: n,
+                                need: rule.min_count,
+                                note: None,
+                            });
+                        }
+                    }
+                }
+                (RuleKind::Count, _) => {
+                    let mut have: HashMap<(usize, usize), i64> = HashMap::new();
+                    for b in &buckets {
+                        if let Some(u) = unit_idx.get(&b.unit_id) {
+                            *have.entry((*u, period_of(b.day))).or_default() +=
+                                if rule.require_attachment { b.with_att } else { b.n };
+                        }
+                    }
+                    let with_asset: HashSet<i64> =
+                        e.assets.iter().filter(|a| a.kind == rule.asset_kind).map(|a| a.unit_id.get()).collect();
+                    for &ui in &applies {
+                        if !rule.asset_kind.is_empty() && !with_asset.contains(&e.units[ui].id.get()) {
+                            continue;
+                        }
+                        for (pi, p) in periods.iter().enumerate() {
+                            let n = have.get(&(ui, pi)).copied().unwrap_or(0);
+                            e.cores.push(Core {
+                                rule: idx,
+                                unit: ui,
+                                asset: None,
+                                person: None,
+                                period: *p,
+                                status: judge_count(n, rule.min_count, p.1 <= today),
+                                have: n,
+                                need: rule.min_count,
+                                note: None,
+                            });
+                        }
+                    }
+                }
+                (RuleKind::Retention, _) => {
+                    let mut min: HashMap<(usize, usize), i64> = HashMap::new();
+                    for b in &buckets {
+                        if let (Some(u), Some(v)) = (unit_idx.get(&b.unit_id), b.min_value) {
+                            let m = min.entry((*u, period_of(b.day))).or_insert(v);
+                            *m = (*m).min(v);
+                        }
+                    }
+                    // Judged only where a check reported the retention; a missing check is the daily-check rule's item.
+                    for ((ui, pi), days) in min {
+                        if !unit_applies(rule, &e.units[ui]) {
+                            continue;
+                        }
+                        let status = if days >= rule.retention_days { Status::Met } else { Status::Overdue };
+                        e.cores.push(Core {
+                            rule: idx,
+                            unit: ui,
+                            asset: None,
+                            person: None,
+                            period: periods[pi],
+                            status,
+                            have: days,
+                            need: rule.retention_days,
+                            note: None,
+                        });
+                    }
+                }
+                _ => {
+                    // Deadline: the first evidence in the period against the end of the deadline month.
+                    let mut first: HashMap<(usize, usize), Day> = HashMap::new();
+                    for b in &buckets {
+                        if let Some(u) = unit_idx.get(&b.unit_id) {
+                            let d = first.entry((*u, period_of(b.day))).or_insert(b.day);
+                            *d = (*d).min(b.day);
+                        }
+                    }
+                    for &ui in &applies {
+                        for (pi, p) in periods.iter().enumerate() {
+                            let (y, _, _) = period::ymd(p.0);
+                            let end = if rule.deadline_month >= 12 {
+                                period::first_of_month(y + 1, 1)
+                            } else {
+                                period::first_of_month(y, rule.deadline_month as i8 + 1)
+                            };
+                            let (status, have) = match first.get(&(ui, pi)) {
+                                Some(d) if *d < end => (Status::Met, *d),
+                                Some(d) => (Status::PartlyMet, *d),
+                                None if today < end => (Status::NotYetDue, 0),
+                                None => (Status::Overdue, 0),
+                            };
+                            e.cores.push(Core {
+                                rule: idx,
+                                unit: ui,
+                                asset: None,
+                                person: None,
+                                period: *p,
+                                status,
+                                have,
+                                need: end,
+                                note: None,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        RuleKind::TwoPerson => {
+            let tallies: Vec<PairTally> = anbao_store::records::pair_tallies(
+                &mut c,
+                r.root,
+                &rule.evidence,
+                &rule.forbid_same_position,
+                rule.forbid_both_non_formal,
+                lo,
+                hi,
+            )
+            .await?;
+            let mut agg: HashMap<(usize, i64, usize), PairTally> = HashMap::new();
+            for t in tallies {
+                let Some(ui) = unit_idx.get(&t.unit_id).copied() else { continue };
+                let a = agg.entry((ui, t.asset_id, period_of(t.day))).or_insert(PairTally {
+                    n: 0,
+                    not_two: 0,
+                    same_post: 0,
+                    non_formal: 0,
+                    ..t
+                });
+                a.n += t.n;
+                a.not_two += t.not_two;
+                a.same_post += t.same_post;
+                a.non_formal += t.non_formal;
+            }
+            for ((ui, aid, pi), t) in agg {
+                if !unit_applies(rule, &e.units[ui]) {
+                    continue;
+                }
+                let bad = t.not_two + t.same_post + t.non_formal;
+                let note = (bad > 0).then(|| {
+                    let post = rule
+                        .forbid_same_position
+                        .iter()
+                        .filter_map(|p| anbao_domain::staff::Position::parse(p).ok())
+                        .map(|p| p.label_zh())
+                        .collect::<Vec<_>>()
+                        .join("、");
+                    let mut zh = Vec::new();
+                    let mut en = Vec::new();
+                    if t.same_post > 0 {
+                        zh.push(format!("{} 条记录两人同为{post}", t.same_post));
+                        en.push(format!("{} with two holders of the same post", t.same_post));
+                    }
+                    if t.non_formal > 0 {
+                        zh.push(format!("{} 条记录两人均非正式员工", t.non_formal));
+                        en.push(format!("{} with two non-formal staff", t.non_formal));
+                    }
+                    if t.not_two > 0 {
+                        zh.push(format!("{} 条记录不是两名在岗人员", t.not_two));
+                        en.push(format!("{} not naming two staff", t.not_two));
+                    }
+                    (zh.join("；"), en.join("; "))
+                });
+                let status = if bad == 0 { Status::Met } else { Status::Overdue };
+                let asset = asset_idx.get(&aid).copied();
+                e.cores.push(Core {
+                    rule: idx,
+                    unit: ui,
+                    asset,
+                    person: None,
+                    period: periods[pi],
+                    status,
+                    have: t.n - bad,
+                    need: t.n,
+                    note,
+                });
+            }
+        }
+        RuleKind::Coverage => {
+            let kinds = vec![rule.evidence.clone()];
+            let visits: Vec<EvidenceRow> = anbao_store::records::evidence(&mut c, r.root, &kinds, lo, hi).await?;
+            for &ui in &applies {
+                let u = &e.units[ui];
+                let targets: Vec<usize> = (0..e.units.len())
+                    .filter(|t| e.units[*t].id != u.id && e.units[*t].path.starts_with(&u.path))
+                    .filter(|t| rule.target_unit_kinds.iter().any(|k| k == e.units[*t].kind.code()))
+                    .collect();
+                let target_ids: HashSet<i64> = targets.iter().map(|t| e.units[*t].id.get()).collect();
+                for p in periods.iter() {
+                    let mut seen: HashMap<i64, i64> = HashMap::new();
+                    for v in visits.iter().filter(|v| v.day >= p.0 && v.day < p.1) {
+                        let by_unit = unit_idx.get(&v.unit_id).is_some_and(|i| e.units[*i].path.starts_with(&u.path));
+                        let pos_ok = rule.positions.is_empty()
+                            || v.position.as_deref().is_some_and(|x| rule.positions.iter().any(|y| y == x));
+                        let sub_ok = rule.subkind.is_empty() || v.subkind.as_deref() == Some(rule.subkind.as_str());
+                        if let Some(t) =
+                            v.target_unit_id.filter(|t| by_unit && pos_ok && sub_ok && target_ids.contains(t))
+                        {
+                            *seen.entry(t).or_default() += 1;
+                        }
+                    }
+                    let need_each = rule.min_count.max(1);
+                    let covered = seen.values().filter(|n| **n >= need_each).count() as i64;
+                    let missing: Vec<&str> = targets
+                        .iter()
+                        .map(|t| &e.units[*t])
+                        .filter(|t| seen.get(&t.id.get()).copied().unwrap_or(0) < need_each)
+                        .map(|t| t.name.as_str())
+                        .take(5)
+                        .collect();
+                    let note = (!missing.is_empty()).then(|| {
+                        (format!("；未覆盖：{}", missing.join("、")), format!("; not covered: {}", missing.join(", ")))
+                    });
+                    let total = targets.len() as i64;
+                    e.cores.push(Core {
+                        rule: idx,
+                        unit: ui,
+                        asset: None,
+                        person: None,
+                        period: *p,
+                        status: judge_coverage(covered, total, rule.coverage_pct, p.1 <= today),
+                        have: covered,
+                        need: total,
+                        note,
+                    });
+                }
+            }
+        }
+        RuleKind::Validity => {
+            let until = hi.min(today + 1);
+            let last: HashMap<i64, Day> =
+                anbao_store::records::last_per_subject(&mut c, r.root, &rule.evidence, &rule.subkind, until)
+                    .await?
+                    .into_iter()
+                    .collect();
+            // A person's own history decides each period: the latest evidence on or before the period's judging day.
+            let history: HashMap<i64, Vec<Day>> = if periods.len() > 1 {
+                let kinds = vec![rule.evidence.clone()];
+                let rows =
+                    anbao_store::records::evidence(&mut c, r.root, &kinds, lo - (rule.validity_months + 1) * 31, until)
+                        .await?;
+                let mut m: HashMap<i64, Vec<Day>> = HashMap::new();
+                for row in rows
+                    .into_iter()
+                    .filter(|x| rule.subkind.is_empty() || x.subkind.as_deref() == Some(rule.subkind.as_str()))
+                {
+                    if let Some(s) = row.subject_staff_id {
+                        m.entry(s).or_default().push(row.day);
+                    }
+                }
+                m
+            } else {
+                HashMap::new()
+            };
+            for (pi_person, s) in e.people.iter().enumerate() {
+                if rule.key_position_only && !s.key_position {
+                    continue;
+                }
+                if !rule.positions.is_empty() && !rule.positions.iter().any(|p| s.positions.contains(&format!(",{p},")))
+                {
+                    continue;
+                }
+                let Some(ui) = unit_idx.get(&s.unit_id).copied() else { continue };
+                if !rule.unit_kinds.is_empty() && !unit_applies(rule, &e.units[ui]) {
+                    continue;
+                }
+                for p in periods {
+                    let as_of = (p.1 - 1).min(today);
+                    let last_day = if periods.len() > 1 {
+                        history.get(&s.id).and_then(|ds| ds.iter().filter(|d| **d <= as_of).max().copied())
+                    } else {
+                        last.get(&s.id).copied().filter(|d| *d <= as_of)
+                    };
+                    let (status, have) = match last_day {
+                        Some(d) if still_valid(period::ymd(d), period::ymd(as_of), rule.validity_months) => {
+                            (Status::Met, d)
+                        }
+                        Some(d) => (Status::Overdue, d),
+                        None => (Status::Overdue, -1),
+                    };
+                    e.cores.push(Core {
+                        rule: idx,
+                        unit: ui,
+                        asset: None,
+                        person: Some(pi_person),
+                        period: *p,
+                        status,
+                        have,
+                        need: rule.validity_months,
+                        note: None,
+                    });
+                }
+            }
+        }
     }
+    Ok(())
 }
 
 fn evidence_label(code: &str) -> (&'static str, &'static str) {
     RecordKind::parse(code).map_or(("记录", "records"), |k| (k.label_zh(), k.label_en()))
 }
 
-/// Does a counted group of records match the rule's evidence filters?
-fn count_matches(rule: &Rule, c: &DayCount) -> bool {
-    c.kind == rule.evidence
-        && (rule.subkind.is_empty() || c.subkind.as_deref() == Some(rule.subkind.as_str()))
-        && (rule.positions.is_empty() || c.position.as_deref().is_some_and(|p| rule.positions.iter().any(|x| x == p)))
-}
-
-fn judge_rule(w: &World, rule: &Rule, version: i64, p: (Day, Day), today: Day, out: &mut Vec<DueItem>) {
-    let ended = p.1 <= today;
-    let (ev_zh, ev_en) = evidence_label(&rule.evidence);
-    match (rule.kind, rule.subject) {
-        (RuleKind::Count, Subject::Asset) => {
-            // Sum per asset over the period.
-            let mut have: HashMap<i64, i64> = HashMap::new();
-            for c in w.counts.iter().filter(|c| c.day >= p.0 && c.day < p.1 && count_matches(rule, c)) {
-                if let Some(a) = c.asset_id {
-                    *have.entry(a).or_default() += if rule.require_attachment { c.with_attachment } else { c.n };
-                }
-            }
-            for a in w.assets.iter().filter(|a| a.kind == rule.asset_kind) {
-                let Some(u) = w.by_id.get(&a.unit_id.get()).map(|i| &w.units[*i]) else { continue };
-                if !unit_applies(rule, u) {
-                    continue;
-                }
-                let n = have.get(&a.id).copied().unwrap_or(0);
-                let mut it = item(rule, version, u, p);
-                it.asset = Some((a.id, a.code.clone()));
-                it.have = n;
-                it.need = rule.min_count;
-                it.status = judge_count(n, rule.min_count, ended);
-                it.reason = format!("{} {}：{}{} {}/{} 次", u.name, a.code, it.period_label, ev_zh, n, rule.min_count);
-                it.reason_en =
-                    format!("{} {}: {} of {} {} in {}", u.name, a.code, n, rule.min_count, ev_en, it.period_label);
-                out.push(it);
-            }
-        }
-        (RuleKind::Count, _) => {
-            let mut have: HashMap<i64, i64> = HashMap::new();
-            for c in w.counts.iter().filter(|c| c.day >= p.0 && c.day < p.1 && count_matches(rule, c)) {
-                *have.entry(c.unit_id).or_default() += if rule.require_attachment { c.with_attachment } else { c.n };
-            }
-            let with_asset: HashSet<i64> = if rule.asset_kind.is_empty() {
-                HashSet::new()
-            } else {
-                w.assets.iter().filter(|a| a.kind == rule.asset_kind).map(|a| a.unit_id.get()).collect()
-            };
-            for u in w.units.iter().filter(|u| unit_applies(rule, u)) {
-                if !rule.asset_kind.is_empty() && !with_asset.contains(&u.id.get()) {
-                    continue;
-                }
-                let n = have.get(&u.id.get()).copied().unwrap_or(0);
-                let mut it = item(rule, version, u, p);
-                it.have = n;
-                it.need = rule.min_count;
-                it.status = judge_count(n, rule.min_count, ended);
-                let photo = if rule.require_attachment { "（附影像资料）" } else { "" };
-                it.reason =
-                    format!("{}：{}{}{} {}/{} 次", subject_name(u), it.period_label, ev_zh, photo, n, rule.min_count);
-                it.reason_en = format!("{}: {} of {} {} in {}", u.name, n, rule.min_count, ev_en, it.period_label);
-                out.push(it);
-            }
-        }
-        (RuleKind::Coverage, _) => {
-            for u in w.units.iter().filter(|u| unit_applies(rule, u)) {
-                let targets: Vec<&UnitRow> = w
-                    .units
-                    .iter()
-                    .filter(|t| t.id != u.id && t.path.starts_with(&u.path))
-                    .filter(|t| rule.target_unit_kinds.iter().any(|k| k == t.kind.code()))
-                    .collect();
-                let target_ids: HashSet<i64> = targets.iter().map(|t| t.id.get()).collect();
-                let mut visits: HashMap<i64, i64> = HashMap::new();
-                for e in w.evidence.iter().filter(|e| e.kind == rule.evidence && e.day >= p.0 && e.day < p.1) {
-                    let by_unit = w.by_id.get(&e.unit_id).is_some_and(|i| w.units[*i].path.starts_with(&u.path));
-                    let pos_ok = rule.positions.is_empty()
-                        || e.position.as_deref().is_some_and(|x| rule.positions.iter().any(|y| y == x));
-                    let sub_ok = rule.subkind.is_empty() || e.subkind.as_deref() == Some(rule.subkind.as_str());
-                    if let Some(t) = e.target_unit_id.filter(|t| by_unit && pos_ok && sub_ok && target_ids.contains(t))
-                    {
-                        *visits.entry(t).or_default() += 1;
-                    }
-                }
-                let need_each = rule.min_count.max(1);
-                let covered = visits.values().filter(|n| **n >= need_each).count() as i64;
-                let total = targets.len() as i64;
-                let mut it = item(rule, version, u, p);
-                it.have = covered;
-                it.need = total;
-                it.status = judge_coverage(covered, total, rule.coverage_pct, ended);
-                let missing: Vec<&str> = targets
-                    .iter()
-                    .filter(|t| visits.get(&t.id.get()).copied().unwrap_or(0) < need_each)
-                    .map(|t| t.name.as_str())
-                    .take(5)
-                    .collect();
-                it.reason = format!(
-                    "{}：{}检查覆盖 {}/{} 个单位，要求≥{}%{}",
-                    u.name,
-                    it.period_label,
-                    covered,
-                    total,
-                    rule.coverage_pct,
-                    if missing.is_empty() { String::new() } else { format!("；未覆盖：{}", missing.join("、")) }
-                );
-                it.reason_en = format!(
-                    "{}: covered {} of {} units in {}, {}% required",
-                    u.name, covered, total, it.period_label, rule.coverage_pct
-                );
-                out.push(it);
-            }
-        }
-        (RuleKind::Validity, _) => {
-            let as_of = (p.1 - 1).min(today);
-            let mut last: HashMap<i64, Day> = HashMap::new();
-            for e in w.evidence.iter().filter(|e| e.kind == rule.evidence && e.day <= as_of) {
-                let sub_ok = rule.subkind.is_empty() || e.subkind.as_deref() == Some(rule.subkind.as_str());
-                if let (Some(s), true) = (e.subject_staff_id, sub_ok) {
-                    let d = last.entry(s).or_insert(e.day);
-                    *d = (*d).max(e.day);
-                }
-            }
-            for s in w.staff.iter().filter(|s| !rule.key_position_only || s.key_position) {
-                if !rule.positions.is_empty()
-                    && !s.positions.iter().any(|p| rule.positions.iter().any(|x| x == p.code()))
-                {
-                    continue;
-                }
-                let Some(u) = w.by_id.get(&s.unit_id.get()).map(|i| &w.units[*i]) else { continue };
-                if !rule.unit_kinds.is_empty() && !unit_applies(rule, u) {
-                    continue;
-                }
-                let mut it = item(rule, version, u, p);
-                it.person = Some((s.id.get(), s.name.clone()));
-                it.need = rule.validity_months;
-                match last.get(&s.id.get()) {
-                    Some(d) if still_valid(period::ymd(*d), period::ymd(as_of), rule.validity_months) => {
-                        it.status = Status::Met;
-                        it.have = 1;
-                        it.reason = format!(
-                            "{}（{}）：上次{}为{}，仍在{}个月有效期内",
-                            s.name,
-                            u.name,
-                            ev_zh,
-                            fmt_day(*d),
-                            rule.validity_months
-                        );
-                        it.reason_en = format!(
-                            "{} ({}): last {} on {}, within {} months",
-                            s.name,
-                            u.name,
-                            ev_en,
-                            fmt_day(*d),
-                            rule.validity_months
-                        );
-                    }
-                    Some(d) => {
-                        it.status = Status::Overdue;
-                        it.reason = format!(
-                            "{}（{}）：上次{}为{}，已超过{}个月",
-                            s.name,
-                            u.name,
-                            ev_zh,
-                            fmt_day(*d),
-                            rule.validity_months
-                        );
-                        it.reason_en = format!(
-                            "{} ({}): last {} on {}, older than {} months",
-                            s.name,
-                            u.name,
-                            ev_en,
-                            fmt_day(*d),
-                            rule.validity_months
-                        );
-                    }
-                    None => {
-                        it.status = Status::Overdue;
-                        it.reason = format!("{}（{}）：没有{}记录", s.name, u.name, ev_zh);
-                        it.reason_en = format!("{} ({}): no {} on record", s.name, u.name, ev_en);
-                    }
-                }
-                out.push(it);
-            }
-        }
-        (RuleKind::Retention, _) => {
-            let mut min: HashMap<i64, i64> = HashMap::new();
-            for c in w.counts.iter().filter(|c| c.day >= p.0 && c.day < p.1 && c.kind == rule.evidence) {
-                if let Some(v) = c.min_value {
-                    let m = min.entry(c.unit_id).or_insert(v);
-                    *m = (*m).min(v);
-                }
-            }
-            for u in w.units.iter().filter(|u| unit_applies(rule, u)) {
-                // Judged only where a check reported the retention; a missing check is the daily-check rule's item.
-                let Some(days) = min.get(&u.id.get()).copied() else { continue };
-                let mut it = item(rule, version, u, p);
-                it.have = days;
-                it.need = rule.retention_days;
-                it.status = if days >= rule.retention_days { Status::Met } else { Status::Overdue };
-                it.reason = format!(
-                    "{}：{}检查报告录像保存 {} 天，要求≥{} 天",
-                    u.name, it.period_label, days, rule.retention_days
-                );
-                it.reason_en = format!(
-                    "{}: recordings kept {} days on {}, {} required",
-                    u.name, days, it.period_label, rule.retention_days
-                );
-                out.push(it);
-            }
-        }
-        (RuleKind::Deadline, _) => {
-            let (y, _, _) = period::ymd(p.0);
-            let deadline_end = if rule.deadline_month >= 12 {
-                period::first_of_month(y + 1, 1)
-            } else {
-                period::first_of_month(y, rule.deadline_month as i8 + 1)
-            };
-            let mut first: HashMap<i64, Day> = HashMap::new();
-            for c in w.counts.iter().filter(|c| c.day >= p.0 && c.day < p.1 && count_matches(rule, c)) {
-                let d = first.entry(c.unit_id).or_insert(c.day);
-                *d = (*d).min(c.day);
-            }
-            for u in w.units.iter().filter(|u| unit_applies(rule, u)) {
-                let mut it = item(rule, version, u, p);
-                it.need = 1;
-                match first.get(&u.id.get()) {
-                    Some(d) if *d < deadline_end => {
-                        it.have = 1;
-                        it.status = Status::Met;
-                        it.reason =
-                            format!("{}：已于{}完成{}（期限{}月底）", u.name, fmt_day(*d), ev_zh, rule.deadline_month);
-                        it.reason_en = format!(
-                            "{}: {} done on {} (due by end of month {})",
-                            u.name,
-                            ev_en,
-                            fmt_day(*d),
-                            rule.deadline_month
-                        );
-                    }
-                    Some(d) => {
-                        it.have = 1;
-                        it.status = Status::PartlyMet;
-                        it.reason = format!(
-                            "{}：{}于{}完成，晚于{}月底的期限",
-                            u.name,
-                            ev_zh,
-                            fmt_day(*d),
-                            rule.deadline_month
-                        );
-                        it.reason_en = format!(
-                            "{}: {} done late on {} (due by end of month {})",
-                            u.name,
-                            ev_en,
-                            fmt_day(*d),
-                            rule.deadline_month
-                        );
-                    }
-                    None if today < deadline_end => {
-                        it.status = Status::NotYetDue;
-                        it.reason = format!("{}：须在{}月底前完成{}", u.name, rule.deadline_month, ev_zh);
-                        it.reason_en = format!("{}: {} due by the end of month {}", u.name, ev_en, rule.deadline_month);
-                    }
-                    None => {
-                        it.status = Status::Overdue;
-                        it.reason = format!("{}：{}月底前未完成{}", u.name, rule.deadline_month, ev_zh);
-                        it.reason_en = format!("{}: no {} by the end of month {}", u.name, ev_en, rule.deadline_month);
-                    }
-                }
-                out.push(it);
-            }
-        }
-        (RuleKind::TwoPerson, _) => {
-            let staff: HashMap<i64, &StaffRow> = w.staff.iter().map(|s| (s.id.get(), s)).collect();
-            let mut by_subject: BTreeMap<(i64, Option<i64>), Vec<&EvidenceRow>> = BTreeMap::new();
-            for e in w.evidence.iter().filter(|e| e.kind == rule.evidence && e.day >= p.0 && e.day < p.1) {
-                by_subject.entry((e.unit_id, e.asset_id)).or_default().push(e);
-            }
-            for ((unit_id, asset_id), recs) in by_subject {
-                let Some(u) = w.by_id.get(&unit_id).map(|i| &w.units[*i]) else { continue };
-                if !unit_applies(rule, u) {
-                    continue;
-                }
-                let mut it = item(rule, version, u, p);
-                if let Some(a) = asset_id.and_then(|a| w.assets.iter().find(|x| x.id == a)) {
-                    it.asset = Some((a.id, a.code.clone()));
-                }
-                let mut breaches = Vec::new();
-                for e in &recs {
-                    if let Some(why) = pair_breach(rule, e, &staff) {
-                        breaches.push(why);
-                    }
-                }
-                it.need = recs.len() as i64;
-                it.have = recs.len() as i64 - breaches.len() as i64;
-                if breaches.is_empty() {
-                    it.status = Status::Met;
-                    it.reason = format!("{}：{}{}均为两名符合要求的人员", u.name, it.period_label, ev_zh);
-                    it.reason_en =
-                        format!("{}: every {} in {} names two eligible people", u.name, ev_en, it.period_label);
-                } else {
-                    it.status = Status::Overdue;
-                    it.reason = format!("{}：{}{}", u.name, it.period_label, breaches.join("；"));
-                    it.reason_en = format!("{}: {} {} broke the two-person rule", u.name, breaches.len(), ev_en);
-                }
-                out.push(it);
-            }
-        }
-    }
-}
-
-/// Why a two-person record breaks the rule, or None when it is fine.
-fn pair_breach(rule: &Rule, e: &EvidenceRow, staff: &HashMap<i64, &StaffRow>) -> Option<String> {
-    let (Some(a), Some(b)) = (e.performer_id, e.second_person_id) else {
-        return Some("只记录了一名人员".into());
-    };
-    if a == b {
-        return Some("两名人员为同一人".into());
-    }
-    let (Some(sa), Some(sb)) = (staff.get(&a), staff.get(&b)) else {
-        return Some("人员不在本单位在岗名单中".into());
-    };
-    for pos in &rule.forbid_same_position {
-        let holds = |s: &StaffRow| s.positions.iter().any(|p| p.code() == pos);
-        if holds(sa) && holds(sb) {
-            let label = Position::parse(pos).map_or(pos.as_str(), |p| p.label_zh());
-            return Some(format!("{}与{}同为{}", sa.name, sb.name, label));
-        }
-    }
-    if rule.forbid_both_non_formal && sa.employment != Employment::Formal && sb.employment != Employment::Formal {
-        return Some(format!("{}与{}均非正式员工", sa.name, sb.name));
-    }
-    None
-}
-
 fn fmt_day(d: Day) -> String {
     let (y, m, dd) = period::ymd(d);
     format!("{y}-{m:02}-{dd:02}")
+}
+
+impl Evaluation {
+    /// The item with names and the reason in words.
+    pub fn item(&self, c: &Core) -> DueItem {
+        let (rule, version) = &self.rules[c.rule];
+        let u = &self.units[c.unit];
+        let asset = c.asset.map(|a| (self.assets[a].id, self.assets[a].code.clone()));
+        let person = c.person.map(|p| (self.people[p].id, self.people[p].name.clone()));
+        let label = period::label(rule.period, c.period);
+        let (ev_zh, ev_en) = evidence_label(&rule.evidence);
+        let note = c.note.clone().unwrap_or_default();
+        let (reason, reason_en) = match rule.kind {
+            RuleKind::Count => {
+                let who = match &asset {
+                    Some((_, code)) => format!("{} {}", u.name, code),
+                    None => u.name.clone(),
+                };
+                let photo = if rule.require_attachment { "（附影像资料）" } else { "" };
+                (
+                    format!("{who}：{label}{ev_zh}{photo} {}/{} 次", c.have, c.need),
+                    format!("{who}: {} of {} {ev_en} in {label}", c.have, c.need),
+                )
+            }
+            RuleKind::Coverage => (
+                format!(
+                    "{}：{label}检查覆盖 {}/{} 个单位，要求≥{}%{}",
+                    u.name, c.have, c.need, rule.coverage_pct, note.0
+                ),
+                format!(
+                    "{}: covered {} of {} units in {label}, {}% required{}",
+                    u.name, c.have, c.need, rule.coverage_pct, note.1
+                ),
+            ),
+            RuleKind::Validity => {
+                let name = person.as_ref().map_or("", |p| p.1.as_str());
+                match (c.status, c.have) {
+                    (_, -1) => (
+                        format!("{name}（{}）：没有{ev_zh}记录", u.name),
+                        format!("{name} ({}): no {ev_en} on record", u.name),
+                    ),
+                    (Status::Met, d) => (
+                        format!(
+                            "{name}（{}）：上次{ev_zh}为{}，仍在{}个月有效期内",
+                            u.name,
+                            fmt_day(d),
+                            rule.validity_months
+                        ),
+                        format!(
+                            "{name} ({}): last {ev_en} on {}, within {} months",
+                            u.name,
+                            fmt_day(d),
+                            rule.validity_months
+                        ),
+                    ),
+                    (_, d) => (
+                        format!(
+                            "{name}（{}）：上次{ev_zh}为{}，已超过{}个月",
+                            u.name,
+                            fmt_day(d),
+                            rule.validity_months
+                        ),
+                        format!(
+                            "{name} ({}): last {ev_en} on {}, older than {} months",
+                            u.name,
+                            fmt_day(d),
+                            rule.validity_months
+                        ),
+                    ),
+                }
+            }
+            RuleKind::Retention => (
+                format!("{}：{label}检查报告录像保存 {} 天，要求≥{} 天", u.name, c.have, c.need),
+                format!("{}: recordings kept {} days on {label}, {} required", u.name, c.have, c.need),
+            ),
+            RuleKind::Deadline => match c.status {
+                Status::Met => (
+                    format!("{}：已于{}完成{ev_zh}（期限{}月底）", u.name, fmt_day(c.have), rule.deadline_month),
+                    format!(
+                        "{}: {ev_en} done on {} (due by end of month {})",
+                        u.name,
+                        fmt_day(c.have),
+                        rule.deadline_month
+                    ),
+                ),
+                Status::PartlyMet => (
+                    format!("{}：{ev_zh}于{}完成，晚于{}月底的期限", u.name, fmt_day(c.have), rule.deadline_month),
+                    format!(
+                        "{}: {ev_en} done late on {} (due by end of month {})",
+                        u.name,
+                        fmt_day(c.have),
+                        rule.deadline_month
+                    ),
+                ),
+                Status::NotYetDue => (
+                    format!("{}：须在{}月底前完成{ev_zh}", u.name, rule.deadline_month),
+                    format!("{}: {ev_en} due by the end of month {}", u.name, rule.deadline_month),
+                ),
+                Status::Overdue => (
+                    format!("{}：{}月底前未完成{ev_zh}", u.name, rule.deadline_month),
+                    format!("{}: no {ev_en} by the end of month {}", u.name, rule.deadline_month),
+                ),
+            },
+            RuleKind::TwoPerson => {
+                if c.status == Status::Met {
+                    (
+                        format!("{}：{label}{ev_zh}均为两名符合要求的人员", u.name),
+                        format!("{}: every {ev_en} in {label} names two eligible people", u.name),
+                    )
+                } else {
+                    (format!("{}：{label}{}", u.name, note.0), format!("{}: {label}: {}", u.name, note.1))
+                }
+            }
+        };
+        DueItem {
+            rule_id: rule.id.clone(),
+            version: *version,
+            area: rule.area.clone(),
+            title: rule.title.clone(),
+            title_en: rule.title_en.clone(),
+            source: rule.source.clone(),
+            evidence: rule.evidence.clone(),
+            unit_id: u.id.get(),
+            unit_name: u.name.clone(),
+            unit_path: u.path.clone(),
+            asset,
+            person,
+            period: c.period,
+            period_label: label,
+            status: c.status,
+            have: if rule.kind == RuleKind::Deadline { i64::from(c.have > 0) } else { c.have.max(0) },
+            need: if rule.kind == RuleKind::Deadline { 1 } else { c.need },
+            reason,
+            reason_en,
+        }
+    }
+
+    /// Tallies per unit id, each unit counting its whole subtree.
+    pub fn rollup(&self) -> HashMap<i64, Tally> {
+        self.rollup_where(|_| true)
+    }
+
+    /// Tallies per unit id over the items `keep` selects, each unit counting its whole subtree.
+    pub fn rollup_where(&self, keep: impl Fn(&Core) -> bool) -> HashMap<i64, Tally> {
+        let ancestors: Vec<Vec<i64>> =
+            self.units.iter().map(|u| u.path.split('/').filter_map(|s| s.parse::<i64>().ok()).collect()).collect();
+        let mut own: Vec<Tally> = vec![Tally::default(); self.units.len()];
+        for c in self.cores.iter().filter(|c| keep(c)) {
+            own[c.unit].add(c.status);
+        }
+        let mut out: HashMap<i64, Tally> = HashMap::new();
+        for (i, t) in own.iter().enumerate() {
+            if t.total() == 0 {
+                continue;
+            }
+            for a in &ancestors[i] {
+                out.entry(*a).or_default().merge(t);
+            }
+        }
+        out
+    }
+
+    /// Tallies per rule id over the items `keep` selects.
+    pub fn by_rule_where(&self, keep: impl Fn(&Core) -> bool) -> std::collections::BTreeMap<String, Tally> {
+        let mut out: std::collections::BTreeMap<String, Tally> = Default::default();
+        for c in self.cores.iter().filter(|c| keep(c)) {
+            out.entry(self.rules[c.rule].0.id.clone()).or_default().add(c.status);
+        }
+        out
+    }
+
+    pub fn rule_of(&self, c: &Core) -> &Rule {
+        &self.rules[c.rule].0
+    }
 }
 
 /// Counts of items by status.
@@ -508,6 +673,15 @@ impl Tally {
             Status::Overdue => self.overdue += 1,
             Status::NotYetDue => self.open += 1,
         }
+    }
+    pub fn merge(&mut self, o: &Tally) {
+        self.met += o.met;
+        self.partly += o.partly;
+        self.overdue += o.overdue;
+        self.open += o.open;
+    }
+    pub fn total(&self) -> i64 {
+        self.met + self.partly + self.overdue + self.open
     }
     pub fn judged(&self) -> i64 {
         self.met + self.partly + self.overdue

@@ -102,10 +102,11 @@ async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
         if !seen.insert((path.clone(), g.role)) {
             continue;
         }
-        let items = crate::compliance::evaluate(db, &path, today - lookback, today + 1, today).await?;
+        let e = crate::compliance::evaluate_core(db, &path, today - lookback, today + 1, today).await?;
         match g.role {
             Role::UnitHead | Role::Staff => {
-                for it in items.iter().filter(|i| i.unit_path == path) {
+                let own: Vec<_> = e.cores.iter().filter(|c| e.units[c.unit].path == path).map(|c| e.item(c)).collect();
+                for it in &own {
                     let link = format!(
                         "/records/new?kind={}&unit={}{}",
                         it.evidence,
@@ -132,12 +133,13 @@ async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
                 }
             }
             _ => {
-                let missed: Vec<_> = items
+                let missed: Vec<_> = e
+                    .cores
                     .iter()
-                    .filter(|i| i.period.1 <= today && matches!(i.status, Status::Overdue | Status::PartlyMet))
+                    .filter(|c| c.period.1 <= today && matches!(c.status, Status::Overdue | Status::PartlyMet))
                     .collect();
                 if !missed.is_empty() {
-                    let units: HashSet<i64> = missed.iter().map(|i| i.unit_id).collect();
+                    let units: HashSet<usize> = missed.iter().map(|c| c.unit).collect();
                     out.push(TodoItem {
                         urgency: Urgency::Now,
                         title_zh: format!(

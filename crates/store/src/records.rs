@@ -662,3 +662,145 @@ pub async fn stored_counts(c: &mut Conn) -> Result<Vec<(String, String, String, 
         })
         .collect()
 }
+
+/// One day bucket as a rule needs it: counts only, for one evidence kind with the rule's filters applied in SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bucket {
+    pub unit_id: i64,
+    pub asset_id: i64,
+    pub day: i64,
+    pub n: i64,
+    pub with_att: i64,
+    pub min_value: Option<i64>,
+}
+
+/// Day buckets of `kind` under `path` in [from, to), filtered by sub-kind and performer posts (empty = any).
+pub async fn buckets(
+    c: &mut Conn,
+    path: &str,
+    kind: &str,
+    subkind: &str,
+    positions: &[String],
+    from: i64,
+    to: i64,
+) -> Result<Vec<Bucket>> {
+    let mut sql = String::from(
+        "SELECT c.unit_id, c.asset_id, c.day, c.n, c.with_att, c.min_value FROM record_day_counts c JOIN units u ON u.id = c.unit_id \
+         WHERE u.path LIKE $1 || '%' AND c.kind = $2 AND c.day >= $3 AND c.day < $4",
+    );
+    let mut next = 5;
+    if !subkind.is_empty() {
+        sql.push_str(&format!(" AND c.subkind = ${next}"));
+        next += 1;
+    }
+    if !positions.is_empty() {
+        let ps: Vec<String> = (0..positions.len()).map(|i| format!("${}", next + i)).collect();
+        sql.push_str(&format!(" AND c.position IN ({})", ps.join(",")));
+    }
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).bind(kind).bind(from).bind(to);
+    if !subkind.is_empty() {
+        q = q.bind(subkind);
+    }
+    for p in positions {
+        q = q.bind(p.as_str());
+    }
+    q.fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Bucket {
+                unit_id: r.try_get("unit_id")?,
+                asset_id: r.try_get("asset_id")?,
+                day: r.try_get("day")?,
+                n: r.try_get("n")?,
+                with_att: r.try_get("with_att")?,
+                min_value: r.try_get("min_value")?,
+            })
+        })
+        .collect()
+}
+
+/// Two-person records of `kind` per (unit, asset, day): how many, how many name one person twice or someone not on
+/// the staff list, how many pair two holders of a forbidden post, how many pair two non-formal staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairTally {
+    pub unit_id: i64,
+    pub asset_id: i64,
+    pub day: i64,
+    pub n: i64,
+    pub not_two: i64,
+    pub same_post: i64,
+    pub non_formal: i64,
+}
+
+pub async fn pair_tallies(
+    c: &mut Conn,
+    path: &str,
+    kind: &str,
+    forbid_same_position: &[String],
+    forbid_both_non_formal: bool,
+    from: i64,
+    to: i64,
+) -> Result<Vec<PairTally>> {
+    let mut same = Vec::new();
+    for i in 0..forbid_same_position.len() {
+        same.push(format!("(a.positions LIKE ${} AND b.positions LIKE ${})", 5 + i, 5 + i));
+    }
+    let same = if same.is_empty() { "0 = 1".to_owned() } else { same.join(" OR ") };
+    let non_formal =
+        if forbid_both_non_formal { "a.employment <> 'formal' AND b.employment <> 'formal'" } else { "0 = 1" };
+    let sql = format!(
+        "SELECT r.unit_id, COALESCE(r.asset_id, 0) AS aid, r.local_day, COUNT(*) AS n, \
+         SUM(CASE WHEN a.id IS NULL OR b.id IS NULL OR a.id = b.id THEN 1 ELSE 0 END) AS not_two, \
+         SUM(CASE WHEN a.id IS NOT NULL AND b.id IS NOT NULL AND a.id <> b.id AND ({same}) THEN 1 ELSE 0 END) AS same_post, \
+         SUM(CASE WHEN a.id IS NOT NULL AND b.id IS NOT NULL AND a.id <> b.id AND ({non_formal}) THEN 1 ELSE 0 END) AS non_formal \
+         FROM records r JOIN units u ON u.id = r.unit_id \
+         LEFT JOIN staff a ON a.id = r.performer_id LEFT JOIN staff b ON b.id = r.second_person_id \
+         WHERE u.path LIKE $1 || '%' AND r.kind = $2 AND r.local_day >= $3 AND r.local_day < $4 \
+         AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes_id = r.id) \
+         GROUP BY r.unit_id, COALESCE(r.asset_id, 0), r.local_day"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).bind(kind).bind(from).bind(to);
+    for p in forbid_same_position {
+        q = q.bind(format!("%,{p},%"));
+    }
+    q.fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(PairTally {
+                unit_id: r.try_get("unit_id")?,
+                asset_id: r.try_get("aid")?,
+                day: r.try_get("local_day")?,
+                n: r.try_get("n")?,
+                not_two: r.try_get("not_two")?,
+                same_post: r.try_get("same_post")?,
+                non_formal: r.try_get("non_formal")?,
+            })
+        })
+        .collect()
+}
+
+/// The last day each person had evidence of `kind` (with `subkind`, if given) on or before `until`.
+pub async fn last_per_subject(
+    c: &mut Conn,
+    path: &str,
+    kind: &str,
+    subkind: &str,
+    until: i64,
+) -> Result<Vec<(i64, i64)>> {
+    let mut sql = String::from(
+        "SELECT r.subject_staff_id AS s, MAX(r.local_day) AS d FROM records r JOIN staff p ON p.id = r.subject_staff_id \
+         JOIN units u ON u.id = p.unit_id WHERE u.path LIKE $1 || '%' AND r.kind = $2 AND r.local_day <= $3 \
+         AND NOT EXISTS (SELECT 1 FROM records x WHERE x.supersedes_id = r.id)",
+    );
+    if !subkind.is_empty() {
+        sql.push_str(" AND r.subkind = $4");
+    }
+    sql.push_str(" GROUP BY r.subject_staff_id");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).bind(kind).bind(until);
+    if !subkind.is_empty() {
+        q = q.bind(subkind);
+    }
+    q.fetch_all(&mut *c).await?.iter().map(|r| Ok((r.try_get("s")?, r.try_get("d")?))).collect()
+}

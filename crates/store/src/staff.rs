@@ -229,3 +229,37 @@ pub async fn under(c: &mut Conn, path: &str) -> Result<Vec<StaffRow>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).fetch_all(&mut *c).await?;
     rows.iter().map(from_row).collect()
 }
+
+/// A person as a person-rule needs them: id, unit, name, posts, key-post flag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonLite {
+    pub id: i64,
+    pub unit_id: i64,
+    pub name: String,
+    pub positions: String,
+    pub key_position: bool,
+}
+
+/// Active staff under `path`, optionally only key posts: the light rows the compliance engine needs.
+pub async fn people_under(c: &mut Conn, path: &str, key_only: bool) -> Result<Vec<PersonLite>> {
+    let sql = format!(
+        "SELECT s.id, s.unit_id, s.name, s.positions, s.key_position FROM staff s JOIN units u ON u.id = s.unit_id \
+         WHERE u.path LIKE $1 || '%' AND s.active = 1{} ORDER BY s.id",
+        if key_only { " AND s.key_position = 1" } else { "" }
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(path)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(PersonLite {
+                id: r.try_get("id")?,
+                unit_id: r.try_get("unit_id")?,
+                name: r.try_get("name")?,
+                positions: r.try_get("positions")?,
+                key_position: r.try_get::<i64, _>("key_position")? != 0,
+            })
+        })
+        .collect()
+}

@@ -5,7 +5,7 @@ use super::{Layout, render};
 use crate::auth::Page;
 use crate::error::PageError;
 use crate::state::AppState;
-use anbao_app::compliance::{DueItem, Tally, evaluate, rollup};
+use anbao_app::compliance::{Core, DueItem, Tally, evaluate_core};
 use anbao_app::{AppError, Ctx};
 use anbao_domain::ids::UnitId;
 use anbao_domain::org::UnitKind;
@@ -152,11 +152,11 @@ pub async fn dashboard(State(s): State<AppState>, p: Page, Query(q): Query<DashQ
     let (from, to, month) = month_window(&q, today).map_err(|e| p.err(e))?;
     let en = p.lang.is_en();
     // One evaluation over twelve months serves the trend and, sliced, the month itself.
-    let trend_from = period::first_of_month(period::ymd(from).0 - 1, period::ymd(from).1).max(from - 366);
-    let all = evaluate(&s.db, &root.path, trend_from, to, today).await.map_err(|e| p.err(e))?;
-    let in_month: Vec<&DueItem> = all.iter().filter(|i| i.period.1 > from && i.period.0 < to).collect();
-    let owned: Vec<DueItem> = in_month.iter().map(|i| (*i).clone()).collect();
-    let per_unit = rollup(&owned);
+    let (fy, fm, _) = period::ymd(from);
+    let trend_from = period::first_of_month(fy - 1, fm).max(from - 366);
+    let e = evaluate_core(&s.db, &root.path, trend_from, to, today).await.map_err(|e| p.err(e))?;
+    let in_month = |c: &Core| c.period.1 > from && c.period.0 < to;
+    let per_unit = e.rollup_where(in_month);
     let units = anbao_app::org::unit_detail(&s.db, &p.ctx, root.id).await.map_err(|e| p.err(e))?;
     let children = units
         .children
@@ -167,53 +167,57 @@ pub async fn dashboard(State(s): State<AppState>, p: Page, Query(q): Query<DashQ
             tally_row(c.id.to_string(), c.name.clone(), format!("/compliance?unit={}&month={month}", c.id), t)
         })
         .collect();
-    let mut by_rule: BTreeMap<String, (String, Tally)> = BTreeMap::new();
-    let mut by_area: BTreeMap<String, Tally> = BTreeMap::new();
-    for it in &in_month {
-        let e = by_rule
-            .entry(it.rule_id.clone())
-            .or_insert_with(|| (if en { it.title_en.clone() } else { it.title.clone() }, Tally::default()));
-        e.1.add(it.status);
-        by_area.entry(it.area.clone()).or_default().add(it.status);
-    }
     let rid = root.id.get();
-    let rules = by_rule
+    let titles: std::collections::HashMap<&str, &str> =
+        e.rules.iter().map(|(r, _)| (r.id.as_str(), if en { r.title_en.as_str() } else { r.title.as_str() })).collect();
+    let rules = e
+        .by_rule_where(in_month)
         .into_iter()
-        .map(|(k, (label, t))| {
-            tally_row(k.clone(), format!("{k} {label}"), link(rid, &month, &format!("&rule={k}")), t)
+        .map(|(k, t)| {
+            let label = format!("{k} {}", titles.get(k.as_str()).copied().unwrap_or_default());
+            tally_row(k.clone(), label, link(rid, &month, &format!("&rule={k}")), t)
         })
         .collect();
+    let mut by_area: BTreeMap<String, Tally> = BTreeMap::new();
+    for c in e.cores.iter().filter(|c| in_month(c)) {
+        by_area.entry(e.rule_of(c).area.clone()).or_default().add(c.status);
+    }
     let areas = by_area
         .into_iter()
-        .map(|(k, t)| tally_row(k.clone(), k.clone(), link(rid, &month, &format!("&area={k}")), t))
+        .map(|(k, t)| tally_row(k.clone(), area_label(&k, en).to_owned(), link(rid, &month, &format!("&area={k}")), t))
         .collect();
-    // Worst outlets (or whatever the lowest level is) by compliance.
-    let mut leaves: Vec<(i64, &str, Tally)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for it in &in_month {
-        if seen.insert(it.unit_id)
-            && let Some(t) = per_unit.get(&it.unit_id)
-            && t.judged() > 0
-            && it.unit_id != rid
-        {
-            leaves.push((it.unit_id, it.unit_name.as_str(), *t));
-        }
+    // Worst units: those with items of their own (outlets, mostly), by compliance.
+    let mut own: BTreeMap<usize, Tally> = BTreeMap::new();
+    for c in e.cores.iter().filter(|c| in_month(c)) {
+        own.entry(c.unit).or_default().add(c.status);
     }
-    leaves.sort_by_key(|(_, _, t)| t.permille().unwrap_or(1000));
+    // Rank outlets when there are any (they carry most obligations); otherwise whatever units have items.
+    let has_outlets = own.keys().any(|u| e.units[*u].kind == UnitKind::Outlet);
+    let mut leaves: Vec<(usize, Tally)> = own
+        .into_iter()
+        .filter(|(u, t)| {
+            t.judged() > 0 && e.units[*u].id.get() != rid && (!has_outlets || e.units[*u].kind == UnitKind::Outlet)
+        })
+        .collect();
+    leaves.sort_by_key(|(_, t)| t.permille().unwrap_or(1000));
     let worst = leaves
         .into_iter()
         .take(10)
-        .map(|(id, name, t)| tally_row(id.to_string(), name.to_owned(), link(id, &month, ""), t))
+        .map(|(u, _)| {
+            let unit = &e.units[u];
+            let t = per_unit.get(&unit.id.get()).copied().unwrap_or_default();
+            tally_row(unit.id.to_string(), unit.name.clone(), link(unit.id.get(), &month, ""), t)
+        })
         .collect();
     // Trend: items of daily, weekly and monthly periods, by the month they began in.
     let mut months: BTreeMap<String, Tally> = BTreeMap::new();
     for i in 0..12 {
         months.insert(shift_month(&month, i - 11), Tally::default());
     }
-    for it in all.iter().filter(|i| i.period.1 - i.period.0 <= 31) {
-        let (y, m, _) = period::ymd(it.period.0);
+    for c in e.cores.iter().filter(|c| c.period.1 - c.period.0 <= 31) {
+        let (y, m, _) = period::ymd(c.period.0);
         if let Some(t) = months.get_mut(&format!("{y}-{m:02}")) {
-            t.add(it.status);
+            t.add(c.status);
         }
     }
     let points: Vec<(String, Option<i64>)> = months.iter().map(|(k, t)| (k.clone(), t.permille())).collect();
@@ -272,20 +276,26 @@ fn day_text(d: Day) -> String {
     format!("{y}-{m:02}-{dd:02}")
 }
 
-/// Due items matching the query, worst first.
+/// Due items matching the query, worst first. Filters apply to the compact items before any is materialised.
 pub async fn items_for(s: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<(UnitRow, String, Vec<DueItem>), AppError> {
     let today = period::day_of_ms(ctx.now);
     let root = root_unit(s, ctx, q).await?;
     let (from, to, month) = month_window(q, today)?;
-    let mut items = evaluate(&s.db, &root.path, from, to, today).await?;
+    let e = evaluate_core(&s.db, &root.path, from, to, today).await?;
     let rule = q.rule.as_deref().map(str::trim).filter(|r| !r.is_empty());
     let status = q.status.as_deref().map(str::trim).filter(|r| !r.is_empty());
     let area = q.area.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    items.retain(|i| {
-        rule.is_none_or(|r| i.rule_id == r)
-            && status.is_none_or(|st| i.status.code() == st)
-            && area.is_none_or(|a| i.area == a)
-    });
+    let mut items: Vec<DueItem> = e
+        .cores
+        .iter()
+        .filter(|c| {
+            let r = e.rule_of(c);
+            rule.is_none_or(|x| r.id == x)
+                && status.is_none_or(|st| c.status.code() == st)
+                && area.is_none_or(|a| r.area == a)
+        })
+        .map(|c| e.item(c))
+        .collect();
     items.sort_by(|a, b| {
         let rank = |s: Status| match s {
             Status::Overdue => 0,
@@ -368,8 +378,7 @@ pub async fn export_units(
     let today = period::day_of_ms(p.ctx.now);
     let root = root_unit(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
     let (from, to, month) = month_window(&q, today).map_err(|e| p.err(e))?;
-    let items = evaluate(&s.db, &root.path, from, to, today).await.map_err(|e| p.err(e))?;
-    let per = rollup(&items);
+    let per = evaluate_core(&s.db, &root.path, from, to, today).await.map_err(|e| p.err(e))?.rollup();
     let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
     let rows: Vec<Vec<String>> = units
         .iter()
