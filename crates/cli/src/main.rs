@@ -39,6 +39,9 @@ enum Command {
     /// Print configuration.
     #[command(subcommand)]
     Config(commands::config_cmd::ConfigCommand),
+    /// Province-scale data and benchmarks.
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
 }
 
 #[tokio::main]
@@ -60,6 +63,7 @@ async fn main() -> std::process::ExitCode {
         Command::Backup { file } => commands::backup::run(&cfg, &file).await,
         Command::Audit(c) => commands::audit::run(&cfg, c).await,
         Command::Config(c) => commands::config_cmd::run(&cfg, c),
+        Command::Bench(c) => commands::bench::run(&cfg, c).await,
     };
     match result {
         Ok(code) => code,

@@ -4,10 +4,15 @@ use jiff::{Timestamp, tz::TimeZone};
 /// The zone every date and time is shown in.
 pub const ZONE: &str = "Asia/Shanghai";
 
-pub fn zone() -> TimeZone {
+/// Looked up once: finding a zone in the database parses it, which is far too slow to do per record.
+static SHANGHAI: std::sync::LazyLock<TimeZone> = std::sync::LazyLock::new(|| {
     // The zone database is bundled into the binary, so the lookup cannot fail on a machine without tzdata;
     // UTC+8 is the documented fallback should it ever be missing.
     TimeZone::get(ZONE).unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(8)))
+});
+
+pub fn zone() -> TimeZone {
+    SHANGHAI.clone()
 }
 
 /// Format stored epoch milliseconds as local date and minute, e.g. `2026-11-26 19:05`.

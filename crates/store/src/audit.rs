@@ -106,7 +106,8 @@ pub async fn append_many(c: &mut Conn, events: &[OwnedEvent]) -> Result<()> {
         rows.push((seq, prev.clone(), hash.clone()));
         prev = hash;
     }
-    for (chunk_events, chunk_rows) in events.chunks(200).zip(rows.chunks(200)) {
+    // Small statements: sqlx resolves `$n` parameters by name, which is quadratic in their number.
+    for (chunk_events, chunk_rows) in events.chunks(40).zip(rows.chunks(40)) {
         let mut sql = String::from(
             "INSERT INTO audit_events (seq, at, actor_id, unit_id, action, entity, entity_id, before_json, after_json, \
              row_hash, prev_hash, hash) VALUES ",

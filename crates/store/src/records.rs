@@ -567,7 +567,8 @@ pub async fn rebuild_day_counts(c: &mut Conn, from: i64, to: i64) -> Result<()> 
 
 /// Buckets computed by the caller (a bulk import into empty days), inserted as they are.
 pub async fn insert_day_counts(c: &mut Conn, rows: &[DayCount]) -> Result<()> {
-    for chunk in rows.chunks(500) {
+    // Small statements: sqlx resolves `$n` parameters by name, which is quadratic in their number.
+    for chunk in rows.chunks(50) {
         let mut sql = String::from(
             "INSERT INTO record_day_counts (kind, subkind, position, unit_id, asset_id, day, n, with_att, min_value) VALUES ",
         );

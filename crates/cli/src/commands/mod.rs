@@ -1,6 +1,7 @@
 //! One file per subcommand.
 pub mod audit;
 pub mod backup;
+pub mod bench;
 pub mod config_cmd;
 pub mod demo;
 pub mod migrate;

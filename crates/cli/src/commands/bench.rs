@@ -1,0 +1,96 @@
+//! `anbao bench …`: generate a province, run the in-process benchmarks, serve a minimal HTTP baseline, measure raw
+//! SQLite inserts. `bench/run.sh` drives these together with wrk for the HTTP figures.
+use crate::config::{Config, ensure_sqlite_dir};
+use anbao_store::Db;
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum BenchCommand {
+    /// Fill an empty database with a province: `--scale province` (1×) or a factor such as 0.25 or 4.
+    Generate {
+        #[arg(long, default_value = "province")]
+        scale: String,
+        /// Days of records, ending yesterday.
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        /// Password of the bench.* accounts.
+        #[arg(long, default_value = "anbao-bench")]
+        password: String,
+    },
+    /// Time the engine, the to-do list and a list page in-process, cold and warm, beside raw baselines.
+    Engine {
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Raw SQLite autocommit inserts per second (the physical limit of the write path), into a scratch file.
+    RawInsert {
+        #[arg(long, default_value_t = 20_000)]
+        rows: usize,
+        #[arg(long, default_value = "bench-raw-insert.db")]
+        file: String,
+    },
+    /// Serve a minimal axum handler returning a fixed 50-row JSON list: the HTTP overhead baseline.
+    BaselineHttp,
+}
+
+pub async fn run(cfg: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        BenchCommand::Generate { scale, days, password } => {
+            let factor = if scale == "province" { 1.0 } else { scale.parse::<f64>().map_err(|_| anyhow::anyhow!("--scale: province or a number"))? };
+            if !(0.001..=16.0).contains(&factor) {
+                anyhow::bail!("--scale must be between 0.001 and 16");
+            }
+            ensure_sqlite_dir(&cfg.database_url);
+            let db = Db::connect(&cfg.database_url).await?;
+            db.migrate().await?;
+            let shape = anbao_bench::generate::Shape::scaled(factor);
+            let t = std::time::Instant::now();
+            let report = anbao_bench::generate::generate(&db, shape, days.clamp(1, 400), super::now_ms(), &password, &|s| {
+                eprintln!("  {:>7.1}s  {s}", t.elapsed().as_secs_f64())
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            db.close().await;
+            println!(
+                "generated scale {factor}: {} units, {} staff, {} assets, {} records in {:.1} s",
+                report.units, report.staff, report.assets, report.records, report.seconds
+            );
+        }
+        BenchCommand::Engine { runs, json } => {
+            let db = super::open(cfg).await?;
+            let lines = anbao_bench::measure::engine(&db, super::now_ms(), runs.max(1)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            db.close().await;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&lines)?);
+            } else {
+                println!("{:<56} {:>10} {:>10}  baseline", "benchmark", "cold ms", "warm ms");
+                for l in lines {
+                    let base = l.baseline.map(|(n, v)| format!("{v:.1} ms ({n}); ratio {:.1}×", l.warm_ms / v.max(0.001))).unwrap_or_default();
+                    println!("{:<56} {:>10.1} {:>10.1}  {base}  [{}]", l.name, l.cold_ms, l.warm_ms, l.note);
+                }
+            }
+        }
+        BenchCommand::RawInsert { rows, file } => {
+            let rate = anbao_bench::measure::raw_inserts(&file, rows).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("raw SQLite autocommit inserts: {rate:.0} per second ({rows} rows, WAL, synchronous=NORMAL)");
+        }
+        BenchCommand::BaselineHttp => {
+            let rows: Vec<serde_json::Value> = (0..50).map(|i| serde_json::json!({"id": i, "name": "王建国", "staff_no": format!("P{i:06}"), "unit_name": "第1营业网点"})).collect();
+            let body = serde_json::to_string(&serde_json::json!({ "items": rows, "total": 50 }))?;
+            let app = axum::Router::new().route(
+                "/list",
+                axum::routing::get(move || {
+                    let b = body.clone();
+                    async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], b) }
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind(&cfg.bind).await?;
+            println!("baseline listening on http://{}/list", listener.local_addr()?);
+            axum::serve(listener, app).await?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
