@@ -43,6 +43,21 @@ cargo test --workspace --locked
 step "tests on PostgreSQL"
 ANBAO_TEST_POSTGRES_URL="$PG_URL" cargo test --workspace --locked
 
+step "benchmark smoke (small scale; the figures are not checked)"
+test -x target/debug/anbao || cargo build --locked -p anbao
+smoke=$(mktemp -d)
+target/debug/anbao --db "sqlite://$smoke/smoke.db" bench generate --scale 0.005 --days 14
+target/debug/anbao --db "sqlite://$smoke/smoke.db" bench engine --runs 1
+target/debug/anbao --db "sqlite://$smoke/smoke.db" audit verify
+psql "$PG_URL" -qc "DROP DATABASE IF EXISTS anbao_bench_smoke" >/dev/null
+psql "$PG_URL" -qc "CREATE DATABASE anbao_bench_smoke" >/dev/null
+PG_SMOKE="${PG_URL%/*}/anbao_bench_smoke"
+target/debug/anbao --db "$PG_SMOKE" bench generate --scale 0.005 --days 14
+target/debug/anbao --db "$PG_SMOKE" bench engine --runs 1
+target/debug/anbao --db "$PG_SMOKE" audit verify
+psql "$PG_URL" -qc "DROP DATABASE IF EXISTS anbao_bench_smoke" >/dev/null
+rm -rf "$smoke"
+
 step "browser tests (headless Chromium)"
 # `cargo test --workspace` above built target/debug/anbao with the same features; the browser tests drive it.
 test -x target/debug/anbao || cargo build --locked -p anbao

@@ -28,7 +28,13 @@ pub struct Shape {
 impl Shape {
     pub fn scaled(f: f64) -> Shape {
         let n = |x: f64| ((x * f).round() as usize).max(1);
-        Shape { regions: n(14.0), counties: n(90.0), coops: n(450.0), outlets: n(2500.0), second_atms: ((500.0 * f).round() as usize) }
+        Shape {
+            regions: n(14.0),
+            counties: n(90.0),
+            coops: n(450.0),
+            outlets: n(2500.0),
+            second_atms: ((500.0 * f).round() as usize),
+        }
     }
 }
 
@@ -57,13 +63,19 @@ struct Person {
     key: bool,
 }
 
-const SURNAMES: &[char] = &['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
-const GIVEN: &[char] = &['建', '国', '志', '强', '秀', '英', '丽', '华', '军', '伟', '芳', '敏', '静', '磊', '洋', '艳', '勇', '杰', '娟', '涛'];
+const SURNAMES: &[char] = &[
+    '王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马',
+    '罗',
+];
+const GIVEN: &[char] = &[
+    '建', '国', '志', '强', '秀', '英', '丽', '华', '军', '伟', '芳', '敏', '静', '磊', '洋', '艳', '勇', '杰', '娟',
+    '涛',
+];
 
 async fn insert_rows(db: &Db, table: &str, cols: &[&str], rows: Vec<Vec<Val>>) -> AppResult<()> {
     // sqlx looks up every `$n` parameter by name, which costs quadratically in the parameters of a statement:
     // a few hundred per statement is the sweet spot.
-    let per = (480 / cols.len()).max(1);
+    let per = (960 / cols.len()).max(1);
     for chunk in rows.chunks(per) {
         let mut tx = db.begin().await?;
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
@@ -71,7 +83,7 @@ async fn insert_rows(db: &Db, table: &str, cols: &[&str], rows: Vec<Vec<Val>>) -
             if i > 0 {
                 sql.push(',');
             }
-            let ps: Vec<String> = (0..cols.len()).map(|j| format!("${}", i * cols.len() + j + 1)).collect();
+            let ps: Vec<String> = (0..cols.len()).map(|j| placeholder(db, i * cols.len() + j + 1)).collect();
             sql.push_str(&format!("({})", ps.join(", ")));
         }
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -88,6 +100,15 @@ async fn insert_rows(db: &Db, table: &str, cols: &[&str], rows: Vec<Vec<Val>>) -
         tx.commit().await?;
     }
     Ok(())
+}
+
+/// A bind placeholder. SQLite takes anonymous `?` in order, which sqlx binds without looking each one up by
+/// name (a lookup that is quadratic in the parameters of a statement); PostgreSQL needs `$n`.
+fn placeholder(db: &Db, n: usize) -> String {
+    match db.backend() {
+        Backend::Sqlite => "?".into(),
+        Backend::Postgres => format!("${n}"),
+    }
 }
 
 #[derive(Clone)]
@@ -124,12 +145,23 @@ async fn audit_rows(db: &Db, entity: &str, rows: Vec<(String, serde_json::Value)
 }
 
 /// Fill an empty database with a province of the given shape and `days` days of records ending yesterday.
-pub async fn generate(db: &Db, shape: Shape, days: i64, now: i64, password: &str, progress: &dyn Fn(&str)) -> AppResult<Report> {
+pub async fn generate(
+    db: &Db,
+    shape: Shape,
+    days: i64,
+    now: i64,
+    password: &str,
+    progress: &dyn Fn(&str),
+) -> AppResult<Report> {
     let started = std::time::Instant::now();
     {
         let mut c = db.read().await?;
         if anbao_store::org::count(&mut c).await? > 0 {
-            return Err(AppError::Invalid(anbao_domain::DomainError::new("db", "数据库不是空的：请使用新数据库生成", "the database is not empty")));
+            return Err(AppError::Invalid(anbao_domain::DomainError::new(
+                "db",
+                "数据库不是空的：请使用新数据库生成",
+                "the database is not empty",
+            )));
         }
     }
     anbao_app::rulebook::load_default(db, now).await?;
@@ -147,22 +179,40 @@ pub async fn generate(db: &Db, shape: Shape, days: i64, now: i64, password: &str
     };
     let province = add(None, "province", "云岭省农村信用社联合社".into(), &mut units);
     add(Some(province), "department", "保卫部".into(), &mut units);
-    let regions: Vec<usize> = (0..shape.regions).map(|i| add(Some(province), "regional_centre", format!("第{}区域稽核审计中心", i + 1), &mut units)).collect();
-    let counties: Vec<usize> = (0..shape.counties).map(|i| add(Some(regions[i % regions.len()]), "county", format!("{}县农村信用合作联社", i + 1), &mut units)).collect();
+    let regions: Vec<usize> = (0..shape.regions)
+        .map(|i| add(Some(province), "regional_centre", format!("第{}区域稽核审计中心", i + 1), &mut units))
+        .collect();
+    let counties: Vec<usize> = (0..shape.counties)
+        .map(|i| add(Some(regions[i % regions.len()]), "county", format!("{}县农村信用合作联社", i + 1), &mut units))
+        .collect();
     let mut county_dept = Vec::new();
     for c in &counties {
         county_dept.push(add(Some(*c), "department", "保卫部".into(), &mut units));
     }
-    let coops: Vec<usize> = (0..shape.coops).map(|i| add(Some(counties[i % counties.len()]), "cooperative", format!("第{}信用社", i + 1), &mut units)).collect();
-    let outlets: Vec<usize> = (0..shape.outlets).map(|i| add(Some(coops[i % coops.len()]), "outlet", format!("第{}营业网点", i + 1), &mut units)).collect();
+    let coops: Vec<usize> = (0..shape.coops)
+        .map(|i| add(Some(counties[i % counties.len()]), "cooperative", format!("第{}信用社", i + 1), &mut units))
+        .collect();
+    let outlets: Vec<usize> = (0..shape.outlets)
+        .map(|i| add(Some(coops[i % coops.len()]), "outlet", format!("第{}营业网点", i + 1), &mut units))
+        .collect();
     let rows: Vec<Vec<Val>> = units
         .iter()
         .map(|u| {
             let depth = u.path.matches('/').count() as i64 - 1;
-            vec![Val::I(u.id), Val::N(u.parent), Val::T(u.kind.into()), Val::T(u.name.clone()), Val::T(u.path.clone()), Val::I(depth), Val::I(now), Val::I(now)]
+            vec![
+                Val::I(u.id),
+                Val::N(u.parent),
+                Val::T(u.kind.into()),
+                Val::T(u.name.clone()),
+                Val::T(u.path.clone()),
+                Val::I(depth),
+                Val::I(now),
+                Val::I(now),
+            ]
         })
         .collect();
-    insert_rows(db, "units", &["id", "parent_id", "kind", "name", "path", "depth", "created_at", "updated_at"], rows).await?;
+    insert_rows(db, "units", &["id", "parent_id", "kind", "name", "path", "depth", "created_at", "updated_at"], rows)
+        .await?;
     progress(&format!("units: {}", units.len()));
     // People: a full outlet team, leaders and security staff above.
     let mut people: Vec<Person> = Vec::new();
@@ -201,11 +251,45 @@ pub async fn generate(db: &Db, shape: Shape, days: i64, now: i64, password: &str
     let rows: Vec<Vec<Val>> = people
         .iter()
         .map(|p| {
-            let name: String = [SURNAMES[rng.random_range(0..SURNAMES.len())], GIVEN[rng.random_range(0..GIVEN.len())], GIVEN[rng.random_range(0..GIVEN.len())]].iter().collect();
-            vec![Val::I(p.id), Val::I(p.unit), Val::T(format!("P{:06}", p.id)), Val::T(name), Val::T(p.positions.into()), Val::T(p.employment.into()), Val::I(i64::from(p.key)), Val::I(1), Val::I(now), Val::I(now)]
+            let name: String = [
+                SURNAMES[rng.random_range(0..SURNAMES.len())],
+                GIVEN[rng.random_range(0..GIVEN.len())],
+                GIVEN[rng.random_range(0..GIVEN.len())],
+            ]
+            .iter()
+            .collect();
+            vec![
+                Val::I(p.id),
+                Val::I(p.unit),
+                Val::T(format!("P{:06}", p.id)),
+                Val::T(name),
+                Val::T(p.positions.into()),
+                Val::T(p.employment.into()),
+                Val::I(i64::from(p.key)),
+                Val::I(1),
+                Val::I(now),
+                Val::I(now),
+            ]
         })
         .collect();
-    insert_rows(db, "staff", &["id", "unit_id", "staff_no", "name", "positions", "employment", "key_position", "active", "created_at", "updated_at"], rows).await?;
+    insert_rows(
+        db,
+        "staff",
+        &[
+            "id",
+            "unit_id",
+            "staff_no",
+            "name",
+            "positions",
+            "employment",
+            "key_position",
+            "active",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+    )
+    .await?;
     {
         let mut tx = db.begin().await?;
         sqlx::query(
@@ -231,15 +315,29 @@ pub async fn generate(db: &Db, shape: Shape, days: i64, now: i64, password: &str
     }
     let rows: Vec<Vec<Val>> = assets
         .iter()
-        .map(|(id, u, kind, code)| vec![Val::I(*id), Val::I(*u), Val::T((*kind).into()), Val::T(code.clone()), Val::T(code.clone()), Val::I(1), Val::I(now), Val::I(now)])
+        .map(|(id, u, kind, code)| {
+            vec![
+                Val::I(*id),
+                Val::I(*u),
+                Val::T((*kind).into()),
+                Val::T(code.clone()),
+                Val::T(code.clone()),
+                Val::I(1),
+                Val::I(now),
+                Val::I(now),
+            ]
+        })
         .collect();
-    insert_rows(db, "assets", &["id", "unit_id", "kind", "code", "name", "active", "created_at", "updated_at"], rows).await?;
+    insert_rows(db, "assets", &["id", "unit_id", "kind", "code", "name", "active", "created_at", "updated_at"], rows)
+        .await?;
     if db.backend() == Backend::Postgres {
         let mut tx = db.begin().await?;
         for t in ["units", "staff", "assets"] {
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))")))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))"
+            )))
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
     }
@@ -290,7 +388,9 @@ pub async fn generate(db: &Db, shape: Shape, days: i64, now: i64, password: &str
         m.entry((*u, *k)).or_default().push(*id);
         m
     });
-    let holder = |unit: i64, pos: &str| by_unit.get(&unit).and_then(|ps| ps.iter().find(|p| p.positions.contains(pos)).map(|p| p.id));
+    let holder = |unit: i64, pos: &str| {
+        by_unit.get(&unit).and_then(|ps| ps.iter().find(|p| p.positions.contains(pos)).map(|p| p.id))
+    };
     for day in (today - days)..today {
         let dow = period::date_of_day(day).weekday().to_monday_zero_offset();
         let (_, _, dd) = period::ymd(day);
@@ -298,9 +398,14 @@ pub async fn generate(db: &Db, shape: Shape, days: i64, now: i64, password: &str
             let uid = units[o].id;
             // Outlets ending in 7 skip some night patrols; the rest do six or seven a day, now and then five.
             for &atm in asset_of.get(&(uid, "atm")).map(Vec::as_slice).unwrap_or(&[]) {
-                let n = if oi % 10 == 7 && rng.random_bool(0.8) { 4 } else { [6, 6, 6, 6, 6, 7, 7, 5][rng.random_range(0..8)] };
+                let n = if oi % 10 == 7 && rng.random_bool(0.8) {
+                    4
+                } else {
+                    [6, 6, 6, 6, 6, 7, 7, 5][rng.random_range(0..8)]
+                };
                 for k in 0..n {
-                    w.push(R::new("atm_patrol", uid, Some(atm), day, 8 + k * 2, holder(uid, "atm_admin"), ATM_DATA)).await?;
+                    w.push(R::new("atm_patrol", uid, Some(atm), day, 8 + k * 2, holder(uid, "atm_admin"), ATM_DATA))
+                        .await?;
                 }
             }
             if rng.random_bool(0.97) {
@@ -322,7 +427,11 @@ pub async fn generate(db: &Db, shape: Shape, days: i64, now: i64, password: &str
             }
             if let Some(&vault) = asset_of.get(&(uid, "vault")).and_then(|v| v.first()) {
                 let mut r = R::new("duty_log", uid, Some(vault), day, 19, holder(uid, "security_officer"), DUTY_DATA);
-                r.second = if oi % 40 == 9 && rng.random_bool(0.1) { holder(uid, ",vault_keeper,") } else { holder(uid, ",teller,") };
+                r.second = if oi % 40 == 9 && rng.random_bool(0.1) {
+                    holder(uid, ",vault_keeper,")
+                } else {
+                    holder(uid, ",teller,")
+                };
                 if r.second == r.performer {
                     r.second = holder(uid, "vault_keeper,atm_admin");
                 }
@@ -330,10 +439,17 @@ pub async fn generate(db: &Db, shape: Shape, days: i64, now: i64, password: &str
             }
             // County security officers inspect each outlet once a month; drills in spring and autumn.
             if dd as usize == 10 + oi % 15 {
-                let county = units.iter().find(|u| u.path.len() < units[o].path.len() && units[o].path.starts_with(&u.path) && u.kind == "county").map(|u| u.id);
+                let county = units
+                    .iter()
+                    .find(|u| {
+                        u.path.len() < units[o].path.len() && units[o].path.starts_with(&u.path) && u.kind == "county"
+                    })
+                    .map(|u| u.id);
                 if let Some(c) = county {
-                    let dept = units.iter().find(|u| u.parent == Some(c) && u.kind == "department").map(|u| u.id).unwrap_or(c);
-                    let mut r = R::new("inspection_visit", c, None, day, 10, holder(dept, "security_officer"), VISIT_DATA);
+                    let dept =
+                        units.iter().find(|u| u.parent == Some(c) && u.kind == "department").map(|u| u.id).unwrap_or(c);
+                    let mut r =
+                        R::new("inspection_visit", c, None, day, 10, holder(dept, "security_officer"), VISIT_DATA);
                     r.subkind = Some("routine");
                     r.position = Some("security_officer");
                     r.target = Some(uid);
@@ -374,14 +490,21 @@ pub async fn generate(db: &Db, shape: Shape, days: i64, now: i64, password: &str
         w.push(r).await?;
     }
     let total = w.finish().await?;
-    let report = Report { units: units.len(), staff: people.len(), assets: assets.len(), records: total, seconds: started.elapsed().as_secs_f64() };
+    let report = Report {
+        units: units.len(),
+        staff: people.len(),
+        assets: assets.len(),
+        records: total,
+        seconds: started.elapsed().as_secs_f64(),
+    };
     Ok(report)
 }
 
 const ATM_DATA: &str = r#"{"checks":{"appearance_ok":true,"no_skimmer":true,"notice_ok":true},"result":"normal"}"#;
 const CCTV_DATA: &str = r#"{"checks":{"audio_ok":true,"channels_ok":true,"clock_ok":true,"screens_ok":true}}"#;
 const REVIEW_DATA: &str = r#"{"checks":{},"notes":"回放检查正常"}"#;
-const DUTY_DATA: &str = r#"{"checks":{"alarms_armed":true,"on_time":true,"perimeter_patrol":true,"weapons_checked":true}}"#;
+const DUTY_DATA: &str =
+    r#"{"checks":{"alarms_armed":true,"on_time":true,"perimeter_patrol":true,"weapons_checked":true}}"#;
 const VISIT_DATA: &str = r#"{"checks":{},"notes":"常规检查"}"#;
 const DRILL_DATA: &str = r#"{"checks":{},"plan":"演练方案","deployment":"演练部署","participants":[]}"#;
 const MEETING_DATA: &str = r#"{"checks":{},"minutes":"月度安全例会"}"#;
@@ -406,8 +529,30 @@ struct R {
 }
 
 impl R {
-    fn new(kind: &'static str, unit: i64, asset: Option<i64>, day: Day, hour: i64, performer: Option<i64>, data: &'static str) -> R {
-        R { kind, subkind: None, unit, asset, performer, position: None, second: None, subject: None, target: None, at: period::start_ms(day) + hour * 3_600_000, day, value: None, data }
+    fn new(
+        kind: &'static str,
+        unit: i64,
+        asset: Option<i64>,
+        day: Day,
+        hour: i64,
+        performer: Option<i64>,
+        data: &'static str,
+    ) -> R {
+        R {
+            kind,
+            subkind: None,
+            unit,
+            asset,
+            performer,
+            position: None,
+            second: None,
+            subject: None,
+            target: None,
+            at: period::start_ms(day) + hour * 3_600_000,
+            day,
+            value: None,
+            data,
+        }
     }
 }
 
@@ -425,7 +570,7 @@ struct Writer<'a> {
 
 const CHUNK: usize = 10_000;
 /// Rows per INSERT statement: sqlx resolves `$n` parameters by name, quadratic in their number per statement.
-const ROWS_PER_INSERT: usize = 32;
+const ROWS_PER_INSERT: usize = 64;
 
 impl<'a> Writer<'a> {
     async fn new(db: &'a Db, now: i64) -> AppResult<Writer<'a>> {
@@ -466,7 +611,10 @@ impl<'a> Writer<'a> {
                 supersedes_id: None,
             });
             h.update(anbao_domain::audit::row_hash(&snap.to_string()).as_bytes());
-            let b = self.buckets.entry((r.kind, r.subkind.unwrap_or(""), r.position.unwrap_or(""), r.unit, r.asset.unwrap_or(0), r.day)).or_insert((0, None));
+            let b = self
+                .buckets
+                .entry((r.kind, r.subkind.unwrap_or(""), r.position.unwrap_or(""), r.unit, r.asset.unwrap_or(0), r.day))
+                .or_insert((0, None));
             b.0 += 1;
             if let Some(v) = r.value {
                 b.1 = Some(b.1.map_or(v, |m: i64| m.min(v)));
@@ -474,6 +622,12 @@ impl<'a> Writer<'a> {
         }
         let last = first + rows.len() as i64 - 1;
         let mut tx = self.db.begin().await?;
+        if self.db.backend() == Backend::Sqlite {
+            // A large page cache and an in-memory statement journal: a bulk load otherwise spends its time
+            // re-reading evicted B-tree pages and writing the sub-journal of each multi-row INSERT.
+            sqlx::query("PRAGMA cache_size = -262144").execute(&mut *tx).await?;
+            sqlx::query("PRAGMA temp_store = MEMORY").execute(&mut *tx).await?;
+        }
         const COLS: usize = 15;
         for (ci, chunk) in rows.chunks(ROWS_PER_INSERT).enumerate() {
             let mut sql = String::from(
@@ -484,7 +638,7 @@ impl<'a> Writer<'a> {
                 if i > 0 {
                     sql.push(',');
                 }
-                let ps: Vec<String> = (0..COLS).map(|j| format!("${}", i * COLS + j + 1)).collect();
+                let ps: Vec<String> = (0..COLS).map(|j| placeholder(self.db, i * COLS + j + 1)).collect();
                 sql.push_str(&format!("({})", ps.join(",")));
             }
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -549,7 +703,9 @@ impl<'a> Writer<'a> {
         }
         if self.db.backend() == Backend::Postgres {
             let mut tx = self.db.begin().await?;
-            sqlx::query("SELECT setval(pg_get_serial_sequence('records', 'id'), (SELECT MAX(id) FROM records))").execute(&mut *tx).await?;
+            sqlx::query("SELECT setval(pg_get_serial_sequence('records', 'id'), (SELECT MAX(id) FROM records))")
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
         }
         Ok(self.total)

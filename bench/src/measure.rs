@@ -28,7 +28,14 @@ async fn actor(db: &Db, username: &str) -> AppResult<Actor> {
     let mut c = db.read().await?;
     let a = anbao_store::accounts::by_username(&mut c, username).await?.ok_or(anbao_app::AppError::NotFound)?;
     let grants = anbao_store::accounts::grants(&mut c, a.id).await?;
-    Ok(Actor { account: a.id, username: a.username, display_name: a.display_name, staff_id: None, scope: Scope { grants }, must_change_password: false })
+    Ok(Actor {
+        account: a.id,
+        username: a.username,
+        display_name: a.display_name,
+        staff_id: None,
+        scope: Scope { grants },
+        must_change_password: false,
+    })
 }
 
 /// Time `f` once cold and `runs` times warm.
@@ -63,7 +70,11 @@ pub async fn engine(db: &Db, now: i64, runs: usize) -> AppResult<Vec<Line>> {
     let county_path = {
         let mut c = db.read().await?;
         let units = anbao_store::org::under(&mut c, "/").await?;
-        units.iter().find(|u| u.kind == anbao_domain::org::UnitKind::County).map(|u| u.path.clone()).unwrap_or_else(|| "/1/".into())
+        units
+            .iter()
+            .find(|u| u.kind == anbao_domain::org::UnitKind::County)
+            .map(|u| u.path.clone())
+            .unwrap_or_else(|| "/1/".into())
     };
     // Province roll-up for one month, beside one hand-written SQL aggregation of the biggest rule's evidence.
     let (cold, warm, items) = time(runs, || async {
@@ -97,21 +108,41 @@ pub async fn engine(db: &Db, now: i64, runs: usize) -> AppResult<Vec<Line>> {
         Ok(e.rollup().len() + e.cores.len())
     })
     .await?;
-    lines.push(Line { name: "county roll-up, one month".into(), cold_ms: cold, warm_ms: warm, baseline: None, note: format!("{n} items and units") });
+    lines.push(Line {
+        name: "county roll-up, one month".into(),
+        cold_ms: cold,
+        warm_ms: warm,
+        baseline: None,
+        note: format!("{n} items and units"),
+    });
     let (cold, warm, n) = time(runs, || async {
         let (y, m, _) = period::ymd(from);
-        let e = anbao_app::compliance::evaluate_core(db, &county_path, period::first_of_month(y - 1, m), to, today).await?;
+        let e =
+            anbao_app::compliance::evaluate_core(db, &county_path, period::first_of_month(y - 1, m), to, today).await?;
         Ok(e.cores.len())
     })
     .await?;
-    lines.push(Line { name: "county dashboard (12-month evaluation behind the page)".into(), cold_ms: cold, warm_ms: warm, baseline: None, note: format!("{n} items") });
+    lines.push(Line {
+        name: "county dashboard (12-month evaluation behind the page)".into(),
+        cold_ms: cold,
+        warm_ms: warm,
+        baseline: None,
+        note: format!("{n} items"),
+    });
     let outlet = actor(db, "bench.outlet").await?;
     let ctx = Ctx::new(now, outlet);
     let (cold, warm, n) = time(runs, || async { Ok(anbao_app::home::todo(db, &ctx).await?.len()) }).await?;
-    lines.push(Line { name: "one outlet's 我的待办".into(), cold_ms: cold, warm_ms: warm, baseline: None, note: format!("{n} to-do items") });
+    lines.push(Line {
+        name: "one outlet's 我的待办".into(),
+        cold_ms: cold,
+        warm_ms: warm,
+        baseline: None,
+        note: format!("{n} to-do items"),
+    });
     let province = actor(db, "bench.province").await?;
     let pctx = Ctx::new(now, province);
-    let (cold, warm, n) = time(runs, || async { Ok(anbao_app::staff::list_staff(db, &pctx, &Default::default(), 3).await?.1) }).await?;
+    let (cold, warm, n) =
+        time(runs, || async { Ok(anbao_app::staff::list_staff(db, &pctx, &Default::default(), 3).await?.1) }).await?;
     let (_, sql, _) = time(runs, || async {
         let mut c = db.read().await?;
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT s.id FROM staff s JOIN units u ON u.id = s.unit_id ORDER BY u.path, s.staff_no LIMIT 50 OFFSET 100) x")
@@ -140,15 +171,17 @@ pub async fn raw_inserts(path: &str, rows: usize) -> AppResult<f64> {
         .await?;
     let t = Instant::now();
     for i in 0..rows as i64 {
-        sqlx::query("INSERT INTO t (kind, unit_id, asset_id, occurred_at, local_day, data) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind("atm_patrol")
-            .bind(i % 2500)
-            .bind(i % 3000)
-            .bind(i)
-            .bind(i / 1000)
-            .bind(r#"{"checks":{"appearance_ok":true},"result":"normal"}"#)
-            .execute(&mut *c)
-            .await?;
+        sqlx::query(
+            "INSERT INTO t (kind, unit_id, asset_id, occurred_at, local_day, data) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind("atm_patrol")
+        .bind(i % 2500)
+        .bind(i % 3000)
+        .bind(i)
+        .bind(i / 1000)
+        .bind(r#"{"checks":{"appearance_ok":true},"result":"normal"}"#)
+        .execute(&mut *c)
+        .await?;
     }
     let rate = rows as f64 / t.elapsed().as_secs_f64();
     drop(c);

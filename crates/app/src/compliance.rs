@@ -70,6 +70,8 @@ pub struct Evaluation {
 struct Reader<'a> {
     db: &'a Db,
     root: &'a str,
+    /// The subtree's units as a filter (or no filter when it is every unit).
+    units: anbao_store::records::Units,
 }
 
 fn unit_applies(rule: &Rule, u: &UnitRow) -> bool {
@@ -93,9 +95,15 @@ pub async fn evaluate_core(db: &Db, root_path: &str, from: Day, to: Day, today: 
         .into_iter()
         .filter(|h| h.current().is_some_and(|v| rulebook::tracked(&v.rule)))
         .collect();
-    let r = Reader { db, root: root_path };
     let mut c = db.read().await?;
     let units = anbao_store::org::under(&mut c, root_path).await?;
+    let all = anbao_store::org::count(&mut c).await? == units.len() as i64;
+    let filter = if all {
+        anbao_store::records::Units::All
+    } else {
+        anbao_store::records::Units::Ids(units.iter().map(|u| u.id.get()).collect())
+    };
+    let r = Reader { db, root: root_path, units: filter };
     let assets = anbao_store::assets::under(&mut c, root_path).await?;
     let needs_people = histories.iter().any(|h| h.versions.iter().any(|v| v.rule.kind == RuleKind::Validity));
     let people =
@@ -155,7 +163,7 @@ async fn judge(
     match rule.kind {
         RuleKind::Count | RuleKind::Retention | RuleKind::Deadline => {
             let buckets: Vec<Bucket> =
-                anbao_store::records::buckets(&mut c, r.root, &rule.evidence, &rule.subkind, &rule.positions, lo, hi)
+                anbao_store::records::buckets(&mut c, &r.units, &rule.evidence, &rule.subkind, &rule.positions, lo, hi)
                     .await?;
             match (rule.kind, rule.subject) {
                 (RuleKind::Count, Subject::Asset) => {
@@ -286,7 +294,7 @@ async fn judge(
         RuleKind::TwoPerson => {
             let tallies: Vec<PairTally> = anbao_store::records::pair_tallies(
                 &mut c,
-                r.root,
+                &r.units,
                 &rule.evidence,
                 &rule.forbid_same_position,
                 rule.forbid_both_non_formal,

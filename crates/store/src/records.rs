@@ -567,8 +567,10 @@ pub async fn rebuild_day_counts(c: &mut Conn, from: i64, to: i64) -> Result<()> 
 
 /// Buckets computed by the caller (a bulk import into empty days), inserted as they are.
 pub async fn insert_day_counts(c: &mut Conn, rows: &[DayCount]) -> Result<()> {
-    // Small statements: sqlx resolves `$n` parameters by name, which is quadratic in their number.
-    for chunk in rows.chunks(50) {
+    // sqlx resolves `$n` parameters by name, quadratic in their number per statement; SQLite also takes anonymous
+    // `?` in order, bound without that lookup.
+    let sqlite = c.backend_name() == "SQLite";
+    for chunk in rows.chunks(if sqlite { 400 } else { 50 }) {
         let mut sql = String::from(
             "INSERT INTO record_day_counts (kind, subkind, position, unit_id, asset_id, day, n, with_att, min_value) VALUES ",
         );
@@ -664,6 +666,24 @@ pub async fn stored_counts(c: &mut Conn) -> Result<Vec<(String, String, String, 
         .collect()
 }
 
+/// Which units a query covers: everything (no filter at all), or the listed units (a subtree).
+#[derive(Debug, Clone)]
+pub enum Units {
+    All,
+    Ids(Vec<i64>),
+}
+
+impl Units {
+    /// SQL condition on `col`; the ids are integers read from the database, so inlining them is safe.
+    fn cond(&self, col: &str) -> String {
+        match self {
+            Units::All => "1 = 1".into(),
+            Units::Ids(ids) if ids.is_empty() => "1 = 0".into(),
+            Units::Ids(ids) => format!("{col} IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+        }
+    }
+}
+
 /// One day bucket as a rule needs it: counts only, for one evidence kind with the rule's filters applied in SQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bucket {
@@ -678,16 +698,17 @@ pub struct Bucket {
 /// Day buckets of `kind` under `path` in [from, to), filtered by sub-kind and performer posts (empty = any).
 pub async fn buckets(
     c: &mut Conn,
-    path: &str,
+    units: &Units,
     kind: &str,
     subkind: &str,
     positions: &[String],
     from: i64,
     to: i64,
 ) -> Result<Vec<Bucket>> {
-    let mut sql = String::from(
-        "SELECT c.unit_id, c.asset_id, c.day, c.n, c.with_att, c.min_value FROM record_day_counts c JOIN units u ON u.id = c.unit_id \
-         WHERE u.path LIKE $1 || '%' AND c.kind = $2 AND c.day >= $3 AND c.day < $4",
+    let mut sql = format!(
+        "SELECT c.unit_id, c.asset_id, c.day, c.n, c.with_att, c.min_value FROM record_day_counts c \
+         WHERE $1 = $1 AND {} AND c.kind = $2 AND c.day >= $3 AND c.day < $4",
+        units.cond("c.unit_id")
     );
     let mut next = 5;
     if !subkind.is_empty() {
@@ -698,7 +719,7 @@ pub async fn buckets(
         let ps: Vec<String> = (0..positions.len()).map(|i| format!("${}", next + i)).collect();
         sql.push_str(&format!(" AND c.position IN ({})", ps.join(",")));
     }
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).bind(kind).bind(from).bind(to);
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(0_i64).bind(kind).bind(from).bind(to);
     if !subkind.is_empty() {
         q = q.bind(subkind);
     }
@@ -736,7 +757,7 @@ pub struct PairTally {
 
 pub async fn pair_tallies(
     c: &mut Conn,
-    path: &str,
+    units: &Units,
     kind: &str,
     forbid_same_position: &[String],
     forbid_both_non_formal: bool,
@@ -750,18 +771,19 @@ pub async fn pair_tallies(
     let same = if same.is_empty() { "0 = 1".to_owned() } else { same.join(" OR ") };
     let non_formal =
         if forbid_both_non_formal { "a.employment <> 'formal' AND b.employment <> 'formal'" } else { "0 = 1" };
+    let units_cond = units.cond("r.unit_id");
     let sql = format!(
         "SELECT r.unit_id, COALESCE(r.asset_id, 0) AS aid, r.local_day, COUNT(*) AS n, \
          SUM(CASE WHEN a.id IS NULL OR b.id IS NULL OR a.id = b.id THEN 1 ELSE 0 END) AS not_two, \
          SUM(CASE WHEN a.id IS NOT NULL AND b.id IS NOT NULL AND a.id <> b.id AND ({same}) THEN 1 ELSE 0 END) AS same_post, \
          SUM(CASE WHEN a.id IS NOT NULL AND b.id IS NOT NULL AND a.id <> b.id AND ({non_formal}) THEN 1 ELSE 0 END) AS non_formal \
-         FROM records r JOIN units u ON u.id = r.unit_id \
+         FROM records r \
          LEFT JOIN staff a ON a.id = r.performer_id LEFT JOIN staff b ON b.id = r.second_person_id \
-         WHERE u.path LIKE $1 || '%' AND r.kind = $2 AND r.local_day >= $3 AND r.local_day < $4 \
+         WHERE $1 = $1 AND {units_cond} AND r.kind = $2 AND r.local_day >= $3 AND r.local_day < $4 \
          AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes_id = r.id) \
          GROUP BY r.unit_id, COALESCE(r.asset_id, 0), r.local_day"
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).bind(kind).bind(from).bind(to);
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(0_i64).bind(kind).bind(from).bind(to);
     for p in forbid_same_position {
         q = q.bind(format!("%,{p},%"));
     }

@@ -39,7 +39,11 @@ pub enum BenchCommand {
 pub async fn run(cfg: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         BenchCommand::Generate { scale, days, password } => {
-            let factor = if scale == "province" { 1.0 } else { scale.parse::<f64>().map_err(|_| anyhow::anyhow!("--scale: province or a number"))? };
+            let factor = if scale == "province" {
+                1.0
+            } else {
+                scale.parse::<f64>().map_err(|_| anyhow::anyhow!("--scale: province or a number"))?
+            };
             if !(0.001..=16.0).contains(&factor) {
                 anyhow::bail!("--scale must be between 0.001 and 16");
             }
@@ -48,11 +52,12 @@ pub async fn run(cfg: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             db.migrate().await?;
             let shape = anbao_bench::generate::Shape::scaled(factor);
             let t = std::time::Instant::now();
-            let report = anbao_bench::generate::generate(&db, shape, days.clamp(1, 400), super::now_ms(), &password, &|s| {
-                eprintln!("  {:>7.1}s  {s}", t.elapsed().as_secs_f64())
-            })
-            .await
-            .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            let report =
+                anbao_bench::generate::generate(&db, shape, days.clamp(1, 400), super::now_ms(), &password, &|s| {
+                    eprintln!("  {:>7.1}s  {s}", t.elapsed().as_secs_f64())
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
             db.close().await;
             println!(
                 "generated scale {factor}: {} units, {} staff, {} assets, {} records in {:.1} s",
@@ -61,14 +66,19 @@ pub async fn run(cfg: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         }
         BenchCommand::Engine { runs, json } => {
             let db = super::open(cfg).await?;
-            let lines = anbao_bench::measure::engine(&db, super::now_ms(), runs.max(1)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let lines = anbao_bench::measure::engine(&db, super::now_ms(), runs.max(1))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             db.close().await;
             if json {
                 println!("{}", serde_json::to_string_pretty(&lines)?);
             } else {
                 println!("{:<56} {:>10} {:>10}  baseline", "benchmark", "cold ms", "warm ms");
                 for l in lines {
-                    let base = l.baseline.map(|(n, v)| format!("{v:.1} ms ({n}); ratio {:.1}×", l.warm_ms / v.max(0.001))).unwrap_or_default();
+                    let base = l
+                        .baseline
+                        .map(|(n, v)| format!("{v:.1} ms ({n}); ratio {:.1}×", l.warm_ms / v.max(0.001)))
+                        .unwrap_or_default();
                     println!("{:<56} {:>10.1} {:>10.1}  {base}  [{}]", l.name, l.cold_ms, l.warm_ms, l.note);
                 }
             }

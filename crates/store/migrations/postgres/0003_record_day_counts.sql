@@ -3,14 +3,13 @@
 -- millions of records. Empty strings and 0 stand for "none" so the key has no NULLs.
 CREATE TABLE record_day_counts (
     kind TEXT NOT NULL,
-    subkind TEXT NOT NULL,
-    position TEXT NOT NULL,
+    day BIGINT NOT NULL,
     unit_id BIGINT NOT NULL,
     asset_id BIGINT NOT NULL,
-    day BIGINT NOT NULL,
+    subkind TEXT NOT NULL,
+    position TEXT NOT NULL,
     n BIGINT NOT NULL,
     with_att BIGINT NOT NULL,
     min_value BIGINT,
-    PRIMARY KEY (kind, unit_id, asset_id, day, subkind, position)
+    PRIMARY KEY (kind, day, unit_id, asset_id, subkind, position)
 );
-CREATE INDEX record_day_counts_day ON record_day_counts(day, kind);

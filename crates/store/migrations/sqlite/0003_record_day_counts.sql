@@ -1,16 +1,16 @@
 -- Evidence records counted per subject and local day: derived from `records`, kept up to date in the same
 -- transaction as every write, and rebuilt by bulk imports. The compliance engine reads these instead of grouping
--- millions of records. Empty strings and 0 stand for "none" so the key has no NULLs.
+-- millions of records. Empty strings and 0 stand for "none" so the key has no NULLs. Clustered by kind and day
+-- (WITHOUT ROWID), so a month of one kind is one contiguous range of the table.
 CREATE TABLE record_day_counts (
     kind TEXT NOT NULL,
-    subkind TEXT NOT NULL,
-    position TEXT NOT NULL,
+    day INTEGER NOT NULL,
     unit_id INTEGER NOT NULL,
     asset_id INTEGER NOT NULL,
-    day INTEGER NOT NULL,
+    subkind TEXT NOT NULL,
+    position TEXT NOT NULL,
     n INTEGER NOT NULL,
     with_att INTEGER NOT NULL,
     min_value INTEGER,
-    PRIMARY KEY (kind, unit_id, asset_id, day, subkind, position)
-);
-CREATE INDEX record_day_counts_day ON record_day_counts(day, kind);
+    PRIMARY KEY (kind, day, unit_id, asset_id, subkind, position)
+) WITHOUT ROWID;
