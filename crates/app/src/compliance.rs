@@ -363,7 +363,7 @@ async fn judge(
         }
         RuleKind::Coverage => {
             let kinds = vec![rule.evidence.clone()];
-            let visits: Vec<EvidenceRow> = anbao_store::records::evidence(&mut c, r.root, &kinds, lo, hi).await?;
+            let visits: Vec<EvidenceRow> = anbao_store::records::evidence(&mut c, &r.units, &kinds, lo, hi).await?;
             for &ui in &applies {
                 let u = &e.units[ui];
                 let targets: Vec<usize> = (0..e.units.len())
@@ -421,9 +421,14 @@ async fn judge(
             // A person's own history decides each period: the latest evidence on or before the period's judging day.
             let history: HashMap<i64, Vec<Day>> = if periods.len() > 1 {
                 let kinds = vec![rule.evidence.clone()];
-                let rows =
-                    anbao_store::records::evidence(&mut c, r.root, &kinds, lo - (rule.validity_months + 1) * 31, until)
-                        .await?;
+                let rows = anbao_store::records::evidence(
+                    &mut c,
+                    &r.units,
+                    &kinds,
+                    lo - (rule.validity_months + 1) * 31,
+                    until,
+                )
+                .await?;
                 let mut m: HashMap<i64, Vec<Day>> = HashMap::new();
                 for row in rows
                     .into_iter()

@@ -352,19 +352,20 @@ pub struct EvidenceRow {
 }
 
 /// Individual records of the given kinds in [from, to) under `path` (latest versions only).
-pub async fn evidence(c: &mut Conn, path: &str, kinds: &[String], from: i64, to: i64) -> Result<Vec<EvidenceRow>> {
+pub async fn evidence(c: &mut Conn, units: &Units, kinds: &[String], from: i64, to: i64) -> Result<Vec<EvidenceRow>> {
     if kinds.is_empty() {
         return Ok(Vec::new());
     }
     let placeholders: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 4)).collect();
     let sql = format!(
         "SELECT r.id, r.kind, r.subkind, r.performer_position, r.unit_id, r.asset_id, r.performer_id, r.second_person_id, \
-         r.subject_staff_id, r.target_unit_id, r.local_day FROM records r JOIN units u ON u.id = r.unit_id \
-         WHERE u.path LIKE $1 || '%' AND r.local_day >= $2 AND r.local_day < $3 AND r.kind IN ({}) \
+         r.subject_staff_id, r.target_unit_id, r.local_day FROM records r \
+         WHERE $1 = $1 AND {} AND r.local_day >= $2 AND r.local_day < $3 AND r.kind IN ({}) \
          AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes_id = r.id) ORDER BY r.local_day, r.id",
+        units.cond("r.unit_id"),
         placeholders.join(",")
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).bind(from).bind(to);
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(0_i64).bind(from).bind(to);
     for k in kinds {
         q = q.bind(k.as_str());
     }
@@ -780,6 +781,7 @@ pub async fn pair_tallies(
          FROM records r \
          LEFT JOIN staff a ON a.id = r.performer_id LEFT JOIN staff b ON b.id = r.second_person_id \
          WHERE $1 = $1 AND {units_cond} AND r.kind = $2 AND r.local_day >= $3 AND r.local_day < $4 \
+         AND r.second_person_id IS NOT NULL \
          AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes_id = r.id) \
          GROUP BY r.unit_id, COALESCE(r.asset_id, 0), r.local_day"
     );

@@ -13,3 +13,8 @@ CREATE TABLE record_day_counts (
     min_value BIGINT,
     PRIMARY KEY (kind, day, unit_id, asset_id, subkind, position)
 );
+
+-- Two-person records (duty logs, and later vault entries and loadings) read by pair: a partial covering index lets
+-- the engine count a month's pairs without visiting the table.
+CREATE INDEX records_pairs ON records(kind, local_day, unit_id, asset_id, performer_id, second_person_id)
+    WHERE second_person_id IS NOT NULL;
