@@ -151,10 +151,7 @@ pub async fn dashboard(State(s): State<AppState>, p: Page, Query(q): Query<DashQ
     let root = root_unit(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
     let (from, to, month) = month_window(&q, today).map_err(|e| p.err(e))?;
     let en = p.lang.is_en();
-    // One evaluation over twelve months serves the trend and, sliced, the month itself.
-    let (fy, fm, _) = period::ymd(from);
-    let trend_from = period::first_of_month(fy - 1, fm).max(from - 366);
-    let e = evaluate_core(&s.db, &root.path, trend_from, to, today).await.map_err(|e| p.err(e))?;
+    let e = evaluate_core(&s.db, &root.path, from, to, today).await.map_err(|e| p.err(e))?;
     let in_month = |c: &Core| c.period.1 > from && c.period.0 < to;
     let per_unit = e.rollup_where(in_month);
     let units = anbao_app::org::unit_detail(&s.db, &p.ctx, root.id).await.map_err(|e| p.err(e))?;
@@ -209,18 +206,36 @@ pub async fn dashboard(State(s): State<AppState>, p: Page, Query(q): Query<DashQ
             tally_row(unit.id.to_string(), unit.name.clone(), link(unit.id.get(), &month, ""), t)
         })
         .collect();
-    // Trend: items of daily, weekly and monthly periods, by the month they began in.
-    let mut months: BTreeMap<String, Tally> = BTreeMap::new();
+    // Trend: items of daily, weekly and monthly periods, month by month (one month's items in memory at a time;
+    // past months come from the trend cache when fresh).
+    let short = |c: &Core| c.period.1 - c.period.0 <= 31;
+    let mut points: Vec<(String, Option<i64>)> = Vec::new();
     for i in 0..12 {
-        months.insert(shift_month(&month, i - 11), Tally::default());
+        let m = shift_month(&month, i - 11);
+        let value = if m == month {
+            let mut t = Tally::default();
+            e.cores.iter().filter(|c| short(c) && c.period.0 >= from).for_each(|c| t.add(c.status));
+            t.permille()
+        } else if let Some(v) = s.trend.get(&root.path, &m) {
+            v
+        } else {
+            let q = DashQuery { month: Some(m.clone()), ..Default::default() };
+            let (mf, mt, _) = month_window(&q, today).map_err(|e| p.err(e))?;
+            if mf > today {
+                None
+            } else {
+                let em = evaluate_core(&s.db, &root.path, mf, mt, today).await.map_err(|e| p.err(e))?;
+                let mut t = Tally::default();
+                em.cores.iter().filter(|c| short(c) && c.period.0 >= mf).for_each(|c| t.add(c.status));
+                let v = t.permille();
+                if mt <= today {
+                    s.trend.put(&root.path, &m, v);
+                }
+                v
+            }
+        };
+        points.push((m, value));
     }
-    for c in e.cores.iter().filter(|c| c.period.1 - c.period.0 <= 31) {
-        let (y, m, _) = period::ymd(c.period.0);
-        if let Some(t) = months.get_mut(&format!("{y}-{m:02}")) {
-            t.add(c.status);
-        }
-    }
-    let points: Vec<(String, Option<i64>)> = months.iter().map(|(k, t)| (k.clone(), t.permille())).collect();
     let total = per_unit.get(&rid).copied().unwrap_or_default();
     let mut l = Layout::new(&p, "/compliance", "合规看板", "Compliance")
         .crumb(p.lang.tr("合规看板", "Compliance"), Some("/compliance".into()));
