@@ -26,9 +26,12 @@ pub struct AppState {
 
 /// Compliance of a past month under a unit, kept for a few minutes: the 12-month trend would otherwise re-judge a
 /// year of a province on every view. A record entered late for a past month shows in the trend within `ttl`.
+/// (subtree path, month) → (when computed, compliance in tenths of a percent).
+type TrendEntries = std::collections::HashMap<(String, String), (std::time::Instant, Option<i64>)>;
+
 #[derive(Default)]
 pub struct TrendCache {
-    entries: std::sync::Mutex<std::collections::HashMap<(String, String), (std::time::Instant, Option<i64>)>>,
+    entries: std::sync::Mutex<TrendEntries>,
 }
 
 impl TrendCache {
