@@ -1,6 +1,6 @@
 //! Assets that rules are about: ATMs, vaults, CCTV systems, vans, gun cabinets.
 use crate::{Conn, Result, scope};
-use anbao_domain::access::Permission;
+use anbao_domain::access::{Permission, Scope};
 use anbao_domain::ids::{AccountId, UnitId};
 use sqlx::Row;
 
@@ -32,8 +32,8 @@ fn row(r: &sqlx::any::AnyRow) -> Result<AssetRow> {
     })
 }
 
-pub async fn list_in_scope(c: &mut Conn, account: AccountId, kind: Option<&str>) -> Result<Vec<AssetRow>> {
-    let mut sql = format!("{SELECT} WHERE a.active = 1 AND {}", scope::clause("u.path", 1, Permission::OrgRead));
+pub async fn list_in_scope(c: &mut Conn, account: AccountId, sc: &Scope, kind: Option<&str>) -> Result<Vec<AssetRow>> {
+    let mut sql = format!("{SELECT} WHERE a.active = 1 AND {}", scope::clause("u.path", 1, sc, Permission::OrgRead));
     if kind.is_some() {
         sql.push_str(" AND a.kind = $2");
     }

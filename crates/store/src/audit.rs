@@ -1,7 +1,7 @@
 //! The append-only audit trail: appending a chained event, listing events in scope, and reading the whole chain
 //! for verification.
 use crate::{Conn, Result, scope};
-use anbao_domain::access::Permission;
+use anbao_domain::access::{Permission, Scope};
 use anbao_domain::audit::{EventContent, event_hash};
 use anbao_domain::ids::AccountId;
 use sqlx::Row;
@@ -198,11 +198,12 @@ const SELECT: &str = "SELECT e.seq, e.at, e.actor_id, a.display_name AS actor_na
 pub async fn list_in_scope(
     c: &mut Conn,
     account: AccountId,
+    sc: &Scope,
     entity: Option<(&str, &str)>,
     limit: i64,
     before_seq: Option<i64>,
 ) -> Result<Vec<StoredEvent>> {
-    let mut sql = format!("{SELECT} WHERE {}", scope::clause("COALESCE(u.path, '')", 1, Permission::AuditRead));
+    let mut sql = format!("{SELECT} WHERE {}", scope::clause("COALESCE(u.path, '')", 1, sc, Permission::AuditRead));
     let mut n = 1;
     if entity.is_some() {
         sql.push_str(" AND e.entity = $2 AND e.entity_id = $3");

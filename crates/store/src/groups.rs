@@ -1,6 +1,6 @@
 //! Leadership groups and their members.
 use crate::{Conn, Result, scope};
-use anbao_domain::access::Permission;
+use anbao_domain::access::{Permission, Scope};
 use anbao_domain::groups::{GroupKind, GroupRole};
 use anbao_domain::ids::{AccountId, GroupId, StaffId, UnitId};
 use sqlx::Row;
@@ -46,8 +46,8 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<GroupRow> {
     })
 }
 
-pub async fn list_in_scope(c: &mut Conn, account: AccountId, perm: Permission) -> Result<Vec<GroupRow>> {
-    let sql = format!("{SELECT} WHERE {} ORDER BY u.path, g.kind", scope::clause("u.path", 1, perm));
+pub async fn list_in_scope(c: &mut Conn, account: AccountId, sc: &Scope, perm: Permission) -> Result<Vec<GroupRow>> {
+    let sql = format!("{SELECT} WHERE {} ORDER BY u.path, g.kind", scope::clause("u.path", 1, sc, perm));
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.get()).fetch_all(&mut *c).await?;
     rows.iter().map(from_row).collect()
 }

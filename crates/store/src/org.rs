@@ -1,6 +1,6 @@
 //! Units of the org tree and their history.
 use crate::{Conn, Result, scope};
-use anbao_domain::access::Permission;
+use anbao_domain::access::{Permission, Scope};
 use anbao_domain::ids::{AccountId, StaffId, UnitId};
 use anbao_domain::org::UnitKind;
 use sqlx::Row;
@@ -52,8 +52,8 @@ fn from_row(r: &AnyRow) -> Result<UnitRow> {
 }
 
 /// Every unit in `account`'s scope, in tree order (by path).
-pub async fn list_in_scope(c: &mut Conn, account: AccountId, perm: Permission) -> Result<Vec<UnitRow>> {
-    let sql = format!("{SELECT} WHERE {} ORDER BY u.path", scope::clause("u.path", 1, perm));
+pub async fn list_in_scope(c: &mut Conn, account: AccountId, sc: &Scope, perm: Permission) -> Result<Vec<UnitRow>> {
+    let sql = format!("{SELECT} WHERE {} ORDER BY u.path", scope::clause("u.path", 1, sc, perm));
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.get()).fetch_all(&mut *c).await?;
     rows.iter().map(from_row).collect()
 }

@@ -1,7 +1,7 @@
 //! Evidence records and their attachments: append-only writes, scoped lists, and the grouped counts the
 //! compliance engine judges from.
 use crate::{Conn, Result, scope};
-use anbao_domain::access::Permission;
+use anbao_domain::access::{Permission, Scope};
 use anbao_domain::ids::{AccountId, StaffId, UnitId};
 use anbao_domain::records::RecordDraft;
 use sqlx::Row;
@@ -217,11 +217,12 @@ pub struct RecordFilter {
 pub async fn list(
     c: &mut Conn,
     account: AccountId,
+    sc: &Scope,
     f: &RecordFilter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<RecordRow>, i64)> {
-    let mut conds = vec![scope::clause("u.path", 1, Permission::OrgRead)];
+    let mut conds = vec![scope::clause("u.path", 1, sc, Permission::OrgRead)];
     let mut texts: Vec<String> = Vec::new();
     let mut ints: Vec<i64> = Vec::new();
     if let Some(k) = &f.kind {

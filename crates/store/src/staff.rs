@@ -1,6 +1,6 @@
 //! Staff records.
 use crate::{Conn, Result, b, like_escape, scope};
-use anbao_domain::access::Permission;
+use anbao_domain::access::{Permission, Scope};
 use anbao_domain::ids::{AccountId, StaffId, UnitId};
 use anbao_domain::staff::{CardGrade, Employment, Position, StaffDraft, decode_positions, encode_positions};
 use sqlx::Row;
@@ -69,8 +69,8 @@ fn from_row(r: &AnyRow) -> Result<StaffRow> {
 }
 
 /// Build the WHERE clause and its text binds. `$1` is always the account for the scope filter.
-fn where_clause(f: &StaffFilter, perm: Permission) -> (String, Vec<String>) {
-    let mut conds = vec![scope::clause("u.path", 1, perm)];
+fn where_clause(f: &StaffFilter, sc: &Scope, perm: Permission) -> (String, Vec<String>) {
+    let mut conds = vec![scope::clause("u.path", 1, sc, perm)];
     let mut binds: Vec<String> = Vec::new();
     let next = |binds: &mut Vec<String>, v: String| {
         binds.push(v);
@@ -109,12 +109,13 @@ fn where_clause(f: &StaffFilter, perm: Permission) -> (String, Vec<String>) {
 pub async fn list(
     c: &mut Conn,
     account: AccountId,
+    sc: &Scope,
     perm: Permission,
     f: &StaffFilter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<StaffRow>, i64)> {
-    let (cond, binds) = where_clause(f, perm);
+    let (cond, binds) = where_clause(f, sc, perm);
     let count_sql = format!("SELECT COUNT(*) AS n FROM staff s JOIN units u ON u.id = s.unit_id WHERE {cond}");
     let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql)).bind(account.get());
     for v in &binds {

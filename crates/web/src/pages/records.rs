@@ -535,8 +535,9 @@ pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>
 pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
     let f = filter_of(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
     let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
-    let (rows, _) =
-        anbao_store::records::list(&mut c, p.ctx.actor.account, &f, 20_000, 0).await.map_err(|e| p.err(e.into()))?;
+    let (rows, _) = anbao_store::records::list(&mut c, p.ctx.actor.account, &p.ctx.actor.scope, &f, 20_000, 0)
+        .await
+        .map_err(|e| p.err(e.into()))?;
     let data: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
