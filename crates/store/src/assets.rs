@@ -71,27 +71,12 @@ pub async fn insert(c: &mut Conn, unit: UnitId, kind: &str, code: &str, name: &s
 }
 
 pub async fn snapshot_rows(c: &mut Conn, only: Option<i64>) -> Result<Vec<(String, serde_json::Value)>> {
-    let mut sql = String::from("SELECT id, unit_id, kind, code, name, active FROM assets");
-    if only.is_some() {
-        sql.push_str(" WHERE id = $1");
-    }
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    if let Some(id) = only {
-        q = q.bind(id);
-    }
-    q.fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| {
-            let id: i64 = r.try_get("id")?;
-            Ok((
-                id.to_string(),
-                serde_json::json!({
-                    "id": id, "unit_id": r.try_get::<i64, _>("unit_id")?, "kind": r.try_get::<String, _>("kind")?,
+    crate::snapshots(c, "SELECT id, unit_id, kind, code, name, active FROM assets", only, |r| {
+        Ok(serde_json::json!({
+                    "id": r.try_get::<i64, _>("id")?, "unit_id": r.try_get::<i64, _>("unit_id")?, "kind": r.try_get::<String, _>("kind")?,
                     "code": r.try_get::<String, _>("code")?, "name": r.try_get::<String, _>("name")?,
                     "active": r.try_get::<i64, _>("active")?,
-                }),
-            ))
-        })
-        .collect()
+                }))
+    })
+    .await
 }

@@ -41,3 +41,23 @@ pub fn like_escape(raw: &str) -> String {
 pub fn b(v: bool) -> i64 {
     i64::from(v)
 }
+
+/// The rows of `select` — all of them, or the one whose id is `only` — each as (id, canonical JSON) made by `snap`.
+/// Every audited table's snapshot goes through here, so "one row" and "all rows" can never be built differently.
+pub(crate) async fn snapshots(
+    c: &mut Conn,
+    select: &str,
+    only: Option<i64>,
+    snap: impl Fn(&sqlx::any::AnyRow) -> Result<serde_json::Value>,
+) -> Result<Vec<(String, serde_json::Value)>> {
+    use sqlx::Row;
+    let sql = match only {
+        Some(_) => format!("{select} WHERE id = $1"),
+        None => select.to_owned(),
+    };
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(id) = only {
+        q = q.bind(id);
+    }
+    q.fetch_all(&mut *c).await?.iter().map(|r| Ok((r.try_get::<i64, _>("id")?.to_string(), snap(r)?))).collect()
+}

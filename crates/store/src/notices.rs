@@ -64,29 +64,20 @@ pub async fn insert(
 
 /// Canonical content of every notice (or one), for the audit row hash.
 pub async fn snapshot_rows(c: &mut Conn, only: Option<NoticeId>) -> Result<Vec<(String, serde_json::Value)>> {
-    let mut sql = String::from("SELECT id, unit_id, title, body, author_id, published_at FROM notices");
-    if only.is_some() {
-        sql.push_str(" WHERE id = $1");
-    }
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    if let Some(id) = only {
-        q = q.bind(id.get());
-    }
-    let rows = q.fetch_all(&mut *c).await?;
-    rows.iter()
-        .map(|r| {
-            let id: i64 = r.try_get("id")?;
-            Ok((
-                id.to_string(),
-                serde_json::json!({
-                    "id": id,
-                    "unit_id": r.try_get::<Option<i64>, _>("unit_id")?,
-                    "title": r.try_get::<String, _>("title")?,
-                    "body": r.try_get::<String, _>("body")?,
-                    "author_id": r.try_get::<Option<i64>, _>("author_id")?,
-                    "published_at": r.try_get::<i64, _>("published_at")?,
-                }),
-            ))
-        })
-        .collect()
+    crate::snapshots(
+        c,
+        "SELECT id, unit_id, title, body, author_id, published_at FROM notices",
+        only.map(NoticeId::get),
+        |r| {
+            Ok(serde_json::json!({
+                "id": r.try_get::<i64, _>("id")?,
+                "unit_id": r.try_get::<Option<i64>, _>("unit_id")?,
+                "title": r.try_get::<String, _>("title")?,
+                "body": r.try_get::<String, _>("body")?,
+                "author_id": r.try_get::<Option<i64>, _>("author_id")?,
+                "published_at": r.try_get::<i64, _>("published_at")?,
+            }))
+        },
+    )
+    .await
 }

@@ -251,36 +251,25 @@ pub async fn snapshot(c: &mut Conn, id: UnitId) -> Result<Option<serde_json::Val
 
 /// Canonical content of every unit (or one), as (id, json).
 pub async fn snapshot_rows(c: &mut Conn, only: Option<UnitId>) -> Result<Vec<(String, serde_json::Value)>> {
-    let mut sql = String::from(
+    crate::snapshots(
+        c,
         "SELECT id, parent_id, kind, name, path, first_responsible_id, deputy_in_charge_id, address, phone FROM units",
-    );
-    if only.is_some() {
-        sql.push_str(" WHERE id = $1");
-    }
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    if let Some(id) = only {
-        q = q.bind(id.get());
-    }
-    let rows = q.fetch_all(&mut *c).await?;
-    rows.iter()
-        .map(|r| {
-            let id: i64 = r.try_get("id")?;
-            Ok((
-                id.to_string(),
-                serde_json::json!({
-                    "id": id,
-                    "parent_id": r.try_get::<Option<i64>, _>("parent_id")?,
-                    "kind": r.try_get::<String, _>("kind")?,
-                    "name": r.try_get::<String, _>("name")?,
-                    "path": r.try_get::<String, _>("path")?,
-                    "first_responsible_id": r.try_get::<Option<i64>, _>("first_responsible_id")?,
-                    "deputy_in_charge_id": r.try_get::<Option<i64>, _>("deputy_in_charge_id")?,
-                    "address": r.try_get::<Option<String>, _>("address")?,
-                    "phone": r.try_get::<Option<String>, _>("phone")?,
-                }),
-            ))
-        })
-        .collect()
+        only.map(UnitId::get),
+        |r| {
+            Ok(serde_json::json!({
+                "id": r.try_get::<i64, _>("id")?,
+                "parent_id": r.try_get::<Option<i64>, _>("parent_id")?,
+                "kind": r.try_get::<String, _>("kind")?,
+                "name": r.try_get::<String, _>("name")?,
+                "path": r.try_get::<String, _>("path")?,
+                "first_responsible_id": r.try_get::<Option<i64>, _>("first_responsible_id")?,
+                "deputy_in_charge_id": r.try_get::<Option<i64>, _>("deputy_in_charge_id")?,
+                "address": r.try_get::<Option<String>, _>("address")?,
+                "phone": r.try_get::<Option<String>, _>("phone")?,
+            }))
+        },
+    )
+    .await
 }
 
 /// Every unit in the subtree under `path`, in tree order (for the compliance engine; no scope check).

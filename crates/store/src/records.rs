@@ -625,46 +625,37 @@ pub async fn has_day_counts(c: &mut Conn, from: i64, to: i64) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// Every bucket recounted from the records, for verification: (kind, subkind, position, unit, asset, day, n, with_att).
-pub async fn recount_all(c: &mut Conn) -> Result<Vec<(String, String, String, i64, i64, i64, i64, i64)>> {
+/// A day bucket as verification compares it: (kind, subkind, position, unit, asset, day, n, with_att).
+pub type CountRow = (String, String, String, i64, i64, i64, i64, i64);
+
+fn count_row(r: &sqlx::any::AnyRow, names: [&str; 8]) -> Result<CountRow> {
+    Ok((
+        r.try_get(names[0])?,
+        r.try_get(names[1])?,
+        r.try_get(names[2])?,
+        r.try_get(names[3])?,
+        r.try_get(names[4])?,
+        r.try_get(names[5])?,
+        r.try_get(names[6])?,
+        r.try_get(names[7])?,
+    ))
+}
+
+/// Every bucket recounted from the records, for verification.
+pub async fn recount_all(c: &mut Conn) -> Result<Vec<CountRow>> {
     let sql = format!("{BUCKET_SELECT} WHERE 1 = 1 {BUCKET_GROUP}");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("kind")?,
-                r.try_get("sk")?,
-                r.try_get("pos")?,
-                r.try_get("unit_id")?,
-                r.try_get("aid")?,
-                r.try_get("local_day")?,
-                r.try_get("n")?,
-                r.try_get("with_att")?,
-            ))
-        })
-        .collect()
+    let names = ["kind", "sk", "pos", "unit_id", "aid", "local_day", "n", "with_att"];
+    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await?.iter().map(|r| count_row(r, names)).collect()
 }
 
 /// Every stored bucket, for verification.
-pub async fn stored_counts(c: &mut Conn) -> Result<Vec<(String, String, String, i64, i64, i64, i64, i64)>> {
+pub async fn stored_counts(c: &mut Conn) -> Result<Vec<CountRow>> {
+    let names = ["kind", "subkind", "position", "unit_id", "asset_id", "day", "n", "with_att"];
     sqlx::query("SELECT kind, subkind, position, unit_id, asset_id, day, n, with_att FROM record_day_counts")
         .fetch_all(&mut *c)
         .await?
         .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("kind")?,
-                r.try_get("subkind")?,
-                r.try_get("position")?,
-                r.try_get("unit_id")?,
-                r.try_get("asset_id")?,
-                r.try_get("day")?,
-                r.try_get("n")?,
-                r.try_get("with_att")?,
-            ))
-        })
+        .map(|r| count_row(r, names))
         .collect()
 }
 

@@ -78,27 +78,12 @@ pub async fn insert(c: &mut Conn, v: NewVersion<'_>) -> Result<i64> {
 }
 
 pub async fn snapshot_rows(c: &mut Conn, only: Option<i64>) -> Result<Vec<(String, serde_json::Value)>> {
-    let mut sql = String::from("SELECT id, rule_id, version, body, active, effective_from_day FROM rule_versions");
-    if only.is_some() {
-        sql.push_str(" WHERE id = $1");
-    }
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    if let Some(id) = only {
-        q = q.bind(id);
-    }
-    q.fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| {
-            let id: i64 = r.try_get("id")?;
-            Ok((
-                id.to_string(),
-                serde_json::json!({
-                    "id": id, "rule_id": r.try_get::<String, _>("rule_id")?, "version": r.try_get::<i64, _>("version")?,
+    crate::snapshots(c, "SELECT id, rule_id, version, body, active, effective_from_day FROM rule_versions", only, |r| {
+        Ok(serde_json::json!({
+                    "id": r.try_get::<i64, _>("id")?, "rule_id": r.try_get::<String, _>("rule_id")?, "version": r.try_get::<i64, _>("version")?,
                     "body": r.try_get::<String, _>("body")?, "active": r.try_get::<i64, _>("active")?,
                     "effective_from_day": r.try_get::<i64, _>("effective_from_day")?,
-                }),
-            ))
-        })
-        .collect()
+                }))
+    })
+    .await
 }

@@ -191,37 +191,26 @@ pub async fn count(c: &mut Conn) -> Result<i64> {
 
 /// Canonical content of every staff row (or one), for the audit row hash.
 pub async fn snapshot_rows(c: &mut Conn, only: Option<StaffId>) -> Result<Vec<(String, serde_json::Value)>> {
-    let mut sql = String::from(
+    crate::snapshots(
+        c,
         "SELECT id, unit_id, staff_no, name, positions, employment, key_position, card_grade, phone, active FROM staff",
-    );
-    if only.is_some() {
-        sql.push_str(" WHERE id = $1");
-    }
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    if let Some(id) = only {
-        q = q.bind(id.get());
-    }
-    let rows = q.fetch_all(&mut *c).await?;
-    rows.iter()
-        .map(|r| {
-            let id: i64 = r.try_get("id")?;
-            Ok((
-                id.to_string(),
-                serde_json::json!({
-                    "id": id,
-                    "unit_id": r.try_get::<i64, _>("unit_id")?,
-                    "staff_no": r.try_get::<String, _>("staff_no")?,
-                    "name": r.try_get::<String, _>("name")?,
-                    "positions": r.try_get::<String, _>("positions")?,
-                    "employment": r.try_get::<String, _>("employment")?,
-                    "key_position": r.try_get::<i64, _>("key_position")?,
-                    "card_grade": r.try_get::<Option<String>, _>("card_grade")?,
-                    "phone": r.try_get::<Option<String>, _>("phone")?,
-                    "active": r.try_get::<i64, _>("active")?,
-                }),
-            ))
-        })
-        .collect()
+        only.map(StaffId::get),
+        |r| {
+            Ok(serde_json::json!({
+                "id": r.try_get::<i64, _>("id")?,
+                "unit_id": r.try_get::<i64, _>("unit_id")?,
+                "staff_no": r.try_get::<String, _>("staff_no")?,
+                "name": r.try_get::<String, _>("name")?,
+                "positions": r.try_get::<String, _>("positions")?,
+                "employment": r.try_get::<String, _>("employment")?,
+                "key_position": r.try_get::<i64, _>("key_position")?,
+                "card_grade": r.try_get::<Option<String>, _>("card_grade")?,
+                "phone": r.try_get::<Option<String>, _>("phone")?,
+                "active": r.try_get::<i64, _>("active")?,
+            }))
+        },
+    )
+    .await
 }
 
 /// Active staff in the subtree under `path` (for the compliance engine).
