@@ -154,11 +154,12 @@ pub async fn dashboard(State(s): State<AppState>, p: Page, Query(q): Query<DashQ
     let e = evaluate_core(&s.db, &root.path, from, to, today).await.map_err(|e| p.err(e))?;
     let in_month = |c: &Core| c.period.1 > from && c.period.0 < to;
     let per_unit = e.rollup_where(in_month);
-    let units = anbao_app::org::unit_detail(&s.db, &p.ctx, root.id).await.map_err(|e| p.err(e))?;
-    let children = units
-        .children
-        .iter()
-        .filter(|c| c.kind != UnitKind::Department)
+    // The units below come from the evaluation, which has read the subtree already.
+    let mut below: Vec<&UnitRow> =
+        e.units.iter().filter(|u| u.parent_id == Some(root.id) && u.kind != UnitKind::Department).collect();
+    below.sort_by(|a, b| a.name.cmp(&b.name));
+    let children = below
+        .into_iter()
         .map(|c| {
             let t = per_unit.get(&c.id.get()).copied().unwrap_or_default();
             tally_row(c.id.to_string(), c.name.clone(), format!("/compliance?unit={}&month={month}", c.id), t)
