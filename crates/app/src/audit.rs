@@ -21,11 +21,50 @@ pub enum Entity {
     RuleVersion(i64),
     Record(i64),
     Attachment(i64),
+    /// A row of one of the custody areas' tables (`CUSTODY_TABLES`), snapshotted whole.
+    Row(&'static str, i64),
 }
 
+/// The custody areas' tables; the entity kind of their rows is the table's name.
+pub const CUSTODY_TABLES: [&str; 12] = [
+    "staff_leaves",
+    "duty_shifts",
+    "duty_swaps",
+    "custody_items",
+    "custody_handovers",
+    "lock_changes",
+    "arms",
+    "arms_checkouts",
+    "vans",
+    "escort_trips",
+    "escort_boxes",
+    "escort_events",
+];
+
 /// The entity kinds whose rows verification compares against their last event.
-pub const WATCHED: [&str; 9] =
-    ["unit", "staff", "group", "account", "notice", "asset", "rule_version", "record", "attachment"];
+pub const WATCHED: [&str; 21] = [
+    "unit",
+    "staff",
+    "group",
+    "account",
+    "notice",
+    "asset",
+    "rule_version",
+    "record",
+    "attachment",
+    "staff_leaves",
+    "duty_shifts",
+    "duty_swaps",
+    "custody_items",
+    "custody_handovers",
+    "lock_changes",
+    "arms",
+    "arms_checkouts",
+    "vans",
+    "escort_trips",
+    "escort_boxes",
+    "escort_events",
+];
 
 impl Entity {
     pub fn kind(self) -> &'static str {
@@ -39,6 +78,7 @@ impl Entity {
             Entity::RuleVersion(_) => "rule_version",
             Entity::Record(_) => "record",
             Entity::Attachment(_) => "attachment",
+            Entity::Row(t, _) => t,
         }
     }
 
@@ -49,7 +89,11 @@ impl Entity {
             Entity::Group(i) => i.to_string(),
             Entity::Account(i) => i.to_string(),
             Entity::Notice(i) => i.to_string(),
-            Entity::Asset(i) | Entity::RuleVersion(i) | Entity::Record(i) | Entity::Attachment(i) => i.to_string(),
+            Entity::Asset(i)
+            | Entity::RuleVersion(i)
+            | Entity::Record(i)
+            | Entity::Attachment(i)
+            | Entity::Row(_, i) => i.to_string(),
         }
     }
 
@@ -65,6 +109,7 @@ impl Entity {
             Entity::RuleVersion(i) => anbao_store::rules::snapshot_rows(c, Some(i)).await?,
             Entity::Record(i) => anbao_store::records::snapshot_rows(c, Some(i)).await?,
             Entity::Attachment(i) => anbao_store::records::attachment_snapshot_rows(c, Some(i)).await?,
+            Entity::Row(t, i) => anbao_store::table_snapshots(c, t, Some(i)).await?,
         };
         Ok(rows.into_iter().next().map(|(_, v)| v))
     }
@@ -81,7 +126,10 @@ async fn all_snapshots(c: &mut Conn, kind: &str) -> AppResult<Vec<(String, Value
         "rule_version" => anbao_store::rules::snapshot_rows(c, None).await?,
         "record" => anbao_store::records::snapshot_rows(c, None).await?,
         "attachment" => anbao_store::records::attachment_snapshot_rows(c, None).await?,
-        _ => Vec::new(),
+        t => match WATCHED.iter().find(|w| **w == t) {
+            Some(t) if CUSTODY_TABLES.contains(t) => anbao_store::table_snapshots(c, t, None).await?,
+            _ => Vec::new(),
+        },
     })
 }
 

@@ -136,7 +136,7 @@ pub async fn login(
 }
 
 /// A valid argon2id hash of a random password, verified against when the username is unknown.
-const DUMMY_HASH: &str =
+pub(crate) const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5s2dbB3Wlq3JVkR6qB1FQ3QZ6ZGa0nYl3s4yUjJ4y8c";
 
 /// Who holds this session or token? None when unknown, expired or the account is disabled.

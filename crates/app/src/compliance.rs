@@ -161,6 +161,8 @@ async fn judge(
     let period_of = |day: Day| periods.partition_point(|p| p.1 <= day);
     let applies: Vec<usize> = (0..e.units.len()).filter(|i| unit_applies(rule, &e.units[*i])).collect();
     match rule.kind {
+        // Enforced when a record is entered; nothing to judge.
+        RuleKind::Limit => {}
         RuleKind::Count | RuleKind::Retention | RuleKind::Deadline => {
             let buckets: Vec<Bucket> =
                 anbao_store::records::buckets(&mut c, &r.units, &rule.evidence, &rule.subkind, &rule.positions, lo, hi)
@@ -606,6 +608,8 @@ impl Evaluation {
                     (format!("{}：{label}{}", u.name, note.0), format!("{}: {label}: {}", u.name, note.1))
                 }
             }
+            // Limits are enforced at entry and never judged (`rulebook::tracked` leaves them out).
+            RuleKind::Limit => (String::new(), String::new()),
         };
         DueItem {
             rule_id: rule.id.clone(),

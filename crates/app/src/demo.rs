@@ -346,7 +346,7 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
             role_en: role.label_en(),
             unit: unit_name.into(),
         });
-        (username.to_owned(), display, role, unit)
+        (username.to_owned(), display, role, unit, None::<StaffId>)
     };
     let mut wanted = vec![
         add("baowei", "省联社保卫部".into(), Role::Security, province, "云岭省农村信用社联合社"),
@@ -355,11 +355,20 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
         add("shenji", "稽核审计".into(), Role::Auditor, province, "云岭省农村信用社联合社"),
     ];
     if let [(o1, n1), (o2, n2)] = first_outlets[..] {
-        wanted.push(add("chengguan.zhuren", format!("{n1}主任"), Role::UnitHead, o1, n1));
-        wanted.push(add("chengguan.guiyuan", format!("{n1}柜员"), Role::Staff, o1, n1));
-        wanted.push(add("dongjie.zhuren", format!("{n2}主任"), Role::UnitHead, o2, n2));
+        // The outlet people sign in as themselves, so their accounts name their staff records (two-person rules).
+        let people = crate::demo_custody::outlet_people(db, o1).await?;
+        let people2 = crate::demo_custody::outlet_people(db, o2).await?;
+        let mut z = add("chengguan.zhuren", format!("{n1}主任"), Role::UnitHead, o1, n1);
+        z.4 = Some(people.director);
+        let mut g = add("chengguan.guiyuan", format!("{n1}柜员"), Role::Staff, o1, n1);
+        g.4 = Some(people.teller);
+        let mut k = add("chengguan.guanku", format!("{n1}管库员"), Role::Staff, o1, n1);
+        k.4 = Some(people.keepers[0]);
+        let mut d = add("dongjie.zhuren", format!("{n2}主任"), Role::UnitHead, o2, n2);
+        d.4 = Some(people2.director);
+        wanted.extend([z, g, k, d]);
     }
-    for (username, display, role, unit) in wanted {
+    for (username, display, role, unit, staff_id) in wanted {
         accounts::create(
             db,
             Some(&s.ctx),
@@ -368,12 +377,13 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
                 username,
                 display_name: display,
                 password: password.into(),
-                staff_id: None,
+                staff_id,
                 grants: vec![(role, Some(unit))],
                 must_change_password: false,
             },
         )
         .await?;
     }
+    crate::demo_custody::seed(db, &s.ctx, county, first_outlets.first().map(|(o, _)| *o)).await?;
     Ok(logins)
 }

@@ -2,15 +2,21 @@
 //! permission and scope, runs in one transaction, appends its audit event in that same transaction, and returns
 //! plain data for the page or the API to show. Pages and API handlers call the same functions.
 pub mod accounts;
+pub mod arms;
 pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod bulk;
 pub mod compliance;
+pub mod confirm;
 pub mod ctx;
+pub mod custody;
 pub mod demo;
+pub mod demo_custody;
 pub mod demo_records;
+pub mod duty;
 pub mod error;
+pub mod escort;
 pub mod export;
 pub mod groups;
 pub mod home;

@@ -10,6 +10,69 @@ use anbao_store::records::{AttachmentRow, NewAttachment, NewRecord, RecordFilter
 use anbao_store::{Conn, Db};
 use sha2::{Digest, Sha256};
 
+use crate::auth::AuthPolicy;
+use crate::confirm::{self, Pair, SecondSignIn};
+use anbao_domain::rulebook::{Rule, parse_hours};
+use anbao_domain::staff::Position;
+
+/// The rulebook's limits read at entry: the large-withdrawal amount (第七条) and the vault's business hours (第四十一条).
+pub const LARGE_WITHDRAWAL_RULE: &str = "OPS-4";
+pub const VAULT_HOURS_RULE: &str = "VAULT-5";
+
+/// Limits that depend on the rulebook and on who the two people are.
+fn check_limits(d: &RecordDraft, at: i64, rule: Option<&Rule>, pair: Option<&Pair>) -> AppResult<()> {
+    match d.kind {
+        RecordKind::LargeWithdrawal => {
+            if let Some(r) = rule.filter(|r| r.amount > 0)
+                && d.value.unwrap_or(0) < r.amount
+            {
+                return Err(AppError::Invalid(DomainError::new(
+                    "number",
+                    format!("金额未达到大额标准（{}元以上，{}），无须登记", r.amount, r.source),
+                    format!("below the large-withdrawal amount of ¥{}; nothing to log", r.amount),
+                )));
+            }
+        }
+        RecordKind::VaultEntry => {
+            let Some(p) = pair else { return Ok(()) };
+            let both = [&p.first, &p.second];
+            let any_holds = |posts: &[Position]| both.iter().any(|s| confirm::holds(s, posts));
+            if d.data.get("visitors").is_some() && !any_holds(&[Position::Director]) {
+                return Err(invalid(
+                    "text2",
+                    "外来人员进入金库须由本网点负责人陪同（第四十一条）",
+                    "outsiders enter the vault only with the outlet head (art. 41)",
+                ));
+            }
+            let hours = rule.and_then(|r| parse_hours(&r.hours));
+            if let Some((open, close)) = hours {
+                let minute = anbao_domain::time::minute_of_day(at);
+                let outside = minute < open || minute >= close;
+                let emergency = d.subkind.as_deref() == Some("emergency");
+                if outside && !emergency {
+                    return Err(AppError::Invalid(DomainError::new(
+                        "subkind",
+                        format!(
+                            "非营业时间（营业时间{}）任何人不得进入金库（第四十一条）；确有紧急情况，须由网点负责人或保卫人员登记紧急事由",
+                            rule.map(|r| r.hours.as_str()).unwrap_or_default()
+                        ),
+                        "nobody enters the vault outside business hours (art. 41) unless an authorised person records an emergency",
+                    )));
+                }
+                if emergency && !any_holds(&[Position::Director, Position::SecurityOfficer, Position::Chairman]) {
+                    return Err(invalid(
+                        "subkind",
+                        "紧急出入金库须由网点负责人、理事长或保卫人员之一在场确认",
+                        "an emergency entry needs the outlet head, the chairman or a security officer as one of the two",
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// A photo or scan sent with a record.
 #[derive(Debug, Clone)]
 pub struct Upload {
@@ -73,13 +136,37 @@ async fn active_staff_under(
 pub async fn create(
     db: &Db,
     blobs: &BlobStore,
+    policy: &AuthPolicy,
     ctx: &Ctx,
     input: &RecordInput,
     uploads: Vec<Upload>,
 ) -> AppResult<i64> {
-    let draft: RecordDraft = parse(input)?;
+    let mut draft: RecordDraft = parse(input)?;
     let at = parse_time(input.occurred_at.as_deref(), ctx.now)?;
     check_time(at, ctx.now)?;
+    // Two-person kinds: the signed-in person is the first; the second signs in here (SYS-2).
+    let pair = if draft.kind.confirmed_by_two() {
+        let why = match draft.kind {
+            RecordKind::AtmLoading => "自助机具装入或取出现钞时，必须双人（密码、钥匙掌管人员）会同（第五篇 第1题）",
+            _ => "金库必须两名员工同时管理，同进、同出、同操作（第五篇 第8题）",
+        };
+        let sign_in = SecondSignIn {
+            confirm_username: input.confirm_username.clone(),
+            confirm_secret: input.confirm_secret.clone(),
+        };
+        let p = confirm::second_person(db, policy, ctx, &sign_in, why).await?;
+        draft.performer = Some(p.first.id);
+        draft.second_person = Some(p.second.id);
+        Some(p)
+    } else {
+        None
+    };
+    let limit = match draft.kind {
+        RecordKind::LargeWithdrawal => crate::rulebook::current(db, LARGE_WITHDRAWAL_RULE).await?,
+        RecordKind::VaultEntry => crate::rulebook::current(db, VAULT_HOURS_RULE).await?,
+        _ => None,
+    };
+    check_limits(&draft, at, limit.as_ref(), pair.as_ref())?;
     let mut files = Vec::new();
     for u in uploads.into_iter().filter(|u| !u.bytes.is_empty()) {
         if u.bytes.len() > MAX_UPLOAD_BYTES {
@@ -132,6 +219,21 @@ pub async fn create(
             && !s.positions.iter().any(|x| x.code() == pos)
         {
             return Err(invalid("performer_position", "执行人不担任所选岗位", "the performer does not hold that post"));
+        }
+    }
+    if let (Some(_), Some(a)) = (&pair, asset) {
+        crate::custody::check_key_and_code(&mut tx, a, &draft).await?;
+    }
+    if draft.kind == RecordKind::Visitor
+        && let Some(p) = draft.second_person
+    {
+        let s = active_staff_under(&mut tx, p, &unit.path, "second_person_id").await?;
+        if !s.positions.contains(&Position::Director) {
+            return Err(invalid(
+                "second_person_id",
+                "陪同来访人员的须为网点负责人（第九条）",
+                "the visitor must be accompanied by the outlet head (art. 9)",
+            ));
         }
     }
     if let Some(p) = draft.second_person {
@@ -224,6 +326,35 @@ pub async fn create(
         anbao_store::records::recount_bucket_of(&mut tx, old).await?;
     }
     tx.commit().await?;
+    Ok(id)
+}
+
+/// Write an evidence record produced by another area's procedure (a gun issued, a cash box handed over), in that
+/// procedure's transaction, with its audit event and day counts.
+pub(crate) async fn insert_evidence(
+    c: &mut Conn,
+    ctx: &Ctx,
+    draft: &RecordDraft,
+    unit: UnitId,
+    asset: Option<i64>,
+) -> AppResult<i64> {
+    let id = anbao_store::records::insert(
+        c,
+        NewRecord {
+            draft,
+            unit,
+            asset,
+            occurred_at: ctx.now,
+            local_day: anbao_domain::period::day_of_ms(ctx.now),
+            supersedes: None,
+            by: Some(ctx.actor.account),
+            now: ctx.now,
+        },
+    )
+    .await?;
+    audit::record(c, ctx.into(), &format!("record.create.{}", draft.kind.code()), Entity::Record(id), Some(unit), None)
+        .await?;
+    anbao_store::records::recount_bucket_of(c, id).await?;
     Ok(id)
 }
 

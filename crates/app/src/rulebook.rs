@@ -96,7 +96,7 @@ impl RuleHistory {
 /// Is a rule's evidence something Anbao records yet? Rules whose records arrive with a later area are listed but
 /// not judged, so no unit is marked overdue for a register it cannot yet keep.
 pub fn tracked(rule: &Rule) -> bool {
-    RecordKind::parse(&rule.evidence).is_ok()
+    rule.kind != anbao_domain::rulebook::RuleKind::Limit && RecordKind::parse(&rule.evidence).is_ok()
 }
 
 pub async fn all(db: &Db) -> AppResult<Vec<RuleHistory>> {
@@ -117,6 +117,15 @@ pub async fn all(db: &Db) -> AppResult<Vec<RuleHistory>> {
         });
     }
     Ok(map.into_iter().map(|(id, versions)| RuleHistory { id, versions }).collect())
+}
+
+/// The version of a rule in force now, if the rule exists and is active.
+pub async fn current(db: &Db, id: &str) -> AppResult<Option<Rule>> {
+    Ok(all(db)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .and_then(|h| h.current().filter(|v| v.active).map(|v| v.rule.clone())))
 }
 
 pub async fn get(db: &Db, id: &str) -> AppResult<RuleHistory> {
@@ -176,7 +185,7 @@ mod tests {
     fn every_rule_kind_is_present_in_the_default_rulebook() {
         use anbao_domain::rulebook::RuleKind::*;
         let rules = parse_file(DEFAULT_RULEBOOK).expect("valid");
-        for k in [Count, Coverage, Validity, Retention, Deadline, TwoPerson] {
+        for k in [Count, Coverage, Validity, Retention, Deadline, TwoPerson, Limit] {
             assert!(rules.iter().any(|r| r.kind == k), "{k:?} missing");
         }
     }

@@ -1,7 +1,10 @@
 //! Anbao's domain: the pure types and rules every other layer speaks in. No I/O, no clock.
 pub mod access;
+pub mod arms;
 pub mod audit;
+pub mod duty;
 pub mod error;
+pub mod escort;
 pub mod groups;
 pub mod ids;
 pub mod org;

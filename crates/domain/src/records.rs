@@ -18,6 +18,23 @@ pub enum RecordKind {
     QualificationReview,
     InspectionVisit,
     RespLetter,
+    VaultEntry,
+    AtmLoading,
+    CounterRoster,
+    OpeningCheck,
+    ClosingCheck,
+    Visitor,
+    LargeWithdrawal,
+    InterlockOpen,
+    NightCheck,
+    VaultContentCheck,
+    GunCheck,
+    GunCleaning,
+    WeaponUse,
+    LiveFireTraining,
+    KeyCustodyCheck,
+    GunCustodyCheck,
+    GunCheckout,
 }
 
 /// What a record is about, which decides which field names its subject.
@@ -34,7 +51,7 @@ pub enum About {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 11] = [
+    pub const ALL: [RecordKind; 28] = [
         RecordKind::AtmPatrol,
         RecordKind::CctvCheck,
         RecordKind::CctvReview,
@@ -46,6 +63,23 @@ impl RecordKind {
         RecordKind::QualificationReview,
         RecordKind::InspectionVisit,
         RecordKind::RespLetter,
+        RecordKind::VaultEntry,
+        RecordKind::AtmLoading,
+        RecordKind::CounterRoster,
+        RecordKind::OpeningCheck,
+        RecordKind::ClosingCheck,
+        RecordKind::Visitor,
+        RecordKind::LargeWithdrawal,
+        RecordKind::InterlockOpen,
+        RecordKind::NightCheck,
+        RecordKind::VaultContentCheck,
+        RecordKind::GunCheck,
+        RecordKind::GunCleaning,
+        RecordKind::WeaponUse,
+        RecordKind::LiveFireTraining,
+        RecordKind::KeyCustodyCheck,
+        RecordKind::GunCustodyCheck,
+        RecordKind::GunCheckout,
     ];
 
     pub fn code(self) -> &'static str {
@@ -61,6 +95,23 @@ impl RecordKind {
             RecordKind::QualificationReview => "qualification_review",
             RecordKind::InspectionVisit => "inspection_visit",
             RecordKind::RespLetter => "resp_letter",
+            RecordKind::VaultEntry => "vault_entry",
+            RecordKind::AtmLoading => "atm_loading",
+            RecordKind::CounterRoster => "counter_roster",
+            RecordKind::OpeningCheck => "opening_check",
+            RecordKind::ClosingCheck => "closing_check",
+            RecordKind::Visitor => "visitor",
+            RecordKind::LargeWithdrawal => "large_withdrawal",
+            RecordKind::InterlockOpen => "interlock_open",
+            RecordKind::NightCheck => "night_check",
+            RecordKind::VaultContentCheck => "vault_content_check",
+            RecordKind::GunCheck => "gun_check",
+            RecordKind::GunCleaning => "gun_cleaning",
+            RecordKind::WeaponUse => "weapon_use",
+            RecordKind::LiveFireTraining => "live_fire_training",
+            RecordKind::KeyCustodyCheck => "vault_key_custody",
+            RecordKind::GunCustodyCheck => "gun_custody",
+            RecordKind::GunCheckout => "gun_checkout",
         }
     }
 
@@ -77,6 +128,23 @@ impl RecordKind {
             RecordKind::QualificationReview => "重要岗位资格审查",
             RecordKind::InspectionVisit => "安全检查",
             RecordKind::RespLetter => "责任书签订",
+            RecordKind::VaultEntry => "金库出入登记",
+            RecordKind::AtmLoading => "ATM加钞清机",
+            RecordKind::CounterRoster => "双人临柜登记",
+            RecordKind::OpeningCheck => "营业前检查",
+            RecordKind::ClosingCheck => "营业终了检查",
+            RecordKind::Visitor => "营业室来访登记",
+            RecordKind::LargeWithdrawal => "大额取款安全提示",
+            RecordKind::InterlockOpen => "防尾随门双开登记",
+            RecordKind::NightCheck => "夜间查库查岗登记",
+            RecordKind::VaultContentCheck => "金库内务检查",
+            RecordKind::GunCheck => "枪弹检查",
+            RecordKind::GunCleaning => "枪支擦拭保养",
+            RecordKind::WeaponUse => "自卫武器使用报告",
+            RecordKind::LiveFireTraining => "射击训练",
+            RecordKind::KeyCustodyCheck => "钥匙密码分管核对",
+            RecordKind::GunCustodyCheck => "枪弹分管核对",
+            RecordKind::GunCheckout => "枪弹领用发放",
         }
     }
 
@@ -93,13 +161,38 @@ impl RecordKind {
             RecordKind::QualificationReview => "Key-position qualification review",
             RecordKind::InspectionVisit => "Inspection",
             RecordKind::RespLetter => "Responsibility letter",
+            RecordKind::VaultEntry => "Vault entry",
+            RecordKind::AtmLoading => "ATM cash loading",
+            RecordKind::CounterRoster => "Counter staffing (two at the counter)",
+            RecordKind::OpeningCheck => "Opening check",
+            RecordKind::ClosingCheck => "Closing check",
+            RecordKind::Visitor => "Business-room visitor",
+            RecordKind::LargeWithdrawal => "Large-withdrawal safety prompt",
+            RecordKind::InterlockOpen => "Interlock door dual-open",
+            RecordKind::NightCheck => "Night check by superiors",
+            RecordKind::VaultContentCheck => "Vault contents check",
+            RecordKind::GunCheck => "Gun and ammunition check",
+            RecordKind::GunCleaning => "Gun cleaning and maintenance",
+            RecordKind::WeaponUse => "Use-of-weapon report",
+            RecordKind::LiveFireTraining => "Live-fire training",
+            RecordKind::KeyCustodyCheck => "Key and code custody check",
+            RecordKind::GunCustodyCheck => "Gun and ammunition custody check",
+            RecordKind::GunCheckout => "Gun issued on checkout",
         }
     }
 
     pub fn about(self) -> About {
         match self {
             RecordKind::AtmPatrol => About::Asset("atm"),
-            RecordKind::DutyLog => About::Asset("vault"),
+            RecordKind::DutyLog
+            | RecordKind::VaultEntry
+            | RecordKind::NightCheck
+            | RecordKind::VaultContentCheck
+            | RecordKind::KeyCustodyCheck => About::Asset("vault"),
+            RecordKind::AtmLoading => About::Asset("atm"),
+            RecordKind::GunCheck | RecordKind::GunCleaning | RecordKind::GunCustodyCheck | RecordKind::GunCheckout => {
+                About::Asset("gun_cabinet")
+            }
             RecordKind::QualificationReview => About::Person,
             RecordKind::InspectionVisit => About::TargetUnit,
             _ => About::Unit,
@@ -122,6 +215,16 @@ impl RecordKind {
             ],
             RecordKind::RespLetter => &[("security_target", "安全目标责任书"), ("fire_safety", "消防安全责任书")],
             RecordKind::CctvReview => &[("cctv_admin", "监控管理员回放"), ("director", "网点负责人回放")],
+            RecordKind::VaultEntry => &[("routine", "营业时间内正常出入"), ("emergency", "非营业时间紧急出入")],
+            // 第五篇 第10题: only cash handover and inspection justify opening both interlock doors at once.
+            RecordKind::InterlockOpen => &[("cash_handover", "接送款"), ("inspection", "接受检查")],
+            // 第五十四条 ㈠–㈣: the only four cases in which a self-defence weapon may be used.
+            RecordKind::WeaponUse => &[
+                ("case_1", "㈠遇到犯罪分子袭击，非使用自卫武器不能制止时"),
+                ("case_2", "㈡国家和集体财产遭到暴力威胁，非使用自卫武器不能制止时"),
+                ("case_3", "㈢为保护国家和集体财产与犯罪分子搏斗时"),
+                ("case_4", "㈣依法协助公安机关抓捕或制服犯罪分子时"),
+            ],
             _ => &[],
         }
     }
@@ -140,6 +243,25 @@ impl RecordKind {
                 | RecordKind::DutyLog
                 | RecordKind::QualificationReview
                 | RecordKind::InspectionVisit
+                | RecordKind::CounterRoster
+                | RecordKind::Visitor
+                | RecordKind::GunCheck
+                | RecordKind::GunCleaning
+                | RecordKind::WeaponUse
+        )
+    }
+
+    /// Kinds written only by another area's procedure (a gun issued on an approved checkout), never by a form.
+    pub fn produced_by_procedure(self) -> bool {
+        matches!(self, RecordKind::GunCheckout)
+    }
+
+    /// Kinds whose two people both sign in on the device (SYS-2): the one entering the record is the first person and
+    /// a second account confirms with its password or PIN. Neither person is chosen from a list.
+    pub fn confirmed_by_two(self) -> bool {
+        matches!(
+            self,
+            RecordKind::VaultEntry | RecordKind::AtmLoading | RecordKind::KeyCustodyCheck | RecordKind::GunCustodyCheck
         )
     }
 }
@@ -169,6 +291,9 @@ pub struct RecordInput {
     pub text: Option<String>,
     pub text2: Option<String>,
     pub supersedes_id: Option<i64>,
+    /// For kinds confirmed by two: the second person's username and password or confirmation PIN.
+    pub confirm_username: Option<String>,
+    pub confirm_secret: Option<String>,
 }
 
 /// A parsed record, ready to store.
@@ -209,6 +334,49 @@ pub fn checklist(kind: RecordKind) -> &'static [(&'static str, &'static str)] {
             ("weapons_checked", "检查自卫器械"),
             ("alarms_armed", "营业厅及库房报警设防"),
         ],
+        // 第五篇 第1题: record first, count together, counterfeit check, loading book, test withdrawal, under video.
+        RecordKind::AtmLoading => &[
+            ("booked_first", "先记账后加钞"),
+            ("counted_together", "双人当场清点复核"),
+            ("counterfeit_checked", "验钞无假币"),
+            ("safe_together", "保险柜同开同闭同加锁"),
+            ("loading_book", "已登记清机加钞登记簿"),
+            ("test_withdrawal", "管理员已做取款测试交易"),
+            ("under_video", "全程在录像监控下"),
+        ],
+        RecordKind::VaultEntry => &[("letter_checked", "外来人员的查库介绍信已查验（无外来人员可不勾）")],
+        RecordKind::CounterRoster => &[("back_door_locked", "营业场所边后门随手关锁")],
+        // 第五条
+        RecordKind::OpeningCheck => {
+            &[("on_time", "营业人员按时到岗"), ("weapons_in_place", "自卫武器到位"), ("alarm_on", "报警器已开启且正常")]
+        }
+        // 第十一条
+        RecordKind::ClosingCheck => &[
+            ("cash_in_vault", "现金、有价单证入库"),
+            ("vouchers_seals_in_vault", "重要空白凭证、印章入库"),
+            ("books_in_vault", "账册、传票、押数机、电脑盘片入库"),
+            ("power_off", "营业室电源已切断"),
+            ("doors_windows_closed", "门窗已关好"),
+        ],
+        // 第九条
+        RecordKind::Visitor => &[("id_checked", "已查验证件")],
+        // 第七条
+        RecordKind::LargeWithdrawal => &[("prompt_given", "已进行安全提示")],
+        // 第十七条
+        RecordKind::NightCheck => &[("credential_verified", "已验明检查人员证件")],
+        // 第三十八–四十条
+        RecordKind::VaultContentCheck => &[
+            ("no_hazards", "无易燃、易爆等危险物品"),
+            ("no_private_items", "无私人物品、杂物"),
+            ("tidy", "库内安全、整洁"),
+            ("facilities_ok", "振动报警、监控、110报警、防潮设施正常"),
+        ],
+        RecordKind::GunCheck => &[
+            ("count_matches", "枪弹数量与登记相符"),
+            ("kept_apart", "枪弹分柜分人保管"),
+            ("condition_ok", "性能良好"),
+            ("register_ok", "领用交接登记齐全"),
+        ],
         _ => &[],
     }
 }
@@ -216,11 +384,25 @@ pub fn checklist(kind: RecordKind) -> &'static [(&'static str, &'static str)] {
 /// Parse and check a record's input. People's posts and scope are checked by the app against the store.
 pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
     let kind = RecordKind::parse(&input.kind)?;
+    if kind.produced_by_procedure() {
+        return Err(err(
+            "kind",
+            "枪弹领用记录由领用审批发放流程生成，不能直接录入",
+            "gun checkouts are recorded by the checkout procedure",
+        ));
+    }
     let subkind = match input.subkind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None if kind.subkinds().is_empty() || kind == RecordKind::CctvReview => None,
+        None if kind == RecordKind::InterlockOpen => return Err(interlock_reason()),
+        None if kind == RecordKind::WeaponUse => return Err(weapon_case()),
         None => return Err(err("subkind", "请选择类别", "choose the sub-kind")),
         Some(s) => {
             if !kind.subkinds().iter().any(|(c, _)| *c == s) {
+                match kind {
+                    RecordKind::InterlockOpen => return Err(interlock_reason()),
+                    RecordKind::WeaponUse => return Err(weapon_case()),
+                    _ => {}
+                }
                 return Err(err("subkind", "类别不正确", "unknown sub-kind"));
             }
             Some(s.to_owned())
@@ -393,12 +575,194 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
                 return Err(err("performer_id", "请选择签订人", "choose who signed"));
             }
         }
+        RecordKind::VaultEntry => {
+            if input.asset_id.is_none() {
+                return Err(err("asset_id", "请选择金库", "choose the vault"));
+            }
+            let purpose =
+                text.clone().ok_or_else(|| err("text", "请填写出入金库的事由", "state why the vault is entered"))?;
+            obj(&mut d, "purpose", purpose.into());
+            if let Some(v) = &text2 {
+                // 第四十一条: outsiders enter only with a letter naming the vault check (the outlet head is checked
+                // by the app, which knows people's posts).
+                if !all_checked {
+                    return Err(err(
+                        "checks",
+                        "外来人员须凭注明查库的介绍信，经查验无误方可进入金库（第四十一条）",
+                        "outsiders need a letter of introduction naming the vault check (art. 41)",
+                    ));
+                }
+                obj(&mut d, "visitors", v.clone().into());
+            }
+        }
+        RecordKind::AtmLoading => {
+            if input.asset_id.is_none() {
+                return Err(err("asset_id", "请选择ATM", "choose the ATM"));
+            }
+            d.value = Some(amount(input.number)?);
+            if !all_checked && text.is_none() {
+                return Err(err("text", "有未完成的加钞步骤时须说明原因", "explain the steps not done"));
+            }
+            obj(&mut d, "result", (if all_checked { "complete" } else { "incomplete" }).into());
+        }
+        RecordKind::CounterRoster => {
+            let second = input.second_person_id.ok_or_else(|| {
+                err(
+                    "second_person_id",
+                    "请选择另一名临柜人员（第四条：必须坚持双人临柜）",
+                    "choose the second person at the counter (art. 4)",
+                )
+            })?;
+            if Some(second) == input.performer_id {
+                return Err(err(
+                    "second_person_id",
+                    "双人临柜须由两个不同的人担任（第四条）",
+                    "two different people at the counter (art. 4)",
+                ));
+            }
+            d.second_person = Some(StaffId::new(second));
+            obj(&mut d, "result", (if all_checked { "normal" } else { "abnormal" }).into());
+        }
+        RecordKind::OpeningCheck | RecordKind::ClosingCheck | RecordKind::VaultContentCheck | RecordKind::GunCheck => {
+            if !all_checked && text.is_none() {
+                return Err(err("text", "有未通过的检查项时须说明情况", "describe the items that failed"));
+            }
+            if kind == RecordKind::VaultContentCheck && input.asset_id.is_none() {
+                return Err(err("asset_id", "请选择金库", "choose the vault"));
+            }
+            if kind == RecordKind::GunCheck {
+                if input.asset_id.is_none() {
+                    return Err(err("asset_id", "请选择枪弹柜", "choose the gun cabinet"));
+                }
+                let pos = d.performer_position.clone().unwrap_or_default();
+                if !GUN_CHECKERS.contains(&pos.as_str()) {
+                    return Err(err(
+                        "performer_position",
+                        "请选择检查人的身份：保卫人员或单位领导",
+                        "check as security officer or as a leader",
+                    ));
+                }
+            }
+            obj(&mut d, "result", (if all_checked { "normal" } else { "abnormal" }).into());
+        }
+        RecordKind::Visitor => {
+            let who = text::bounded(
+                "text2",
+                "来访人员及单位",
+                "Visitor and unit",
+                input.text2.as_deref().unwrap_or_default(),
+                100,
+            )?;
+            let why = text.clone().ok_or_else(|| err("text", "请填写来访事由", "state the purpose of the visit"))?;
+            if !all_checked {
+                return Err(err(
+                    "checks",
+                    "进入营业室须出示和查验证件（第九条）",
+                    "visitors' identity papers must be checked (art. 9)",
+                ));
+            }
+            let head = input.second_person_id.ok_or_else(|| {
+                err(
+                    "second_person_id",
+                    "须由网点负责人陪同方可进入（第九条）",
+                    "the outlet head must accompany the visitor (art. 9)",
+                )
+            })?;
+            d.second_person = Some(StaffId::new(head));
+            obj(&mut d, "visitor", who.into());
+            obj(&mut d, "purpose", why.into());
+        }
+        RecordKind::LargeWithdrawal => {
+            d.value = Some(amount(input.number)?);
+            if !all_checked && text.is_none() {
+                return Err(err(
+                    "text",
+                    "未进行安全提示的须说明原因（第七条）",
+                    "explain why no prompt was given (art. 7)",
+                ));
+            }
+            obj(&mut d, "prompted", all_checked.into());
+        }
+        RecordKind::InterlockOpen => {}
+        RecordKind::NightCheck => {
+            if input.asset_id.is_none() {
+                return Err(err("asset_id", "请选择金库", "choose the vault"));
+            }
+            let who = text::bounded(
+                "text2",
+                "检查人员及单位",
+                "Checkers and unit",
+                input.text2.as_deref().unwrap_or_default(),
+                100,
+            )?;
+            let with = text.clone().ok_or_else(|| {
+                err(
+                    "text",
+                    "请填写陪同的联社领导或保卫部门人员（第十七条）",
+                    "name the union leader or security officer accompanying (art. 17)",
+                )
+            })?;
+            if !all_checked {
+                return Err(err(
+                    "checks",
+                    "夜间接受检查必须验明有关证件（第十七条）",
+                    "credentials must be verified before a night check (art. 17)",
+                ));
+            }
+            obj(&mut d, "checkers", who.into());
+            obj(&mut d, "companion", with.into());
+        }
+        RecordKind::GunCleaning => {
+            if input.asset_id.is_none() {
+                return Err(err("asset_id", "请选择枪弹柜", "choose the gun cabinet"));
+            }
+        }
+        RecordKind::WeaponUse => {
+            let what = text.clone().ok_or_else(|| err("text", "请填写使用经过", "describe what happened"))?;
+            obj(&mut d, "account", what.into());
+        }
+        RecordKind::GunCheckout => {}
+        RecordKind::KeyCustodyCheck | RecordKind::GunCustodyCheck => {
+            if input.asset_id.is_none() {
+                return Err(err("asset_id", "请选择金库或枪弹柜", "choose the vault or gun cabinet"));
+            }
+        }
+        RecordKind::LiveFireTraining => {
+            if people.is_empty() {
+                return Err(err("people", "请选择参训人员", "choose who trained"));
+            }
+            obj(&mut d, "participants", people.clone().into());
+        }
     }
     let has_main_text = ["reason", "plan", "minutes"].iter().any(|k| d.data.get(*k).is_some());
     if let (Some(t), false) = (&text, has_main_text) {
         obj(&mut d, "notes", t.clone().into());
     }
     Ok(d)
+}
+
+/// Posts that may check guns and ammunition: the security department weekly, leaders monthly (第四篇 一、(3)).
+pub const GUN_CHECKERS: [&str; 4] = ["security_officer", "chairman", "director", "deputy_in_charge"];
+
+fn interlock_reason() -> DomainError {
+    err(
+        "subkind",
+        "防尾随门双开程序仅限接送款、接受检查时使用（第五篇 第10题）",
+        "both interlock doors may open only for a cash handover or an inspection",
+    )
+}
+
+fn weapon_case() -> DomainError {
+    err("subkind", "须注明属于第五十四条所列四种情形中的哪一种", "name which of the four cases of art. 54 applied")
+}
+
+/// An amount of money in whole yuan.
+fn amount(n: Option<f64>) -> Result<i64, DomainError> {
+    let n = n.ok_or_else(|| err("number", "请填写金额（元）", "enter the amount in yuan"))?;
+    if !(1.0..=1.0e12).contains(&n) || n.fract() != 0.0 {
+        return Err(err("number", "金额须为正的整数（元）", "the amount must be a positive whole number of yuan"));
+    }
+    Ok(n as i64)
 }
 
 /// Is this a photo we accept (JPEG, PNG, GIF, WebP or HEIC), judged by its first bytes, not its name?

@@ -19,6 +19,9 @@ pub enum RuleKind {
     Deadline,
     /// Each record names two distinct people meeting the position constraints.
     TwoPerson,
+    /// A bound the software enforces when a record is entered (`amount` in yuan, business `hours`), never a due
+    /// item: the large-withdrawal threshold, the hours outside which nobody enters a vault.
+    Limit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -104,12 +107,30 @@ pub struct Rule {
     /// Only records with at least one photo or scan attached count (e.g. drills need image evidence).
     #[serde(default)]
     pub require_attachment: bool,
+    /// For limits: an amount of money in yuan.
+    #[serde(default)]
+    pub amount: i64,
+    /// For limits: business hours as `HH:MM-HH:MM` (local time).
+    #[serde(default)]
+    pub hours: String,
     pub source: String,
     pub article: String,
 }
 
 fn bad(field: &'static str, zh: String, en: String) -> DomainError {
     DomainError::new(field, zh, en)
+}
+
+/// Business hours `HH:MM-HH:MM` as minutes after midnight, opening before closing.
+pub fn parse_hours(raw: &str) -> Option<(i64, i64)> {
+    let (a, b) = raw.trim().split_once('-')?;
+    let m = |s: &str| -> Option<i64> {
+        let (h, m) = s.trim().split_once(':')?;
+        let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+        ((0..24).contains(&h) && (0..60).contains(&m)).then_some(h * 60 + m)
+    };
+    let (a, b) = (m(a)?, m(b)?);
+    (a < b).then_some((a, b))
 }
 
 impl Rule {
@@ -180,6 +201,15 @@ impl Rule {
                 "deadline_month must be 1–12",
             )?,
             RuleKind::TwoPerson => {}
+            RuleKind::Limit => need(
+                self.amount >= 1 || parse_hours(&self.hours).is_some(),
+                "amount",
+                "限额规则须给出金额（元）或营业时间（如 08:00-17:30）",
+                "a limit needs an amount or business hours (08:00-17:30)",
+            )?,
+        }
+        if !self.hours.is_empty() && parse_hours(&self.hours).is_none() {
+            return Err(bad("hours", "营业时间格式应为 08:00-17:30".into(), "hours: HH:MM-HH:MM".into()));
         }
         if self.subject == Subject::Asset && self.asset_kind.is_empty() {
             return Err(bad(
@@ -317,6 +347,8 @@ mod tests {
             forbid_same_position: vec![],
             forbid_both_non_formal: false,
             require_attachment: false,
+            amount: 0,
+            hours: String::new(),
             source: "篇二 四".into(),
             article: "自助设备每天巡查不少于6次".into(),
         }

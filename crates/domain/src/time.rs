@@ -23,6 +23,17 @@ pub fn format_ms(ms: i64) -> String {
     }
 }
 
+/// Minutes after local midnight (0–1439), for business-hours checks.
+pub fn minute_of_day(ms: i64) -> i64 {
+    match Timestamp::from_millisecond(ms) {
+        Ok(ts) => {
+            let z = ts.to_zoned(zone());
+            i64::from(z.hour()) * 60 + i64::from(z.minute())
+        }
+        Err(_) => 0,
+    }
+}
+
 /// Format as an RFC 3339 timestamp with the +08:00 offset, for JSON.
 pub fn rfc3339_ms(ms: i64) -> String {
     match Timestamp::from_millisecond(ms) {

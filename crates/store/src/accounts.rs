@@ -217,7 +217,7 @@ pub async fn clear_failures(c: &mut Conn, username: &str) -> Result<()> {
 /// The password hash is part of it, so a password replaced behind the system's back is caught.
 pub async fn snapshot_rows(c: &mut Conn, only: Option<AccountId>) -> Result<Vec<(String, serde_json::Value)>> {
     let mut sql = String::from(
-        "SELECT id, username, display_name, password_hash, staff_id, must_change_password, disabled FROM accounts",
+        "SELECT id, username, display_name, password_hash, staff_id, must_change_password, disabled, confirm_pin_hash FROM accounts",
     );
     if only.is_some() {
         sql.push_str(" WHERE id = $1");
@@ -246,19 +246,21 @@ pub async fn snapshot_rows(c: &mut Conn, only: Option<AccountId>) -> Result<Vec<
     rows.iter()
         .map(|r| {
             let id: i64 = r.try_get("id")?;
-            Ok((
-                id.to_string(),
-                serde_json::json!({
-                    "id": id,
-                    "username": r.try_get::<String, _>("username")?,
-                    "display_name": r.try_get::<String, _>("display_name")?,
-                    "password_hash": r.try_get::<String, _>("password_hash")?,
-                    "staff_id": r.try_get::<Option<i64>, _>("staff_id")?,
-                    "must_change_password": r.try_get::<i64, _>("must_change_password")?,
-                    "disabled": r.try_get::<i64, _>("disabled")?,
-                    "grants": grants.remove(&id).unwrap_or_default(),
-                }),
-            ))
+            let mut v = serde_json::json!({
+                "id": id,
+                "username": r.try_get::<String, _>("username")?,
+                "display_name": r.try_get::<String, _>("display_name")?,
+                "password_hash": r.try_get::<String, _>("password_hash")?,
+                "staff_id": r.try_get::<Option<i64>, _>("staff_id")?,
+                "must_change_password": r.try_get::<i64, _>("must_change_password")?,
+                "disabled": r.try_get::<i64, _>("disabled")?,
+                "grants": grants.remove(&id).unwrap_or_default(),
+            });
+            // Only present once set, so accounts without a PIN hash exactly as they did before PINs existed.
+            if let (Some(pin), Some(m)) = (r.try_get::<Option<String>, _>("confirm_pin_hash")?, v.as_object_mut()) {
+                m.insert("confirm_pin_hash".into(), pin.into());
+            }
+            Ok((id.to_string(), v))
         })
         .collect()
 }

@@ -39,6 +39,13 @@ impl FormData {
     }
 }
 
+impl FormData {
+    /// An id field where anything but a whole number counts as not chosen (a roster's empty cells).
+    pub fn id_lenient(&self, key: &str) -> Option<i64> {
+        self.get(key).and_then(|v| v.trim().parse::<i64>().ok()).filter(|v| *v > 0)
+    }
+}
+
 /// Parse a path id, answering 404 for anything that is not a whole number.
 pub fn path_id(raw: &str) -> Result<i64, AppError> {
     raw.parse::<i64>().map_err(|_| AppError::NotFound)

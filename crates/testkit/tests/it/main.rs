@@ -4,6 +4,7 @@
 mod audit_trail;
 mod bad_input;
 mod compliance;
+mod custody;
 mod org_tree;
 mod permissions;
 mod sign_in;

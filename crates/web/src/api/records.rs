@@ -90,7 +90,7 @@ pub async fn create(
     a: Api,
     ApiJson(input): ApiJson<RecordInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = anbao_app::records::create(&s.db, &s.blobs, &a.ctx, &input, Vec::new()).await?;
+    let id = anbao_app::records::create(&s.db, &s.blobs, &s.policy, &a.ctx, &input, Vec::new()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -150,6 +150,8 @@ pub async fn add_photo(
         text: text("plan").or(text("minutes")).or(text("reason")).or(text("notes")),
         text2: text("deployment").or(text("title")).or(text("requester")),
         supersedes_id: Some(id),
+        confirm_username: None,
+        confirm_secret: None,
     };
     if r.performer.is_some() || r.second_person.is_some() || r.subject_staff.is_some() || r.target_unit.is_some() {
         // People and targets are not echoed in the list view; re-entry through the form or JSON keeps them exact.
@@ -165,7 +167,7 @@ pub async fn add_photo(
         bytes: bytes.to_vec(),
         taken_at: taken,
     };
-    let new_id = anbao_app::records::create(&s.db, &s.blobs, &a.ctx, &input, vec![upload]).await?;
+    let new_id = anbao_app::records::create(&s.db, &s.blobs, &s.policy, &a.ctx, &input, vec![upload]).await?;
     Ok((StatusCode::CREATED, Json(Created { id: new_id })))
 }
 

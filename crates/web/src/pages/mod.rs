@@ -2,10 +2,15 @@
 //! `Layout` carries what the shell around every page needs (navigation, breadcrumbs, language, CSRF token).
 pub mod accounts;
 pub mod apidocs;
+pub mod arms;
 pub mod audit;
 pub mod compliance;
+pub mod custody;
+pub mod duty;
+pub mod escort;
 pub mod groups;
 pub mod home;
+pub mod keys;
 pub mod login;
 pub mod messages;
 pub mod org;
@@ -44,7 +49,7 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 13] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 17] = [
     ("/", "首页", "Home", None),
     ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
     ("/records", "工作记录", "Records", None),
@@ -55,6 +60,10 @@ const NAV: [(&str, &str, &str, Option<Permission>); 13] = [
     ("/staff", "员工档案", "Staff", None),
     ("/groups", "领导小组", "Leadership groups", None),
     ("/assets", "设备台账", "Assets", None),
+    ("/duty", "守库排班", "Duty roster", None),
+    ("/keys", "钥匙密码", "Keys and codes", None),
+    ("/arms", "枪弹管理", "Guns and ammunition", None),
+    ("/escort", "押运管理", "Escort trips", None),
     ("/audit", "审计日志", "Audit trail", Some(Permission::AuditRead)),
     ("/admin/accounts", "账号与权限", "Accounts", Some(Permission::AccountAdmin)),
     ("/api/docs", "接口文档", "API", None),
@@ -134,4 +143,16 @@ pub fn when(ms: &i64) -> String {
 #[derive(serde::Deserialize, Default)]
 pub struct Flash {
     pub ok: Option<String>,
+}
+
+/// A refusal the person can act on (bad input, a broken rule, a state conflict, a lock-out) becomes a message shown
+/// on the page they came from; anything else is an error page.
+pub fn user_message(p: &crate::auth::Page, e: anbao_app::AppError) -> Result<String, PageError> {
+    use anbao_app::AppError as E;
+    match e {
+        E::Invalid(_) | E::Conflict(_) | E::TooManyAttempts { .. } => {
+            Ok(if p.lang.is_en() { e.message_en() } else { e.message_zh() })
+        }
+        other => Err(p.err(other)),
+    }
 }

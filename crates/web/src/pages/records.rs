@@ -35,6 +35,8 @@ struct FormPage {
     kind: &'static str,
     kind_label: &'static str,
     kinds: Vec<Opt>,
+    /// The second person signs in on this form (SYS-2).
+    confirm: bool,
     now_local: String,
     asset_label: &'static str,
     assets: Vec<Opt>,
@@ -112,6 +114,49 @@ fn labels(
         RecordKind::QualificationReview => ("", "", "", t("审查意见", "Findings"), "", ""),
         RecordKind::InspectionVisit => ("", "", "", t("检查情况及发现的问题", "What was found"), "", ""),
         RecordKind::RespLetter => ("", "", "", t("备注", "Notes"), "", ""),
+        RecordKind::VaultEntry => (
+            "",
+            "",
+            "",
+            t("出入事由（紧急出入须写明紧急情况）", "Purpose (for an emergency, what happened)"),
+            t("外来人员及介绍信（无则不填）", "Outsiders and their letter (if any)"),
+            t("金库", "Vault"),
+        ),
+        RecordKind::AtmLoading => {
+            ("", t("加钞金额（元）", "Amount loaded (yuan)"), "", t("备注", "Notes"), "", t("ATM", "ATM"))
+        }
+        RecordKind::CounterRoster => {
+            (t("另一名临柜人员", "Second person at the counter"), "", "", t("备注", "Notes"), "", "")
+        }
+        RecordKind::OpeningCheck | RecordKind::ClosingCheck => {
+            ("", "", "", t("未通过项目说明", "Items that failed"), "", "")
+        }
+        RecordKind::Visitor => (
+            t("陪同的网点负责人", "Outlet head accompanying"),
+            "",
+            "",
+            t("来访事由", "Purpose"),
+            t("来访人员及单位、证件", "Visitor, unit and papers"),
+            "",
+        ),
+        RecordKind::LargeWithdrawal => ("", t("取款金额（元）", "Amount (yuan)"), "", t("备注", "Notes"), "", ""),
+        RecordKind::InterlockOpen => ("", "", "", t("情况说明", "Notes"), "", ""),
+        RecordKind::NightCheck => (
+            "",
+            "",
+            "",
+            t("陪同的联社领导或保卫部门人员", "Union leader or security officer accompanying"),
+            t("检查人员及单位", "Checkers and unit"),
+            t("金库", "Vault"),
+        ),
+        RecordKind::VaultContentCheck => ("", "", "", t("发现的问题", "Problems found"), "", t("金库", "Vault")),
+        RecordKind::GunCheck => ("", "", "", t("发现的问题", "Problems found"), "", t("枪弹柜", "Gun cabinet")),
+        RecordKind::GunCleaning => ("", "", "", t("保养情况", "What was done"), "", t("枪弹柜", "Gun cabinet")),
+        RecordKind::WeaponUse => ("", "", "", t("使用经过", "What happened"), "", ""),
+        RecordKind::LiveFireTraining => ("", "", t("参训人员", "Trainees"), t("训练情况", "Notes"), "", ""),
+        RecordKind::KeyCustodyCheck => ("", "", "", t("核对情况", "Notes"), "", t("金库", "Vault")),
+        RecordKind::GunCustodyCheck => ("", "", "", t("核对情况", "Notes"), "", t("枪弹柜", "Gun cabinet")),
+        RecordKind::GunCheckout => ("", "", "", "", "", t("枪弹柜", "Gun cabinet")),
     }
 }
 
@@ -164,6 +209,11 @@ async fn form_page(
             opt("cctv_admin", if en { "as CCTV administrator" } else { "以监控管理员身份" }, true),
             opt("director", if en { "as outlet head" } else { "以网点负责人身份" }, false),
         ],
+        RecordKind::GunCheck => anbao_domain::records::GUN_CHECKERS
+            .iter()
+            .filter_map(|c| anbao_domain::staff::Position::ALL.iter().find(|x| x.code() == *c))
+            .map(|x| opt(x.code(), if en { x.label_en() } else { x.label_zh() }, false))
+            .collect(),
         RecordKind::InspectionVisit => anbao_domain::staff::Position::ALL
             .iter()
             .filter(|x| {
@@ -188,6 +238,7 @@ async fn form_page(
             opt("business", if en { "Business-related" } else { "因业务调阅" }, true),
             opt("other", if en { "Not business-related" } else { "与业务无关" }, false),
         ],
+        RecordKind::LargeWithdrawal => Vec::new(),
         RecordKind::QualificationReview => vec![
             opt("pass", if en { "Pass" } else { "合格" }, true),
             opt("fail", if en { "Fail" } else { "不合格" }, false),
@@ -216,8 +267,10 @@ async fn form_page(
         kind_label: if en { kind.label_en() } else { kind.label_zh() },
         kinds: RecordKind::ALL
             .iter()
+            .filter(|k| !k.produced_by_procedure())
             .map(|k| opt(k.code(), if en { k.label_en() } else { k.label_zh() }, *k == kind))
             .collect(),
+        confirm: kind.confirmed_by_two(),
         now_local,
         asset_label,
         assets,
@@ -228,7 +281,16 @@ async fn form_page(
             kind.subkinds().iter().map(|(c, l)| opt(c, *l, false)).collect()
         },
         performer: kind.needs_performer()
-            || matches!(kind, RecordKind::RespLetter | RecordKind::AtmPatrol | RecordKind::CctvCheck),
+            || matches!(
+                kind,
+                RecordKind::RespLetter
+                    | RecordKind::AtmPatrol
+                    | RecordKind::CctvCheck
+                    | RecordKind::OpeningCheck
+                    | RecordKind::ClosingCheck
+                    | RecordKind::LargeWithdrawal
+                    | RecordKind::VaultContentCheck
+            ),
         positions,
         second_label: second,
         subject: kind == RecordKind::QualificationReview,
@@ -242,6 +304,9 @@ async fn form_page(
         photos: matches!(
             kind,
             RecordKind::Drill
+                | RecordKind::LiveFireTraining
+                | RecordKind::WeaponUse
+                | RecordKind::VaultContentCheck
                 | RecordKind::AtmPatrol
                 | RecordKind::Meeting
                 | RecordKind::Training
@@ -320,6 +385,8 @@ async fn read_form(p: &Page, mut mp: Multipart) -> Result<(RecordInput, Vec<Uplo
             "text" => input.text = Some(v),
             "text2" => input.text2 = Some(v),
             "supersedes_id" => input.supersedes_id = num(&v),
+            "confirm_username" => input.confirm_username = Some(v),
+            "confirm_secret" => input.confirm_secret = Some(v),
             "taken_at" => taken_at = Some(v),
             _ => {}
         }
@@ -342,7 +409,7 @@ async fn read_form(p: &Page, mut mp: Multipart) -> Result<(RecordInput, Vec<Uplo
 
 pub async fn create(State(s): State<AppState>, p: Page, mp: Multipart) -> Result<Response, PageError> {
     let (input, uploads) = read_form(&p, mp).await?;
-    match anbao_app::records::create(&s.db, &s.blobs, &p.ctx, &input, uploads).await {
+    match anbao_app::records::create(&s.db, &s.blobs, &s.policy, &p.ctx, &input, uploads).await {
         Ok(id) => Ok(Redirect::to(&format!("/records/{id}?ok=created")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let kind = RecordKind::parse(&input.kind).unwrap_or(RecordKind::AtmPatrol);

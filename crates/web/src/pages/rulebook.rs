@@ -27,6 +27,8 @@ pub fn kind_label(k: RuleKind, en: bool) -> &'static str {
         (RuleKind::Retention, true) => "retention",
         (RuleKind::Deadline, true) => "deadline",
         (RuleKind::TwoPerson, true) => "two-person",
+        (RuleKind::Limit, false) => "限额",
+        (RuleKind::Limit, true) => "limit",
     }
 }
 
@@ -46,6 +48,10 @@ pub fn requirement(r: &Rule, en: bool) -> String {
         (RuleKind::Deadline, true) => format!("{period}, by the end of month {}", r.deadline_month),
         (RuleKind::TwoPerson, false) => "须两名不同且符合条件的人员".into(),
         (RuleKind::TwoPerson, true) => "two distinct eligible people".into(),
+        (RuleKind::Limit, false) if r.amount > 0 => format!("金额≥{}元", r.amount),
+        (RuleKind::Limit, true) if r.amount > 0 => format!("amount ≥ ¥{}", r.amount),
+        (RuleKind::Limit, false) => format!("营业时间{}", r.hours),
+        (RuleKind::Limit, true) => format!("business hours {}", r.hours),
     }
 }
 

@@ -1,0 +1,179 @@
+//! Demo custody: who holds each vault's and ATM's key and code, a month's duty roster at the first outlet, the
+//! county union's guns and ammunition, its vans and a planned escort trip.
+use crate::{AppResult, Ctx};
+use anbao_domain::ids::{StaffId, UnitId};
+use anbao_domain::staff::Position;
+use anbao_store::Db;
+
+/// The people of an outlet the demo hands keys, codes and accounts to.
+pub struct OutletPeople {
+    pub director: StaffId,
+    pub teller: StaffId,
+    /// The two vault keepers (管库员); the second is also the ATM administrator.
+    pub keepers: [StaffId; 2],
+    pub security: StaffId,
+}
+
+pub async fn outlet_people(db: &Db, outlet: UnitId) -> AppResult<OutletPeople> {
+    let mut c = db.read().await?;
+    let staff = anbao_store::staff::of_unit(&mut c, outlet).await?;
+    let find = |p: Position, skip: usize| staff.iter().filter(|s| s.positions.contains(&p)).nth(skip).map(|s| s.id);
+    let missing = || crate::AppError::Internal("demo outlet lacks a post".into());
+    Ok(OutletPeople {
+        director: find(Position::Director, 0).ok_or_else(missing)?,
+        teller: find(Position::CctvAdmin, 0).ok_or_else(missing)?,
+        keepers: [
+            find(Position::VaultKeeper, 0).ok_or_else(missing)?,
+            find(Position::VaultKeeper, 1).ok_or_else(missing)?,
+        ],
+        security: find(Position::SecurityOfficer, 0).ok_or_else(missing)?,
+    })
+}
+
+pub async fn seed(db: &Db, ctx: &Ctx, county: UnitId, first_outlet: Option<UnitId>) -> AppResult<()> {
+    let outlets: Vec<(UnitId, String)> = {
+        let mut c = db.read().await?;
+        anbao_store::org::under(&mut c, "/")
+            .await?
+            .into_iter()
+            .filter(|u| u.kind == anbao_domain::org::UnitKind::Outlet)
+            .map(|u| (u.id, u.name))
+            .collect()
+    };
+    let assets = {
+        let mut c = db.read().await?;
+        anbao_store::assets::under(&mut c, "/").await?
+    };
+    for (o, name) in &outlets {
+        let p = outlet_people(db, *o).await?;
+        for a in assets.iter().filter(|a| a.unit_id == *o) {
+            let (key, code) = match a.kind.as_str() {
+                "vault" => (p.keepers[0], p.director),
+                "atm" => (p.keepers[1], p.keepers[0]),
+                _ => continue,
+            };
+            for (kind, holder, label) in [("key", key, "钥匙"), ("code", code, "密码")] {
+                let input = crate::custody::ItemInput {
+                    unit_id: None,
+                    asset_id: Some(a.id),
+                    kind: Some(kind.into()),
+                    label: Some(format!("{}{label}", a.name)),
+                    holder_id: Some(holder.get()),
+                };
+                crate::custody::register(db, ctx, &input).await?;
+            }
+        }
+        let input = crate::custody::ItemInput {
+            unit_id: Some(o.get()),
+            asset_id: None,
+            kind: Some("weapon".into()),
+            label: Some(format!("{name}电警棍")),
+            holder_id: Some(p.security.get()),
+        };
+        crate::custody::register(db, ctx, &input).await?;
+    }
+    if let Some(o) = first_outlet {
+        roster(db, ctx, o, &assets).await?;
+    }
+    arms_and_vans(db, ctx, county, first_outlet).await
+}
+
+/// This month's roster for the first outlet's vault: pairs that keep the two vault keepers apart.
+async fn roster(db: &Db, ctx: &Ctx, o: UnitId, assets: &[anbao_store::assets::AssetRow]) -> AppResult<()> {
+    let Some(vault) = assets.iter().find(|a| a.unit_id == o && a.kind == "vault") else { return Ok(()) };
+    let p = outlet_people(db, o).await?;
+    let today = anbao_domain::period::day_of_ms(ctx.now);
+    let (y, m, _) = anbao_domain::period::ymd(today);
+    let ym = format!("{y}-{m:02}");
+    let (from, to) = crate::duty::month_range(&ym)?;
+    let pairs = [
+        (p.keepers[0], p.security),
+        (p.keepers[1], p.director),
+        (p.security, p.keepers[1]),
+        (p.director, p.keepers[0]),
+    ];
+    let nights: Vec<crate::duty::NightInput> = (from..to)
+        .map(|d| {
+            let (a, b) = pairs[(d - from) as usize % pairs.len()];
+            let wd = anbao_domain::period::date_of_day(d).weekday().to_monday_zero_offset();
+            crate::duty::NightInput { day: d, a: Some(a.get()), b: Some(b.get()), holiday: wd >= 5 }
+        })
+        .collect();
+    crate::duty::save_month(db, ctx, vault.id, &ym, &nights).await?;
+    Ok(())
+}
+
+async fn arms_and_vans(db: &Db, ctx: &Ctx, county: UnitId, first_outlet: Option<UnitId>) -> AppResult<()> {
+    // The guards (经警) and the driver sit in the county union's security department.
+    let staff = {
+        let mut c = db.read().await?;
+        let path = anbao_store::org::get(&mut c, county).await?.map(|u| u.path).unwrap_or_default();
+        anbao_store::staff::under(&mut c, &path).await?
+    };
+    let with =
+        |p: Position| staff.iter().filter(|s| s.active && s.positions.contains(&p)).map(|s| s.id).collect::<Vec<_>>();
+    let (guards, drivers) = (with(Position::Guard), with(Position::Driver));
+    let [g1, g2, g3, g4, ..] = guards[..] else { return Ok(()) };
+    let gun_cab = crate::assets::create(db, ctx, county, "gun_cabinet", "GUN-QH-01", "县联社枪柜").await?;
+    let ammo_cab = crate::assets::create(db, ctx, county, "gun_cabinet", "AMMO-QH-01", "县联社弹柜").await?;
+    for (i, serial) in ["QH97-0131", "QH97-0132"].iter().enumerate() {
+        let gun = crate::arms::register(
+            db,
+            ctx,
+            &crate::arms::ArmInput {
+                kind: Some("gun".into()),
+                label: Some("97式防暴枪".into()),
+                serial: Some((*serial).into()),
+                rounds: None,
+                cabinet_id: Some(gun_cab),
+                keeper_id: Some(g1.get()),
+                gun_id: None,
+            },
+        )
+        .await?;
+        crate::arms::register(
+            db,
+            ctx,
+            &crate::arms::ArmInput {
+                kind: Some("ammo".into()),
+                label: Some("18.4mm防暴弹".into()),
+                serial: Some(format!("QH-AM-{:02}", i + 1)),
+                rounds: Some(20),
+                cabinet_id: Some(ammo_cab),
+                keeper_id: Some(g2.get()),
+                gun_id: Some(gun),
+            },
+        )
+        .await?;
+    }
+    crate::escort::register_van(db, ctx, county.get(), "云A·J3857", "金杯防弹运钞车", true).await?;
+    crate::escort::register_van(db, ctx, county.get(), "云A·G1023", "公务轿车", false).await?;
+    if let (Some(o), Some(driver)) = (first_outlet, drivers.first()) {
+        let crew_people: Vec<(StaffId, &str)> = vec![(g3, "escort"), (g4, "escort"), (*driver, "driver")];
+        {
+            let input = crate::escort::TripInput {
+                unit_id: Some(county.get()),
+                plate: Some("云A·J3857".into()),
+                day: Some(anbao_domain::period::day_of_ms(ctx.now)),
+                route: Some("县联社金库—城关信用社营业部—县联社金库".into()),
+                crew: crew_people
+                    .iter()
+                    .map(|(id, role)| crate::escort::CrewInput {
+                        staff_id: id.get(),
+                        role: (*role).into(),
+                        gun: *role == "escort",
+                        armour: *role == "escort",
+                        helmet: *role == "escort",
+                    })
+                    .collect(),
+                stops: vec![crate::escort::StopInput {
+                    unit_id: o.get(),
+                    deliver: vec!["QH-B-0101".into(), "QH-B-0102".into()],
+                    collect: vec!["QH-B-0201".into()],
+                }],
+            };
+            crate::escort::plan_trip(db, ctx, &input).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,254 @@
+//! Vault, duty and custody: each refusal the regulations demand happens, quotes its article, and writes nothing.
+use anbao_testkit::{DEMO_PASSWORD, TestApp};
+use axum::http::StatusCode;
+
+const OUTLET: &str = "城关信用社营业部";
+
+async fn vault(app: &TestApp) -> i64 {
+    app.scalar(&format!(
+        "SELECT a.id FROM assets a JOIN units u ON u.id = a.unit_id WHERE u.name = '{OUTLET}' AND a.kind = 'vault'"
+    ))
+    .await
+}
+
+async fn staff_with(app: &TestApp, post: &str, nth: i64) -> i64 {
+    app.scalar(&format!(
+        "SELECT s.id FROM staff s JOIN units u ON u.id = s.unit_id WHERE u.name = '{OUTLET}' \
+         AND s.positions LIKE '%,{post},%' ORDER BY s.id LIMIT 1 OFFSET {nth}"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn a_roster_with_two_vault_keepers_on_one_night_is_refused_with_its_article_and_nothing_is_saved() {
+    let app = TestApp::demo().await;
+    let mut web = app.signed_in("chengguan.zhuren").await;
+    let v = vault(&app).await;
+    let (k1, k2, sec) = (
+        staff_with(&app, "vault_keeper", 0).await,
+        staff_with(&app, "vault_keeper", 1).await,
+        staff_with(&app, "security_officer", 0).await,
+    );
+    let (from, to) = anbao_app::duty::month_range("2026-04").unwrap();
+    let (vs, ms) = (v.to_string(), "2026-04".to_owned());
+    let mut fields: Vec<(String, String)> = vec![("vault".into(), vs.clone()), ("month".into(), ms.clone())];
+    for d in from..to {
+        let (a, b) = if d == from + 9 {
+            (k1, k2)
+        } else if (d - from) % 2 == 0 {
+            (k1, sec)
+        } else {
+            (k2, sec)
+        };
+        fields.push((format!("a_{d}"), a.to_string()));
+        fields.push((format!("b_{d}"), b.to_string()));
+    }
+    let before = app.count("duty_shifts").await;
+    let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = web.post_form("/duty", &f).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("4月10日") && r.body.contains("管库员") && r.body.contains("第十八条"), "{}", r.body);
+    assert_eq!(app.count("duty_shifts").await, before);
+    // The same month without the clash saves, every night.
+    let mut ok = fields.clone();
+    for (k, v) in ok.iter_mut() {
+        if *k == format!("b_{}", from + 9) {
+            *v = sec.to_string();
+        }
+    }
+    let f: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = web.post_form("/duty", &f).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.count("duty_shifts").await, before + (to - from));
+    app.finish().await;
+}
+
+fn entry<'a>(v: &'a str, at: &'a str, sub: &'a str, user: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("kind", "vault_entry"),
+        ("asset_id", v),
+        ("occurred_at", at),
+        ("subkind", sub),
+        ("text", "入库存放现金"),
+        ("confirm_username", user),
+        ("confirm_secret", DEMO_PASSWORD),
+    ]
+}
+
+#[tokio::test]
+async fn one_account_cannot_confirm_a_vault_entry_as_both_people() {
+    let app = TestApp::demo().await;
+    let mut web = app.signed_in("chengguan.guanku").await;
+    let v = vault(&app).await.to_string();
+    let before = app.count("records").await;
+    let r = web.post_multipart("/records", &entry(&v, "2026-03-02T09:00", "routine", "chengguan.guanku"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("一个账号不能同时作为两个人确认"), "{}", r.body);
+    // A wrong secret is refused too, and nothing is written.
+    let mut wrong = entry(&v, "2026-03-02T09:00", "routine", "chengguan.zhuren");
+    wrong[6] = ("confirm_secret", "not-the-password");
+    let r = web.post_multipart("/records", &wrong, &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("records").await, before);
+    // The key holder and the code holder together: accepted, both named.
+    let r = web.post_multipart("/records", &entry(&v, "2026-03-02T09:00", "routine", "chengguan.zhuren"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (k1, head) = (staff_with(&app, "vault_keeper", 0).await, staff_with(&app, "director", 0).await);
+    let pair = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM records WHERE kind = 'vault_entry' AND performer_id = {k1} AND second_person_id = {head}"
+        ))
+        .await;
+    assert_eq!(pair, 1);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_vault_entry_at_night_needs_an_emergency_reason_from_an_authorised_person() {
+    let app = TestApp::demo().await;
+    let mut web = app.signed_in("chengguan.guanku").await;
+    let v = vault(&app).await.to_string();
+    let before = app.count("records").await;
+    let r = web.post_multipart("/records", &entry(&v, "2026-03-01T22:10", "routine", "chengguan.zhuren"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("非营业时间") && r.body.contains("第四十一条"), "{}", r.body);
+    assert_eq!(app.count("records").await, before);
+    let r = web.post_multipart("/records", &entry(&v, "2026-03-01T22:10", "emergency", "chengguan.zhuren"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The teller holds neither the key nor the code of this vault.
+    let r = web.post_multipart("/records", &entry(&v, "2026-03-02T09:00", "routine", "chengguan.guiyuan"), &[]).await;
+    assert!(r.body.contains("钥匙掌管人和密码掌管人"), "{}", r.body);
+    app.finish().await;
+}
+
+/// Accounts for two county guards, linked to their staff records.
+async fn county_accounts(app: &TestApp) -> (i64, i64, i64) {
+    let guards: Vec<i64> = {
+        let mut ids = Vec::new();
+        for n in 0..2 {
+            ids.push(
+                app.scalar(&format!(
+                    "SELECT s.id FROM staff s JOIN units u ON u.id = s.unit_id WHERE u.name = '保卫部' \
+                     AND u.path LIKE (SELECT path FROM units WHERE name = '清河县农村信用合作联社') || '%' \
+                     AND s.positions LIKE '%,guard,%' ORDER BY s.id LIMIT 1 OFFSET {}",
+                    n + 2
+                ))
+                .await,
+            );
+        }
+        ids
+    };
+    let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await;
+    for (i, g) in guards.iter().enumerate() {
+        anbao_app::accounts::create(
+            &app.db,
+            None,
+            app.now(),
+            anbao_app::accounts::AccountInput {
+                username: format!("guard{i}"),
+                display_name: format!("经警{i}"),
+                password: DEMO_PASSWORD.into(),
+                staff_id: Some(anbao_domain::ids::StaffId::new(*g)),
+                grants: vec![(anbao_domain::access::Role::Staff, Some(anbao_domain::ids::UnitId::new(county)))],
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    (guards[0], guards[1], county)
+}
+
+#[tokio::test]
+async fn the_requester_of_a_gun_cannot_approve_it_and_a_gun_and_its_ammunition_stay_apart() {
+    let app = TestApp::demo().await;
+    let (_, _, county) = county_accounts(&app).await;
+    let mut web = app.signed_in("guard0").await;
+    let gun = app.scalar("SELECT id FROM arms WHERE kind = 'gun' ORDER BY id LIMIT 1").await.to_string();
+    let back = county.to_string();
+    let r = web
+        .post_form(
+            "/arms/checkouts",
+            &[("back_unit", &back), ("gun_id", &gun), ("rounds", "0"), ("purpose", "押运任务")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let k = app.scalar("SELECT MAX(id) FROM arms_checkouts").await;
+    let r = web.post_form(&format!("/arms/checkouts/{k}/approve"), &[("back_unit", &back)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("审批人不能是领用人本人"), "{}", r.body);
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM arms_checkouts WHERE id = {k} AND status = 'requested'")).await,
+        1
+    );
+    // Registering ammunition with the gun's own keeper is refused.
+    let mut sec = app.signed_in("qinghe.baowei").await;
+    let keeper = app.scalar("SELECT keeper_id FROM arms WHERE kind = 'gun' ORDER BY id LIMIT 1").await.to_string();
+    let cab = app.scalar("SELECT id FROM assets WHERE code = 'AMMO-QH-01'").await.to_string();
+    let before = app.count("arms").await;
+    let r = sec
+        .post_form(
+            "/arms",
+            &[
+                ("back_unit", &back),
+                ("kind", "ammo"),
+                ("label", "防暴弹"),
+                ("serial", "T-1"),
+                ("rounds", "10"),
+                ("gun_id", &gun),
+                ("cabinet_id", &cab),
+                ("keeper_id", &keeper),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("不得由同一人保管"), "{}", r.body);
+    assert_eq!(app.count("arms").await, before);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_trip_in_a_vehicle_that_is_not_a_registered_armoured_van_is_refused() {
+    let app = TestApp::demo().await;
+    let mut web = app.signed_in("qinghe.baowei").await;
+    let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await.to_string();
+    let outlet = app.scalar(&format!("SELECT id FROM units WHERE name = '{OUTLET}'")).await.to_string();
+    let crew = app.scalar("SELECT CAST(crew AS TEXT) IS NOT NULL FROM escort_trips LIMIT 1").await;
+    assert_eq!(crew, 1);
+    let guard = app
+        .scalar("SELECT s.id FROM staff s WHERE s.positions LIKE '%,guard,%' ORDER BY s.id LIMIT 1")
+        .await
+        .to_string();
+    let before = app.count("escort_trips").await;
+    for plate in ["云A·G1023", "云A·X0000"] {
+        let r = web
+            .post_form(
+                "/escort/trips",
+                &[
+                    ("unit_id", &county),
+                    ("plate", plate),
+                    ("day", "2026-03-02"),
+                    ("route", "县联社—城关"),
+                    ("crew_0", &guard),
+                    ("role_0", "escort"),
+                    ("gun_0", "1"),
+                    ("armour_0", "1"),
+                    ("helmet_0", "1"),
+                    ("stop_0", &outlet),
+                    ("deliver_0", "B-1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("专用运钞车"), "{plate}: {}", r.body);
+    }
+    assert_eq!(app.count("escort_trips").await, before);
+    // The demo's planned trip cannot close while its boxes are not handed over.
+    let t = app.scalar("SELECT MIN(id) FROM escort_trips").await;
+    let r = web.post_form(&format!("/escort/trips/{t}/depart"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = web.post_form(&format!("/escort/trips/{t}/close"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("尚有款箱未交接"), "{}", r.body);
+    app.finish().await;
+}

@@ -1,0 +1,210 @@
+//! The guns-and-ammunition page (枪弹管理): the registry, and checkouts from request to return.
+use super::custody::{staff_options, unit};
+use super::{Layout, render, user_message, when};
+use crate::auth::Page;
+use crate::error::PageError;
+use crate::form::{FormData, path_id};
+use crate::state::AppState;
+use anbao_app::arms::ArmInput;
+use anbao_app::confirm::SecondSignIn;
+use anbao_domain::access::Permission;
+use anbao_domain::arms::CheckoutStatus;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+
+#[derive(serde::Deserialize, Default)]
+pub struct ArmsQuery {
+    unit: Option<i64>,
+    ok: Option<String>,
+}
+
+pub struct CheckoutView {
+    pub id: i64,
+    pub gun: String,
+    pub rounds: String,
+    pub purpose: String,
+    pub requester: String,
+    pub approver: String,
+    pub requested: String,
+    pub status: &'static str,
+    pub code: &'static str,
+    pub discrepancy: bool,
+    pub note: String,
+}
+
+/// A registry row: id, kind, model, serial, rounds, cabinet, keeper, status.
+type ArmLine = (i64, &'static str, String, String, i64, String, String, String);
+
+#[derive(Template)]
+#[template(path = "arms/register.html")]
+struct ArmsPage {
+    l: Layout,
+    unit_id: i64,
+    unit_name: String,
+    arms: Vec<ArmLine>,
+    guns: Vec<(i64, String)>,
+    ammo: Vec<(i64, String)>,
+    cabinets: Vec<(i64, String)>,
+    staff: Vec<(i64, String)>,
+    checkouts: Vec<CheckoutView>,
+    can_write: bool,
+    error: Option<String>,
+}
+
+async fn page(s: &AppState, p: &Page, q: &ArmsQuery, error: Option<String>) -> Result<ArmsPage, PageError> {
+    let u = unit(s, p, q.unit).await?;
+    let r = anbao_app::arms::register_of(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
+    let cabinets = anbao_app::assets::list(&s.db, &p.ctx, Some("gun_cabinet")).await.map_err(|e| p.err(e))?;
+    let l = Layout::new(p, "/arms", "枪弹管理", "Guns and ammunition")
+        .crumb(p.lang.tr("枪弹管理", "Guns and ammunition"), None)
+        .flash_from(q.ok.as_deref());
+    let status_label = |s: &str| match s {
+        "in_store" => "在库",
+        "issued" => "已领出",
+        _ => "停用",
+    };
+    Ok(ArmsPage {
+        l,
+        unit_id: u.id.get(),
+        unit_name: u.name.clone(),
+        arms: r
+            .arms
+            .iter()
+            .map(|a| {
+                (
+                    a.id,
+                    if a.kind == "gun" { "枪支" } else { "弹药" },
+                    a.label.clone(),
+                    a.serial.clone(),
+                    a.rounds,
+                    a.cabinet_name.clone(),
+                    a.keeper_name.clone(),
+                    status_label(&a.status).to_owned(),
+                )
+            })
+            .collect(),
+        guns: r.arms.iter().filter(|a| a.kind == "gun").map(|a| (a.id, format!("{} {}", a.label, a.serial))).collect(),
+        ammo: r
+            .arms
+            .iter()
+            .filter(|a| a.kind == "ammo")
+            .map(|a| (a.id, format!("{} {}（{}发）", a.label, a.serial, a.rounds)))
+            .collect(),
+        cabinets: cabinets
+            .into_iter()
+            .filter(|c| c.unit_path.starts_with(&u.path))
+            .map(|c| (c.id, format!("{} · {}", c.unit_name, c.name)))
+            .collect(),
+        staff: staff_options(s, p, &u.path).await?,
+        checkouts: r
+            .checkouts
+            .iter()
+            .map(|k| {
+                let st = CheckoutStatus::parse(&k.status).unwrap_or(CheckoutStatus::Returned);
+                CheckoutView {
+                    id: k.id,
+                    gun: k.gun_label.clone(),
+                    rounds: match k.rounds_back {
+                        Some(b) => format!("{} / {}", k.rounds_out, b),
+                        None => k.rounds_out.to_string(),
+                    },
+                    purpose: k.purpose.clone(),
+                    requester: k.requester_name.clone(),
+                    approver: k.approver_name.clone().unwrap_or_default(),
+                    requested: when(&k.requested_at),
+                    status: st.label_zh(),
+                    code: st.code(),
+                    discrepancy: k.discrepancy,
+                    note: k.return_note.clone().or(k.decision_note.clone()).unwrap_or_default(),
+                }
+            })
+            .collect(),
+        can_write: p.ctx.actor.scope.allows(Permission::RecordWrite, &u.path),
+        error,
+    })
+}
+
+pub async fn register_page(
+    State(s): State<AppState>,
+    p: Page,
+    Query(q): Query<ArmsQuery>,
+) -> Result<Response, PageError> {
+    Ok(render(&page(&s, &p, &q, None).await?)?.into_response())
+}
+
+async fn done<T>(
+    s: &AppState,
+    p: &Page,
+    unit: Option<i64>,
+    r: Result<T, anbao_app::AppError>,
+) -> Result<Response, PageError> {
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/arms?unit={}&ok=saved", unit.unwrap_or(0))).into_response()),
+        Err(e) => {
+            let msg = user_message(p, e)?;
+            let pg = page(s, p, &ArmsQuery { unit, ok: None }, Some(msg)).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&pg)?).into_response())
+        }
+    }
+}
+
+fn second(form: &FormData) -> SecondSignIn {
+    SecondSignIn {
+        confirm_username: Some(form.text("confirm_username")),
+        confirm_secret: Some(form.text("confirm_secret")),
+    }
+}
+
+pub async fn register(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
+    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    let back = form.id("back_unit").map_err(|e| p.err(e))?;
+    let input = ArmInput {
+        kind: Some(form.text("kind")),
+        label: Some(form.text("label")),
+        serial: Some(form.text("serial")),
+        rounds: form.id_lenient("rounds").or(Some(0)),
+        cabinet_id: form.id("cabinet_id").map_err(|e| p.err(e))?,
+        keeper_id: form.id("keeper_id").map_err(|e| p.err(e))?,
+        gun_id: form.id("gun_id").map_err(|e| p.err(e))?,
+    };
+    let r = anbao_app::arms::register(&s.db, &p.ctx, &input).await;
+    done(&s, &p, back, r).await
+}
+
+pub async fn request(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
+    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    let back = form.id("back_unit").map_err(|e| p.err(e))?;
+    let gun = form.id("gun_id").map_err(|e| p.err(e))?.unwrap_or(0);
+    let ammo = form.id("ammo_id").map_err(|e| p.err(e))?;
+    let rounds = form.id_lenient("rounds").unwrap_or(0);
+    let r = anbao_app::arms::request(&s.db, &p.ctx, gun, ammo, rounds, &form.text("purpose")).await;
+    done(&s, &p, back, r).await
+}
+
+pub async fn act(
+    State(s): State<AppState>,
+    p: Page,
+    Path((id, action)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    let id = path_id(&id).map_err(|e| p.err(e))?;
+    let back = form.id("back_unit").map_err(|e| p.err(e))?;
+    let note = form.text("note");
+    let r = match action.as_str() {
+        "approve" => anbao_app::arms::decide(&s.db, &p.ctx, id, true, Some(&note)).await.map(|_| false),
+        "refuse" => anbao_app::arms::decide(&s.db, &p.ctx, id, false, Some(&note)).await.map(|_| false),
+        "issue" => anbao_app::arms::issue(&s.db, &s.policy, &p.ctx, id, &second(&form)).await.map(|_| false),
+        "return" => {
+            let rounds = form.id_lenient("rounds_back").unwrap_or(0);
+            anbao_app::arms::give_back(&s.db, &s.policy, &p.ctx, id, rounds, Some(&note), &second(&form)).await
+        }
+        _ => return Err(p.err(anbao_app::AppError::NotFound)),
+    };
+    done(&s, &p, back, r).await
+}

@@ -1,0 +1,219 @@
+//! The vault duty roster page (守库排班): a month per vault, saved whole; leave; swaps the outlet head approves.
+use super::custody::{date, day};
+use super::{Layout, render, user_message};
+use crate::auth::Page;
+use crate::error::PageError;
+use crate::form::{FormData, path_id};
+use crate::state::AppState;
+use anbao_app::duty::NightInput;
+use anbao_domain::access::Permission;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+
+#[derive(serde::Deserialize, Default)]
+pub struct DutyQuery {
+    vault: Option<i64>,
+    month: Option<String>,
+    ok: Option<String>,
+}
+
+pub struct Row {
+    pub day: i64,
+    pub date: String,
+    pub weekday: &'static str,
+    pub a: i64,
+    pub b: i64,
+    pub holiday: bool,
+    pub saved: bool,
+    pub shift_id: i64,
+}
+
+#[derive(Template)]
+#[template(path = "duty/roster.html")]
+struct RosterPage {
+    l: Layout,
+    vaults: Vec<(i64, String, bool)>,
+    vault: i64,
+    month: String,
+    rows: Vec<Row>,
+    people: Vec<(i64, String)>,
+    leaves: Vec<(String, String, String, String)>,
+    swaps: Vec<(i64, String, String, String, String, String)>,
+    can_write: bool,
+    error: Option<String>,
+}
+
+const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+
+async fn page(
+    s: &AppState,
+    p: &Page,
+    q: &DutyQuery,
+    entered: Option<&FormData>,
+    error: Option<String>,
+) -> Result<RosterPage, PageError> {
+    let vaults = anbao_app::assets::list(&s.db, &p.ctx, Some("vault")).await.map_err(|e| p.err(e))?;
+    let vault = q.vault.or(vaults.first().map(|v| v.id)).unwrap_or(0);
+    let month = q.month.clone().unwrap_or_else(|| {
+        let (y, m, _) = anbao_domain::period::ymd(anbao_domain::period::day_of_ms(p.ctx.now));
+        format!("{y}-{m:02}")
+    });
+    let l = Layout::new(p, "/duty", "守库排班", "Duty roster")
+        .crumb(p.lang.tr("守库排班", "Duty roster"), None)
+        .flash_from(q.ok.as_deref());
+    let mut out = RosterPage {
+        l,
+        vaults: vaults.iter().map(|v| (v.id, format!("{} · {}", v.unit_name, v.name), v.id == vault)).collect(),
+        vault,
+        month: month.clone(),
+        rows: Vec::new(),
+        people: Vec::new(),
+        leaves: Vec::new(),
+        swaps: Vec::new(),
+        can_write: false,
+        error,
+    };
+    if vault == 0 {
+        return Ok(out);
+    }
+    let m = anbao_app::duty::month(&s.db, &p.ctx, vault, &month).await.map_err(|e| p.err(e))?;
+    out.can_write = p.ctx.actor.scope.allows(Permission::RecordWrite, &m.vault.unit_path);
+    out.people = m
+        .people
+        .iter()
+        .map(|x| (x.id.get(), format!("{}（{}）", x.name, super::org::positions_label(&x.positions, p.lang))))
+        .collect();
+    for d in m.from..m.to {
+        let saved = m.shifts.iter().find(|x| x.day == d);
+        let typed = |k: &str| entered.and_then(|f| f.id_lenient(&format!("{k}_{d}")));
+        let wd = anbao_domain::period::date_of_day(d).weekday().to_monday_zero_offset() as usize;
+        out.rows.push(Row {
+            day: d,
+            date: date(d),
+            weekday: WEEKDAYS[wd % 7],
+            a: typed("a").or(saved.map(|x| x.guard_a)).unwrap_or(0),
+            b: typed("b").or(saved.map(|x| x.guard_b)).unwrap_or(0),
+            holiday: entered.map_or(saved.is_some_and(|x| x.holiday) || wd >= 5, |f| f.flag(&format!("h_{d}"))),
+            saved: saved.is_some(),
+            shift_id: saved.map_or(0, |x| x.id),
+        });
+    }
+    out.leaves =
+        m.leaves.iter().map(|x| (x.staff_name.clone(), date(x.from_day), date(x.to_day), x.reason.clone())).collect();
+    out.swaps = m
+        .swaps
+        .iter()
+        .map(|w| {
+            let status = match w.status.as_str() {
+                "pending" => p.lang.tr("待网点负责人审批", "awaiting the outlet head"),
+                "approved" => p.lang.tr("已同意", "approved"),
+                _ => p.lang.tr("未同意", "refused"),
+            };
+            (w.id, date(w.day), w.out_name.clone(), w.in_name.clone(), w.reason.clone(), status.to_owned())
+        })
+        .collect();
+    Ok(out)
+}
+
+pub async fn roster(State(s): State<AppState>, p: Page, Query(q): Query<DutyQuery>) -> Result<Response, PageError> {
+    Ok(render(&page(&s, &p, &q, None, None).await?)?.into_response())
+}
+
+fn back(vault: i64, month: &str, ok: &str) -> Response {
+    Redirect::to(&format!("/duty?vault={vault}&month={month}&ok={ok}")).into_response()
+}
+
+pub async fn save(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
+    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    let vault = form.id("vault").map_err(|e| p.err(e))?.unwrap_or(0);
+    let month = form.text("month");
+    let (from, to) = anbao_app::duty::month_range(&month).map_err(|e| p.err(e))?;
+    let nights: Vec<NightInput> = (from..to)
+        .map(|d| NightInput {
+            day: d,
+            a: form.id_lenient(&format!("a_{d}")),
+            b: form.id_lenient(&format!("b_{d}")),
+            holiday: form.flag(&format!("h_{d}")),
+        })
+        .collect();
+    match anbao_app::duty::save_month(&s.db, &p.ctx, vault, &month, &nights).await {
+        Ok(_) => Ok(back(vault, &month, "saved")),
+        Err(e) => {
+            let msg = user_message(&p, e)?;
+            let q = DutyQuery { vault: Some(vault), month: Some(month), ok: None };
+            let pg = page(&s, &p, &q, Some(&form), Some(msg)).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&pg)?).into_response())
+        }
+    }
+}
+
+async fn refuse(
+    s: &AppState,
+    p: &Page,
+    vault: i64,
+    month: String,
+    e: anbao_app::AppError,
+) -> Result<Response, PageError> {
+    let msg = user_message(p, e)?;
+    let q = DutyQuery { vault: Some(vault), month: Some(month), ok: None };
+    let pg = page(s, p, &q, None, Some(msg)).await?;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&pg)?).into_response())
+}
+
+pub async fn leave(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
+    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    let (vault, month) = (form.id("vault").map_err(|e| p.err(e))?.unwrap_or(0), form.text("month"));
+    let r = async {
+        let staff = form.id("staff_id")?.ok_or_else(|| {
+            anbao_app::AppError::Invalid(anbao_domain::DomainError::new(
+                "staff_id",
+                "请选择请假人员",
+                "choose the person",
+            ))
+        })?;
+        let (f, t) = (day(&form.text("from_day"), "from_day")?, day(&form.text("to_day"), "to_day")?);
+        anbao_app::duty::add_leave(&s.db, &p.ctx, staff, f, t, &form.text("reason")).await
+    }
+    .await;
+    match r {
+        Ok(_) => Ok(back(vault, &month, "saved")),
+        Err(e) => refuse(&s, &p, vault, month, e).await,
+    }
+}
+
+pub async fn request_swap(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
+    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    let (vault, month) = (form.id("vault").map_err(|e| p.err(e))?.unwrap_or(0), form.text("month"));
+    let r = async {
+        let shift = form.id("shift_id")?.unwrap_or(0);
+        let out = form.id("out_staff")?.unwrap_or(0);
+        let inn = form.id("in_staff")?.unwrap_or(0);
+        anbao_app::duty::request_swap(&s.db, &p.ctx, shift, out, inn, &form.text("reason")).await
+    }
+    .await;
+    match r {
+        Ok(_) => Ok(back(vault, &month, "saved")),
+        Err(e) => refuse(&s, &p, vault, month, e).await,
+    }
+}
+
+pub async fn decide_swap(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    let id = path_id(&id).map_err(|e| p.err(e))?;
+    let (vault, month) = (form.id("vault").map_err(|e| p.err(e))?.unwrap_or(0), form.text("month"));
+    match anbao_app::duty::decide_swap(&s.db, &p.ctx, id, form.flag("approve")).await {
+        Ok(()) => Ok(back(vault, &month, "saved")),
+        Err(e) => refuse(&s, &p, vault, month, e).await,
+    }
+}
