@@ -318,14 +318,16 @@ pub async fn give_back(
     Ok(discrepancy)
 }
 
-/// The monthly custody check of a gun cabinet (ARMS-1): the two people are a gun's keeper and its ammunition's.
+/// The monthly custody check of a gun or ammunition cabinet (ARMS-1): the two people are the keeper of a gun and
+/// the keeper of its ammunition, one of which is kept in this cabinet.
 pub(crate) async fn check_custody_pair(c: &mut Conn, cabinet: i64, d: &RecordDraft) -> AppResult<()> {
     let (Some(a), Some(b)) = (d.performer.map(|x| x.get()), d.second_person.map(|x| x.get())) else { return Ok(()) };
-    let guns: Vec<ArmRow> =
-        store::under(c, "/").await?.into_iter().filter(|g| g.kind == "gun" && g.cabinet_id == cabinet).collect();
-    for g in &guns {
-        for m in store::ammo_of(c, g.id).await? {
-            if (g.keeper_id == a && m.keeper_id == b) || (g.keeper_id == b && m.keeper_id == a) {
+    let cab = anbao_store::assets::get(c, cabinet).await?.ok_or(AppError::NotFound)?;
+    let all: Vec<ArmRow> = store::under(c, &cab.unit_path).await?;
+    for g in all.iter().filter(|g| g.kind == "gun") {
+        for m in all.iter().filter(|m| m.gun_id == Some(g.id)) {
+            let here = g.cabinet_id == cabinet || m.cabinet_id == cabinet;
+            if here && ((g.keeper_id == a && m.keeper_id == b) || (g.keeper_id == b && m.keeper_id == a)) {
                 return Ok(());
             }
         }

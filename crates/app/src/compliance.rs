@@ -319,6 +319,40 @@ async fn judge(
                 a.same_post += t.same_post;
                 a.non_formal += t.non_formal;
             }
+            // With `min_count`, a two-person rule also wants that many records per subject and period: subjects
+            // with none are due items too (a vault whose key-and-code check was not done this month).
+            if rule.min_count > 0 {
+                let subjects: Vec<(usize, i64)> = match rule.subject {
+                    Subject::Asset => e
+                        .assets
+                        .iter()
+                        .filter(|a| a.kind == rule.asset_kind)
+                        .filter_map(|a| unit_idx.get(&a.unit_id.get()).map(|ui| (*ui, a.id)))
+                        .collect(),
+                    _ => applies.iter().map(|ui| (*ui, 0)).collect(),
+                };
+                for (ui, aid) in subjects {
+                    if !unit_applies(rule, &e.units[ui]) {
+                        continue;
+                    }
+                    for (pi, p) in periods.iter().enumerate() {
+                        if agg.contains_key(&(ui, aid, pi)) {
+                            continue;
+                        }
+                        e.cores.push(Core {
+                            rule: idx,
+                            unit: ui,
+                            asset: asset_idx.get(&aid).copied(),
+                            person: None,
+                            period: *p,
+                            status: judge_count(0, rule.min_count, p.1 <= today),
+                            have: 0,
+                            need: rule.min_count,
+                            note: None,
+                        });
+                    }
+                }
+            }
             for ((ui, aid, pi), t) in agg {
                 if !unit_applies(rule, &e.units[ui]) {
                     continue;
@@ -348,7 +382,11 @@ async fn judge(
                     }
                     (zh.join("；"), en.join("; "))
                 });
-                let status = if bad == 0 { Status::Met } else { Status::Overdue };
+                let status = match (bad, rule.min_count) {
+                    (0, 0) => Status::Met,
+                    (0, min) => judge_count(t.n, min, periods[pi].1 <= today),
+                    _ => Status::Overdue,
+                };
                 let asset = asset_idx.get(&aid).copied();
                 e.cores.push(Core {
                     rule: idx,
@@ -603,6 +641,11 @@ impl Evaluation {
                     (
                         format!("{}：{label}{ev_zh}均为两名符合要求的人员", u.name),
                         format!("{}: every {ev_en} in {label} names two eligible people", u.name),
+                    )
+                } else if c.note.is_none() {
+                    (
+                        format!("{}：{label}应有{}次{ev_zh}，实有{}次", u.name, c.need, c.have.max(0)),
+                        format!("{}: {label}: {} of {} {ev_en}", u.name, c.have.max(0), c.need),
                     )
                 } else {
                     (format!("{}：{label}{}", u.name, note.0), format!("{}: {label}: {}", u.name, note.1))

@@ -354,6 +354,13 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
         add("qinghe.baowei", "清河县联社保卫部".into(), Role::Security, county, county_name),
         add("shenji", "稽核审计".into(), Role::Auditor, province, "云岭省农村信用社联合社"),
     ];
+    // An escort of the county union (押运员), who hands cash boxes over at the outlets.
+    let (guards, _) = crate::demo_custody::county_guards(db, county).await?;
+    if let Some(g) = guards.get(2) {
+        let mut y = add("qinghe.yayun", "清河县联社押运员".into(), Role::Staff, county, county_name);
+        y.4 = Some(*g);
+        wanted.push(y);
+    }
     if let [(o1, n1), (o2, n2)] = first_outlets[..] {
         // The outlet people sign in as themselves, so their accounts name their staff records (two-person rules).
         let people = crate::demo_custody::outlet_people(db, o1).await?;

@@ -103,16 +103,19 @@ async fn roster(db: &Db, ctx: &Ctx, o: UnitId, assets: &[anbao_store::assets::As
     Ok(())
 }
 
-async fn arms_and_vans(db: &Db, ctx: &Ctx, county: UnitId, first_outlet: Option<UnitId>) -> AppResult<()> {
-    // The guards (经警) and the driver sit in the county union's security department.
-    let staff = {
-        let mut c = db.read().await?;
-        let path = anbao_store::org::get(&mut c, county).await?.map(|u| u.path).unwrap_or_default();
-        anbao_store::staff::under(&mut c, &path).await?
-    };
+/// The county union's guards (经警) and drivers, who sit in its security department. The first two keep the guns
+/// and the ammunition; the next two ride as escorts.
+pub async fn county_guards(db: &Db, county: UnitId) -> AppResult<(Vec<StaffId>, Vec<StaffId>)> {
+    let mut c = db.read().await?;
+    let path = anbao_store::org::get(&mut c, county).await?.map(|u| u.path).unwrap_or_default();
+    let staff = anbao_store::staff::under(&mut c, &path).await?;
     let with =
         |p: Position| staff.iter().filter(|s| s.active && s.positions.contains(&p)).map(|s| s.id).collect::<Vec<_>>();
-    let (guards, drivers) = (with(Position::Guard), with(Position::Driver));
+    Ok((with(Position::Guard), with(Position::Driver)))
+}
+
+async fn arms_and_vans(db: &Db, ctx: &Ctx, county: UnitId, first_outlet: Option<UnitId>) -> AppResult<()> {
+    let (guards, drivers) = county_guards(db, county).await?;
     let [g1, g2, g3, g4, ..] = guards[..] else { return Ok(()) };
     let gun_cab = crate::assets::create(db, ctx, county, "gun_cabinet", "GUN-QH-01", "县联社枪柜").await?;
     let ammo_cab = crate::assets::create(db, ctx, county, "gun_cabinet", "AMMO-QH-01", "县联社弹柜").await?;

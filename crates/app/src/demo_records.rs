@@ -69,6 +69,19 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
     let units = anbao_store::org::under(&mut c, "/").await?;
     let assets = anbao_store::assets::under(&mut c, "/").await?;
     let staff = anbao_store::staff::under(&mut c, "/").await?;
+    // Who holds each asset's key and code, and who keeps each gun and its ammunition (from the custody registers):
+    // the two-person records name exactly those people, as the software demands at entry.
+    let mut key_code: HashMap<i64, (Option<StaffId>, Option<StaffId>)> = HashMap::new();
+    for i in anbao_store::custody::items_under(&mut c, "/").await? {
+        let (Some(a), Some(h)) = (i.asset_id, i.holder_id) else { continue };
+        let e = key_code.entry(a).or_default();
+        match i.kind.as_str() {
+            "key" => e.0 = Some(StaffId::new(h)),
+            "code" => e.1 = Some(StaffId::new(h)),
+            _ => {}
+        }
+    }
+    let arms = anbao_store::arms::under(&mut c, "/").await?;
     drop(c);
     let by_unit: HashMap<i64, Vec<&StaffRow>> = staff.iter().fold(HashMap::new(), |mut m, s| {
         m.entry(s.unit_id.get()).or_default().push(s);
@@ -180,6 +193,17 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
                     push(&mut out, d, o.id.get(), Some(v.id), at(day, 19, 30), false);
                 }
             }
+            business_day(&mut BusinessDay {
+                out: &mut out,
+                rng: &mut rng,
+                unit: o.id.get(),
+                name,
+                day,
+                head,
+                tellers: &tellers,
+                assets: &assets,
+                key_code: &key_code,
+            });
             // Drills: emergency in April and October, fire in March and September, with photos.
             let (_, m, dd) = period::ymd(day);
             let participants: Vec<i64> = people.iter().map(|s| s.id.get()).collect();
@@ -204,6 +228,63 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
             }
         }
         let _ = drilled_fire;
+    }
+
+    // Guns and ammunition at the county unions: weekly checks by the security department, monthly by the chairman,
+    // monthly cleaning and custody check by the two keepers, quarterly live-fire training of the guards.
+    for county in units.iter().filter(|u| u.kind == UnitKind::County) {
+        let cabinets: Vec<i64> =
+            assets.iter().filter(|a| a.unit_id == county.id && a.kind == "gun_cabinet").map(|a| a.id).collect();
+        let in_county: Vec<&StaffRow> = staff.iter().filter(|s| s.unit_path.starts_with(&county.path)).collect();
+        let officer = in_county.iter().copied().find(|s| s.positions.contains(&Position::SecurityOfficer));
+        let chairman =
+            in_county.iter().copied().find(|s| s.positions.contains(&Position::Chairman) && s.unit_id == county.id);
+        let guards: Vec<i64> =
+            in_county.iter().filter(|s| s.positions.contains(&Position::Guard)).map(|s| s.id.get()).collect();
+        let gun = arms.iter().find(|g| g.kind == "gun" && g.unit_id == county.id.get());
+        let ammo = gun.and_then(|g| arms.iter().find(|m| m.gun_id == Some(g.id)));
+        for day in first..today {
+            let dow = period::date_of_day(day).weekday().to_monday_zero_offset();
+            let (_, m, dd) = period::ymd(day);
+            for &cab in &cabinets {
+                let mut check = |who: Option<&StaffRow>, pos: &str, hour: i64| {
+                    let mut d = draft(RecordKind::GunCheck);
+                    d.performer = who.map(|s| s.id);
+                    d.performer_position = Some(pos.into());
+                    d.data = serde_json::json!({ "checks": checks(RecordKind::GunCheck, true), "result": "normal" });
+                    push(&mut out, d, county.id.get(), Some(cab), at(day, hour, 0), false);
+                };
+                if dow == 0 && rng.random_bool(0.95) {
+                    check(officer, "security_officer", 10);
+                }
+                if dd == 10 && rng.random_bool(0.9) {
+                    check(chairman, "chairman", 15);
+                }
+                if let (Some(g), Some(a)) = (gun, ammo)
+                    && dd == 1
+                {
+                    let mut d = draft(RecordKind::GunCustodyCheck);
+                    d.performer = Some(StaffId::new(g.keeper_id));
+                    d.second_person = Some(StaffId::new(a.keeper_id));
+                    d.data = serde_json::json!({ "checks": {}, "notes": "枪弹分柜分人保管，数量与登记相符" });
+                    push(&mut out, d, county.id.get(), Some(cab), at(day, 9, 30), false);
+                }
+                if let Some(g) = gun
+                    && dd == 25
+                    && g.cabinet_id == cab
+                {
+                    let mut d = draft(RecordKind::GunCleaning);
+                    d.performer = Some(StaffId::new(g.keeper_id));
+                    d.data = serde_json::json!({ "checks": {}, "notes": "擦拭保养，性能良好" });
+                    push(&mut out, d, county.id.get(), Some(cab), at(day, 16, 0), false);
+                }
+            }
+            if dd == 20 && matches!(m, 3 | 6 | 9 | 12) && !guards.is_empty() {
+                let mut d = draft(RecordKind::LiveFireTraining);
+                d.data = serde_json::json!({ "checks": {}, "participants": guards, "notes": "防暴枪单发射击训练" });
+                push(&mut out, d, county.id.get(), None, at(day, 9, 0), true);
+            }
+        }
     }
 
     for county in units.iter().filter(|u| u.kind == UnitKind::County) {
@@ -368,4 +449,92 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
     }
     out.sort_by_key(|r| r.occurred_at);
     bulk::import(db, blobs, None, now, out).await
+}
+
+/// What one outlet does on one business day besides patrols and duty: opening and closing checks, two at the
+/// counter, the vault opened by its key and code holders, ATM loading every few days, large withdrawals, the
+/// monthly custody and vault-contents checks.
+struct BusinessDay<'a> {
+    out: &'a mut Vec<BulkRecord>,
+    rng: &'a mut StdRng,
+    unit: i64,
+    name: &'a str,
+    day: Day,
+    head: Option<&'a StaffRow>,
+    tellers: &'a [&'a StaffRow],
+    assets: &'a [anbao_store::assets::AssetRow],
+    key_code: &'a HashMap<i64, (Option<StaffId>, Option<StaffId>)>,
+}
+
+/// An outlet that sometimes skips its closing check: the dashboard should show it.
+const SKIPS_CLOSING_CHECKS: &str = "王村分社";
+
+fn business_day(b: &mut BusinessDay<'_>) {
+    let mut push = |d: RecordDraft, asset: Option<i64>, t: i64| {
+        b.out.push(BulkRecord { draft: d, unit: UnitId::new(b.unit), asset, occurred_at: t, photo: None });
+    };
+    let day = b.day;
+    let (_, _, dd) = period::ymd(day);
+    let teller = b.tellers.get(day as usize % b.tellers.len().max(1)).copied();
+    if b.rng.random_bool(0.99) {
+        let mut d = draft(RecordKind::OpeningCheck);
+        d.performer = b.head.or(teller).map(|s| s.id);
+        d.data = serde_json::json!({ "checks": checks(RecordKind::OpeningCheck, true), "result": "normal" });
+        push(d, None, at(day, 7, 50));
+    }
+    if !(b.name == SKIPS_CLOSING_CHECKS && b.rng.random_bool(0.2)) && b.rng.random_bool(0.99) {
+        let mut d = draft(RecordKind::ClosingCheck);
+        d.performer = b.head.or(teller).map(|s| s.id);
+        d.data = serde_json::json!({ "checks": checks(RecordKind::ClosingCheck, true), "result": "normal" });
+        push(d, None, at(day, 17, 40));
+    }
+    if let [t1, t2, ..] = b.tellers {
+        let mut d = draft(RecordKind::CounterRoster);
+        d.performer = Some(t1.id);
+        d.second_person = Some(t2.id);
+        d.data = serde_json::json!({ "checks": checks(RecordKind::CounterRoster, true), "result": "normal" });
+        push(d, None, at(day, 8, 0));
+    }
+    for a in b.assets.iter().filter(|a| a.unit_id.get() == b.unit) {
+        let Some((Some(key), Some(code))) = b.key_code.get(&a.id).copied() else { continue };
+        match a.kind.as_str() {
+            "vault" => {
+                let mut d = draft(RecordKind::VaultEntry);
+                d.subkind = Some("routine".into());
+                d.performer = Some(key);
+                d.second_person = Some(code);
+                d.data = serde_json::json!({ "checks": checks(RecordKind::VaultEntry, false), "purpose": "营业前出库领取尾箱" });
+                push(d, Some(a.id), at(day, 8, 5));
+                if dd == 1 {
+                    let mut d = draft(RecordKind::KeyCustodyCheck);
+                    d.performer = Some(key);
+                    d.second_person = Some(code);
+                    d.data = serde_json::json!({ "checks": {}, "notes": "核对钥匙、密码分人掌管，交接表已上墙" });
+                    push(d, Some(a.id), at(day, 9, 0));
+                }
+                if dd == 5 {
+                    let mut d = draft(RecordKind::VaultContentCheck);
+                    d.performer = b.head.map(|s| s.id);
+                    d.data = serde_json::json!({ "checks": checks(RecordKind::VaultContentCheck, true), "result": "normal" });
+                    push(d, Some(a.id), at(day, 16, 30));
+                }
+            }
+            "atm" if day % 3 == 0 => {
+                let mut d = draft(RecordKind::AtmLoading);
+                d.performer = Some(key);
+                d.second_person = Some(code);
+                d.value = Some([150_000, 200_000, 250_000][b.rng.random_range(0..3)]);
+                d.data = serde_json::json!({ "checks": checks(RecordKind::AtmLoading, true), "result": "complete" });
+                push(d, Some(a.id), at(day, 9, 30));
+            }
+            _ => {}
+        }
+    }
+    if b.rng.random_bool(0.35) {
+        let mut d = draft(RecordKind::LargeWithdrawal);
+        d.performer = teller.map(|s| s.id);
+        d.value = Some(b.rng.random_range(1..9) * 10_000);
+        d.data = serde_json::json!({ "checks": checks(RecordKind::LargeWithdrawal, true), "prompted": true });
+        push(d, None, at(day, 10, b.rng.random_range(0..59)));
+    }
 }

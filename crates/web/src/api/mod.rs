@@ -1,8 +1,12 @@
 //! The JSON API under `/api/v1/`: the same use cases as the pages, with JSON in and out and JSON errors.
+pub mod arms;
 pub mod audit;
 pub mod auth;
 pub mod compliance;
+pub mod duty;
+pub mod escort;
 pub mod groups;
+pub mod keys;
 pub mod openapi;
 pub mod org;
 pub mod records;

@@ -1,5 +1,5 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
-use super::{audit, auth, compliance, groups, org, records, staff};
+use super::{arms, audit, auth, compliance, duty, escort, groups, keys, org, records, staff};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -26,6 +26,10 @@ impl Modify for Bearer {
         audit::events, audit::verify,
         records::list, records::create, records::get, records::add_photo, records::assets, records::create_asset, records::messages,
         compliance::rules, compliance::rule, compliance::edit_rule, compliance::rollup_of, compliance::items,
+        duty::month, duty::save, duty::leave, duty::request_swap, duty::decide_swap,
+        keys::table, keys::register, keys::handover, keys::lost, keys::lock_changed, keys::set_pin,
+        arms::register_of, arms::register, arms::request, arms::decide, arms::issue, arms::give_back,
+        escort::list, escort::register_van, escort::plan, escort::get, escort::depart, escort::close, escort::hand_box, escort::event,
     ),
     modifiers(&Bearer),
     security(("bearer" = [])),
@@ -33,7 +37,8 @@ impl Modify for Bearer {
           (name = "staff", description = "员工档案 (staff)"), (name = "groups", description = "领导小组 (leadership groups)"),
           (name = "notices", description = "通知公告 (notices)"), (name = "audit", description = "审计日志 (audit trail)"),
           (name = "records", description = "工作记录、设备、消息 (evidence records, assets, messages)"),
-          (name = "compliance", description = "规则库与合规 (rulebook, due items, roll-up)"))
+          (name = "compliance", description = "规则库与合规 (rulebook, due items, roll-up)"),
+          (name = "custody", description = "守库排班、钥匙密码、枪弹、押运 (duty roster, keys and codes, guns, escort); 双人手续的第二人以 confirm_username/confirm_secret 当场确认"))
 )]
 pub struct ApiDoc;
 

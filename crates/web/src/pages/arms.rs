@@ -208,3 +208,43 @@ pub async fn act(
     };
     done(&s, &p, back, r).await
 }
+
+/// The guns-and-ammunition register and its checkouts as a spreadsheet (one row per checkout after the registry).
+pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<ArmsQuery>) -> Result<Response, PageError> {
+    let pg = page(&s, &p, &q, None).await?;
+    let mut rows: Vec<Vec<String>> = pg
+        .arms
+        .iter()
+        .map(|a| {
+            vec![
+                "登记".into(),
+                a.1.to_owned(),
+                a.2.clone(),
+                a.3.clone(),
+                a.4.to_string(),
+                a.5.clone(),
+                a.6.clone(),
+                a.7.clone(),
+            ]
+        })
+        .collect();
+    for k in &pg.checkouts {
+        rows.push(vec![
+            "领用".into(),
+            k.requested.clone(),
+            k.gun.clone(),
+            k.purpose.clone(),
+            k.rounds.clone(),
+            k.requester.clone(),
+            k.approver.clone(),
+            format!("{}{}", k.status, if k.discrepancy { "（弹药不符）" } else { "" }),
+        ]);
+    }
+    let bytes = anbao_app::export::xlsx(
+        "枪弹登记",
+        &["类型", "类别/时间", "型号/枪支", "编号/事由", "弹药数", "枪弹柜/领用人", "保管人/审批人", "状态"],
+        &rows,
+    )
+    .map_err(|e| p.err(e))?;
+    Ok(super::org::xlsx_response(bytes, "arms.xlsx"))
+}

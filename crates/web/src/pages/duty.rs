@@ -91,7 +91,10 @@ async fn page(
         let wd = anbao_domain::period::date_of_day(d).weekday().to_monday_zero_offset() as usize;
         out.rows.push(Row {
             day: d,
-            date: date(d),
+            date: {
+                let (_, m, dd) = anbao_domain::period::ymd(d);
+                format!("{m:02}-{dd:02}")
+            },
             weekday: WEEKDAYS[wd % 7],
             a: typed("a").or(saved.map(|x| x.guard_a)).unwrap_or(0),
             b: typed("b").or(saved.map(|x| x.guard_b)).unwrap_or(0),
@@ -216,4 +219,19 @@ pub async fn decide_swap(
         Ok(()) => Ok(back(vault, &month, "saved")),
         Err(e) => refuse(&s, &p, vault, month, e).await,
     }
+}
+
+/// The month's roster as a spreadsheet.
+pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<DutyQuery>) -> Result<Response, PageError> {
+    let pg = page(&s, &p, &q, None, None).await?;
+    let name = |id: i64| pg.people.iter().find(|x| x.0 == id).map_or(String::new(), |x| x.1.clone());
+    let rows: Vec<Vec<String>> = pg
+        .rows
+        .iter()
+        .filter(|r| r.saved)
+        .map(|r| vec![date(r.day), name(r.a), name(r.b), if r.holiday { "是".into() } else { String::new() }])
+        .collect();
+    let bytes = anbao_app::export::xlsx("守库排班", &["日期", "值班人员一", "值班人员二", "节假日"], &rows)
+        .map_err(|e| p.err(e))?;
+    Ok(super::org::xlsx_response(bytes, "duty-roster.xlsx"))
 }

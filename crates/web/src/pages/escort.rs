@@ -166,6 +166,8 @@ struct TripPage {
     route: String,
     status: &'static str,
     code: &'static str,
+    /// Departure and closing times, as far as they happened.
+    times: String,
     crew: Vec<(String, &'static str, bool, bool, bool)>,
     boxes: Vec<(i64, String, String, &'static str, String, String, String)>,
     open_boxes: usize,
@@ -196,6 +198,11 @@ async fn trip_page(
         plate: t.trip.plate.clone(),
         route: t.trip.route.clone(),
         status: st.label_zh(),
+        times: [("出车", t.trip.departed_at), ("结束", t.trip.closed_at)]
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {}", when(v))))
+            .collect::<Vec<_>>()
+            .join("，"),
         code: match st {
             TripStatus::Planned => "planned",
             TripStatus::UnderWay => "under_way",
@@ -296,4 +303,14 @@ pub async fn act(
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&pg)?).into_response())
         }
     }
+}
+
+/// The trips as a spreadsheet.
+pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<EscortQuery>) -> Result<Response, PageError> {
+    let pg = list_page(&s, &p, &q, None).await?;
+    let rows: Vec<Vec<String>> =
+        pg.trips.iter().map(|t| vec![t.0.to_string(), t.1.clone(), t.2.clone(), t.3.clone(), t.4.to_owned()]).collect();
+    let bytes =
+        anbao_app::export::xlsx("押运记录", &["编号", "日期", "车辆", "线路", "状态"], &rows).map_err(|e| p.err(e))?;
+    Ok(super::org::xlsx_response(bytes, "escort-trips.xlsx"))
 }

@@ -185,3 +185,19 @@ pub async fn lock_changed(
     let r = anbao_app::custody::finish_lock_change(&s.db, &p.ctx, id, holder, &form.text("note")).await;
     done(&s, &p, back, r).await
 }
+
+/// The custody table as a spreadsheet.
+pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<KeysQuery>) -> Result<Response, PageError> {
+    let pg = page(&s, &p, &q, None).await?;
+    let rows: Vec<Vec<String>> = pg
+        .items
+        .iter()
+        .map(|i| {
+            let holder = if i.lost { "已挂失".to_owned() } else { i.holder.clone() };
+            vec![i.unit.clone(), i.asset.clone(), i.kind.to_owned(), i.label.clone(), holder, i.since.clone()]
+        })
+        .collect();
+    let bytes = anbao_app::export::xlsx("钥匙密码保管表", &["单位", "设备", "类别", "名称", "保管人", "自"], &rows)
+        .map_err(|e| p.err(e))?;
+    Ok(super::org::xlsx_response(bytes, "custody.xlsx"))
+}

@@ -132,6 +132,27 @@ pub async fn change_password(State(s): State<AppState>, p: Page, body: Bytes) ->
     }
 }
 
+/// Set the confirmation PIN a person types, as the second of two people, on a colleague's device (SYS-2).
+pub async fn set_pin(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
+    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    let (pin, again) = (form.text("pin"), form.text("pin2"));
+    let result = if pin != again {
+        Err(AppError::Invalid(anbao_domain::DomainError::new("pin2", "两次输入的PIN不一致", "the two PINs differ")))
+    } else {
+        anbao_app::confirm::set_pin(&s.db, &p.ctx, &form.text("pin_password"), &pin).await
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/account/password?ok=saved").into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let msg = if p.lang.is_en() { e.message_en() } else { e.message_zh() };
+            let l = Layout::new(&p, "", "修改密码", "Change password");
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&PasswordPage { l, error: Some(msg) })?).into_response())
+        }
+        Err(e) => Err(p.err(e)),
+    }
+}
+
 /// Is there a session cookie at all (used by `/login` to skip the form when already signed in)?
 pub fn has_session(h: &HeaderMap) -> bool {
     cookie(h, SESSION_COOKIE).is_some()

@@ -46,6 +46,12 @@ pub fn requirement(r: &Rule, en: bool) -> String {
         (RuleKind::Retention, true) => format!("recordings kept ≥ {} days", r.retention_days),
         (RuleKind::Deadline, false) => format!("{period}，{}月底前完成", r.deadline_month),
         (RuleKind::Deadline, true) => format!("{period}, by the end of month {}", r.deadline_month),
+        (RuleKind::TwoPerson, false) if r.min_count > 0 => {
+            format!("{period}不少于{}次，每次须两名不同且符合条件的人员", r.min_count)
+        }
+        (RuleKind::TwoPerson, true) if r.min_count > 0 => {
+            format!("at least {} {period}, each by two distinct eligible people", r.min_count)
+        }
         (RuleKind::TwoPerson, false) => "须两名不同且符合条件的人员".into(),
         (RuleKind::TwoPerson, true) => "two distinct eligible people".into(),
         (RuleKind::Limit, false) if r.amount > 0 => format!("金额≥{}元", r.amount),
