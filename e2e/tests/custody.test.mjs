@@ -42,6 +42,34 @@ test('the duty roster refuses two vault keepers on one night and names the artic
   await ctx.close();
 });
 
+test('a vault entry on a phone: the key holder signs in, the code holder confirms on the same phone', async () => {
+  const ctx = await chrome.newContext(phone);
+  const page = await ctx.newPage();
+  await signIn(page, app.base, 'chengguan.guanku');
+  await page.goto(`${app.base}/records/new?kind=vault_entry`);
+  await page.waitForSelector('#second-sign-in');
+  await page.fill('#text', '营业前出库领取尾箱');
+  await page.screenshot({ path: join(shots, '30-phone-vault-entry.png'), fullPage: true });
+  // Typing one's own account as the second person is refused.
+  await page.fill('#confirm_username', 'chengguan.guanku');
+  await page.fill('#confirm_secret', 'anbao-demo');
+  await submit(page, () => page.tap('#record-save'));
+  assert.match(await page.locator('#form-error').innerText(), /一个账号不能同时作为两个人确认/);
+  await page.fill('#text', '营业前出库领取尾箱');
+  // Vault entries happen in business hours (rule VAULT-5): date this one yesterday at 10:00 local time, whatever
+  // the hour the test runs.
+  const now = await page.inputValue('#occurred_at');
+  const y = new Date(`${now.slice(0, 10)}T00:00:00Z`);
+  y.setUTCDate(y.getUTCDate() - 1);
+  await page.fill('#occurred_at', `${y.toISOString().slice(0, 10)}T10:00`);
+  await page.fill('#confirm_username', 'chengguan.zhuren');
+  await page.fill('#confirm_secret', 'anbao-demo');
+  await submit(page, () => page.tap('#record-save'));
+  assert.match(page.url(), /\/records\/\d+/);
+  await page.screenshot({ path: join(shots, '31-phone-vault-entry-saved.png'), fullPage: true });
+  await ctx.close();
+});
+
 test('the custody table lists who holds each key and code, and a handover needs both people', async () => {
   const page = await chrome.newPage({ viewport: { width: 1366, height: 900 } });
   await signIn(page, app.base, 'chengguan.guanku');
@@ -69,7 +97,7 @@ test('the custody table lists who holds each key and code, and a handover needs 
   await page.fill('#confirm_username', 'chengguan.guiyuan');
   await page.fill('#confirm_secret', 'anbao-demo');
   await submit(page, () => page.click('#handover-save'));
-  assert.match(await page.locator('#handovers').innerText(), /库房钥匙/);
+  assert.match(await page.locator('#handovers').innerText(), /库门钥匙/);
   await page.screenshot({ path: join(shots, '24-custody-after-handover.png'), fullPage: true });
   await page.close();
   const ctx = await chrome.newContext(phone);

@@ -44,12 +44,12 @@ pub async fn seed(db: &Db, ctx: &Ctx, county: UnitId, first_outlet: Option<UnitI
         let mut c = db.read().await?;
         anbao_store::assets::under(&mut c, "/").await?
     };
-    for (o, name) in &outlets {
+    for (o, _) in &outlets {
         let p = outlet_people(db, *o).await?;
         for a in assets.iter().filter(|a| a.unit_id == *o) {
-            let (key, code) = match a.kind.as_str() {
-                "vault" => (p.keepers[0], p.director),
-                "atm" => (p.keepers[1], p.keepers[0]),
+            let (key, code, what) = match a.kind.as_str() {
+                "vault" => (p.keepers[0], p.director, "库门"),
+                "atm" => (p.keepers[1], p.keepers[0], "保险柜"),
                 _ => continue,
             };
             for (kind, holder, label) in [("key", key, "钥匙"), ("code", code, "密码")] {
@@ -57,7 +57,7 @@ pub async fn seed(db: &Db, ctx: &Ctx, county: UnitId, first_outlet: Option<UnitI
                     unit_id: None,
                     asset_id: Some(a.id),
                     kind: Some(kind.into()),
-                    label: Some(format!("{}{label}", a.name)),
+                    label: Some(format!("{what}{label}")),
                     holder_id: Some(holder.get()),
                 };
                 crate::custody::register(db, ctx, &input).await?;
@@ -67,7 +67,7 @@ pub async fn seed(db: &Db, ctx: &Ctx, county: UnitId, first_outlet: Option<UnitI
             unit_id: Some(o.get()),
             asset_id: None,
             kind: Some("weapon".into()),
-            label: Some(format!("{name}电警棍")),
+            label: Some("电警棍 1号".into()),
             holder_id: Some(p.security.get()),
         };
         crate::custody::register(db, ctx, &input).await?;

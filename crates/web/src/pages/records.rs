@@ -295,7 +295,8 @@ async fn form_page(
         second_label: second,
         subject: kind == RecordKind::QualificationReview,
         targets,
-        checks: checklist(kind).iter().map(|(c, l)| opt(c, *l, true)).collect(),
+        // Everything ticked as done by default, except the letter for outsiders, which only applies when there are any.
+        checks: checklist(kind).iter().map(|(c, l)| opt(c, *l, kind != RecordKind::VaultEntry)).collect(),
         number_label: number,
         people_label: people,
         results,
