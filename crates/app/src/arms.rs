@@ -199,8 +199,8 @@ pub async fn decide(db: &Db, ctx: &Ctx, id: i64, approve: bool, note: Option<&st
     if !approve && note.is_none() {
         return Err(invalid("note", "不批准时须说明理由", "give the reason for refusing"));
     }
+    let before = Entity::Row("arms_checkouts", id).snapshot(&mut tx).await?;
     store::decide(&mut tx, id, next.code(), me.id.get(), ctx.actor.account.get(), note, ctx.now).await?;
-    let before = None;
     let unit = Some(UnitId::new(k.unit_id));
     audit::record(
         &mut tx,
@@ -208,7 +208,7 @@ pub async fn decide(db: &Db, ctx: &Ctx, id: i64, approve: bool, note: Option<&st
         &format!("arms.{}", next.code()),
         Entity::Row("arms_checkouts", id),
         unit,
-        before,
+        before.as_ref(),
     )
     .await?;
     tx.commit().await?;

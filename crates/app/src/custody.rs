@@ -276,15 +276,12 @@ pub async fn check_key_and_code(c: &mut Conn, asset: i64, d: &RecordDraft) -> Ap
             "the key holder and the code holder of this asset must act together",
         ));
     }
-    if d.kind == RecordKind::KeyCustodyCheck {
-        let open = store::open_lock_changes_under(c, "/").await?;
-        if open.iter().any(|l| l.asset_id == Some(asset)) {
-            return Err(invalid(
-                "asset_id",
-                "该金库有遗失的钥匙或密码尚未换锁，须先更换锁具（严禁使用无备用钥匙或备用密码的金库）",
-                "a lost key or code of this vault awaits a lock change",
-            ));
-        }
+    if d.kind == RecordKind::KeyCustodyCheck && store::lock_change_open_for(c, asset).await? {
+        return Err(invalid(
+            "asset_id",
+            "该金库有遗失的钥匙或密码尚未换锁，须先更换锁具（严禁使用无备用钥匙或备用密码的金库）",
+            "a lost key or code of this vault awaits a lock change",
+        ));
     }
     Ok(())
 }

@@ -83,8 +83,8 @@ fn day_label(d: Day) -> String {
     format!("{m}月{dd}日")
 }
 
-async fn roster_rule(db: &Db) -> AppResult<RosterRule> {
-    let r = crate::rulebook::current(db, ROSTER_RULE).await?;
+async fn roster_rule(db: &Db, day: Day) -> AppResult<RosterRule> {
+    let r = crate::rulebook::in_force(db, ROSTER_RULE, day).await?;
     Ok(match r {
         Some(r) => RosterRule {
             forbid_same_position: r.forbid_same_position,
@@ -119,7 +119,7 @@ async fn guards(c: &mut anbao_store::Conn, v: &AssetRow, from: Day, to: Day) -> 
 /// Save a month's roster for a vault, whole: every night of the month must be filled and lawful, or nothing is saved.
 pub async fn save_month(db: &Db, ctx: &Ctx, vault: i64, ym: &str, nights: &[NightInput]) -> AppResult<usize> {
     let (from, to) = month_range(ym)?;
-    let rule = roster_rule(db).await?;
+    let rule = roster_rule(db, from).await?;
     let mut tx = db.begin().await?;
     let v = vault_in_scope(&mut tx, ctx, vault).await?;
     ctx.must(Permission::RecordWrite, &v.unit_path)?;
@@ -195,7 +195,11 @@ pub async fn request_swap(db: &Db, ctx: &Ctx, shift: i64, out: i64, inn: i64, re
 /// The outlet head approves or refuses a swap; an approved swap is checked against the roster rule like a saved month.
 pub async fn decide_swap(db: &Db, ctx: &Ctx, swap: i64, approve: bool) -> AppResult<()> {
     let me = crate::confirm::first_person(db, ctx).await?;
-    let rule = roster_rule(db).await?;
+    let day = {
+        let mut c = db.read().await?;
+        store::swap_by_id(&mut c, swap).await?.ok_or(AppError::NotFound)?.day
+    };
+    let rule = roster_rule(db, day).await?;
     let mut tx = db.begin().await?;
     let w = store::swap_by_id(&mut tx, swap).await?.ok_or(AppError::NotFound)?;
     let v = vault_in_scope(&mut tx, ctx, w.asset_id).await?;

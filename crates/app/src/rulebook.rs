@@ -128,6 +128,15 @@ pub async fn current(db: &Db, id: &str) -> AppResult<Option<Rule>> {
         .and_then(|h| h.current().filter(|v| v.active).map(|v| v.rule.clone())))
 }
 
+/// The version of a rule in force on a local day (a roster month is checked by the rule of that month).
+pub async fn in_force(db: &Db, id: &str, day: i64) -> AppResult<Option<Rule>> {
+    Ok(all(db)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .and_then(|h| h.for_period(day).filter(|v| v.active).map(|v| v.rule.clone())))
+}
+
 pub async fn get(db: &Db, id: &str) -> AppResult<RuleHistory> {
     all(db).await?.into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)
 }

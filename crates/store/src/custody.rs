@@ -220,6 +220,15 @@ pub async fn open_lock_changes_under(c: &mut Conn, path: &str) -> Result<Vec<Loc
     .collect()
 }
 
+/// Is a lock change of this asset still open?
+pub async fn lock_change_open_for(c: &mut Conn, asset: i64) -> Result<bool> {
+    let r = sqlx::query("SELECT COUNT(*) AS n FROM lock_changes WHERE asset_id = $1 AND done_at IS NULL")
+        .bind(asset)
+        .fetch_one(&mut *c)
+        .await?;
+    Ok(r.try_get::<i64, _>("n")? > 0)
+}
+
 pub async fn finish_lock_change(c: &mut Conn, id: i64, by: i64, note: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE lock_changes SET done_at = $2, done_by = $3, done_note = $4 WHERE id = $1")
         .bind(id)

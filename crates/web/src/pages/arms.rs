@@ -145,7 +145,7 @@ async fn done<T>(
         Err(e) => {
             let msg = user_message(p, e)?;
             let pg = page(s, p, &ArmsQuery { unit, ok: None }, Some(msg)).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&pg)?).into_response())
+            super::again(&pg)
         }
     }
 }

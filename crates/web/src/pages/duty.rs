@@ -148,7 +148,7 @@ pub async fn save(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Res
             let msg = user_message(&p, e)?;
             let q = DutyQuery { vault: Some(vault), month: Some(month), ok: None };
             let pg = page(&s, &p, &q, Some(&form), Some(msg)).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&pg)?).into_response())
+            super::again(&pg)
         }
     }
 }
@@ -163,7 +163,7 @@ async fn refuse(
     let msg = user_message(p, e)?;
     let q = DutyQuery { vault: Some(vault), month: Some(month), ok: None };
     let pg = page(s, p, &q, None, Some(msg)).await?;
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&pg)?).into_response())
+    super::again(&pg)
 }
 
 pub async fn leave(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {

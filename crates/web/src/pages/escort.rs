@@ -74,7 +74,7 @@ async fn list_refused(
 ) -> Result<Response, PageError> {
     let msg = user_message(p, e)?;
     let pg = list_page(s, p, &EscortQuery { unit, ok: None }, Some(msg)).await?;
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&pg)?).into_response())
+    super::again(&pg)
 }
 
 pub async fn register_van(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
@@ -300,7 +300,7 @@ pub async fn act(
         Err(e) => {
             let msg = user_message(&p, e)?;
             let pg = trip_page(&s, &p, id, None, Some(msg)).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&pg)?).into_response())
+            super::again(&pg)
         }
     }
 }

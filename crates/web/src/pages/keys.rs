@@ -123,7 +123,7 @@ async fn done(
         Err(e) => {
             let msg = user_message(p, e)?;
             let pg = page(s, p, &KeysQuery { unit, ok: None }, Some(msg)).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&pg)?).into_response())
+            super::again(&pg)
         }
     }
 }

@@ -156,3 +156,9 @@ pub fn user_message(p: &crate::auth::Page, e: anbao_app::AppError) -> Result<Str
         other => Err(p.err(other)),
     }
 }
+
+/// A refused form answers with its page again, the message on top, as 422; nothing was written.
+pub fn again<T: Template>(page: &T) -> Result<axum::response::Response, PageError> {
+    use axum::response::IntoResponse;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+}
