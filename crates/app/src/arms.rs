@@ -49,7 +49,8 @@ pub async fn register(db: &Db, ctx: &Ctx, input: &ArmInput) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let cab = anbao_store::assets::get(&mut tx, cabinet).await?.filter(|a| a.active && a.kind == "gun_cabinet");
     let cab = cab.ok_or_else(|| invalid("cabinet_id", "所选枪弹柜不存在", "no such gun cabinet"))?;
-    ctx.must(Permission::RecordWrite, &cab.unit_path)?;
+    // The registry is kept by the security department or the unit head, not by the keepers.
+    ctx.must(Permission::StaffWrite, &cab.unit_path)?;
     let k = anbao_store::staff::get(&mut tx, StaffId::new(keeper)).await?;
     if !k.is_some_and(|s| s.active && s.unit_path.starts_with(&cab.unit_path)) {
         return Err(invalid("keeper_id", "保管人须是本单位在岗员工", "the keeper must be active staff of this unit"));

@@ -122,7 +122,8 @@ pub async fn save_month(db: &Db, ctx: &Ctx, vault: i64, ym: &str, nights: &[Nigh
     let rule = roster_rule(db, from).await?;
     let mut tx = db.begin().await?;
     let v = vault_in_scope(&mut tx, ctx, vault).await?;
-    ctx.must(Permission::RecordWrite, &v.unit_path)?;
+    // The roster is set by the outlet head or the security department.
+    ctx.must(Permission::StaffWrite, &v.unit_path)?;
     let people = guards(&mut tx, &v, from, to).await?;
     let plan: Vec<Night> = (from..to)
         .map(|d| {
@@ -168,7 +169,7 @@ pub async fn add_leave(db: &Db, ctx: &Ctx, staff: i64, from: Day, to: Day, reaso
     let mut tx = db.begin().await?;
     let s =
         anbao_store::staff::get(&mut tx, StaffId::new(staff)).await?.filter(|s| s.active).ok_or(AppError::NotFound)?;
-    ctx.must(Permission::RecordWrite, &s.unit_path)?;
+    ctx.must(Permission::StaffWrite, &s.unit_path)?;
     let id = store::insert_leave(&mut tx, staff, from, to, &reason, ctx.actor.account.get(), ctx.now).await?;
     audit::record(&mut tx, ctx.into(), "duty.leave", Entity::Row("staff_leaves", id), Some(s.unit_id), None).await?;
     tx.commit().await?;

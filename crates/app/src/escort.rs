@@ -27,7 +27,7 @@ pub async fn register_van(db: &Db, ctx: &Ctx, unit: i64, plate: &str, model: &st
     let model = anbao_domain::text::bounded("model", "车型", "Model", model, 40)?;
     let mut tx = db.begin().await?;
     let u = anbao_store::org::get(&mut tx, UnitId::new(unit)).await?.ok_or(AppError::NotFound)?;
-    ctx.must(Permission::RecordWrite, &u.path)?;
+    ctx.must(Permission::OrgWrite, &u.path)?;
     let id = store::insert_van(&mut tx, unit, &plate, &model, armoured, ctx.now).await.map_err(|e| {
         if anbao_store::is_unique_violation(&e) {
             AppError::Conflict(DomainError::new("plate", "该车牌已登记", "that plate is already registered"))

@@ -4,6 +4,25 @@
 use crate::DomainError;
 use crate::staff::{Employment, Position};
 
+/// The emergency plan's steps for the guards on vault duty, shown with the roster (处置突发事件应急预案 第四章).
+/// The regulations as supplied keep only the end of 第十七条 and the whole of 第十八条 of that chapter.
+pub const DUTY_PLAN: [(&str, &str, &[&str]); 2] = [
+    (
+        "预案 第十七条（节选）",
+        "值班期间遭遇侵害",
+        &[
+            "联系请求支援，同时拿起自卫武器守住值班室门",
+            "单位领导和公安部门赶到、经确认无误后，才能打开值班室门",
+            "汇报有关情况，做好事后工作并作详细值班记录",
+        ],
+    ),
+    (
+        "预案 第十八条",
+        "电线、电话线、报警线路遭到破坏",
+        &["原因、情况不明时坚守岗位，不得开门外出", "用其它方式立即报警或大声呼救", "争取联防单位的支持"],
+    ),
+];
+
 /// A person who may appear on the roster, with what the rules look at.
 #[derive(Debug, Clone)]
 pub struct Guard {

@@ -448,3 +448,33 @@ async fn a_confirmation_pin_stands_in_for_the_password_and_a_wrong_one_is_refuse
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_employee_may_hand_over_and_ask_but_not_set_the_roster_or_decide_who_holds_what() {
+    let app = TestApp::demo().await;
+    let mut teller = app.api("chengguan.guiyuan").await;
+    let v = vault(&app).await;
+    let me = staff_with(&app, "cctv_admin", 0).await;
+    let r =
+        teller.json("PUT", "/api/v1/duty", &serde_json::json!({"vault": v, "month": "2026-04", "nights": []})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = teller
+        .json(
+            "POST",
+            "/api/v1/custody/items",
+            &serde_json::json!({"asset_id": v, "kind": "spare_key", "label": "备用钥匙", "holder_id": me}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // Another outlet's vault does not exist for this outlet's head.
+    let other = app
+        .scalar(
+            "SELECT a.id FROM assets a JOIN units u ON u.id = a.unit_id WHERE u.name = '东街分社' AND a.kind = 'vault'",
+        )
+        .await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let r = head.get(&format!("/api/v1/duty?vault={other}&month=2026-03")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!((app.count("custody_items").await, app.count("duty_shifts").await), before);
+    app.finish().await;
+}

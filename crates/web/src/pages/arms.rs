@@ -50,7 +50,11 @@ struct ArmsPage {
     staff: Vec<(i64, String)>,
     checkouts: Vec<CheckoutView>,
     can_write: bool,
+    /// May register guns and ammunition (the security department, the unit head).
+    can_manage: bool,
     error: Option<String>,
+    pick: Vec<(i64, String, bool)>,
+    pick_action: &'static str,
 }
 
 async fn page(s: &AppState, p: &Page, q: &ArmsQuery, error: Option<String>) -> Result<ArmsPage, PageError> {
@@ -122,7 +126,10 @@ async fn page(s: &AppState, p: &Page, q: &ArmsQuery, error: Option<String>) -> R
             })
             .collect(),
         can_write: p.ctx.actor.scope.allows(Permission::RecordWrite, &u.path),
+        can_manage: p.ctx.actor.scope.allows(Permission::StaffWrite, &u.path),
         error,
+        pick: super::custody::picker(s, p, u.id.get()).await?,
+        pick_action: "/arms",
     })
 }
 

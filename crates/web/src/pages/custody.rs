@@ -56,3 +56,15 @@ pub fn day(raw: &str, field: &'static str) -> Result<i64, AppError> {
 pub fn date(d: i64) -> String {
     anbao_domain::period::date_of_day(d).to_string()
 }
+
+/// The units a custody page can switch to: every unit in the person's scope but departments, the shown one marked.
+pub async fn picker(s: &AppState, p: &Page, current: i64) -> Result<Vec<(i64, String, bool)>, PageError> {
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    Ok(units
+        .into_iter()
+        .filter(|u| u.kind != anbao_domain::org::UnitKind::Department)
+        .map(|u| {
+            (u.id.get(), format!("{}{}", "　".repeat((u.depth.max(1) - 1) as usize), u.name), u.id.get() == current)
+        })
+        .collect())
+}

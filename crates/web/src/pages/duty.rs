@@ -42,7 +42,10 @@ struct RosterPage {
     leaves: Vec<(String, String, String, String)>,
     swaps: Vec<(i64, String, String, String, String, String)>,
     can_write: bool,
+    /// May set the roster and record leave (the outlet head, the security department).
+    can_manage: bool,
     error: Option<String>,
+    plan: &'static [(&'static str, &'static str, &'static [&'static str])],
 }
 
 const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
@@ -73,13 +76,16 @@ async fn page(
         leaves: Vec::new(),
         swaps: Vec::new(),
         can_write: false,
+        can_manage: false,
         error,
+        plan: &anbao_domain::duty::DUTY_PLAN,
     };
     if vault == 0 {
         return Ok(out);
     }
     let m = anbao_app::duty::month(&s.db, &p.ctx, vault, &month).await.map_err(|e| p.err(e))?;
     out.can_write = p.ctx.actor.scope.allows(Permission::RecordWrite, &m.vault.unit_path);
+    out.can_manage = p.ctx.actor.scope.allows(Permission::StaffWrite, &m.vault.unit_path);
     out.people = m
         .people
         .iter()

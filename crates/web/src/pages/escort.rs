@@ -33,7 +33,11 @@ struct ListPage {
     stops: Vec<(i64, String)>,
     today: String,
     can_write: bool,
+    /// May register vans (like other assets: the security department).
+    can_manage: bool,
     error: Option<String>,
+    pick: Vec<(i64, String, bool)>,
+    pick_action: &'static str,
 }
 
 async fn list_page(s: &AppState, p: &Page, q: &EscortQuery, error: Option<String>) -> Result<ListPage, PageError> {
@@ -58,7 +62,10 @@ async fn list_page(s: &AppState, p: &Page, q: &EscortQuery, error: Option<String
         stops: unit_options(s, p, &u.path).await?,
         today: date(anbao_domain::period::day_of_ms(p.ctx.now)),
         can_write: p.ctx.actor.scope.allows(Permission::RecordWrite, &u.path),
+        can_manage: p.ctx.actor.scope.allows(Permission::OrgWrite, &u.path),
         error,
+        pick: super::custody::picker(s, p, u.id.get()).await?,
+        pick_action: "/escort",
     })
 }
 

@@ -45,7 +45,11 @@ struct KeysPage {
     units: Vec<(i64, String)>,
     kinds: Vec<(&'static str, &'static str)>,
     can_write: bool,
+    /// May register items and close lock changes (the outlet head, the security department).
+    can_manage: bool,
     error: Option<String>,
+    pick: Vec<(i64, String, bool)>,
+    pick_action: &'static str,
 }
 
 async fn page(s: &AppState, p: &Page, q: &KeysQuery, error: Option<String>) -> Result<KeysPage, PageError> {
@@ -104,7 +108,10 @@ async fn page(s: &AppState, p: &Page, q: &KeysQuery, error: Option<String>) -> R
         units: unit_options(s, p, &u.path).await?,
         kinds: anbao_app::custody::ITEM_KINDS.iter().map(|k| (k.0, if en { k.2 } else { k.1 })).collect(),
         can_write: p.ctx.actor.scope.allows(Permission::RecordWrite, &u.path),
+        can_manage: p.ctx.actor.scope.allows(Permission::StaffWrite, &u.path),
         error,
+        pick: super::custody::picker(s, p, u.id.get()).await?,
+        pick_action: "/keys",
     })
 }
 
