@@ -455,6 +455,7 @@ async fn an_employee_may_hand_over_and_ask_but_not_set_the_roster_or_decide_who_
     let mut teller = app.api("chengguan.guiyuan").await;
     let v = vault(&app).await;
     let me = staff_with(&app, "cctv_admin", 0).await;
+    let before = (app.count("custody_items").await, app.count("duty_shifts").await);
     let r =
         teller.json("PUT", "/api/v1/duty", &serde_json::json!({"vault": v, "month": "2026-04", "nights": []})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
