@@ -313,6 +313,18 @@ pub async fn give_back(
         audit::record(&mut tx, ctx.into(), "arms.in", Entity::Row("arms", a.id), Some(unit), None).await?;
     }
     store::give_back(&mut tx, id, rounds_back, note, discrepancy, ctx.now).await?;
+    if discrepancy {
+        crate::confirm::report_to_security(
+            &mut tx,
+            &k.unit_path,
+            &format!("arms-discrepancy-{id}"),
+            &format!("枪弹归还数量不符：{}", k.gun_label),
+            &format!("领出{}发，归还{}发。说明：{}", k.rounds_out, rounds_back, note.unwrap_or_default()),
+            "/arms",
+            ctx.now,
+        )
+        .await?;
+    }
     let action = if discrepancy { "arms.returned_with_discrepancy" } else { "arms.returned" };
     audit::record(&mut tx, ctx.into(), action, Entity::Row("arms_checkouts", id), Some(unit), None).await?;
     tx.commit().await?;

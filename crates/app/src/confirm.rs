@@ -154,3 +154,20 @@ pub async fn set_pin(db: &Db, ctx: &Ctx, password: &str, pin: &str) -> AppResult
     tx.commit().await?;
     Ok(())
 }
+
+/// Tell the security department over a unit, in the caller's transaction, of something that must be reported
+/// (a lost key, rounds missing on a gun's return, an event on an escort trip). `key` keeps it to one message each.
+pub async fn report_to_security(
+    c: &mut anbao_store::Conn,
+    unit_path: &str,
+    key: &str,
+    title: &str,
+    body: &str,
+    link: &str,
+    now: i64,
+) -> AppResult<()> {
+    for a in anbao_store::messages::security_over(c, unit_path).await? {
+        anbao_store::messages::put(c, a, key, title, body, link, now).await?;
+    }
+    Ok(())
+}

@@ -191,6 +191,16 @@ pub async fn report_lost(db: &Db, ctx: &Ctx, item_id: i64, reason: &str) -> AppR
         0
     } else {
         let id = store::open_lock_change(&mut tx, &item, &reason, ctx.actor.account.get(), ctx.now).await?;
+        confirm::report_to_security(
+            &mut tx,
+            &item.unit_path,
+            &format!("lock-change-{id}"),
+            &format!("{}遗失，须立即更换锁具", item.label),
+            &format!("{}：{reason}", item.unit_name),
+            "/keys",
+            ctx.now,
+        )
+        .await?;
         audit::record(&mut tx, ctx.into(), "custody.lock_change_open", Entity::Row("lock_changes", id), unit, None)
             .await?;
         id

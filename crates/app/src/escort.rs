@@ -313,6 +313,17 @@ pub async fn record_event(
         None,
     )
     .await?;
+    // Every event on the way is reported (ESC-3): the security department over the trip's unit is told at once.
+    confirm::report_to_security(
+        &mut tx,
+        &t.trip.unit_path,
+        &format!("escort-event-{id}"),
+        &format!("押运途中情况：{}（{}）", k.label, t.trip.plate),
+        &note,
+        &format!("/escort/trips/{trip_id}"),
+        ctx.now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

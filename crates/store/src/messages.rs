@@ -39,6 +39,21 @@ pub async fn put(
     Ok(r.rows_affected() > 0)
 }
 
+/// The security-department accounts whose grant covers a unit (by its path), to be told of what happened there.
+pub async fn security_over(c: &mut Conn, unit_path: &str) -> Result<Vec<AccountId>> {
+    sqlx::query(
+        "SELECT DISTINCT g.account_id FROM grants g JOIN accounts a ON a.id = g.account_id \
+         LEFT JOIN units u ON u.id = g.unit_id WHERE g.role = 'security' AND a.disabled = 0 \
+         AND (g.unit_id IS NULL OR $1 LIKE u.path || '%') ORDER BY g.account_id",
+    )
+    .bind(unit_path)
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(|r| Ok(AccountId::new(r.try_get("account_id")?)))
+    .collect()
+}
+
 pub async fn list(c: &mut Conn, account: AccountId, limit: i64) -> Result<Vec<MessageRow>> {
     let rows = sqlx::query(
         "SELECT id, title, body, link, created_at, read_at FROM messages WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",

@@ -246,6 +246,13 @@ async fn a_trip_in_a_vehicle_that_is_not_a_registered_armoured_van_is_refused() 
     let t = app.scalar("SELECT MIN(id) FROM escort_trips").await;
     let r = web.post_form(&format!("/escort/trips/{t}/depart"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // An event on the way is recorded and reported to the security department over the trip.
+    let r = web.post_form(&format!("/escort/trips/{t}/event"), &[("kind", "jam"), ("note", "城关大桥拥堵")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let told = app
+        .scalar("SELECT COUNT(*) FROM messages m JOIN accounts a ON a.id = m.account_id WHERE a.username IN ('qinghe.baowei', 'baowei') AND m.title LIKE '押运途中情况：交通堵塞%'")
+        .await;
+    assert_eq!(told, 2);
     let r = web.post_form(&format!("/escort/trips/{t}/close"), &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("尚有款箱未交接"), "{}", r.body);
@@ -286,6 +293,10 @@ async fn a_lost_code_blocks_the_vaults_custody_check_until_the_lock_is_changed()
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let lock_change = r.json()["id"].as_i64().unwrap();
+    let told = app
+        .scalar("SELECT COUNT(*) FROM messages m JOIN accounts a ON a.id = m.account_id WHERE a.username = 'qinghe.baowei' AND m.title LIKE '%须立即更换锁具'")
+        .await;
+    assert_eq!(told, 1, "the county security department is told of the loss");
     let r = keeper.json("POST", "/api/v1/records", &check("2026-03-02T09:00:00+08:00")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let director = staff_with(&app, "director", 0).await;
@@ -420,6 +431,11 @@ async fn a_gun_is_approved_by_another_post_issued_before_both_and_returned_with_
     let r = kp.json("POST", &format!("/api/v1/arms/checkouts/{k}/return"), &back(Some("训练中击发一发"))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["discrepancy"], true);
+    // The county's security department is told of the missing round.
+    let told = app
+        .scalar("SELECT COUNT(*) FROM messages m JOIN accounts a ON a.id = m.account_id WHERE a.username = 'qinghe.baowei' AND m.title LIKE '枪弹归还数量不符%'")
+        .await;
+    assert_eq!(told, 1);
     assert_eq!(app.scalar(&format!("SELECT rounds FROM arms WHERE id = {ammo}")).await, 19);
     app.finish().await;
 }
