@@ -242,18 +242,38 @@ pub async fn issue(db: &Db, policy: &AuthPolicy, ctx: &Ctx, id: i64, second: &Se
         ));
     }
     let unit = UnitId::new(k.unit_id);
-    store::set_state(&mut tx, g.id, "issued", 0, ctx.now).await?;
-    audit::record(&mut tx, ctx.into(), "arms.out", Entity::Row("arms", g.id), Some(unit), None).await?;
+    // The gun must still be in store (a second approved checkout of it cannot be issued).
+    let before_gun = Entity::Row("arms", g.id).snapshot(&mut tx).await?;
+    if !store::take_out(&mut tx, g.id, ctx.now).await? {
+        return Err(AppError::Conflict(DomainError::new(
+            "gun_id",
+            "该枪支不在库，不能发放",
+            "the gun is not in store",
+        )));
+    }
+    audit::record(&mut tx, ctx.into(), "arms.out", Entity::Row("arms", g.id), Some(unit), before_gun.as_ref()).await?;
     if let Some(a) = k.ammo_id {
         let a = store::get(&mut tx, a).await?.ok_or(AppError::NotFound)?;
         if a.rounds < k.rounds_out {
             return Err(AppError::Conflict(DomainError::new("rounds", "库存弹药不足", "not enough rounds in store")));
         }
+        let before = Entity::Row("arms", a.id).snapshot(&mut tx).await?;
         store::set_state(&mut tx, a.id, "in_store", a.rounds - k.rounds_out, ctx.now).await?;
-        audit::record(&mut tx, ctx.into(), "arms.out", Entity::Row("arms", a.id), Some(unit), None).await?;
+        audit::record(&mut tx, ctx.into(), "arms.out", Entity::Row("arms", a.id), Some(unit), before.as_ref()).await?;
     }
-    store::issue(&mut tx, id, pair.first.id.get(), ctx.now).await?;
-    audit::record(&mut tx, ctx.into(), "arms.issued", Entity::Row("arms_checkouts", id), Some(unit), None).await?;
+    let before_checkout = Entity::Row("arms_checkouts", id).snapshot(&mut tx).await?;
+    if !store::issue(&mut tx, id, pair.first.id.get(), ctx.now).await? {
+        return Err(wrong_state(&k));
+    }
+    audit::record(
+        &mut tx,
+        ctx.into(),
+        "arms.issued",
+        Entity::Row("arms_checkouts", id),
+        Some(unit),
+        before_checkout.as_ref(),
+    )
+    .await?;
     let draft = RecordDraft {
         kind: RecordKind::GunCheckout,
         subkind: None,
@@ -305,14 +325,20 @@ pub async fn give_back(
         return Err(invalid("note", "归还弹药数与领出数不符，须说明原因", "explain the missing rounds"));
     }
     let unit = UnitId::new(k.unit_id);
+    let before = Entity::Row("arms", g.id).snapshot(&mut tx).await?;
     store::set_state(&mut tx, g.id, "in_store", 0, ctx.now).await?;
-    audit::record(&mut tx, ctx.into(), "arms.in", Entity::Row("arms", g.id), Some(unit), None).await?;
+    audit::record(&mut tx, ctx.into(), "arms.in", Entity::Row("arms", g.id), Some(unit), before.as_ref()).await?;
     if let Some(a) = k.ammo_id {
         let a = store::get(&mut tx, a).await?.ok_or(AppError::NotFound)?;
+        let before = Entity::Row("arms", a.id).snapshot(&mut tx).await?;
         store::set_state(&mut tx, a.id, "in_store", a.rounds + rounds_back, ctx.now).await?;
-        audit::record(&mut tx, ctx.into(), "arms.in", Entity::Row("arms", a.id), Some(unit), None).await?;
+        audit::record(&mut tx, ctx.into(), "arms.in", Entity::Row("arms", a.id), Some(unit), before.as_ref()).await?;
     }
-    store::give_back(&mut tx, id, rounds_back, note, discrepancy, ctx.now).await?;
+    let before_checkout = Entity::Row("arms_checkouts", id).snapshot(&mut tx).await?;
+    // Conditional on the checkout still being out; a second return at the same moment rolls back here.
+    if !store::give_back(&mut tx, id, rounds_back, note, discrepancy, ctx.now).await? {
+        return Err(wrong_state(&k));
+    }
     if discrepancy {
         crate::confirm::report_to_security(
             &mut tx,
@@ -326,7 +352,8 @@ pub async fn give_back(
         .await?;
     }
     let action = if discrepancy { "arms.returned_with_discrepancy" } else { "arms.returned" };
-    audit::record(&mut tx, ctx.into(), action, Entity::Row("arms_checkouts", id), Some(unit), None).await?;
+    audit::record(&mut tx, ctx.into(), action, Entity::Row("arms_checkouts", id), Some(unit), before_checkout.as_ref())
+        .await?;
     tx.commit().await?;
     Ok(discrepancy)
 }

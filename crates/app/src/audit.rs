@@ -25,8 +25,9 @@ pub enum Entity {
     Row(&'static str, i64),
 }
 
-/// The custody areas' tables; the entity kind of their rows is the table's name.
-pub const CUSTODY_TABLES: [&str; 12] = [
+/// Tables audited whole row by row (the custody and inspection areas); the entity kind of their rows is the
+/// table's name.
+pub const CUSTODY_TABLES: [&str; 19] = [
     "staff_leaves",
     "duty_shifts",
     "duty_swaps",
@@ -39,10 +40,17 @@ pub const CUSTODY_TABLES: [&str; 12] = [
     "escort_trips",
     "escort_boxes",
     "escort_events",
+    "checklist_versions",
+    "inspections",
+    "inspection_photos",
+    "hazards",
+    "hazard_events",
+    "bulletins",
+    "bulletin_reads",
 ];
 
 /// The entity kinds whose rows verification compares against their last event.
-pub const WATCHED: [&str; 21] = [
+pub const WATCHED: [&str; 28] = [
     "unit",
     "staff",
     "group",
@@ -64,6 +72,13 @@ pub const WATCHED: [&str; 21] = [
     "escort_trips",
     "escort_boxes",
     "escort_events",
+    "checklist_versions",
+    "inspections",
+    "inspection_photos",
+    "hazards",
+    "hazard_events",
+    "bulletins",
+    "bulletin_reads",
 ];
 
 impl Entity {

@@ -262,6 +262,13 @@ pub async fn check_key_and_code(c: &mut Conn, asset: i64, d: &RecordDraft) -> Ap
     if d.kind == RecordKind::GunCustodyCheck {
         return crate::arms::check_custody_pair(c, asset, d).await;
     }
+    if d.kind == RecordKind::KeyCustodyCheck && store::lock_change_open_for(c, asset).await? {
+        return Err(invalid(
+            "asset_id",
+            "该金库有遗失的钥匙或密码尚未换锁，须先更换锁具（严禁使用无备用钥匙或备用密码的金库）",
+            "a lost key or code of this vault awaits a lock change",
+        ));
+    }
     let (Some(a), Some(b)) = (d.performer.map(|x| x.get()), d.second_person.map(|x| x.get())) else { return Ok(()) };
     let items = store::items_of_asset(c, asset).await?;
     let holders = |kinds: &[&str]| -> Vec<i64> {
@@ -285,13 +292,6 @@ pub async fn check_key_and_code(c: &mut Conn, asset: i64, d: &RecordDraft) -> Ap
             "confirm_username",
             format!("须由该设备的钥匙掌管人和密码掌管人两人共同办理：{KEY_AND_CODE}"),
             "the key holder and the code holder of this asset must act together",
-        ));
-    }
-    if d.kind == RecordKind::KeyCustodyCheck && store::lock_change_open_for(c, asset).await? {
-        return Err(invalid(
-            "asset_id",
-            "该金库有遗失的钥匙或密码尚未换锁，须先更换锁具（严禁使用无备用钥匙或备用密码的金库）",
-            "a lost key or code of this vault awaits a lock change",
         ));
     }
     Ok(())

@@ -186,6 +186,15 @@ pub async fn request_swap(db: &Db, ctx: &Ctx, shift: i64, out: i64, inn: i64, re
     if out != sh.guard_a && out != sh.guard_b {
         return Err(invalid("out_staff", "被替换的人不在该班次", "that person is not on this shift"));
     }
+    // The person coming in is active staff of the vault's unit and not already on the shift.
+    let incoming = anbao_store::staff::get(&mut tx, StaffId::new(inn)).await?;
+    if !incoming.is_some_and(|s| s.active && s.unit_id == v.unit_id) || inn == sh.guard_a || inn == sh.guard_b {
+        return Err(invalid(
+            "in_staff",
+            "换上的人须是本网点在岗员工，且不在该班次",
+            "the person coming in must be other active staff of this outlet",
+        ));
+    }
     let id = store::insert_swap(&mut tx, shift, out, inn, &reason, ctx.actor.account.get(), ctx.now).await?;
     audit::record(&mut tx, ctx.into(), "duty.swap_request", Entity::Row("duty_swaps", id), Some(v.unit_id), None)
         .await?;
@@ -204,6 +213,7 @@ pub async fn decide_swap(db: &Db, ctx: &Ctx, swap: i64, approve: bool) -> AppRes
     let mut tx = db.begin().await?;
     let w = store::swap_by_id(&mut tx, swap).await?.ok_or(AppError::NotFound)?;
     let v = vault_in_scope(&mut tx, ctx, w.asset_id).await?;
+    ctx.must(Permission::RecordWrite, &v.unit_path)?;
     if w.status != "pending" {
         return Err(AppError::Conflict(DomainError::new("status", "该调班申请已处理", "already decided")));
     }
@@ -220,7 +230,19 @@ pub async fn decide_swap(db: &Db, ctx: &Ctx, swap: i64, approve: bool) -> AppRes
     let unit = Some(UnitId::new(w.unit_id));
     if approve {
         let sh = store::shift_by_id(&mut tx, w.shift_id).await?.ok_or(AppError::NotFound)?;
-        let (a, b) = if sh.guard_a == w.out_staff { (w.in_staff, sh.guard_b) } else { (sh.guard_a, w.in_staff) };
+        // The shift may have changed since the request (another swap, a re-saved roster): the person going out
+        // must still be on it.
+        let (a, b) = if sh.guard_a == w.out_staff {
+            (w.in_staff, sh.guard_b)
+        } else if sh.guard_b == w.out_staff {
+            (sh.guard_a, w.in_staff)
+        } else {
+            return Err(AppError::Conflict(DomainError::new(
+                "swap",
+                "该班次已变更，申请换下的人已不在班上，请重新申请",
+                "the shift changed; the person going out is no longer on it",
+            )));
+        };
         let people = guards(&mut tx, &v, sh.day, sh.day + 1).await?;
         check(&[Night { day: sh.day, label: day_label(sh.day), a: Some(a), b: Some(b) }], &people, &rule)?;
         let before = Entity::Row("duty_shifts", sh.id).snapshot(&mut tx).await?;

@@ -234,7 +234,9 @@ pub async fn depart(db: &Db, ctx: &Ctx, id: i64) -> AppResult<()> {
     }
     let mut tx = db.begin().await?;
     let before = Entity::Row("escort_trips", id).snapshot(&mut tx).await?;
-    store::set_trip_status(&mut tx, id, "under_way", ctx.now).await?;
+    if !store::set_trip_status(&mut tx, id, "planned", "under_way", ctx.now).await? {
+        return Err(AppError::Conflict(DomainError::new("status", "该趟押运已出车", "already departed")));
+    }
     let unit = Some(UnitId::new(t.trip.unit_id));
     audit::record(&mut tx, ctx.into(), "escort.depart", Entity::Row("escort_trips", id), unit, before.as_ref()).await?;
     tx.commit().await?;
@@ -267,6 +269,14 @@ pub async fn hand_box(
     if !t.crew.iter().any(|m| m.staff_id == pair.first.id.get()) {
         return Err(invalid("confirm_username", "交接款箱的一方须是本趟押运人员", "one side must be this trip's crew"));
     }
+    // The outlet's side is never the crew's own: one crew member cannot stand for the outlet.
+    if t.crew.iter().any(|m| m.staff_id == pair.second.id.get()) {
+        return Err(invalid(
+            "confirm_username",
+            "另一方须是网点人员，不能是本趟押运人员（双向交接）",
+            "the other side must be the outlet's, not the crew's",
+        ));
+    }
     if pair.second.unit_id.get() != b.stop_unit_id {
         return Err(invalid(
             "confirm_username",
@@ -276,7 +286,9 @@ pub async fn hand_box(
     }
     let mut tx = db.begin().await?;
     let before = Entity::Row("escort_boxes", box_id).snapshot(&mut tx).await?;
-    store::hand_box(&mut tx, box_id, pair.first.id.get(), pair.second.id.get(), ctx.now).await?;
+    if !store::hand_box(&mut tx, box_id, pair.first.id.get(), pair.second.id.get(), ctx.now).await? {
+        return Err(AppError::Conflict(DomainError::new("box", "该款箱已交接", "this box was already handed over")));
+    }
     let unit = Some(UnitId::new(b.stop_unit_id));
     audit::record(&mut tx, ctx.into(), "escort.handover", Entity::Row("escort_boxes", box_id), unit, before.as_ref())
         .await?;
@@ -349,7 +361,16 @@ pub async fn close(db: &Db, ctx: &Ctx, id: i64) -> AppResult<()> {
     }
     let mut tx = db.begin().await?;
     let before = Entity::Row("escort_trips", id).snapshot(&mut tx).await?;
-    store::set_trip_status(&mut tx, id, "closed", ctx.now).await?;
+    // Counted again inside the transaction, so a box handed over or added meanwhile is seen.
+    if store::open_boxes(&mut tx, id).await? > 0
+        || !store::set_trip_status(&mut tx, id, "under_way", "closed", ctx.now).await?
+    {
+        return Err(AppError::Conflict(DomainError::new(
+            "boxes",
+            "尚有款箱未交接或押运状态已变化，不能结束押运",
+            "boxes are outstanding or the trip changed",
+        )));
+    }
     let unit = Some(UnitId::new(t.trip.unit_id));
     audit::record(&mut tx, ctx.into(), "escort.close", Entity::Row("escort_trips", id), unit, before.as_ref()).await?;
     tx.commit().await?;

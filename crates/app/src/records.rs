@@ -86,6 +86,8 @@ pub struct Upload {
 pub const FUTURE_TOLERANCE_MS: i64 = 10 * 60_000;
 pub const MAX_AGE_DAYS: i64 = 400;
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+/// How far from now a two-person record may be dated (the two people sign in as it happens).
+pub const TWO_PERSON_TOLERANCE_MS: i64 = 30 * 60_000;
 
 fn invalid(field: &'static str, zh: &str, en: &str) -> AppError {
     AppError::Invalid(DomainError::new(field, zh, en))
@@ -161,6 +163,15 @@ pub async fn create(
     } else {
         None
     };
+    // Both people sign in now, so the procedure happens now: a two-person record cannot be back-dated beyond a few
+    // minutes (otherwise a night entry could be typed as an afternoon one and skip the business-hours rule).
+    if pair.is_some() && (ctx.now - at).abs() > TWO_PERSON_TOLERANCE_MS {
+        return Err(invalid(
+            "occurred_at",
+            "双人手续须当场办理，时间须为当前时间",
+            "a two-person procedure is recorded as it happens: use the current time",
+        ));
+    }
     let limit = match draft.kind {
         RecordKind::LargeWithdrawal => crate::rulebook::current(db, LARGE_WITHDRAWAL_RULE).await?,
         RecordKind::VaultEntry => crate::rulebook::current(db, VAULT_HOURS_RULE).await?,

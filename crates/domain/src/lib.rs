@@ -7,6 +7,7 @@ pub mod error;
 pub mod escort;
 pub mod groups;
 pub mod ids;
+pub mod inspect;
 pub mod org;
 pub mod period;
 pub mod records;

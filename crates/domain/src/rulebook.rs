@@ -113,6 +113,9 @@ pub struct Rule {
     /// For limits: business hours as `HH:MM-HH:MM` (local time).
     #[serde(default)]
     pub hours: String,
+    /// For limits: a number of days (the window for repeat offenders, the days before escalating to leadership).
+    #[serde(default)]
+    pub days: i64,
     pub source: String,
     pub article: String,
 }
@@ -202,10 +205,10 @@ impl Rule {
             )?,
             RuleKind::TwoPerson => {}
             RuleKind::Limit => need(
-                self.amount >= 1 || parse_hours(&self.hours).is_some(),
+                self.amount >= 1 || parse_hours(&self.hours).is_some() || self.days >= 1,
                 "amount",
-                "限额规则须给出金额（元）或营业时间（如 08:00-17:30）",
-                "a limit needs an amount or business hours (08:00-17:30)",
+                "限额规则须给出金额（元）、营业时间（如 08:00-17:30）或天数",
+                "a limit needs an amount, business hours (08:00-17:30) or a number of days",
             )?,
         }
         if !self.hours.is_empty() && parse_hours(&self.hours).is_none() {
@@ -349,6 +352,7 @@ mod tests {
             require_attachment: false,
             amount: 0,
             hours: String::new(),
+            days: 0,
             source: "篇二 四".into(),
             article: "自助设备每天巡查不少于6次".into(),
         }

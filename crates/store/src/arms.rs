@@ -214,7 +214,8 @@ pub async fn decide(
     now: i64,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE arms_checkouts SET status = $2, approver_id = $3, decided_by = $4, decision_note = $5, decided_at = $6 WHERE id = $1",
+        "UPDATE arms_checkouts SET status = $2, approver_id = $3, decided_by = $4, decision_note = $5, decided_at = $6 \
+         WHERE id = $1 AND status = 'requested'",
     )
     .bind(id)
     .bind(status)
@@ -227,16 +228,30 @@ pub async fn decide(
     Ok(())
 }
 
-pub async fn issue(c: &mut Conn, id: i64, issuer: i64, now: i64) -> Result<()> {
-    sqlx::query("UPDATE arms_checkouts SET status = 'issued', issuer_id = $2, issued_at = $3 WHERE id = $1")
-        .bind(id)
-        .bind(issuer)
+/// Issue an approved checkout; false when it was no longer approved (issued twice at once).
+pub async fn issue(c: &mut Conn, id: i64, issuer: i64, now: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE arms_checkouts SET status = 'issued', issuer_id = $2, issued_at = $3 WHERE id = $1 AND status = 'approved'",
+    )
+    .bind(id)
+    .bind(issuer)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Take a gun out of store; false when it is not in store (issued on another checkout).
+pub async fn take_out(c: &mut Conn, gun: i64, now: i64) -> Result<bool> {
+    let r = sqlx::query("UPDATE arms SET status = 'issued', updated_at = $2 WHERE id = $1 AND status = 'in_store'")
+        .bind(gun)
         .bind(now)
         .execute(&mut *c)
         .await?;
-    Ok(())
+    Ok(r.rows_affected() == 1)
 }
 
+/// Record a return; false when the checkout was no longer out (returned twice at once).
 pub async fn give_back(
     c: &mut Conn,
     id: i64,
@@ -244,10 +259,10 @@ pub async fn give_back(
     note: Option<&str>,
     discrepancy: bool,
     now: i64,
-) -> Result<()> {
-    sqlx::query(
+) -> Result<bool> {
+    let r = sqlx::query(
         "UPDATE arms_checkouts SET status = 'returned', returned_at = $2, rounds_back = $3, return_note = $4, discrepancy = $5 \
-         WHERE id = $1",
+         WHERE id = $1 AND status = 'issued'",
     )
     .bind(id)
     .bind(now)
@@ -256,5 +271,5 @@ pub async fn give_back(
     .bind(crate::b(discrepancy))
     .execute(&mut *c)
     .await?;
-    Ok(())
+    Ok(r.rows_affected() == 1)
 }

@@ -129,15 +129,19 @@ pub async fn insert_trip(c: &mut Conn, n: NewTrip<'_>) -> Result<i64> {
     .try_get("id")
 }
 
-pub async fn set_trip_status(c: &mut Conn, id: i64, status: &str, now: i64) -> Result<()> {
+/// Move a trip from `from` to `status`; false when it was no longer in `from` (someone else moved it first).
+pub async fn set_trip_status(c: &mut Conn, id: i64, from: &str, status: &str, now: i64) -> Result<bool> {
     let col = if status == "closed" { "closed_at" } else { "departed_at" };
-    sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE escort_trips SET status = $2, {col} = $3 WHERE id = $1")))
-        .bind(id)
-        .bind(status)
-        .bind(now)
-        .execute(&mut *c)
-        .await?;
-    Ok(())
+    let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE escort_trips SET status = $2, {col} = $3 WHERE id = $1 AND status = $4"
+    )))
+    .bind(id)
+    .bind(status)
+    .bind(now)
+    .bind(from)
+    .execute(&mut *c)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -193,15 +197,27 @@ pub async fn insert_box(c: &mut Conn, trip: i64, stop: i64, box_no: &str, direct
     .try_get("id")
 }
 
-pub async fn hand_box(c: &mut Conn, id: i64, crew: i64, outlet: i64, now: i64) -> Result<()> {
-    sqlx::query("UPDATE escort_boxes SET crew_staff = $2, outlet_staff = $3, handed_at = $4 WHERE id = $1")
-        .bind(id)
-        .bind(crew)
-        .bind(outlet)
-        .bind(now)
-        .execute(&mut *c)
-        .await?;
-    Ok(())
+/// Mark a box handed over; false when it already was (two phones at once).
+pub async fn hand_box(c: &mut Conn, id: i64, crew: i64, outlet: i64, now: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE escort_boxes SET crew_staff = $2, outlet_staff = $3, handed_at = $4 WHERE id = $1 AND handed_at IS NULL",
+    )
+    .bind(id)
+    .bind(crew)
+    .bind(outlet)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Boxes of a trip not yet handed over, read inside the caller's transaction.
+pub async fn open_boxes(c: &mut Conn, trip: i64) -> Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM escort_boxes WHERE trip_id = $1 AND handed_at IS NULL")
+        .bind(trip)
+        .fetch_one(&mut *c)
+        .await?
+        .try_get("n")
 }
 
 #[derive(Debug, Clone, PartialEq)]

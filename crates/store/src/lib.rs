@@ -11,6 +11,7 @@ pub mod db;
 pub mod duty;
 pub mod escort;
 pub mod groups;
+pub mod inspect;
 pub mod messages;
 pub mod notices;
 pub mod org;
