@@ -348,10 +348,12 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
         });
         (username.to_owned(), display, role, unit, None::<StaffId>)
     };
+    // The county's security department acts for the whole county union; its account is its head's, who inspects.
+    let mut qb = add("qinghe.baowei", "清河县联社保卫部".into(), Role::Security, county, county_name);
+    qb.4 = crate::demo_custody::county_security_head(db, county).await?;
     let mut wanted = vec![
         add("baowei", "省联社保卫部".into(), Role::Security, province, "云岭省农村信用社联合社"),
-        // The county's security department acts for the whole county union.
-        add("qinghe.baowei", "清河县联社保卫部".into(), Role::Security, county, county_name),
+        qb,
         add("shenji", "稽核审计".into(), Role::Auditor, province, "云岭省农村信用社联合社"),
     ];
     // An escort of the county union (押运员), who hands cash boxes over at the outlets.

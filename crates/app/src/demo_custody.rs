@@ -103,6 +103,17 @@ async fn roster(db: &Db, ctx: &Ctx, o: UnitId, assets: &[anbao_store::assets::As
     Ok(())
 }
 
+/// The head of the county union's security department (保卫部), who inspects its outlets.
+pub async fn county_security_head(db: &Db, county: UnitId) -> AppResult<Option<StaffId>> {
+    let mut c = db.read().await?;
+    let path = anbao_store::org::get(&mut c, county).await?.map(|u| u.path).unwrap_or_default();
+    let staff = anbao_store::staff::under(&mut c, &path).await?;
+    Ok(staff
+        .iter()
+        .find(|s| s.positions.contains(&Position::SecurityOfficer) && s.positions.contains(&Position::Director))
+        .map(|s| s.id))
+}
+
 /// The county union's guards (经警) and drivers, who sit in its security department. The first two keep the guns
 /// and the ammunition; the next two ride as escorts.
 pub async fn county_guards(db: &Db, county: UnitId) -> AppResult<(Vec<StaffId>, Vec<StaffId>)> {

@@ -20,6 +20,7 @@ pub mod escort;
 pub mod export;
 pub mod groups;
 pub mod home;
+pub mod inspect;
 pub mod notices;
 pub mod org;
 pub mod records;

@@ -349,14 +349,26 @@ pub(crate) async fn insert_evidence(
     unit: UnitId,
     asset: Option<i64>,
 ) -> AppResult<i64> {
+    insert_evidence_at(c, ctx, draft, unit, asset, ctx.now).await
+}
+
+/// The same, dated when the procedure happened (an inspection countersigned later is dated by its visit).
+pub(crate) async fn insert_evidence_at(
+    c: &mut Conn,
+    ctx: &Ctx,
+    draft: &RecordDraft,
+    unit: UnitId,
+    asset: Option<i64>,
+    at: i64,
+) -> AppResult<i64> {
     let id = anbao_store::records::insert(
         c,
         NewRecord {
             draft,
             unit,
             asset,
-            occurred_at: ctx.now,
-            local_day: anbao_domain::period::day_of_ms(ctx.now),
+            occurred_at: at,
+            local_day: anbao_domain::period::day_of_ms(at),
             supersedes: None,
             by: Some(ctx.actor.account),
             now: ctx.now,

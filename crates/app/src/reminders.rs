@@ -74,5 +74,7 @@ pub async fn run_once(db: &Db, now: i64) -> AppResult<usize> {
             tx.commit().await?;
         }
     }
+    // Overdue hazards go up the line (INSP-4) with the same job.
+    created += crate::inspect::escalate(db, now).await?;
     Ok(created)
 }

@@ -45,10 +45,11 @@ pub fn parse_file(text: &str) -> AppResult<Vec<Rule>> {
 pub async fn load_default(db: &Db, now: i64) -> AppResult<usize> {
     let rules = parse_file(DEFAULT_RULEBOOK)?;
     let mut tx = db.begin().await?;
-    if store::count(&mut tx).await? > 0 {
-        return Ok(0);
-    }
-    for r in &rules {
+    // Rules the database already has are the union's (perhaps edited); only rules new to this release are added,
+    // so an upgrade brings the rules of new areas without touching the old ones.
+    let have: std::collections::HashSet<String> = store::all(&mut tx).await?.into_iter().map(|r| r.rule_id).collect();
+    let new: Vec<&Rule> = rules.iter().filter(|r| !have.contains(&r.id)).collect();
+    for r in &new {
         let body = serde_json::to_string(r).map_err(|e| AppError::Internal(e.to_string()))?;
         let id = store::insert(
             &mut tx,
@@ -59,7 +60,8 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<usize> {
             .await?;
     }
     tx.commit().await?;
-    Ok(rules.len())
+    crate::inspect::load_default(db, now).await?;
+    Ok(new.len())
 }
 
 /// One version of a rule.

@@ -6,6 +6,7 @@ pub mod compliance;
 pub mod duty;
 pub mod escort;
 pub mod groups;
+pub mod inspect;
 pub mod keys;
 pub mod openapi;
 pub mod org;

@@ -1,5 +1,5 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
-use super::{arms, audit, auth, compliance, duty, escort, groups, keys, org, records, staff};
+use super::{arms, audit, auth, compliance, duty, escort, groups, inspect, keys, org, records, staff};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -30,6 +30,8 @@ impl Modify for Bearer {
         keys::table, keys::register, keys::handover, keys::lost, keys::lock_changed, keys::set_pin,
         arms::register_of, arms::register, arms::request, arms::decide, arms::issue, arms::give_back,
         escort::list, escort::register_van, escort::plan, escort::get, escort::depart, escort::close, escort::hand_box, escort::event,
+        inspect::list, inspect::start, inspect::get, inspect::save, inspect::countersign,
+        inspect::hazards, inspect::hazard, inspect::raise, inspect::rectify, inspect::verify, inspect::bulletins,
     ),
     modifiers(&Bearer),
     security(("bearer" = [])),
@@ -38,6 +40,7 @@ impl Modify for Bearer {
           (name = "notices", description = "通知公告 (notices)"), (name = "audit", description = "审计日志 (audit trail)"),
           (name = "records", description = "工作记录、设备、消息 (evidence records, assets, messages)"),
           (name = "compliance", description = "规则库与合规 (rulebook, due items, roll-up)"),
+          (name = "inspect", description = "安全检查、隐患台账、安全通报 (inspections, hazards, bulletins)"),
           (name = "custody", description = "守库排班、钥匙密码、枪弹、押运 (duty roster, keys and codes, guns, escort); 双人手续的第二人以 confirm_username/confirm_secret 当场确认"))
 )]
 pub struct ApiDoc;

@@ -9,7 +9,9 @@ pub mod custody;
 pub mod duty;
 pub mod escort;
 pub mod groups;
+pub mod hazards;
 pub mod home;
+pub mod inspect;
 pub mod keys;
 pub mod login;
 pub mod messages;
@@ -49,7 +51,7 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 17] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 20] = [
     ("/", "首页", "Home", None),
     ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
     ("/records", "工作记录", "Records", None),
@@ -60,6 +62,9 @@ const NAV: [(&str, &str, &str, Option<Permission>); 17] = [
     ("/staff", "员工档案", "Staff", None),
     ("/groups", "领导小组", "Leadership groups", None),
     ("/assets", "设备台账", "Assets", None),
+    ("/inspections", "安全检查", "Inspections", None),
+    ("/hazards", "隐患台账", "Hazard register", None),
+    ("/bulletins", "安全通报", "Safety bulletins", None),
     ("/duty", "守库排班", "Duty roster", None),
     ("/keys", "钥匙密码", "Keys and codes", None),
     ("/arms", "枪弹管理", "Guns and ammunition", None),

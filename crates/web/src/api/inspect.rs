@@ -1,0 +1,311 @@
+//! `/api/v1/inspections`, `/api/v1/hazards`, `/api/v1/bulletins`: inspections with their results and scores, the
+//! hazard register and its lifecycle, safety bulletins.
+use super::auth::Created;
+use super::keys::Confirmed;
+use crate::auth::{Api, ApiJson};
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+use anbao_domain::ids::UnitId;
+use anbao_domain::inspect::ItemResult;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListQuery {
+    pub unit: i64,
+    /// `YYYY-MM`
+    pub month: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InspectionBody {
+    pub id: i64,
+    pub target_unit_id: i64,
+    pub target_name: String,
+    /// routine, surprise, night, holiday, topic
+    pub kind: String,
+    pub inspector_id: i64,
+    pub inspector_name: String,
+    pub date: String,
+    /// Out of 100, one decimal.
+    pub score: f64,
+    /// draft, signed, countersigned
+    pub status: String,
+    pub checklist_version_id: i64,
+}
+
+fn body(r: &anbao_store::inspect::InspectionRow) -> InspectionBody {
+    InspectionBody {
+        id: r.id,
+        target_unit_id: r.target_unit_id,
+        target_name: r.target_name.clone(),
+        kind: r.kind.clone(),
+        inspector_id: r.inspector_id,
+        inspector_name: r.inspector_name.clone(),
+        date: anbao_domain::period::date_of_day(r.local_day).to_string(),
+        score: r.score_tenths as f64 / 10.0,
+        status: r.status.clone(),
+        checklist_version_id: r.checklist_version_id,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/inspections", tag = "inspect", params(ListQuery),
+    responses((status = 200, body = Vec<InspectionBody>), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<InspectionBody>>, ApiError> {
+    let (from, to) = anbao_app::duty::month_range(&q.month)?;
+    let rows = anbao_app::inspect::list(&s.db, &a.ctx, UnitId::new(q.unit), from, to).await?;
+    Ok(Json(rows.iter().map(body).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewInspection {
+    pub target_unit_id: i64,
+    pub kind: String,
+    /// The inspector's post: chairman, director, deputy_in_charge or security_officer.
+    pub position: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/inspections", tag = "inspect", request_body = NewInspection,
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+pub async fn start(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<NewInspection>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = anbao_app::inspect::start(&s.db, &a.ctx, b.target_unit_id, &b.kind, &b.position).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InspectionDetail {
+    #[serde(flatten)]
+    pub inspection: InspectionBody,
+    /// Per item code: `{outcome: pass|fail|not_applicable, deduct, note}`.
+    #[schema(value_type = Object)]
+    pub results: serde_json::Value,
+    pub hazard_ids: Vec<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/inspections/{id}", tag = "inspect", params(("id" = i64, Path)),
+    responses((status = 200, body = InspectionDetail), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<String>,
+) -> Result<Json<InspectionDetail>, ApiError> {
+    let i = anbao_app::inspect::get(&s.db, &a.ctx, super::id(&id)?).await?;
+    Ok(Json(InspectionDetail {
+        inspection: body(&i.row),
+        results: serde_json::to_value(&i.results).unwrap_or_default(),
+        hazard_ids: i.hazards.iter().map(|h| h.id).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Results {
+    #[schema(value_type = Object)]
+    pub results: BTreeMap<String, ItemResult>,
+    pub suggestions: Option<String>,
+    /// Sign after saving (every item must then be answered).
+    #[serde(default)]
+    pub sign: bool,
+}
+
+#[utoipa::path(put, path = "/api/v1/inspections/{id}/results", tag = "inspect", params(("id" = i64, Path)),
+    request_body = Results, responses((status = 204), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn save(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<Results>,
+) -> Result<StatusCode, ApiError> {
+    let id = super::id(&id)?;
+    anbao_app::inspect::save(&s.db, &s.blobs, &a.ctx, id, b.results, b.suggestions.as_deref(), Vec::new()).await?;
+    if b.sign {
+        anbao_app::inspect::sign(&s.db, &a.ctx, id).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/countersign", tag = "inspect", params(("id" = i64, Path)),
+    request_body = Confirmed, responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn countersign(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<Confirmed>,
+) -> Result<StatusCode, ApiError> {
+    anbao_app::inspect::countersign(&s.db, &s.policy, &a.ctx, super::id(&id)?, &b.second()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct HazardQuery {
+    pub unit: i64,
+    /// open, rectified, closed
+    pub status: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HazardBody {
+    pub id: i64,
+    pub notice_no: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub title: String,
+    pub article: String,
+    /// general or major
+    pub severity: String,
+    pub owner_name: Option<String>,
+    pub deadline: String,
+    /// open, rectified, closed
+    pub status: String,
+    /// How many times the same item failed at this unit before, within INSP-5's window.
+    pub repeat_count: i64,
+    /// 0 none, 1 reported to the deputy in charge, 2 to the board.
+    pub escalation: u8,
+    pub case_ref: Option<String>,
+}
+
+fn hazard_body(h: &anbao_store::inspect::HazardRow, escalation: u8) -> HazardBody {
+    HazardBody {
+        id: h.id,
+        notice_no: h.notice_no.clone(),
+        unit_id: h.unit_id,
+        unit_name: h.unit_name.clone(),
+        title: h.title.clone(),
+        article: h.article.clone(),
+        severity: h.severity.clone(),
+        owner_name: h.owner_name.clone(),
+        deadline: anbao_domain::period::date_of_day(h.deadline_day).to_string(),
+        status: h.status.clone(),
+        repeat_count: h.repeat_count,
+        escalation,
+        case_ref: h.case_ref.clone(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/hazards", tag = "inspect", params(HazardQuery),
+    responses((status = 200, body = Vec<HazardBody>), (status = 404, body = ErrorBody)))]
+pub async fn hazards(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<HazardQuery>,
+) -> Result<Json<Vec<HazardBody>>, ApiError> {
+    let rows = anbao_app::inspect::register(&s.db, &a.ctx, UnitId::new(q.unit), q.status.as_deref()).await?;
+    Ok(Json(rows.iter().map(|r| hazard_body(&r.row, r.escalation)).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/hazards/{id}", tag = "inspect", params(("id" = i64, Path)),
+    responses((status = 200, body = HazardBody), (status = 404, body = ErrorBody)))]
+pub async fn hazard(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> Result<Json<HazardBody>, ApiError> {
+    let h = anbao_app::inspect::hazard(&s.db, &a.ctx, super::id(&id)?).await?;
+    Ok(Json(hazard_body(&h.row, h.escalation)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewHazard {
+    pub unit_id: i64,
+    pub title: String,
+    pub article: String,
+    pub severity: Option<String>,
+    /// `YYYY-MM-DD`
+    pub deadline: String,
+    pub owner_id: Option<i64>,
+    pub case_ref: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/hazards", tag = "inspect", request_body = NewHazard,
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+pub async fn raise(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<NewHazard>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let input = anbao_app::inspect::HazardInput {
+        unit_id: Some(b.unit_id),
+        title: Some(b.title),
+        article: Some(b.article),
+        severity: b.severity,
+        deadline: Some(crate::pages::custody::day(&b.deadline, "deadline")?),
+        owner_id: b.owner_id,
+        case_ref: b.case_ref,
+    };
+    let id = anbao_app::inspect::raise(&s.db, &a.ctx, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Rectified {
+    pub note: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/hazards/{id}/rectify", tag = "inspect", params(("id" = i64, Path)),
+    request_body = Rectified, responses((status = 204), (status = 409, body = ErrorBody)))]
+pub async fn rectify(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<Rectified>,
+) -> Result<StatusCode, ApiError> {
+    anbao_app::inspect::rectify(&s.db, &a.ctx, super::id(&id)?, &b.note).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Verification {
+    pub pass: bool,
+    #[serde(default)]
+    pub note: String,
+    /// For a hazard tied to a case (三不放过).
+    pub cause: Option<String>,
+    pub accountability: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/hazards/{id}/verify", tag = "inspect", params(("id" = i64, Path)),
+    request_body = Verification, responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn verify(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<Verification>,
+) -> Result<StatusCode, ApiError> {
+    anbao_app::inspect::verify(
+        &s.db,
+        &a.ctx,
+        super::id(&id)?,
+        b.pass,
+        &b.note,
+        b.cause.as_deref(),
+        b.accountability.as_deref(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BulletinBody {
+    pub id: i64,
+    pub unit_name: String,
+    pub title: String,
+    pub body: String,
+    pub reads: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/bulletins", tag = "inspect", responses((status = 200, body = Vec<BulletinBody>)))]
+pub async fn bulletins(State(s): State<AppState>, a: Api) -> Result<Json<Vec<BulletinBody>>, ApiError> {
+    let rows = anbao_app::inspect::bulletins(&s.db, &a.ctx).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|b| BulletinBody { id: b.id, unit_name: b.unit_name, title: b.title, body: b.body, reads: b.reads })
+            .collect(),
+    ))
+}
