@@ -13,6 +13,7 @@ pub mod ctx;
 pub mod custody;
 pub mod demo;
 pub mod demo_custody;
+pub mod demo_inspect;
 pub mod demo_records;
 pub mod duty;
 pub mod error;

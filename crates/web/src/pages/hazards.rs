@@ -292,6 +292,7 @@ pub async fn act(
 #[template(path = "hazards/notice.html")]
 struct NoticePage {
     l: Layout,
+    issuer: String,
     h: anbao_store::inspect::HazardRow,
     raised: String,
     deadline: String,
@@ -304,7 +305,26 @@ pub async fn notice(State(s): State<AppState>, p: Page, Path(id): Path<String>) 
     let h = anbao_app::inspect::hazard(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
     let (y, m, d) = anbao_domain::period::ymd(anbao_domain::period::day_of_ms(h.row.raised_at));
     let (dy, dm, dd) = anbao_domain::period::ymd(h.row.deadline_day);
+    // A department signs in its union's name: "清河县农村信用合作联社保卫部", not just "保卫部".
+    let issuer = {
+        let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
+        let u = anbao_store::org::get(&mut c, anbao_domain::ids::UnitId::new(h.row.raised_by_unit_id))
+            .await
+            .map_err(|e| p.err(e.into()))?;
+        match u {
+            Some(u) if u.kind == anbao_domain::org::UnitKind::Department => match u.parent_id {
+                Some(parent) => anbao_store::org::get(&mut c, parent)
+                    .await
+                    .map_err(|e| p.err(e.into()))?
+                    .map_or(u.name.clone(), |pu| format!("{}{}", pu.name, u.name)),
+                None => u.name,
+            },
+            Some(u) => u.name,
+            None => h.row.raised_by_name.clone(),
+        }
+    };
     Ok(render(&NoticePage {
+        issuer,
         l: Layout::new(&p, "/hazards", "隐患整改通知书", "Rectification notice"),
         raised: format!("{y}年{m}月{d}日"),
         deadline: format!("{dy}年{dm}月{dd}日"),
