@@ -35,6 +35,8 @@ pub enum RecordKind {
     KeyCustodyCheck,
     GunCustodyCheck,
     GunCheckout,
+    PhoneCheck,
+    CctvSpotCheck,
 }
 
 /// What a record is about, which decides which field names its subject.
@@ -51,7 +53,7 @@ pub enum About {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 28] = [
+    pub const ALL: [RecordKind; 30] = [
         RecordKind::AtmPatrol,
         RecordKind::CctvCheck,
         RecordKind::CctvReview,
@@ -80,6 +82,8 @@ impl RecordKind {
         RecordKind::KeyCustodyCheck,
         RecordKind::GunCustodyCheck,
         RecordKind::GunCheckout,
+        RecordKind::PhoneCheck,
+        RecordKind::CctvSpotCheck,
     ];
 
     pub fn code(self) -> &'static str {
@@ -112,6 +116,8 @@ impl RecordKind {
             RecordKind::KeyCustodyCheck => "vault_key_custody",
             RecordKind::GunCustodyCheck => "gun_custody",
             RecordKind::GunCheckout => "gun_checkout",
+            RecordKind::PhoneCheck => "phone_check",
+            RecordKind::CctvSpotCheck => "cctv_spot_check",
         }
     }
 
@@ -145,6 +151,8 @@ impl RecordKind {
             RecordKind::KeyCustodyCheck => "钥匙密码分管核对",
             RecordKind::GunCustodyCheck => "枪弹分管核对",
             RecordKind::GunCheckout => "枪弹领用发放",
+            RecordKind::PhoneCheck => "电话查岗",
+            RecordKind::CctvSpotCheck => "监控抽查员工操作",
         }
     }
 
@@ -178,6 +186,8 @@ impl RecordKind {
             RecordKind::KeyCustodyCheck => "Key and code custody check",
             RecordKind::GunCustodyCheck => "Gun and ammunition custody check",
             RecordKind::GunCheckout => "Gun issued on checkout",
+            RecordKind::PhoneCheck => "Night-duty phone check",
+            RecordKind::CctvSpotCheck => "CCTV spot check of staff operations",
         }
     }
 
@@ -194,7 +204,7 @@ impl RecordKind {
                 About::Asset("gun_cabinet")
             }
             RecordKind::QualificationReview => About::Person,
-            RecordKind::InspectionVisit => About::TargetUnit,
+            RecordKind::InspectionVisit | RecordKind::PhoneCheck | RecordKind::CctvSpotCheck => About::TargetUnit,
             _ => About::Unit,
         }
     }
@@ -248,6 +258,8 @@ impl RecordKind {
                 | RecordKind::GunCheck
                 | RecordKind::GunCleaning
                 | RecordKind::WeaponUse
+                | RecordKind::PhoneCheck
+                | RecordKind::CctvSpotCheck
         )
     }
 
@@ -722,6 +734,28 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
             obj(&mut d, "account", what.into());
         }
         RecordKind::GunCheckout => {}
+        // 篇二 四: the security department checks night duty by phone and staff operations by CCTV.
+        RecordKind::PhoneCheck | RecordKind::CctvSpotCheck => {
+            let target = input
+                .target_unit_id
+                .ok_or_else(|| err("target_unit_id", "请选择被检查单位", "choose the unit checked"))?;
+            d.target_unit = Some(UnitId::new(target));
+            if kind == RecordKind::PhoneCheck {
+                let answered =
+                    text::bounded("text2", "接听人", "Who answered", input.text2.as_deref().unwrap_or_default(), 40)?;
+                let result = input.result.as_deref().unwrap_or_default();
+                if !["on_time", "late", "no_answer"].contains(&result) {
+                    return Err(err("result", "请选择查岗结果：及时接听、接听迟缓或无人接听", "choose the result"));
+                }
+                d.subkind = Some(result.to_owned());
+                obj(&mut d, "answered_by", answered.into());
+                obj(&mut d, "result", result.into());
+            } else {
+                let found =
+                    text.clone().ok_or_else(|| err("text", "请填写抽查情况", "describe what the check found"))?;
+                obj(&mut d, "found", found.into());
+            }
+        }
         RecordKind::KeyCustodyCheck | RecordKind::GunCustodyCheck => {
             if input.asset_id.is_none() {
                 return Err(err("asset_id", "请选择金库或枪弹柜", "choose the vault or gun cabinet"));

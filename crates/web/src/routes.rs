@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets", get(pages::messages::assets).post(pages::messages::create_asset))
         .route("/inspections", get(pages::inspect::list).post(pages::inspect::start))
         .route("/inspections/report", get(pages::inspect::report))
+        .route("/inspections/export.xlsx", get(pages::inspect::export))
         .route("/inspections/photos/{id}", get(pages::inspect::photo))
         .route("/inspections/{id}", get(pages::inspect::show))
         .route("/inspections/{id}/save", post(pages::inspect::save))

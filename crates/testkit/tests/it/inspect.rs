@@ -265,3 +265,29 @@ async fn the_same_item_failing_again_is_flagged_and_a_bulletin_records_its_reade
     assert_eq!(app.scalar("SELECT COUNT(*) FROM bulletin_reads").await, 2);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn night_phone_checks_and_cctv_spot_checks_are_quick_records_against_the_unit_checked() {
+    let app = TestApp::demo().await;
+    let mut sec = app.api("qinghe.baowei").await;
+    let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await;
+    let me = app.scalar("SELECT staff_id FROM accounts WHERE username = 'qinghe.baowei'").await;
+    let target = outlet(&app).await;
+    let call = |result: &str| {
+        json!({"kind": "phone_check", "unit_id": county, "target_unit_id": target, "performer_id": me,
+            "text2": "吕国", "result": result})
+    };
+    let r = sec.json("POST", "/api/v1/records", &call("no_answer")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = sec.json("POST", "/api/v1/records", &call("maybe")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let spot = json!({"kind": "cctv_spot_check", "unit_id": county, "target_unit_id": target, "performer_id": me});
+    let r = sec.json("POST", "/api/v1/records", &spot).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a spot check needs what it found: {}", r.body);
+    let mut spot = spot;
+    spot["text"] = "抽查上午录像，柜员离柜未退出系统一次".into();
+    assert_eq!(sec.json("POST", "/api/v1/records", &spot).await.status, StatusCode::CREATED);
+    let n = app.scalar(&format!("SELECT COUNT(*) FROM records WHERE kind IN ('phone_check', 'cctv_spot_check') AND target_unit_id = {target}")).await;
+    assert_eq!(n, 2);
+    app.finish().await;
+}

@@ -50,6 +50,8 @@ struct ListPage {
     pick: Vec<(i64, String, bool)>,
     pick_action: &'static str,
     error: Option<String>,
+    /// Per inspector and post this month: signed inspections and distinct units covered (INSP-2, per person).
+    by_inspector: Vec<(String, &'static str, usize, usize)>,
 }
 
 pub fn kind_label(code: &str) -> &'static str {
@@ -69,6 +71,19 @@ async fn list_page(s: &AppState, p: &Page, q: &ListQuery, error: Option<String>)
     let (from, to) = anbao_app::duty::month_range(&month).map_err(|e| p.err(e))?;
     let rows = anbao_app::inspect::list(&s.db, &p.ctx, u.id, from, to).await.map_err(|e| p.err(e))?;
     let me = anbao_app::confirm::first_person(&s.db, &p.ctx).await.ok();
+    let mut by: BTreeMap<(String, String), (usize, std::collections::BTreeSet<i64>)> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.status != "draft") {
+        let e = by.entry((r.inspector_name.clone(), r.inspector_position.clone())).or_default();
+        e.0 += 1;
+        e.1.insert(r.target_unit_id);
+    }
+    let by_inspector = by
+        .into_iter()
+        .map(|((name, post), (n, units))| {
+            let label = anbao_domain::staff::Position::parse(&post).map_or("—", |x| x.label_zh());
+            (name, label, n, units.len())
+        })
+        .collect();
     let en = p.lang.is_en();
     let l = Layout::new(p, "/inspections", "安全检查", "Inspections")
         .crumb(p.lang.tr("安全检查", "Inspections"), None)
@@ -108,6 +123,7 @@ async fn list_page(s: &AppState, p: &Page, q: &ListQuery, error: Option<String>)
         pick: picker(s, p, u.id.get()).await?,
         pick_action: "/inspections",
         error,
+        by_inspector,
     })
 }
 
@@ -447,4 +463,26 @@ pub async fn edit_checklist(State(s): State<AppState>, p: Page, body: Bytes) -> 
             again(&checklist_page(&s, &p, Some(text), Some(msg)).await?)
         }
     }
+}
+
+/// The month's inspections as a spreadsheet.
+pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    let pg = list_page(&s, &p, &q, None).await?;
+    let rows: Vec<Vec<String>> = pg
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.day.clone(),
+                r.target.clone(),
+                r.kind.to_owned(),
+                r.inspector.clone(),
+                r.score.clone(),
+                r.status.to_owned(),
+            ]
+        })
+        .collect();
+    let bytes = anbao_app::export::xlsx("安全检查", &["日期", "被检查单位", "类别", "检查人", "得分", "状态"], &rows)
+        .map_err(|e| p.err(e))?;
+    Ok(super::org::xlsx_response(bytes, "inspections.xlsx"))
 }

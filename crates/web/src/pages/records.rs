@@ -157,6 +157,10 @@ fn labels(
         RecordKind::KeyCustodyCheck => ("", "", "", t("核对情况", "Notes"), "", t("金库", "Vault")),
         RecordKind::GunCustodyCheck => ("", "", "", t("核对情况", "Notes"), "", t("枪弹柜", "Gun cabinet")),
         RecordKind::GunCheckout => ("", "", "", "", "", t("枪弹柜", "Gun cabinet")),
+        RecordKind::PhoneCheck => ("", "", "", t("备注", "Notes"), t("接听人", "Who answered"), ""),
+        RecordKind::CctvSpotCheck => {
+            ("", "", "", t("抽查情况（时段、员工操作是否规范）", "What the check found"), "", "")
+        }
     }
 }
 
@@ -201,7 +205,10 @@ async fn form_page(
     }
     let unit_opts: Vec<Opt> = writable
         .iter()
-        .filter(|u| u.kind != anbao_domain::org::UnitKind::Department || kind == RecordKind::InspectionVisit)
+        .filter(|u| {
+            u.kind != anbao_domain::org::UnitKind::Department
+                || matches!(kind, RecordKind::InspectionVisit | RecordKind::PhoneCheck | RecordKind::CctvSpotCheck)
+        })
         .map(|u| opt(u.id, u.name.clone(), want_unit == Some(u.id.get())))
         .collect();
     let positions = match kind {
@@ -239,13 +246,18 @@ async fn form_page(
             opt("other", if en { "Not business-related" } else { "与业务无关" }, false),
         ],
         RecordKind::LargeWithdrawal => Vec::new(),
+        RecordKind::PhoneCheck => vec![
+            opt("on_time", if en { "Answered promptly" } else { "及时接听" }, true),
+            opt("late", if en { "Answered late" } else { "接听迟缓" }, false),
+            opt("no_answer", if en { "No answer" } else { "无人接听" }, false),
+        ],
         RecordKind::QualificationReview => vec![
             opt("pass", if en { "Pass" } else { "合格" }, true),
             opt("fail", if en { "Fail" } else { "不合格" }, false),
         ],
         _ => Vec::new(),
     };
-    let targets = if kind == RecordKind::InspectionVisit {
+    let targets = if matches!(kind, RecordKind::InspectionVisit | RecordKind::PhoneCheck | RecordKind::CctvSpotCheck) {
         anbao_app::org::list_units(&s.db, &p.ctx)
             .await
             .map_err(|e| p.err(e))?
