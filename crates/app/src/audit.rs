@@ -27,7 +27,7 @@ pub enum Entity {
 
 /// Tables audited whole row by row (the custody and inspection areas); the entity kind of their rows is the
 /// table's name.
-pub const CUSTODY_TABLES: [&str; 19] = [
+pub const CUSTODY_TABLES: [&str; 26] = [
     "staff_leaves",
     "duty_shifts",
     "duty_swaps",
@@ -47,10 +47,17 @@ pub const CUSTODY_TABLES: [&str; 19] = [
     "hazard_events",
     "bulletins",
     "bulletin_reads",
+    "facility_catalogs",
+    "places",
+    "facility_items",
+    "facility_events",
+    "facility_reports",
+    "facility_projects",
+    "facility_faults",
 ];
 
 /// The entity kinds whose rows verification compares against their last event.
-pub const WATCHED: [&str; 28] = [
+pub const WATCHED: [&str; 35] = [
     "unit",
     "staff",
     "group",
@@ -79,6 +86,13 @@ pub const WATCHED: [&str; 28] = [
     "hazard_events",
     "bulletins",
     "bulletin_reads",
+    "facility_catalogs",
+    "places",
+    "facility_items",
+    "facility_events",
+    "facility_reports",
+    "facility_projects",
+    "facility_faults",
 ];
 
 impl Entity {

@@ -394,5 +394,6 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
         .await?;
     }
     crate::demo_custody::seed(db, &s.ctx, county, first_outlets.first().map(|(o, _)| *o)).await?;
+    crate::demo_facility::seed(db, &s.ctx).await?;
     Ok(logins)
 }

@@ -61,6 +61,7 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<usize> {
     }
     tx.commit().await?;
     crate::inspect::load_default(db, now).await?;
+    crate::facility::load_default(db, now).await?;
     Ok(new.len())
 }
 

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod duty;
 pub mod error;
 pub mod escort;
+pub mod facility;
 pub mod groups;
 pub mod ids;
 pub mod inspect;

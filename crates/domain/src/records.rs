@@ -37,6 +37,7 @@ pub enum RecordKind {
     GunCheckout,
     PhoneCheck,
     CctvSpotCheck,
+    MonthlyFacilityReport,
 }
 
 /// What a record is about, which decides which field names its subject.
@@ -53,7 +54,7 @@ pub enum About {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 30] = [
+    pub const ALL: [RecordKind; 31] = [
         RecordKind::AtmPatrol,
         RecordKind::CctvCheck,
         RecordKind::CctvReview,
@@ -84,6 +85,7 @@ impl RecordKind {
         RecordKind::GunCheckout,
         RecordKind::PhoneCheck,
         RecordKind::CctvSpotCheck,
+        RecordKind::MonthlyFacilityReport,
     ];
 
     pub fn code(self) -> &'static str {
@@ -118,6 +120,7 @@ impl RecordKind {
             RecordKind::GunCheckout => "gun_checkout",
             RecordKind::PhoneCheck => "phone_check",
             RecordKind::CctvSpotCheck => "cctv_spot_check",
+            RecordKind::MonthlyFacilityReport => "monthly_facility_report",
         }
     }
 
@@ -153,6 +156,7 @@ impl RecordKind {
             RecordKind::GunCheckout => "枪弹领用发放",
             RecordKind::PhoneCheck => "电话查岗",
             RecordKind::CctvSpotCheck => "监控抽查员工操作",
+            RecordKind::MonthlyFacilityReport => "安防设施月报",
         }
     }
 
@@ -188,6 +192,7 @@ impl RecordKind {
             RecordKind::GunCheckout => "Gun issued on checkout",
             RecordKind::PhoneCheck => "Night-duty phone check",
             RecordKind::CctvSpotCheck => "CCTV spot check of staff operations",
+            RecordKind::MonthlyFacilityReport => "Monthly facility report",
         }
     }
 
@@ -265,7 +270,7 @@ impl RecordKind {
 
     /// Kinds written only by another area's procedure (a gun issued on an approved checkout), never by a form.
     pub fn produced_by_procedure(self) -> bool {
-        matches!(self, RecordKind::GunCheckout)
+        matches!(self, RecordKind::GunCheckout | RecordKind::MonthlyFacilityReport)
     }
 
     /// Kinds whose two people both sign in on the device (SYS-2): the one entering the record is the first person and
@@ -399,8 +404,8 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
     if kind.produced_by_procedure() {
         return Err(err(
             "kind",
-            "枪弹领用记录由领用审批发放流程生成，不能直接录入",
-            "gun checkouts are recorded by the checkout procedure",
+            "该类记录由相应流程生成（枪弹领用发放、安防设施月报），不能直接录入",
+            "this kind is recorded by its procedure (gun checkout, monthly facility report)",
         ));
     }
     let subkind = match input.subkind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -733,7 +738,7 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
             let what = text.clone().ok_or_else(|| err("text", "请填写使用经过", "describe what happened"))?;
             obj(&mut d, "account", what.into());
         }
-        RecordKind::GunCheckout => {}
+        RecordKind::GunCheckout | RecordKind::MonthlyFacilityReport => {}
         // 篇二 四: the security department checks night duty by phone and staff operations by CCTV.
         RecordKind::PhoneCheck | RecordKind::CctvSpotCheck => {
             let target = input

@@ -10,6 +10,7 @@ pub mod custody;
 pub mod db;
 pub mod duty;
 pub mod escort;
+pub mod facility;
 pub mod groups;
 pub mod inspect;
 pub mod messages;

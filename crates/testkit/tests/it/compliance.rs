@@ -486,12 +486,14 @@ async fn reminders_are_made_once_however_many_instances_run_the_job() {
     let mut c = app.api("admin").await;
     let atm = id_of(&app, "SELECT a.id FROM assets a JOIN units u ON u.id = a.unit_id WHERE a.kind = 'atm' AND u.name = '城关信用社营业部' LIMIT 1").await;
     post(&mut c, json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": local(1, 9, 0)})).await;
+    // The demo itself has told the security department of a fault; only the job's messages are counted here.
+    let before = app.count("messages").await;
     let (a, b) = tokio::join!(
         anbao_app::reminders::run_once(&app.db, START_MS),
         anbao_app::reminders::run_once(&app.db, START_MS)
     );
     let made = a.expect("job a") + b.expect("job b");
-    let stored = app.count("messages").await;
+    let stored = app.count("messages").await - before;
     assert_eq!(made as i64, stored, "concurrent runs made each message once");
     assert_eq!(anbao_app::reminders::run_once(&app.db, START_MS).await.expect("again"), 0);
     let mut head = app.api("chengguan.zhuren").await;

@@ -5,6 +5,7 @@ mod audit_trail;
 mod bad_input;
 mod compliance;
 mod custody;
+mod facility;
 mod inspect;
 mod org_tree;
 mod permissions;

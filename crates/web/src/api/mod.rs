@@ -5,6 +5,7 @@ pub mod auth;
 pub mod compliance;
 pub mod duty;
 pub mod escort;
+pub mod facility;
 pub mod groups;
 pub mod inspect;
 pub mod keys;

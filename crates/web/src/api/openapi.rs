@@ -1,5 +1,5 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
-use super::{arms, audit, auth, compliance, duty, escort, groups, inspect, keys, org, records, staff};
+use super::{arms, audit, auth, compliance, duty, escort, facility, groups, inspect, keys, org, records, staff};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -32,6 +32,7 @@ impl Modify for Bearer {
         escort::list, escort::register_van, escort::plan, escort::get, escort::depart, escort::close, escort::hand_box, escort::event,
         inspect::list, inspect::start, inspect::get, inspect::save, inspect::countersign,
         inspect::hazards, inspect::hazard, inspect::raise, inspect::rectify, inspect::verify, inspect::bulletins,
+        facility::gaps, facility::add_item, facility::propose, facility::project_step, facility::import,
     ),
     modifiers(&Bearer),
     security(("bearer" = [])),
@@ -40,6 +41,7 @@ impl Modify for Bearer {
           (name = "notices", description = "通知公告 (notices)"), (name = "audit", description = "审计日志 (audit trail)"),
           (name = "records", description = "工作记录、设备、消息 (evidence records, assets, messages)"),
           (name = "compliance", description = "规则库与合规 (rulebook, due items, roll-up)"),
+          (name = "facility", description = "安防设施台账 (facility ledger, gaps, projects, import)"),
           (name = "inspect", description = "安全检查、隐患台账、安全通报 (inspections, hazards, bulletins)"),
           (name = "custody", description = "守库排班、钥匙密码、枪弹、押运 (duty roster, keys and codes, guns, escort); 双人手续的第二人以 confirm_username/confirm_secret 当场确认"))
 )]

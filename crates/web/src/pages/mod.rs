@@ -8,6 +8,7 @@ pub mod compliance;
 pub mod custody;
 pub mod duty;
 pub mod escort;
+pub mod facility;
 pub mod groups;
 pub mod hazards;
 pub mod home;
@@ -51,7 +52,7 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 20] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 21] = [
     ("/", "首页", "Home", None),
     ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
     ("/records", "工作记录", "Records", None),
@@ -65,6 +66,7 @@ const NAV: [(&str, &str, &str, Option<Permission>); 20] = [
     ("/inspections", "安全检查", "Inspections", None),
     ("/hazards", "隐患台账", "Hazard register", None),
     ("/bulletins", "安全通报", "Safety bulletins", None),
+    ("/facilities", "安防设施", "Facilities", None),
     ("/duty", "守库排班", "Duty roster", None),
     ("/keys", "钥匙密码", "Keys and codes", None),
     ("/arms", "枪弹管理", "Guns and ammunition", None),

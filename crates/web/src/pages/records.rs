@@ -158,6 +158,7 @@ fn labels(
         RecordKind::GunCustodyCheck => ("", "", "", t("核对情况", "Notes"), "", t("枪弹柜", "Gun cabinet")),
         RecordKind::GunCheckout => ("", "", "", "", "", t("枪弹柜", "Gun cabinet")),
         RecordKind::PhoneCheck => ("", "", "", t("备注", "Notes"), t("接听人", "Who answered"), ""),
+        RecordKind::MonthlyFacilityReport => ("", "", "", "", "", ""),
         RecordKind::CctvSpotCheck => {
             ("", "", "", t("抽查情况（时段、员工操作是否规范）", "What the check found"), "", "")
         }

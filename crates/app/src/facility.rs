@@ -1,0 +1,805 @@
+//! The security facilities ledger (FAC-1..5, CCTV-5): places and their items with a history, the gaps against the
+//! standards, union-wide statistics in the regulations' form and the frozen monthly report, installation projects
+//! that become payable only after acceptance, faults repaired only through the security department, and import of
+//! an existing ledger from Excel, all or nothing.
+use crate::audit::{self, Entity, Writer};
+use crate::{AppError, AppResult, Ctx};
+use anbao_domain::DomainError;
+use anbao_domain::access::Permission;
+use anbao_domain::facility::{Catalogue, Gap, PLACE_KINDS, Present, gaps};
+use anbao_domain::ids::UnitId;
+use anbao_domain::period::{self, Day};
+use anbao_domain::records::{RecordDraft, RecordKind};
+use anbao_store::facility::{self as store, FaultMove, FaultRow, ItemRow, NewItem, PlaceRow, ProjectRow};
+use anbao_store::{Conn, Db};
+use std::collections::BTreeMap;
+
+pub const DEFAULT_CATALOGUE: &str = include_str!("../../../rulebook/facilities.toml");
+
+fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
+    AppError::Invalid(DomainError::new(field, zh, en))
+}
+
+fn conflict(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
+    AppError::Conflict(DomainError::new(field, zh, en))
+}
+
+pub fn parse_catalogue(text: &str) -> AppResult<Catalogue> {
+    let c: Catalogue = toml::from_str(text).map_err(|e| {
+        invalid(
+            "body",
+            format!("设施目录格式不正确：{}", e.message()),
+            format!("the catalogue is malformed: {}", e.message()),
+        )
+    })?;
+    c.validate()?;
+    Ok(c)
+}
+
+pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
+    let cat = parse_catalogue(DEFAULT_CATALOGUE)?;
+    let mut tx = db.begin().await?;
+    if !store::catalogs(&mut tx).await?.is_empty() {
+        return Ok(());
+    }
+    let body = serde_json::to_string(&cat).map_err(|e| AppError::Internal(e.to_string()))?;
+    let id = store::insert_catalog(&mut tx, 1, &body, None, now).await?;
+    audit::record(
+        &mut tx,
+        Writer { now, actor: None },
+        "facility.catalogue_default",
+        Entity::Row("facility_catalogs", id),
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The catalogue in force (the newest version).
+pub async fn catalogue(c: &mut Conn) -> AppResult<(i64, Catalogue)> {
+    let (_, v, body) =
+        store::catalogs(c).await?.pop().ok_or_else(|| AppError::Internal("no facility catalogue".into()))?;
+    Ok((v, serde_json::from_str(&body).map_err(|e| AppError::Internal(format!("catalogue: {e}")))?))
+}
+
+pub async fn edit_catalogue(db: &Db, ctx: &Ctx, text: &str) -> AppResult<i64> {
+    if !ctx.actor.scope.covers_whole_tree(Permission::RulebookWrite) {
+        return Err(AppError::Forbidden);
+    }
+    let cat = parse_catalogue(text)?;
+    let mut tx = db.begin().await?;
+    let next = catalogue(&mut tx).await?.0 + 1;
+    let body = serde_json::to_string(&cat).map_err(|e| AppError::Internal(e.to_string()))?;
+    let id = store::insert_catalog(&mut tx, next, &body, Some(ctx.actor.account.get()), ctx.now).await?;
+    audit::record(&mut tx, ctx.into(), "facility.catalogue_edit", Entity::Row("facility_catalogs", id), None, None)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[allow(clippy::too_many_arguments)]
+/// Register a place. `opened` false marks a new or rebuilt outlet that may not open before its acceptance passes.
+pub async fn add_place(
+    db: &Db,
+    ctx: &Ctx,
+    unit: UnitId,
+    kind: &str,
+    name: &str,
+    risk: i64,
+    asset: Option<i64>,
+    opened: bool,
+) -> AppResult<i64> {
+    if !PLACE_KINDS.iter().any(|p| p.0 == kind) {
+        return Err(invalid("kind", "请选择场所类别", "choose the kind of place"));
+    }
+    if !(1..=3).contains(&risk) {
+        return Err(invalid("risk_level", "风险等级须为1–3", "risk level 1–3"));
+    }
+    let name = anbao_domain::text::bounded("name", "场所名称", "Name", name, 60)?;
+    let mut tx = db.begin().await?;
+    let u = anbao_store::org::get(&mut tx, unit).await?.ok_or(AppError::NotFound)?;
+    ctx.must(Permission::OrgWrite, &u.path)?;
+    let id =
+        store::insert_place(&mut tx, unit.get(), kind, &name, risk, asset, opened, ctx.now).await.map_err(|e| {
+            if anbao_store::is_unique_violation(&e) {
+                conflict("name", "该单位已有同名场所", "the unit already has a place of that name")
+            } else {
+                e.into()
+            }
+        })?;
+    audit::record(&mut tx, ctx.into(), "facility.place", Entity::Row("places", id), Some(unit), None).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Input for one ledger item (from a form, the API or an import row).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ItemInput {
+    pub place_id: Option<i64>,
+    pub kind: Option<String>,
+    pub model: Option<String>,
+    pub count: Option<i64>,
+    pub supplier: Option<String>,
+    pub installed: Option<Day>,
+    pub expires: Option<Day>,
+}
+
+struct CheckedItem {
+    place: i64,
+    kind: String,
+    model: String,
+    count: i64,
+    supplier: String,
+    installed: Day,
+    expires: Option<Day>,
+}
+
+fn check_item(cat: &Catalogue, input: &ItemInput, today: Day) -> Result<CheckedItem, DomainError> {
+    let kind = input.kind.as_deref().map(str::trim).unwrap_or_default();
+    let k = cat
+        .kind
+        .iter()
+        .find(|k| k.code == kind || k.name == kind)
+        .ok_or_else(|| DomainError::new("kind", format!("设施类别“{kind}”不在目录中"), "unknown facility kind"))?;
+    let model = anbao_domain::text::bounded("model", "型号", "Model", input.model.as_deref().unwrap_or_default(), 60)?;
+    let supplier = anbao_domain::text::bounded(
+        "supplier",
+        "供应商",
+        "Supplier",
+        input.supplier.as_deref().unwrap_or_default(),
+        60,
+    )?;
+    let count = input.count.unwrap_or(0);
+    if !(1..=1000).contains(&count) {
+        return Err(DomainError::new("count", "数量须为1–1000的整数", "count must be 1–1000"));
+    }
+    let installed = input
+        .installed
+        .ok_or_else(|| DomainError::new("installed", "请填写安装日期", "enter the installation date"))?;
+    if installed > today {
+        return Err(DomainError::new("installed", "安装日期不能晚于今天", "installed in the future"));
+    }
+    let expires = match (input.expires, k.life_months) {
+        (Some(e), _) if e < installed => {
+            return Err(DomainError::new("expires", "有效期不能早于安装日期", "expires before it was installed"));
+        }
+        (Some(e), _) => Some(e),
+        (None, 0) => None,
+        (None, months) => Some(add_months(installed, months)),
+    };
+    Ok(CheckedItem {
+        place: input.place_id.unwrap_or(0),
+        kind: k.code.clone(),
+        model,
+        count,
+        supplier,
+        installed,
+        expires,
+    })
+}
+
+fn add_months(day: Day, months: i64) -> Day {
+    let (y, m, d) = period::ymd(day);
+    let total = i64::from(y) * 12 + i64::from(m) - 1 + months;
+    let (ny, nm) = ((total / 12) as i32, (total % 12 + 1) as i8);
+    let first = period::first_of_month(ny, nm);
+    let next = if nm == 12 { period::first_of_month(ny + 1, 1) } else { period::first_of_month(ny, nm + 1) };
+    (first + i64::from(d) - 1).min(next - 1)
+}
+
+async fn place_for_write(c: &mut Conn, ctx: &Ctx, id: i64) -> AppResult<PlaceRow> {
+    let p = store::place_by_id(c, id).await?.ok_or_else(|| invalid("place_id", "场所不存在", "no such place"))?;
+    ctx.must_see(&p.unit_path).map_err(|_| invalid("place_id", "场所不存在", "no such place"))?;
+    ctx.must(Permission::RecordWrite, &p.unit_path)?;
+    Ok(p)
+}
+
+async fn insert_checked(
+    c: &mut Conn,
+    ctx: &Ctx,
+    i: &CheckedItem,
+    action: &str,
+    note: &str,
+    unit: UnitId,
+) -> AppResult<i64> {
+    let id = store::insert_item(
+        c,
+        NewItem {
+            place: i.place,
+            kind: &i.kind,
+            model: &i.model,
+            count: i.count,
+            supplier: &i.supplier,
+            installed_day: i.installed,
+            expires_day: i.expires,
+            now: ctx.now,
+        },
+    )
+    .await?;
+    audit::record(c, ctx.into(), "facility.item", Entity::Row("facility_items", id), Some(unit), None).await?;
+    let e = store::insert_event(c, id, action, note, Some(ctx.actor.account.get()), ctx.now).await?;
+    audit::record(c, ctx.into(), "facility.event", Entity::Row("facility_events", e), Some(unit), None).await?;
+    Ok(id)
+}
+
+pub async fn add_item(db: &Db, ctx: &Ctx, input: &ItemInput) -> AppResult<i64> {
+    let today = period::day_of_ms(ctx.now);
+    let mut tx = db.begin().await?;
+    let (_, cat) = catalogue(&mut tx).await?;
+    let checked = check_item(&cat, input, today)?;
+    let p = place_for_write(&mut tx, ctx, checked.place).await?;
+    let id = insert_checked(&mut tx, ctx, &checked, "installed", "登记入账", UnitId::new(p.unit_id)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Record a check of an item, or retire it.
+pub async fn item_action(db: &Db, ctx: &Ctx, item: i64, action: &str, note: &str) -> AppResult<()> {
+    let today = period::day_of_ms(ctx.now);
+    let mut tx = db.begin().await?;
+    let it = store::item_by_id(&mut tx, item).await?.ok_or(AppError::NotFound)?;
+    let p = place_for_write(&mut tx, ctx, it.place_id).await?;
+    let before = Entity::Row("facility_items", item).snapshot(&mut tx).await?;
+    match action {
+        "checked" => store::set_item_status(&mut tx, item, &it.status, Some(today)).await?,
+        "retired" => store::set_item_status(&mut tx, item, "retired", None).await?,
+        _ => return Err(invalid("action", "未知的操作", "unknown action")),
+    }
+    let unit = Some(UnitId::new(p.unit_id));
+    audit::record(
+        &mut tx,
+        ctx.into(),
+        &format!("facility.{action}"),
+        Entity::Row("facility_items", item),
+        unit,
+        before.as_ref(),
+    )
+    .await?;
+    let note = if note.trim().is_empty() {
+        if action == "checked" { "检查正常" } else { "报废停用" }
+    } else {
+        note.trim()
+    };
+    let e = store::insert_event(&mut tx, item, action, note, Some(ctx.actor.account.get()), ctx.now).await?;
+    audit::record(&mut tx, ctx.into(), "facility.event", Entity::Row("facility_events", e), unit, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn present(items: &[&ItemRow]) -> Vec<Present> {
+    items
+        .iter()
+        .map(|i| Present {
+            kind: i.kind.clone(),
+            count: i.count,
+            working: i.status == "working",
+            expires_day: i.expires_day,
+        })
+        .collect()
+}
+
+/// A place with its items, what it lacks, and its history.
+pub struct Ledger {
+    pub place: PlaceRow,
+    pub items: Vec<ItemRow>,
+    pub gaps: Vec<Gap>,
+    pub events: Vec<(i64, String, String, String, i64)>,
+    pub catalogue: Catalogue,
+}
+
+pub async fn ledger(db: &Db, ctx: &Ctx, place: i64) -> AppResult<Ledger> {
+    let today = period::day_of_ms(ctx.now);
+    let mut c = db.read().await?;
+    let p = store::place_by_id(&mut c, place).await?.ok_or(AppError::NotFound)?;
+    ctx.must_see(&p.unit_path)?;
+    let (_, cat) = catalogue(&mut c).await?;
+    let items: Vec<ItemRow> =
+        store::items_under(&mut c, &p.unit_path).await?.into_iter().filter(|i| i.place_id == p.id).collect();
+    let refs: Vec<&ItemRow> = items.iter().collect();
+    Ok(Ledger {
+        gaps: gaps(&cat, &p.kind, p.risk_level, &present(&refs), today),
+        events: store::events_of_place(&mut c, p.id).await?,
+        items,
+        place: p,
+        catalogue: cat,
+    })
+}
+
+/// The gaps of every place under a unit, and the statistics in the regulations' form.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct Stats {
+    /// (place kind, facility kind, places lacking it).
+    pub lacking: Vec<(String, String, i64)>,
+    /// (place kind, places with any gap, places of that kind).
+    pub substandard: Vec<(String, i64, i64)>,
+    /// Places not yet opened because their acceptance has not passed.
+    pub unopened: i64,
+}
+
+pub struct GapMap {
+    pub unit: anbao_store::org::UnitRow,
+    pub places: Vec<(PlaceRow, Vec<Gap>)>,
+    pub stats: Stats,
+    /// Per unit directly below: (unit, places with a gap).
+    pub below: Vec<(i64, String, i64, i64)>,
+    pub catalogue: Catalogue,
+}
+
+fn stats_of(places: &[(PlaceRow, Vec<Gap>)]) -> Stats {
+    let mut lacking: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut sub: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for (p, g) in places {
+        let e = sub.entry(p.kind.clone()).or_default();
+        e.1 += 1;
+        if !g.is_empty() {
+            e.0 += 1;
+        }
+        for gap in g {
+            *lacking.entry((p.kind.clone(), gap.kind.clone())).or_default() += 1;
+        }
+    }
+    Stats {
+        lacking: lacking.into_iter().map(|((a, b), n)| (a, b, n)).collect(),
+        substandard: sub.into_iter().map(|(k, (a, b))| (k, a, b)).collect(),
+        unopened: places.iter().filter(|(p, _)| !p.opened).count() as i64,
+    }
+}
+
+pub async fn gap_map(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<GapMap> {
+    let today = period::day_of_ms(ctx.now);
+    let mut c = db.read().await?;
+    let u = anbao_store::org::get(&mut c, unit).await?.ok_or(AppError::NotFound)?;
+    ctx.must_see(&u.path)?;
+    let (_, cat) = catalogue(&mut c).await?;
+    let places = store::places_under(&mut c, &u.path).await?;
+    let items = store::items_under(&mut c, &u.path).await?;
+    let mut by_place: BTreeMap<i64, Vec<&ItemRow>> = BTreeMap::new();
+    for i in &items {
+        by_place.entry(i.place_id).or_default().push(i);
+    }
+    let with: Vec<(PlaceRow, Vec<Gap>)> = places
+        .into_iter()
+        .map(|p| {
+            let g = gaps(
+                &cat,
+                &p.kind,
+                p.risk_level,
+                &present(by_place.get(&p.id).map_or(&[][..], |v| v.as_slice())),
+                today,
+            );
+            (p, g)
+        })
+        .collect();
+    let children: Vec<anbao_store::org::UnitRow> =
+        anbao_store::org::under(&mut c, &u.path).await?.into_iter().filter(|x| x.parent_id == Some(u.id)).collect();
+    let below = children
+        .iter()
+        .map(|ch| {
+            let mine: Vec<&(PlaceRow, Vec<Gap>)> =
+                with.iter().filter(|(p, _)| p.unit_path.starts_with(&ch.path)).collect();
+            (ch.id.get(), ch.name.clone(), mine.iter().filter(|(_, g)| !g.is_empty()).count() as i64, mine.len() as i64)
+        })
+        .collect();
+    Ok(GapMap { stats: stats_of(&with), places: with, below, catalogue: cat, unit: u })
+}
+
+/// The monthly upward report (按月上报): the unit's statistics frozen as they stand now, with last month's for
+/// comparison; it is also FAC-2's evidence for the unit.
+pub async fn report_month(db: &Db, ctx: &Ctx, unit: UnitId, ym: &str) -> AppResult<(Stats, Option<Stats>, bool)> {
+    let (from, _) = crate::duty::month_range(ym)?;
+    let map = gap_map(db, ctx, unit).await?;
+    let prev = {
+        let (y, m, _) = period::ymd(from - 1);
+        format!("{y}-{m:02}")
+    };
+    let mut tx = db.begin().await?;
+    let previous = match store::report(&mut tx, unit.get(), &prev).await? {
+        Some((_, body, _)) => serde_json::from_str(&body).ok(),
+        None => None,
+    };
+    if let Some((_, body, _)) = store::report(&mut tx, unit.get(), ym).await? {
+        let frozen: Stats = serde_json::from_str(&body).map_err(|e| AppError::Internal(e.to_string()))?;
+        return Ok((frozen, previous, true));
+    }
+    ctx.must(Permission::RecordWrite, &map.unit.path)?;
+    let body = serde_json::to_string(&map.stats).map_err(|e| AppError::Internal(e.to_string()))?;
+    let id = store::insert_report(&mut tx, unit.get(), ym, &body, ctx.actor.account.get(), ctx.now).await?;
+    audit::record(&mut tx, ctx.into(), "facility.report", Entity::Row("facility_reports", id), Some(unit), None)
+        .await?;
+    let draft = RecordDraft {
+        kind: RecordKind::MonthlyFacilityReport,
+        subkind: None,
+        performer: None,
+        performer_position: None,
+        second_person: None,
+        subject_staff: None,
+        target_unit: None,
+        value: None,
+        data: serde_json::json!({ "checks": {}, "month": ym, "report": id }),
+    };
+    crate::records::insert_evidence(&mut tx, ctx, &draft, unit, None).await?;
+    tx.commit().await?;
+    Ok((map.stats, previous, false))
+}
+
+/// Installation projects (FAC-3): only designated, police-tested products may be proposed; the union approves;
+/// acceptance by the union's security department or the regional centre; payable only once accepted.
+pub async fn propose(
+    db: &Db,
+    ctx: &Ctx,
+    place: i64,
+    kind: &str,
+    product: &str,
+    supplier: &str,
+    budget: i64,
+) -> AppResult<i64> {
+    let supplier = anbao_domain::text::bounded("supplier", "安装单位", "Installer", supplier, 60)?;
+    if !(1..=100_000_000).contains(&budget) {
+        return Err(invalid("budget", "预算须为正的整数（元）", "the budget must be a positive whole number of yuan"));
+    }
+    let mut tx = db.begin().await?;
+    let (_, cat) = catalogue(&mut tx).await?;
+    let p = place_for_write(&mut tx, ctx, place).await?;
+    if !cat.product.iter().any(|x| x.kind == kind && x.model == product) {
+        return Err(invalid(
+            "product",
+            "只能选用联社定点、经公安部门检测的安防产品（篇五 三：严禁私自安装未经公安部门检测和联社定点的有关安防产品）",
+            "only the union's designated, police-tested products may be proposed",
+        ));
+    }
+    let id = store::insert_project(&mut tx, p.id, kind, product, &supplier, budget, ctx.actor.account.get(), ctx.now)
+        .await?;
+    audit::record(
+        &mut tx,
+        ctx.into(),
+        "facility.propose",
+        Entity::Row("facility_projects", id),
+        Some(UnitId::new(p.unit_id)),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Does the person act from above the place's own unit (the union or the regional centre, not the outlet)?
+fn from_above(ctx: &Ctx, place_path: &str) -> bool {
+    ctx.actor.scope.grants.iter().any(|g| {
+        g.role.grants(Permission::OrgWrite)
+            && g.unit_path.as_deref().is_none_or(|top| place_path.starts_with(top) && place_path != top)
+    })
+}
+
+/// Move a project: `approve`, `reject`, `install`, `accept` (pass), `fail` (with findings), `pay`.
+pub async fn project_step(db: &Db, ctx: &Ctx, id: i64, step: &str, findings: Option<&str>) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let j = store::project_by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    ctx.must_see(&j.unit_path)?;
+    let (from, to) = match step {
+        "approve" => ("proposed", "approved"),
+        "reject" => ("proposed", "rejected"),
+        "install" => ("approved", "installed"),
+        "accept" => ("installed", "accepted"),
+        "fail" => ("installed", "failed"),
+        "pay" => ("accepted", "paid"),
+        _ => return Err(invalid("step", "未知的操作", "unknown step")),
+    };
+    let needs_union = matches!(step, "approve" | "reject" | "accept" | "fail" | "pay");
+    if needs_union && !from_above(ctx, &j.unit_path) {
+        return Err(AppError::Forbidden);
+    }
+    ctx.must(Permission::RecordWrite, &j.unit_path)?;
+    if step == "pay" && j.status != "accepted" {
+        return Err(conflict(
+            "status",
+            "未经验收或验收不合格，不得支付工程款（篇五 三）",
+            "not payable before the acceptance has passed",
+        ));
+    }
+    let findings = findings.map(str::trim).filter(|s| !s.is_empty());
+    if step == "fail" && findings.is_none() {
+        return Err(invalid("findings", "验收不合格须写明问题", "a failed acceptance needs its findings"));
+    }
+    let before = Entity::Row("facility_projects", id).snapshot(&mut tx).await?;
+    if !store::move_project(&mut tx, id, from, to, findings, ctx.actor.account.get(), ctx.now).await? {
+        return Err(conflict(
+            "status",
+            format!("该项目当前状态不能办理此操作（{}）", j.status),
+            "the project is not in a state for this",
+        ));
+    }
+    let p = store::place_by_id(&mut tx, j.place_id).await?.ok_or(AppError::NotFound)?;
+    let unit = UnitId::new(p.unit_id);
+    audit::record(
+        &mut tx,
+        ctx.into(),
+        &format!("facility.project_{step}"),
+        Entity::Row("facility_projects", id),
+        Some(unit),
+        before.as_ref(),
+    )
+    .await?;
+    if step == "accept" {
+        // Accepted work enters the ledger, and a place waiting for its acceptance may open.
+        let item = CheckedItem {
+            place: p.id,
+            kind: j.kind.clone(),
+            model: j.product.clone(),
+            count: 1,
+            supplier: j.supplier.clone(),
+            installed: period::day_of_ms(ctx.now),
+            expires: None,
+        };
+        insert_checked(&mut tx, ctx, &item, "installed", &format!("安装项目#{id}验收合格入账"), unit).await?;
+        if !p.opened {
+            let before = Entity::Row("places", p.id).snapshot(&mut tx).await?;
+            store::set_opened(&mut tx, p.id).await?;
+            audit::record(
+                &mut tx,
+                ctx.into(),
+                "facility.place_opened",
+                Entity::Row("places", p.id),
+                Some(unit),
+                before.as_ref(),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn projects(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<Vec<ProjectRow>> {
+    let mut c = db.read().await?;
+    let u = anbao_store::org::get(&mut c, unit).await?.ok_or(AppError::NotFound)?;
+    ctx.must_see(&u.path)?;
+    Ok(store::projects_under(&mut c, &u.path).await?)
+}
+
+/// Faults (FAC-4, CCTV-5): reported by the outlet, dispatched by the security department to the installer or an
+/// appointed person, repaired (a vault repair names who accompanied it), verified. No step skips another.
+pub async fn report_fault(db: &Db, ctx: &Ctx, item: i64, description: &str) -> AppResult<i64> {
+    let description = anbao_domain::text::bounded("description", "故障情况", "Fault", description, 500)?;
+    let mut tx = db.begin().await?;
+    let it = store::item_by_id(&mut tx, item).await?.ok_or(AppError::NotFound)?;
+    let p = place_for_write(&mut tx, ctx, it.place_id).await?;
+    let unit = Some(UnitId::new(p.unit_id));
+    let id = store::insert_fault(&mut tx, item, &description, ctx.actor.account.get(), ctx.now).await?;
+    audit::record(&mut tx, ctx.into(), "facility.fault", Entity::Row("facility_faults", id), unit, None).await?;
+    let before = Entity::Row("facility_items", item).snapshot(&mut tx).await?;
+    store::set_item_status(&mut tx, item, "faulty", None).await?;
+    audit::record(&mut tx, ctx.into(), "facility.faulty", Entity::Row("facility_items", item), unit, before.as_ref())
+        .await?;
+    let e = store::insert_event(&mut tx, item, "fault", &description, Some(ctx.actor.account.get()), ctx.now).await?;
+    audit::record(&mut tx, ctx.into(), "facility.event", Entity::Row("facility_events", e), unit, None).await?;
+    crate::confirm::report_to_security(
+        &mut tx,
+        &p.unit_path,
+        &format!("fault-{id}"),
+        &format!("安防设施故障：{}", p.name),
+        &description,
+        "/facilities/faults",
+        ctx.now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn fault_step(
+    db: &Db,
+    ctx: &Ctx,
+    id: i64,
+    step: &str,
+    assignee: Option<&str>,
+    deadline: Option<Day>,
+    accompanied_by: Option<&str>,
+) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let f: FaultRow = store::fault_by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    ctx.must_see(&f.unit_path)?;
+    ctx.must(Permission::RecordWrite, &f.unit_path)?;
+    let (from, to) = match step {
+        "dispatch" => ("reported", "dispatched"),
+        "repaired" => ("dispatched", "repaired"),
+        "verify" => ("repaired", "verified"),
+        _ => return Err(invalid("step", "未知的操作", "unknown step")),
+    };
+    let assignee = assignee.map(str::trim).filter(|s| !s.is_empty());
+    let accompanied = accompanied_by.map(str::trim).filter(|s| !s.is_empty());
+    if step == "dispatch" {
+        // 第四十七条: repairs go through the union's security department, never privately.
+        if !from_above(ctx, &f.unit_path) {
+            return Err(invalid(
+                "step",
+                "维修须由联社保卫部门联系维修单位，严禁私自维修（第四十七条）",
+                "repairs are dispatched by the security department (art. 47)",
+            ));
+        }
+        if assignee.is_none() || deadline.is_none() {
+            return Err(invalid(
+                "assignee",
+                "派修须写明维修单位或专人及修复期限",
+                "name the repairer and the deadline",
+            ));
+        }
+    }
+    if step == "repaired" && f.place_kind == "vault" && accompanied.is_none() {
+        return Err(invalid(
+            "accompanied_by",
+            "金库设施维修须由网点负责人和管库员陪同并登记（第三十七条）",
+            "a vault repair is accompanied by the outlet head and a vault keeper (art. 37)",
+        ));
+    }
+    if step == "verify" && !from_above(ctx, &f.unit_path) {
+        return Err(AppError::Forbidden);
+    }
+    let before = Entity::Row("facility_faults", id).snapshot(&mut tx).await?;
+    let moved = store::move_fault(
+        &mut tx,
+        id,
+        FaultMove { from, to, assignee, deadline_day: deadline, accompanied_by: accompanied, now: ctx.now },
+    )
+    .await?;
+    if !moved {
+        return Err(conflict("status", "该故障当前状态不能办理此操作", "the fault is not in a state for this"));
+    }
+    let p = store::place_by_id(&mut tx, f.place_id).await?.ok_or(AppError::NotFound)?;
+    let unit = Some(UnitId::new(p.unit_id));
+    audit::record(
+        &mut tx,
+        ctx.into(),
+        &format!("facility.fault_{step}"),
+        Entity::Row("facility_faults", id),
+        unit,
+        before.as_ref(),
+    )
+    .await?;
+    if step == "verify" {
+        let b = Entity::Row("facility_items", f.item_id).snapshot(&mut tx).await?;
+        store::set_item_status(&mut tx, f.item_id, "working", Some(period::day_of_ms(ctx.now))).await?;
+        audit::record(
+            &mut tx,
+            ctx.into(),
+            "facility.repaired",
+            Entity::Row("facility_items", f.item_id),
+            unit,
+            b.as_ref(),
+        )
+        .await?;
+        let e = store::insert_event(
+            &mut tx,
+            f.item_id,
+            "repaired",
+            "维修完毕，验证正常",
+            Some(ctx.actor.account.get()),
+            ctx.now,
+        )
+        .await?;
+        audit::record(&mut tx, ctx.into(), "facility.event", Entity::Row("facility_events", e), unit, None).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn faults(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<Vec<FaultRow>> {
+    let mut c = db.read().await?;
+    let u = anbao_store::org::get(&mut c, unit).await?.ok_or(AppError::NotFound)?;
+    ctx.must_see(&u.path)?;
+    Ok(store::faults_under(&mut c, &u.path).await?)
+}
+
+/// The columns an imported ledger has, in order.
+pub const IMPORT_COLUMNS: [&str; 8] = ["单位", "场所", "设施类别", "型号", "数量", "供应商", "安装日期", "有效期至"];
+
+/// What an import found: the rows read, each bad row with its reasons, and how many were imported.
+pub struct ImportReport {
+    pub rows: usize,
+    pub errors: Vec<(usize, String)>,
+    pub imported: usize,
+}
+
+fn cell_date(v: &calamine::Data) -> Option<Day> {
+    use calamine::Data;
+    // Excel keeps dates as days since 1899-12-30; a text cell may hold `YYYY-MM-DD`.
+    let serial = |n: f64| -> Option<Day> {
+        (1.0..2_958_466.0).contains(&n).then(|| period::day_of_date(jiff::civil::date(1899, 12, 30)) + n.floor() as i64)
+    };
+    match v {
+        Data::String(s) => s.trim().parse::<jiff::civil::Date>().ok().map(period::day_of_date),
+        Data::DateTime(d) => serial(d.as_f64()),
+        Data::Float(f) => serial(*f),
+        Data::Int(n) => serial(*n as f64),
+        _ => None,
+    }
+}
+
+/// Import a ledger from an Excel workbook (first sheet, a header row of `IMPORT_COLUMNS`). Every row is checked
+/// first; with any bad row nothing is imported, and with `commit` false nothing is imported either (a preview).
+pub async fn import(db: &Db, ctx: &Ctx, bytes: &[u8], commit: bool) -> AppResult<ImportReport> {
+    use calamine::{Data, Reader, Xlsx};
+    let bad_file =
+        || invalid("file", "无法读取该Excel文件（须为 .xlsx）", "cannot read that workbook (.xlsx expected)");
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|_| bad_file())?;
+    let sheet = wb.sheet_names().first().cloned().ok_or_else(bad_file)?;
+    let range = wb.worksheet_range(&sheet).map_err(|_| bad_file())?;
+    let mut rows = range.rows();
+    let header: Vec<String> =
+        rows.next().map(|r| r.iter().map(|c| c.to_string().trim().to_owned()).collect()).unwrap_or_default();
+    if header.iter().take(IMPORT_COLUMNS.len()).map(String::as_str).ne(IMPORT_COLUMNS.iter().copied()) {
+        return Err(invalid(
+            "file",
+            format!("表头须为：{}", IMPORT_COLUMNS.join("、")),
+            format!("the header row must be: {}", IMPORT_COLUMNS.join(", ")),
+        ));
+    }
+    let today = period::day_of_ms(ctx.now);
+    let mut tx = db.begin().await?;
+    let (_, cat) = catalogue(&mut tx).await?;
+    let home = crate::compliance::home_unit(db, ctx).await?;
+    let places = store::places_under(&mut tx, &home.path).await?;
+    let mut report = ImportReport { rows: 0, errors: Vec::new(), imported: 0 };
+    let mut good: Vec<(CheckedItem, i64)> = Vec::new();
+    for (i, r) in rows.enumerate() {
+        let row_no = i + 2;
+        let text = |n: usize| r.get(n).map(|c| c.to_string().trim().to_owned()).unwrap_or_default();
+        if (0..IMPORT_COLUMNS.len()).all(|n| text(n).is_empty()) {
+            continue;
+        }
+        report.rows += 1;
+        let mut why: Vec<String> = Vec::new();
+        let place = places.iter().find(|p| p.unit_name == text(0) && p.name == text(1));
+        if place.is_none() {
+            why.push(format!("单位“{}”下没有场所“{}”", text(0), text(1)));
+        }
+        if let Some(p) = place
+            && !ctx.actor.scope.allows(Permission::RecordWrite, &p.unit_path)
+        {
+            why.push("无权登记该场所".into());
+        }
+        let count = match r.get(4) {
+            Some(Data::Int(n)) => Some(*n),
+            Some(Data::Float(f)) if f.fract() == 0.0 => Some(*f as i64),
+            Some(Data::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        };
+        let installed = r.get(6).and_then(cell_date);
+        if installed.is_none() {
+            why.push(format!("安装日期“{}”无法识别", text(6)));
+        }
+        let expires = if text(7).is_empty() { None } else { r.get(7).and_then(cell_date) };
+        if !text(7).is_empty() && expires.is_none() {
+            why.push(format!("有效期“{}”无法识别", text(7)));
+        }
+        let input = ItemInput {
+            place_id: place.map(|p| p.id),
+            kind: Some(text(2)),
+            model: Some(text(3)),
+            count: Some(count.unwrap_or(0)),
+            supplier: Some(text(5)),
+            installed,
+            expires,
+        };
+        if installed.is_some() {
+            match check_item(&cat, &input, today) {
+                Ok(c) if why.is_empty() => good.push((c, place.map_or(0, |p| p.unit_id))),
+                Ok(_) => {}
+                Err(e) => why.push(e.message),
+            }
+        }
+        if !why.is_empty() {
+            report.errors.push((row_no, why.join("；")));
+        }
+    }
+    if !commit || !report.errors.is_empty() {
+        return Ok(report);
+    }
+    for (item, unit) in &good {
+        insert_checked(&mut tx, ctx, item, "installed", "由Excel台账导入", UnitId::new(*unit)).await?;
+    }
+    tx.commit().await?;
+    report.imported = good.len();
+    Ok(report)
+}

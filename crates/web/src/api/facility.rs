@@ -1,0 +1,190 @@
+//! `/api/v1/facilities`: the gaps and statistics of a unit, a place's ledger, installation projects, faults, and
+//! import of a ledger from Excel.
+use super::auth::Created;
+use crate::auth::{Api, ApiJson};
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+use anbao_domain::ids::UnitId;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, IntoParams)]
+pub struct UnitQuery {
+    pub unit: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Lacking {
+    /// outlet, vault, atm, van, monitoring_room
+    pub place_kind: String,
+    pub facility_kind: String,
+    pub places: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Substandard {
+    pub place_kind: String,
+    pub substandard: i64,
+    pub total: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlaceGaps {
+    pub place_id: i64,
+    pub unit_name: String,
+    pub name: String,
+    pub kind: String,
+    pub risk_level: i64,
+    pub opened: bool,
+    /// Facility kinds short of the standard: (kind, need, have).
+    pub gaps: Vec<(String, i64, i64)>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GapsBody {
+    pub lacking: Vec<Lacking>,
+    pub substandard: Vec<Substandard>,
+    pub unopened: i64,
+    pub places: Vec<PlaceGaps>,
+}
+
+#[utoipa::path(get, path = "/api/v1/facilities/gaps", tag = "facility", params(UnitQuery),
+    responses((status = 200, body = GapsBody), (status = 404, body = ErrorBody)))]
+pub async fn gaps(State(s): State<AppState>, a: Api, Query(q): Query<UnitQuery>) -> Result<Json<GapsBody>, ApiError> {
+    let m = anbao_app::facility::gap_map(&s.db, &a.ctx, UnitId::new(q.unit)).await?;
+    Ok(Json(GapsBody {
+        lacking: m
+            .stats
+            .lacking
+            .iter()
+            .map(|(p, k, n)| Lacking { place_kind: p.clone(), facility_kind: k.clone(), places: *n })
+            .collect(),
+        substandard: m
+            .stats
+            .substandard
+            .iter()
+            .map(|(k, x, t)| Substandard { place_kind: k.clone(), substandard: *x, total: *t })
+            .collect(),
+        unopened: m.stats.unopened,
+        places: m
+            .places
+            .iter()
+            .map(|(p, g)| PlaceGaps {
+                place_id: p.id,
+                unit_name: p.unit_name.clone(),
+                name: p.name.clone(),
+                kind: p.kind.clone(),
+                risk_level: p.risk_level,
+                opened: p.opened,
+                gaps: g.iter().map(|g| (g.kind.clone(), g.need, g.have)).collect(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewItem {
+    pub place_id: i64,
+    pub kind: String,
+    pub model: String,
+    pub count: i64,
+    pub supplier: String,
+    /// `YYYY-MM-DD`
+    pub installed: String,
+    pub expires: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/facilities/items", tag = "facility", request_body = NewItem,
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+pub async fn add_item(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<NewItem>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let day = |raw: &str| crate::pages::custody::day(raw, "installed");
+    let input = anbao_app::facility::ItemInput {
+        place_id: Some(b.place_id),
+        kind: Some(b.kind),
+        model: Some(b.model),
+        count: Some(b.count),
+        supplier: Some(b.supplier),
+        installed: Some(day(&b.installed)?),
+        expires: b.expires.as_deref().map(day).transpose()?,
+    };
+    let id = anbao_app::facility::add_item(&s.db, &a.ctx, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewProject {
+    pub place_id: i64,
+    pub kind: String,
+    /// A model on the union's designated list.
+    pub product: String,
+    pub supplier: String,
+    pub budget: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/facilities/projects", tag = "facility", request_body = NewProject,
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+pub async fn propose(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<NewProject>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id =
+        anbao_app::facility::propose(&s.db, &a.ctx, b.place_id, &b.kind, &b.product, &b.supplier, b.budget).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Step {
+    /// For a failed acceptance.
+    pub findings: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/facilities/projects/{id}/{step}", tag = "facility",
+    params(("id" = i64, Path), ("step" = String, Path, description = "approve, reject, install, accept, fail, pay")),
+    request_body = Step, responses((status = 204), (status = 409, body = ErrorBody)))]
+pub async fn project_step(
+    State(s): State<AppState>,
+    a: Api,
+    Path((id, step)): Path<(String, String)>,
+    ApiJson(b): ApiJson<Step>,
+) -> Result<StatusCode, ApiError> {
+    anbao_app::facility::project_step(&s.db, &a.ctx, super::id(&id)?, &step, b.findings.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ImportQuery {
+    /// Import when every row is good; without it the workbook is only checked.
+    #[serde(default)]
+    pub commit: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportBody {
+    pub rows: usize,
+    pub imported: usize,
+    /// (row number in the sheet, what is wrong).
+    pub errors: Vec<(usize, String)>,
+}
+
+#[utoipa::path(post, path = "/api/v1/facilities/import", tag = "facility", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    responses((status = 200, body = ImportBody), (status = 422, body = ImportBody)))]
+pub async fn import(
+    State(s): State<AppState>,
+    a: Api,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<ImportBody>), ApiError> {
+    let r = anbao_app::facility::import(&s.db, &a.ctx, &body, q.commit).await?;
+    let status = if r.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, Json(ImportBody { rows: r.rows, imported: r.imported, errors: r.errors })))
+}
