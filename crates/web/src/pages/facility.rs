@@ -38,6 +38,7 @@ struct MapPage {
     substandard: Vec<(String, i64, i64)>,
     below: Vec<(i64, String, i64, i64)>,
     places: Vec<(i64, String, String, String, i64, bool, String)>,
+    fine: usize,
     kinds: Vec<(&'static str, &'static str)>,
     can_add: bool,
     unopened: i64,
@@ -63,10 +64,14 @@ async fn map_page(s: &AppState, p: &Page, q: &UnitQuery, error: Option<String>) 
         unit_name: u.name.clone(),
         lines,
         substandard: m.stats.substandard.iter().map(|(k, a, b)| (place_label(k).to_owned(), *a, *b)).collect(),
-        below: m.below.clone(),
+        below: m.below.iter().filter(|b| b.3 > 0).cloned().collect(),
+        // Only the places that fall short (or await acceptance) are listed; at province scale the rest are thousands.
+        fine: m.places.iter().filter(|(pl, g)| g.is_empty() && pl.opened).count(),
         places: m
             .places
             .iter()
+            .filter(|(pl, g)| !g.is_empty() || !pl.opened)
+            .take(1000)
             .map(|(pl, g)| {
                 let gaps = g
                     .iter()
