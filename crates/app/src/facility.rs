@@ -388,7 +388,19 @@ pub async fn gap_map(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<GapMap> {
 /// The monthly upward report (按月上报): the unit's statistics frozen as they stand now, with last month's for
 /// comparison; it is also FAC-2's evidence for the unit.
 pub async fn report_month(db: &Db, ctx: &Ctx, unit: UnitId, ym: &str) -> AppResult<(Stats, Option<Stats>, bool)> {
-    let (from, _) = crate::duty::month_range(ym)?;
+    let (from, to) = crate::duty::month_range(ym)?;
+    // Only this month, or last month while its report is still due: a report freezes today's ledger, so it cannot
+    // stand for a month not yet come or long gone.
+    let today = period::day_of_ms(ctx.now);
+    let (this_month, _) = period::containing(anbao_domain::rulebook::PeriodKind::Month, today);
+    let last_month = period::containing(anbao_domain::rulebook::PeriodKind::Month, this_month - 1).0;
+    if from != this_month && from != last_month {
+        return Err(invalid(
+            "month",
+            "只能上报本月或上月的设施月报",
+            "only this month's or last month's report can be made",
+        ));
+    }
     let map = gap_map(db, ctx, unit).await?;
     let prev = {
         let (y, m, _) = period::ymd(from - 1);
@@ -419,7 +431,9 @@ pub async fn report_month(db: &Db, ctx: &Ctx, unit: UnitId, ym: &str) -> AppResu
         value: None,
         data: serde_json::json!({ "checks": {}, "month": ym, "report": id }),
     };
-    crate::records::insert_evidence(&mut tx, ctx, &draft, unit, None).await?;
+    // Last month's report, made late, still counts for last month.
+    let at = ctx.now.min(period::start_ms(to) - 1);
+    crate::records::insert_evidence_at(&mut tx, ctx, &draft, unit, None, at).await?;
     tx.commit().await?;
     Ok((map.stats, previous, false))
 }
@@ -522,18 +536,25 @@ pub async fn project_step(db: &Db, ctx: &Ctx, id: i64, step: &str, findings: Opt
     )
     .await?;
     if step == "accept" {
-        // Accepted work enters the ledger, and a place waiting for its acceptance may open.
-        let item = CheckedItem {
-            place: p.id,
-            kind: j.kind.clone(),
-            model: j.product.clone(),
-            count: 1,
-            supplier: j.supplier.clone(),
-            installed: period::day_of_ms(ctx.now),
+        // Accepted work enters the ledger (with its service life from the catalogue); a place waiting for its
+        // acceptance opens only once nothing the standard requires is missing.
+        let today = period::day_of_ms(ctx.now);
+        let (_, cat) = catalogue(&mut tx).await?;
+        let input = ItemInput {
+            place_id: Some(p.id),
+            kind: Some(j.kind.clone()),
+            model: Some(j.product.clone()),
+            count: Some(1),
+            supplier: Some(j.supplier.clone()),
+            installed: Some(today),
             expires: None,
         };
+        let item = check_item(&cat, &input, today)?;
         insert_checked(&mut tx, ctx, &item, "installed", &format!("安装项目#{id}验收合格入账"), unit).await?;
-        if !p.opened {
+        let items: Vec<ItemRow> =
+            store::items_under(&mut tx, &p.unit_path).await?.into_iter().filter(|i| i.place_id == p.id).collect();
+        let refs: Vec<&ItemRow> = items.iter().collect();
+        if !p.opened && gaps(&cat, &p.kind, p.risk_level, &present(&refs), today).is_empty() {
             let before = Entity::Row("places", p.id).snapshot(&mut tx).await?;
             store::set_opened(&mut tx, p.id).await?;
             audit::record(
@@ -565,6 +586,9 @@ pub async fn report_fault(db: &Db, ctx: &Ctx, item: i64, description: &str) -> A
     let mut tx = db.begin().await?;
     let it = store::item_by_id(&mut tx, item).await?.ok_or(AppError::NotFound)?;
     let p = place_for_write(&mut tx, ctx, it.place_id).await?;
+    if it.status != "working" {
+        return Err(conflict("status", "该设施已报修或已报废", "the item is already faulty or retired"));
+    }
     let unit = Some(UnitId::new(p.unit_id));
     let id = store::insert_fault(&mut tx, item, &description, ctx.actor.account.get(), ctx.now).await?;
     audit::record(&mut tx, ctx.into(), "facility.fault", Entity::Row("facility_faults", id), unit, None).await?;
@@ -657,7 +681,8 @@ pub async fn fault_step(
         before.as_ref(),
     )
     .await?;
-    if step == "verify" {
+    let item_now = store::item_by_id(&mut tx, f.item_id).await?;
+    if step == "verify" && item_now.is_some_and(|i| i.status == "faulty") {
         let b = Entity::Row("facility_items", f.item_id).snapshot(&mut tx).await?;
         store::set_item_status(&mut tx, f.item_id, "working", Some(period::day_of_ms(ctx.now))).await?;
         audit::record(
@@ -725,6 +750,8 @@ pub async fn import(db: &Db, ctx: &Ctx, bytes: &[u8], commit: bool) -> AppResult
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|_| bad_file())?;
     let sheet = wb.sheet_names().first().cloned().ok_or_else(bad_file)?;
     let range = wb.worksheet_range(&sheet).map_err(|_| bad_file())?;
+    // Row numbers as the sheet shows them: the range may start below row 1 when the top rows are empty.
+    let first_row = range.start().map_or(0, |(r, _)| r as usize);
     let mut rows = range.rows();
     let header: Vec<String> =
         rows.next().map(|r| r.iter().map(|c| c.to_string().trim().to_owned()).collect()).unwrap_or_default();
@@ -743,16 +770,19 @@ pub async fn import(db: &Db, ctx: &Ctx, bytes: &[u8], commit: bool) -> AppResult
     let mut report = ImportReport { rows: 0, errors: Vec::new(), imported: 0 };
     let mut good: Vec<(CheckedItem, i64)> = Vec::new();
     for (i, r) in rows.enumerate() {
-        let row_no = i + 2;
+        let row_no = first_row + i + 2;
         let text = |n: usize| r.get(n).map(|c| c.to_string().trim().to_owned()).unwrap_or_default();
         if (0..IMPORT_COLUMNS.len()).all(|n| text(n).is_empty()) {
             continue;
         }
         report.rows += 1;
         let mut why: Vec<String> = Vec::new();
-        let place = places.iter().find(|p| p.unit_name == text(0) && p.name == text(1));
-        if place.is_none() {
-            why.push(format!("单位“{}”下没有场所“{}”", text(0), text(1)));
+        let matching: Vec<&PlaceRow> = places.iter().filter(|p| p.unit_name == text(0) && p.name == text(1)).collect();
+        let place = if matching.len() == 1 { Some(matching[0]) } else { None };
+        match matching.len() {
+            0 => why.push(format!("单位“{}”下没有场所“{}”", text(0), text(1))),
+            1 => {}
+            n => why.push(format!("“{}·{}”对应{n}个场所，请在下级单位分别导入", text(0), text(1))),
         }
         if let Some(p) = place
             && !ctx.actor.scope.allows(Permission::RecordWrite, &p.unit_path)
@@ -782,12 +812,12 @@ pub async fn import(db: &Db, ctx: &Ctx, bytes: &[u8], commit: bool) -> AppResult
             installed,
             expires,
         };
-        if installed.is_some() {
-            match check_item(&cat, &input, today) {
-                Ok(c) if why.is_empty() => good.push((c, place.map_or(0, |p| p.unit_id))),
-                Ok(_) => {}
-                Err(e) => why.push(e.message),
-            }
+        // Checked even without a date (with today's standing in), so every problem of the row is reported at once.
+        let probe = ItemInput { installed: input.installed.or(Some(today)), ..input.clone() };
+        match check_item(&cat, &probe, today) {
+            Ok(c) if why.is_empty() => good.push((c, place.map_or(0, |p| p.unit_id))),
+            Ok(_) => {}
+            Err(e) => why.push(e.message),
         }
         if !why.is_empty() {
             report.errors.push((row_no, why.join("；")));

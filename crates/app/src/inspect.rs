@@ -272,7 +272,9 @@ pub async fn save(
     }
     let body = serde_json::to_string(&merged).map_err(|e| AppError::Internal(e.to_string()))?;
     let before = Entity::Row("inspections", id).snapshot(&mut tx).await?;
-    store::save_results(&mut tx, id, &body, score_tenths(&v.template, &merged), suggestions.as_deref()).await?;
+    if !store::save_results(&mut tx, id, &body, score_tenths(&v.template, &merged), suggestions.as_deref()).await? {
+        return Err(conflict("status", "已签字的检查不能修改", "a signed inspection cannot change"));
+    }
     let unit = Some(UnitId::new(row.target_unit_id));
     audit::record(&mut tx, ctx.into(), "inspection.save", Entity::Row("inspections", id), unit, before.as_ref())
         .await?;
@@ -329,9 +331,9 @@ async fn raise_in(
     owner: Option<i64>,
     case_ref: Option<&str>,
 ) -> AppResult<i64> {
-    let prefix = notice_prefix(ctx.now);
-    let seq = store::next_notice_seq(c, &prefix).await?;
-    let notice = format!("{prefix}第{seq:04}号");
+    // A placeholder first; the number is the row's own id, which no concurrent raise can share.
+    let placeholder = format!("pending-{}-{}-{}", ctx.actor.account.get(), ctx.now, item.unwrap_or("hand"));
+    let notice = placeholder.as_str();
     let repeats = match item {
         Some(code) if repeat_days > 0 => {
             store::earlier_same_item(c, target.get(), code, ctx.now - repeat_days * 86_400_000).await?
@@ -341,7 +343,7 @@ async fn raise_in(
     let id = store::insert_hazard(
         c,
         NewHazard {
-            notice_no: &notice,
+            notice_no: notice,
             inspection,
             item,
             unit: target.get(),
@@ -358,6 +360,7 @@ async fn raise_in(
         },
     )
     .await?;
+    store::set_notice_no(c, id, &format!("{}第{id:04}号", notice_prefix(ctx.now))).await?;
     audit::record(c, ctx.into(), "hazard.raise", Entity::Row("hazards", id), Some(target), None).await?;
     Ok(id)
 }
@@ -382,7 +385,9 @@ pub async fn sign(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Vec<i64>> {
     let results = results_of(&row.results)?;
     check_results(&v.template, &results)?;
     let before = Entity::Row("inspections", id).snapshot(&mut tx).await?;
-    store::set_signed(&mut tx, id, ctx.now).await?;
+    if !store::set_signed(&mut tx, id, ctx.now).await? {
+        return Err(conflict("status", "该检查已签字", "already signed"));
+    }
     let target = UnitId::new(row.target_unit_id);
     audit::record(
         &mut tx,
@@ -394,9 +399,19 @@ pub async fn sign(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Vec<i64>> {
     )
     .await?;
     let owner = owner_of(&mut tx, target).await?;
-    let deadline = row.local_day + v.template.rectify_days;
+    // A correction's deadlines run from the day it is signed; items its original already raised are not raised again.
+    let (deadline, already): (Day, Vec<String>) = match row.supersedes_id {
+        Some(orig) => (
+            period::day_of_ms(ctx.now) + v.template.rectify_days,
+            store::hazards_of_inspection(&mut tx, orig).await?.into_iter().filter_map(|h| h.item_code).collect(),
+        ),
+        None => (row.local_day + v.template.rectify_days, Vec::new()),
+    };
     let mut raised = Vec::new();
     for item in &v.template.item {
+        if already.contains(&item.code) {
+            continue;
+        }
         let Some(r) = results.get(&item.code).filter(|r| r.outcome == Outcome::Fail) else { continue };
         let title = format!("{}：{}", item.text, r.note.trim());
         let h = raise_in(
@@ -455,7 +470,9 @@ pub async fn countersign(db: &Db, policy: &AuthPolicy, ctx: &Ctx, id: i64, secon
         ));
     }
     let before = Entity::Row("inspections", id).snapshot(&mut tx).await?;
-    store::set_countersigned(&mut tx, id, pair.second.id.get(), ctx.now).await?;
+    if !store::set_countersigned(&mut tx, id, pair.second.id.get(), ctx.now).await? {
+        return Err(conflict("status", "该检查已由被检查单位签字", "already countersigned"));
+    }
     audit::record(
         &mut tx,
         ctx.into(),
@@ -476,7 +493,11 @@ pub async fn countersign(db: &Db, policy: &AuthPolicy, ctx: &Ctx, id: i64, secon
         value: Some(row.score_tenths),
         data: serde_json::json!({ "checks": {}, "inspection": id, "score": row.score_tenths as f64 / 10.0 }),
     };
-    crate::records::insert_evidence_at(&mut tx, ctx, &draft, UnitId::new(row.unit_id), None, row.inspected_at).await?;
+    // A correction corrects the findings of the same visit: the visit counts once, from the original.
+    if row.supersedes_id.is_none() {
+        crate::records::insert_evidence_at(&mut tx, ctx, &draft, UnitId::new(row.unit_id), None, row.inspected_at)
+            .await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -492,6 +513,9 @@ pub async fn correct(db: &Db, ctx: &Ctx, id: i64) -> AppResult<i64> {
             "只有检查人可以更正已双方签字的检查",
             "only the inspector corrects a final inspection",
         ));
+    }
+    if store::correction_of(&mut tx, id).await?.is_some() {
+        return Err(conflict("status", "该检查已有更正，请更正最新的一次", "already corrected: correct the newest"));
     }
     let new = store::insert_inspection(
         &mut tx,
@@ -558,6 +582,14 @@ pub async fn raise(db: &Db, ctx: &Ctx, input: &HazardInput) -> AppResult<i64> {
         .filter(|u| ctx.must_see(&u.path).is_ok())
         .ok_or_else(|| invalid("unit_id", "所选单位不存在", "no such unit"))?;
     ctx.must(Permission::RecordWrite, &u.path)?;
+    // Hazards are raised by the unit above (the inspecting side), so that someone else verifies them.
+    if !(u.path.starts_with(&home.path) && u.path != home.path) {
+        return Err(invalid(
+            "unit_id",
+            "只能对下级单位登记隐患（整改由被检查单位负责，验证由检查单位负责）",
+            "hazards are raised against units below your own",
+        ));
+    }
     let owner = match input.owner_id {
         Some(o) => {
             let s = anbao_store::staff::get(&mut tx, StaffId::new(o)).await?;
@@ -612,7 +644,7 @@ pub async fn hazard(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Hazard> {
     let row = hazard_in_scope(&mut c, ctx, id).await?;
     let today = period::day_of_ms(ctx.now);
     Ok(Hazard {
-        escalation: escalation(row.deadline_day, today, row.status == "closed", days),
+        escalation: escalation(row.deadline_day, today, row.status != "open", days),
         events: store::events_of(&mut c, id).await?,
         row,
     })
@@ -643,12 +675,21 @@ pub async fn verify(
     cause: Option<&str>,
     accountability: Option<&str>,
 ) -> AppResult<()> {
+    let home = crate::compliance::home_unit(db, ctx).await?;
     let mut tx = db.begin().await?;
     let h = store::hazard_by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     ctx.must_see(&h.raised_by_path)?;
     ctx.must(Permission::RecordWrite, &h.raised_by_path)?;
     if h.status != HazardStatus::Rectified.code() {
         return Err(conflict("status", "整改完成后方可验证", "verify after the rectification"));
+    }
+    // Whoever reported the rectification, or anyone of the unit that had the hazard, cannot verify it.
+    if store::last_rectifier(&mut tx, id).await? == Some(ctx.actor.account.get()) || home.id.get() == h.unit_id {
+        return Err(invalid(
+            "verify",
+            "整改情况须由检查单位验证，整改单位不能自行验证销号",
+            "the inspecting side verifies; the unit that rectified cannot",
+        ));
     }
     let note = note.trim();
     if pass {
@@ -689,7 +730,9 @@ async fn change(
         Some((a, b)) => (Some(a.as_str()), Some(b.as_str())),
         None => (None, None),
     };
-    store::set_hazard_status(c, h.id, to.code(), cause, acc, closed).await?;
+    if !store::set_hazard_status(c, h.id, &h.status, to.code(), cause, acc, closed).await? {
+        return Err(conflict("status", "该隐患状态已变化，请刷新后重试", "the hazard changed meanwhile"));
+    }
     let unit = Some(UnitId::new(h.unit_id));
     audit::record(c, ctx.into(), &format!("hazard.{action}"), Entity::Row("hazards", h.id), unit, before.as_ref())
         .await?;
@@ -717,7 +760,8 @@ pub async fn register(db: &Db, ctx: &Ctx, unit: UnitId, status: Option<&str>) ->
         .await?
         .into_iter()
         .map(|h| {
-            let closed = h.status == "closed";
+            // Only a hazard still waiting for the outlet is overdue; one awaiting verification is not.
+            let closed = h.status != "open";
             RegisterRow {
                 escalation: escalation(h.deadline_day, today, closed, days),
                 overdue_days: if closed { 0 } else { (today - h.deadline_day).max(0) },
@@ -873,7 +917,10 @@ fn sees_bulletin(ctx: &Ctx, path: &str) -> bool {
 
 pub async fn bulletins(db: &Db, ctx: &Ctx) -> AppResult<Vec<store::BulletinRow>> {
     let mut c = db.read().await?;
-    Ok(store::bulletins(&mut c, 200).await?.into_iter().filter(|b| sees_bulletin(ctx, &b.unit_path)).collect())
+    let whole = ctx.actor.scope.grants.iter().any(|g| g.unit_path.is_none());
+    let paths: Vec<String> = ctx.actor.scope.grants.iter().filter_map(|g| g.unit_path.clone()).collect();
+    let rows = store::bulletins(&mut c, if whole { None } else { Some(&paths) }, 200).await?;
+    Ok(rows.into_iter().filter(|b| sees_bulletin(ctx, &b.unit_path)).collect())
 }
 
 pub struct Bulletin {
@@ -941,7 +988,10 @@ pub async fn summary(db: &Db, ctx: &Ctx, unit: UnitId, from: Day, to: Day) -> Ap
     let u = anbao_store::org::get(&mut c, unit).await?.ok_or(AppError::NotFound)?;
     ctx.must_see(&u.path)?;
     let rows = store::inspections_under(&mut c, &u.path, from, to, 5000).await?;
-    let done: Vec<&InspectionRow> = rows.iter().filter(|r| r.status != "draft").collect();
+    // A corrected inspection counts once, as its correction.
+    let superseded: std::collections::HashSet<i64> = rows.iter().filter_map(|r| r.supersedes_id).collect();
+    let done: Vec<&InspectionRow> =
+        rows.iter().filter(|r| r.status != "draft" && !superseded.contains(&r.id)).collect();
     let n = done.len() as i64;
     let average_tenths = (n > 0).then(|| done.iter().map(|r| r.score_tenths).sum::<i64>() / n);
     let mut lowest: Vec<(String, i64)> = done.iter().map(|r| (r.target_name.clone(), r.score_tenths)).collect();

@@ -163,8 +163,9 @@ pub async fn insert_inspection(c: &mut Conn, n: NewInspection<'_>) -> Result<i64
     .try_get("id")
 }
 
-pub async fn save_results(c: &mut Conn, id: i64, results: &str, score: i64, suggestions: Option<&str>) -> Result<()> {
-    sqlx::query(
+/// Save a draft's results; false when it is no longer a draft (signed meanwhile).
+pub async fn save_results(c: &mut Conn, id: i64, results: &str, score: i64, suggestions: Option<&str>) -> Result<bool> {
+    let r = sqlx::query(
         "UPDATE inspections SET results = $2, score_tenths = $3, suggestions = $4 WHERE id = $1 AND status = 'draft'",
     )
     .bind(id)
@@ -173,28 +174,37 @@ pub async fn save_results(c: &mut Conn, id: i64, results: &str, score: i64, sugg
     .bind(suggestions)
     .execute(&mut *c)
     .await?;
-    Ok(())
+    Ok(r.rows_affected() == 1)
 }
 
-pub async fn set_signed(c: &mut Conn, id: i64, now: i64) -> Result<()> {
-    sqlx::query("UPDATE inspections SET status = 'signed', signed_at = $2 WHERE id = $1")
+/// Sign a draft; false when it was already signed (a double tap).
+pub async fn set_signed(c: &mut Conn, id: i64, now: i64) -> Result<bool> {
+    let r = sqlx::query("UPDATE inspections SET status = 'signed', signed_at = $2 WHERE id = $1 AND status = 'draft'")
         .bind(id)
         .bind(now)
         .execute(&mut *c)
         .await?;
-    Ok(())
+    Ok(r.rows_affected() == 1)
 }
 
-pub async fn set_countersigned(c: &mut Conn, id: i64, by_staff: i64, now: i64) -> Result<()> {
-    sqlx::query(
-        "UPDATE inspections SET status = 'countersigned', countersigned_by = $2, countersigned_at = $3 WHERE id = $1",
+/// Countersign a signed inspection; false when it was already countersigned.
+pub async fn set_countersigned(c: &mut Conn, id: i64, by_staff: i64, now: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE inspections SET status = 'countersigned', countersigned_by = $2, countersigned_at = $3 \
+         WHERE id = $1 AND status = 'signed'",
     )
     .bind(id)
     .bind(by_staff)
     .bind(now)
     .execute(&mut *c)
     .await?;
-    Ok(())
+    Ok(r.rows_affected() == 1)
+}
+
+/// The inspection that corrects this one, if any.
+pub async fn correction_of(c: &mut Conn, id: i64) -> Result<Option<i64>> {
+    let r = sqlx::query("SELECT id FROM inspections WHERE supersedes_id = $1").bind(id).fetch_optional(&mut *c).await?;
+    r.map(|r| r.try_get("id")).transpose()
 }
 
 pub struct PhotoRow {
@@ -359,7 +369,8 @@ pub async fn hazards_of_inspection(c: &mut Conn, inspection: i64) -> Result<Vec<
 
 /// Open hazards past their deadline anywhere (for escalation).
 pub async fn overdue(c: &mut Conn, today: i64) -> Result<Vec<HazardRow>> {
-    let sql = format!("{HAZARD} WHERE h.status <> 'closed' AND h.deadline_day < $1 ORDER BY h.id");
+    // Only hazards still waiting for the outlet: one rectified and awaiting verification is not the outlet's delay.
+    let sql = format!("{HAZARD} WHERE h.status = 'open' AND h.deadline_day < $1 ORDER BY h.id");
     sqlx::query(sqlx::AssertSqlSafe(sql)).bind(today).fetch_all(&mut *c).await?.iter().map(hazard).collect()
 }
 
@@ -374,13 +385,10 @@ pub async fn earlier_same_item(c: &mut Conn, unit: i64, item: &str, since_ms: i6
         .try_get("n")
 }
 
-pub async fn next_notice_seq(c: &mut Conn, year_prefix: &str) -> Result<i64> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM hazards WHERE notice_no LIKE $1 || '%'")
-        .bind(year_prefix)
-        .fetch_one(&mut *c)
-        .await?
-        .try_get("n")?;
-    Ok(n + 1)
+/// Number a hazard's notice from its own id, so two hazards raised at the same moment never share a number.
+pub async fn set_notice_no(c: &mut Conn, id: i64, notice_no: &str) -> Result<()> {
+    sqlx::query("UPDATE hazards SET notice_no = $2 WHERE id = $1").bind(id).bind(notice_no).execute(&mut *c).await?;
+    Ok(())
 }
 
 pub struct NewHazard<'a> {
@@ -425,26 +433,44 @@ pub async fn insert_hazard(c: &mut Conn, n: NewHazard<'_>) -> Result<i64> {
     .try_get("id")
 }
 
+/// Move a hazard from `from` to `status`; false when it was no longer in `from`.
+#[allow(clippy::too_many_arguments)]
 pub async fn set_hazard_status(
     c: &mut Conn,
     id: i64,
+    from: &str,
     status: &str,
     cause: Option<&str>,
     accountability: Option<&str>,
     closed_at: Option<i64>,
-) -> Result<()> {
-    sqlx::query(
+) -> Result<bool> {
+    let r = sqlx::query(
         "UPDATE hazards SET status = $2, cause = COALESCE($3, cause), accountability = COALESCE($4, accountability), \
-         closed_at = $5 WHERE id = $1",
+         closed_at = $5 WHERE id = $1 AND status = $6",
     )
     .bind(id)
     .bind(status)
     .bind(cause)
     .bind(accountability)
     .bind(closed_at)
+    .bind(from)
     .execute(&mut *c)
     .await?;
-    Ok(())
+    Ok(r.rows_affected() == 1)
+}
+
+/// The account that last reported a hazard rectified.
+pub async fn last_rectifier(c: &mut Conn, hazard: i64) -> Result<Option<i64>> {
+    let r = sqlx::query(
+        "SELECT by_account FROM hazard_events WHERE hazard_id = $1 AND action = 'rectified' ORDER BY at DESC, id DESC LIMIT 1",
+    )
+    .bind(hazard)
+    .fetch_optional(&mut *c)
+    .await?;
+    Ok(match r {
+        Some(r) => opt_i64(&r, "by_account")?,
+        None => None,
+    })
 }
 
 pub struct EventRow {
@@ -512,9 +538,20 @@ fn bulletin(r: &sqlx::any::AnyRow) -> Result<BulletinRow> {
     })
 }
 
-pub async fn bulletins(c: &mut Conn, limit: i64) -> Result<Vec<BulletinRow>> {
-    let sql = format!("{BULLETIN} ORDER BY b.published_at DESC, b.id DESC LIMIT $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(&mut *c).await?.iter().map(bulletin).collect()
+/// Bulletins published at or above or below any of `paths` (None: every bulletin), newest first.
+pub async fn bulletins(c: &mut Conn, paths: Option<&[String]>, limit: i64) -> Result<Vec<BulletinRow>> {
+    let mut sql = BULLETIN.to_owned();
+    if let Some(ps) = paths {
+        let conds: Vec<String> =
+            (0..ps.len()).map(|i| format!("(u.path LIKE ${n} || '%' OR ${n} LIKE u.path || '%')", n = i + 2)).collect();
+        sql.push_str(&format!(" WHERE ({})", if conds.is_empty() { "0 = 1".into() } else { conds.join(" OR ") }));
+    }
+    sql.push_str(" ORDER BY b.published_at DESC, b.id DESC LIMIT $1");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit);
+    for p in paths.unwrap_or_default() {
+        q = q.bind(p.clone());
+    }
+    q.fetch_all(&mut *c).await?.iter().map(bulletin).collect()
 }
 
 pub async fn bulletin_by_id(c: &mut Conn, id: i64) -> Result<Option<BulletinRow>> {

@@ -72,7 +72,8 @@ async fn list_page(s: &AppState, p: &Page, q: &ListQuery, error: Option<String>)
     let rows = anbao_app::inspect::list(&s.db, &p.ctx, u.id, from, to).await.map_err(|e| p.err(e))?;
     let me = anbao_app::confirm::first_person(&s.db, &p.ctx).await.ok();
     let mut by: BTreeMap<(String, String), (usize, std::collections::BTreeSet<i64>)> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.status != "draft") {
+    let superseded: std::collections::HashSet<i64> = rows.iter().filter_map(|r| r.supersedes_id).collect();
+    for r in rows.iter().filter(|r| r.status != "draft" && !superseded.contains(&r.id)) {
         let e = by.entry((r.inspector_name.clone(), r.inspector_position.clone())).or_default();
         e.0 += 1;
         e.1.insert(r.target_unit_id);
