@@ -21,13 +21,13 @@ pub enum Entity {
     RuleVersion(i64),
     Record(i64),
     Attachment(i64),
-    /// A row of one of the custody areas' tables (`CUSTODY_TABLES`), snapshotted whole.
+    /// A row of one of the custody areas' tables (`WHOLE_ROW_TABLES`), snapshotted whole.
     Row(&'static str, i64),
 }
 
 /// Tables audited whole row by row (the custody and inspection areas); the entity kind of their rows is the
 /// table's name.
-pub const CUSTODY_TABLES: [&str; 26] = [
+pub const WHOLE_ROW_TABLES: [&str; 26] = [
     "staff_leaves",
     "duty_shifts",
     "duty_swaps",
@@ -56,44 +56,14 @@ pub const CUSTODY_TABLES: [&str; 26] = [
     "facility_faults",
 ];
 
+/// The entity kinds with their own snapshots; with `WHOLE_ROW_TABLES`, every kind verification compares.
+const OWN_KINDS: [&str; 9] =
+    ["unit", "staff", "group", "account", "notice", "asset", "rule_version", "record", "attachment"];
+
 /// The entity kinds whose rows verification compares against their last event.
-pub const WATCHED: [&str; 35] = [
-    "unit",
-    "staff",
-    "group",
-    "account",
-    "notice",
-    "asset",
-    "rule_version",
-    "record",
-    "attachment",
-    "staff_leaves",
-    "duty_shifts",
-    "duty_swaps",
-    "custody_items",
-    "custody_handovers",
-    "lock_changes",
-    "arms",
-    "arms_checkouts",
-    "vans",
-    "escort_trips",
-    "escort_boxes",
-    "escort_events",
-    "checklist_versions",
-    "inspections",
-    "inspection_photos",
-    "hazards",
-    "hazard_events",
-    "bulletins",
-    "bulletin_reads",
-    "facility_catalogs",
-    "places",
-    "facility_items",
-    "facility_events",
-    "facility_reports",
-    "facility_projects",
-    "facility_faults",
-];
+pub fn watched() -> impl Iterator<Item = &'static str> {
+    OWN_KINDS.iter().chain(WHOLE_ROW_TABLES.iter()).copied()
+}
 
 impl Entity {
     pub fn kind(self) -> &'static str {
@@ -155,8 +125,8 @@ async fn all_snapshots(c: &mut Conn, kind: &str) -> AppResult<Vec<(String, Value
         "rule_version" => anbao_store::rules::snapshot_rows(c, None).await?,
         "record" => anbao_store::records::snapshot_rows(c, None).await?,
         "attachment" => anbao_store::records::attachment_snapshot_rows(c, None).await?,
-        t => match WATCHED.iter().find(|w| **w == t) {
-            Some(t) if CUSTODY_TABLES.contains(t) => anbao_store::table_snapshots(c, t, None).await?,
+        t => match WHOLE_ROW_TABLES.iter().find(|w| **w == t) {
+            Some(t) => anbao_store::table_snapshots(c, t, None).await?,
             _ => Vec::new(),
         },
     })
@@ -347,7 +317,7 @@ pub async fn verify(db: &Db) -> AppResult<Report> {
             problems.push(Problem::AlteredEvent { seq: e.seq });
         }
         prev = e.hash.clone();
-        if WATCHED.contains(&e.entity.as_str()) && e.row_hash.is_some() {
+        if watched().any(|w| w == e.entity.as_str()) && e.row_hash.is_some() {
             last_row_hash.insert((e.entity.clone(), e.entity_id.clone()), e.row_hash.clone());
         }
     }
@@ -408,7 +378,7 @@ pub async fn verify(db: &Db) -> AppResult<Report> {
         let b: std::collections::HashSet<_> = stored.iter().collect();
         problems.push(Problem::CountsDiffer { n: a.symmetric_difference(&b).count() });
     }
-    for &kind in WATCHED.iter().filter(|k| **k != "record") {
+    for kind in watched().filter(|k| *k != "record") {
         for (id, value) in all_snapshots(&mut c, kind).await? {
             rows += 1;
             let key = (kind.to_owned(), id.clone());
