@@ -17,7 +17,13 @@ async fn item(db: &Db, ctx: &Ctx, place: i64, kind: &str, model: &str, count: i6
         installed: Some(installed),
         expires: None,
     };
-    add_item(db, ctx, &input).await
+    let id = add_item(db, ctx, &input).await?;
+    // Most items had their regular check this month; the alarm at every fourth outlet is left unchecked, so the
+    // due list has something to show.
+    if !(kind == "alarm_110" && place % 4 == 0) {
+        item_action(db, ctx, id, "checked", "例行检查正常").await?;
+    }
+    Ok(id)
 }
 
 pub async fn seed(db: &Db, ctx: &Ctx) -> AppResult<()> {

@@ -319,6 +319,8 @@ pub struct Stats {
 }
 
 pub struct GapMap {
+    /// Items due for their check or expiring (see `due`).
+    pub due: Vec<DueItem>,
     pub unit: anbao_store::org::UnitRow,
     pub places: Vec<(PlaceRow, Vec<Gap>)>,
     pub stats: Stats,
@@ -382,7 +384,8 @@ pub async fn gap_map(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<GapMap> {
             (ch.id.get(), ch.name.clone(), mine.iter().filter(|(_, g)| !g.is_empty()).count() as i64, mine.len() as i64)
         })
         .collect();
-    Ok(GapMap { stats: stats_of(&with), places: with, below, catalogue: cat, unit: u })
+    let due = due(&mut c, &u.path, today).await?;
+    Ok(GapMap { stats: stats_of(&with), places: with, below, catalogue: cat, unit: u, due })
 }
 
 /// The monthly upward report (按月上报): the unit's statistics frozen as they stand now, with last month's for
@@ -832,4 +835,75 @@ pub async fn import(db: &Db, ctx: &Ctx, bytes: &[u8], commit: bool) -> AppResult
     tx.commit().await?;
     report.imported = good.len();
     Ok(report)
+}
+
+/// An item due for attention: its regular check is overdue, or it expires before its next check would come round.
+pub struct DueItem {
+    pub item: ItemRow,
+    pub place: PlaceRow,
+    /// `check` or `expiry`.
+    pub reason: &'static str,
+    /// The day the check was due, or the day it expires.
+    pub day: Day,
+}
+
+/// Items under `path` whose check is overdue by the catalogue's `check_months`, or which expire (or have expired)
+/// within one check interval: both numbers are the catalogue's, so a union that edits it changes what is due.
+pub async fn due(c: &mut Conn, path: &str, today: Day) -> AppResult<Vec<DueItem>> {
+    let (_, cat) = catalogue(c).await?;
+    let places = store::places_under(c, path).await?;
+    let mut out = Vec::new();
+    for i in store::items_under(c, path).await? {
+        let Some(k) = cat.kind(&i.kind) else { continue };
+        let Some(p) = places.iter().find(|p| p.id == i.place_id) else { continue };
+        if i.status != "working" {
+            continue;
+        }
+        if k.check_months > 0 {
+            let due_day = add_months(i.last_check_day.unwrap_or(i.installed_day), k.check_months);
+            if due_day < today {
+                out.push(DueItem { item: i.clone(), place: p.clone(), reason: "check", day: due_day });
+                continue;
+            }
+        }
+        if let Some(e) = i.expires_day {
+            let horizon = add_months(today, k.check_months.max(1));
+            if e <= horizon {
+                out.push(DueItem { item: i.clone(), place: p.clone(), reason: "expiry", day: e });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Tell the security department over each place of what is due there (FAC-5: expired items replaced at once,
+/// regular checks kept). One message per item and due day.
+pub async fn remind(db: &Db, now: i64) -> AppResult<usize> {
+    let today = period::day_of_ms(now);
+    let mut tx = db.begin().await?;
+    let due = due(&mut tx, "/", today).await?;
+    let (_, cat) = catalogue(&mut tx).await?;
+    let mut sent = 0;
+    for d in due {
+        let name = cat.kind(&d.item.kind).map_or(d.item.kind.clone(), |k| k.name.clone());
+        let (title, key) = match d.reason {
+            "check" => (
+                format!("安防设施待检查：{}·{}", d.place.name, name),
+                format!("facility-check-{}-{}", d.item.id, d.day),
+            ),
+            _ => (
+                format!("安防设施到期须更换：{}·{}", d.place.name, name),
+                format!("facility-expiry-{}-{}", d.item.id, d.day),
+            ),
+        };
+        let body = format!("{}：{} {}（{}）", d.place.unit_name, name, d.item.model, period::date_of_day(d.day));
+        let link = format!("/facilities/places/{}", d.place.id);
+        for a in anbao_store::messages::security_over(&mut tx, &d.place.unit_path).await? {
+            if anbao_store::messages::put(&mut tx, a, &key, &title, &body, &link, now).await? {
+                sent += 1;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(sent)
 }

@@ -76,5 +76,7 @@ pub async fn run_once(db: &Db, now: i64) -> AppResult<usize> {
     }
     // Overdue hazards go up the line (INSP-4) with the same job.
     created += crate::inspect::escalate(db, now).await?;
+    // Facilities due for their check or about to expire (FAC-5).
+    created += crate::facility::remind(db, now).await?;
     Ok(created)
 }

@@ -249,3 +249,30 @@ async fn a_fault_is_repaired_only_through_the_security_department_and_a_vault_re
     assert_eq!(app.scalar("SELECT COUNT(*) FROM records WHERE kind = 'monthly_facility_report'").await, 1);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_item_whose_check_is_overdue_is_due_and_the_security_department_is_reminded_once() {
+    let app = TestApp::demo().await;
+    // The demo left some alarms unchecked since they were installed years ago: due by the catalogue's interval.
+    anbao_app::reminders::run_once(&app.db, app.now()).await.unwrap();
+    let key = "SELECT COUNT(*) FROM messages m JOIN accounts a ON a.id = m.account_id WHERE a.username = 'baowei' AND m.dedupe_key LIKE 'facility-check-%'";
+    let told = app.scalar(key).await;
+    assert!(told > 0, "overdue checks are reminded");
+    anbao_app::reminders::run_once(&app.db, app.now()).await.unwrap();
+    assert_eq!(app.scalar(key).await, told, "once per item and due day");
+    let mut web = app.signed_in("baowei").await;
+    let page = web.get("/facilities").await.body;
+    assert!(page.contains("检查逾期"), "the due list shows them");
+    // Checking one takes it off the list.
+    let item = app
+        .scalar("SELECT MIN(i.id) FROM facility_items i WHERE i.kind = 'alarm_110' AND i.last_check_day IS NULL")
+        .await;
+    let place = app.scalar(&format!("SELECT place_id FROM facility_items WHERE id = {item}")).await;
+    let r = web.post_form(&format!("/facilities/places/{place}/check"), &[("item_id", &item.to_string())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut c = app.db.read().await.unwrap();
+    let due = anbao_app::facility::due(&mut c, "/", anbao_domain::period::day_of_ms(app.now())).await.unwrap();
+    assert!(!due.iter().any(|d| d.item.id == item));
+    drop(c);
+    app.finish().await;
+}

@@ -39,6 +39,8 @@ struct MapPage {
     below: Vec<(i64, String, i64, i64)>,
     places: Vec<(i64, String, String, String, i64, bool, String)>,
     fine: usize,
+    /// Items due: place id, unit, place, facility, what is due, day.
+    due: Vec<(i64, String, String, String, &'static str, String)>,
     kinds: Vec<(&'static str, &'static str)>,
     can_add: bool,
     unopened: i64,
@@ -85,6 +87,22 @@ async fn map_page(s: &AppState, p: &Page, q: &UnitQuery, error: Option<String>) 
                     pl.risk_level,
                     pl.opened,
                     gaps.join("、"),
+                )
+            })
+            .collect(),
+        due: m
+            .due
+            .iter()
+            .take(500)
+            .map(|d| {
+                let what = if d.reason == "check" { "检查逾期" } else { "到期须更换" };
+                (
+                    d.place.id,
+                    d.place.unit_name.clone(),
+                    d.place.name.clone(),
+                    kind_name(&m.catalogue, &d.item.kind),
+                    what,
+                    date(d.day),
                 )
             })
             .collect(),
