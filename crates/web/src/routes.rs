@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/bulletins/{id}", get(pages::hazards::bulletin))
         .route("/facilities", get(pages::facility::map))
         .route("/facilities/places", post(pages::facility::add_place))
+        .route("/facilities/export.xlsx", get(pages::facility::export))
         .route("/facilities/places/{id}", get(pages::facility::ledger))
         .route("/facilities/places/{id}/{action}", post(pages::facility::place_act))
         .route("/facilities/report", get(pages::facility::report).post(pages::facility::freeze))

@@ -131,6 +131,11 @@ async fn an_excel_ledger_with_three_bad_rows_among_200_is_refused_whole_and_impo
     let r = upload(&mut api, workbook(&rows), true).await;
     assert_eq!(r.json()["imported"], 200, "{}", r.body);
     assert_eq!(app.count("facility_items").await, before + 200);
+    // The exported ledger has the import's columns and every item of the county.
+    let mut web = app.signed_in("qinghe.baowei").await;
+    let sheet = crate::staff_records::read_xlsx(&web.get("/facilities/export.xlsx").await.bytes);
+    assert_eq!(sheet[0][..8], anbao_app::facility::IMPORT_COLUMNS.map(String::from));
+    assert!(sheet.len() > 200, "{} rows", sheet.len());
     app.finish().await;
 }
 

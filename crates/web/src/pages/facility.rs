@@ -599,3 +599,43 @@ pub async fn import(State(s): State<AppState>, p: Page, mut mp: Multipart) -> Re
         }
     }
 }
+
+/// The whole ledger under a unit as a spreadsheet: one row per item, with its place and whether it counts.
+pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<UnitQuery>) -> Result<Response, PageError> {
+    let u = unit(&s, &p, q.unit).await?;
+    let today = anbao_domain::period::day_of_ms(p.ctx.now);
+    let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
+    let (_, cat) = anbao_app::facility::catalogue(&mut c).await.map_err(|e| p.err(e))?;
+    let places = anbao_store::facility::places_under(&mut c, &u.path).await.map_err(|e| p.err(e.into()))?;
+    let items = anbao_store::facility::items_under(&mut c, &u.path).await.map_err(|e| p.err(e.into()))?;
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .filter_map(|i| {
+            let pl = places.iter().find(|pl| pl.id == i.place_id)?;
+            let expired = i.expires_day.is_some_and(|e| e < today);
+            Some(vec![
+                pl.unit_name.clone(),
+                pl.name.clone(),
+                kind_name(&cat, &i.kind),
+                i.model.clone(),
+                i.count.to_string(),
+                i.supplier.clone(),
+                date(i.installed_day),
+                i.expires_day.map(date).unwrap_or_default(),
+                if expired {
+                    "已过期".into()
+                } else {
+                    match i.status.as_str() {
+                        "working" => "正常".into(),
+                        _ => "故障".into(),
+                    }
+                },
+            ])
+        })
+        .collect();
+    // The first eight columns are the import's, so an exported ledger can be edited and imported elsewhere.
+    let mut headers: Vec<&str> = anbao_app::facility::IMPORT_COLUMNS.to_vec();
+    headers.push("状态");
+    let bytes = anbao_app::export::xlsx("安防设施台账", &headers, &rows).map_err(|e| p.err(e))?;
+    Ok(super::org::xlsx_response(bytes, "facilities.xlsx"))
+}
