@@ -232,6 +232,23 @@ pub async fn create(
             return Err(invalid("performer_position", "执行人不担任所选岗位", "the performer does not hold that post"));
         }
     }
+    // A night's duty is kept by the two people the roster names for it: anyone else needs an approved swap first
+    // (第十四条). Vaults without a roster for the day are not checked.
+    if let (RecordKind::DutyLog, Some(a), Some(p1), Some(p2)) =
+        (draft.kind, asset, draft.performer, draft.second_person)
+    {
+        let day = anbao_domain::period::day_of_ms(at);
+        if let Some(sh) = anbao_store::duty::shifts(&mut tx, a, day, day + 1).await?.into_iter().next() {
+            let (x, y) = (p1.get(), p2.get());
+            if !((x == sh.guard_a && y == sh.guard_b) || (x == sh.guard_b && y == sh.guard_a)) {
+                return Err(invalid(
+                    "second_person_id",
+                    "值班人员与当日排班表不符；不得私自调换班次，调班须经本网点负责人同意（第十四条）",
+                    "the guards differ from the roster for that night; a swap needs the outlet head's approval (art. 14)",
+                ));
+            }
+        }
+    }
     if let (Some(_), Some(a)) = (&pair, asset) {
         crate::custody::check_key_and_code(&mut tx, a, &draft).await?;
     }

@@ -505,3 +505,28 @@ async fn an_employee_may_hand_over_and_ask_but_not_set_the_roster_or_decide_who_
     assert_eq!((app.count("custody_items").await, app.count("duty_shifts").await), before);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_duty_log_names_the_two_the_roster_put_on_that_night() {
+    let app = TestApp::demo().await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let v = vault(&app).await;
+    // The demo's roster for March puts the first vault keeper and the security officer on 1 March.
+    let (k1, sec, director) = (
+        staff_with(&app, "vault_keeper", 0).await,
+        staff_with(&app, "security_officer", 0).await,
+        staff_with(&app, "director", 0).await,
+    );
+    let log = |a: i64, b: i64| {
+        serde_json::json!({"kind": "duty_log", "asset_id": v, "performer_id": a, "second_person_id": b,
+            "occurred_at": "2026-03-01T19:30:00+08:00", "checks": ["on_time", "perimeter_patrol", "weapons_checked", "alarms_armed"]})
+    };
+    let before = app.count("records").await;
+    let r = head.json("POST", "/api/v1/records", &log(k1, director)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.json()["error"]["message"].as_str().unwrap_or_default().contains("第十四条"), "{}", r.body);
+    assert_eq!(app.count("records").await, before);
+    let r = head.json("POST", "/api/v1/records", &log(sec, k1)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    app.finish().await;
+}
