@@ -3,6 +3,7 @@
 use crate::audit::{self, Entity};
 use crate::auth::AuthPolicy;
 use crate::confirm::{self, SecondSignIn};
+use crate::error::invalid;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::DomainError;
 use anbao_domain::access::Permission;
@@ -14,10 +15,6 @@ use anbao_store::{Conn, Db};
 
 /// The rule whose posts say who may approve a checkout.
 pub const APPROVAL_RULE: &str = "ARMS-2";
-
-fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
-    AppError::Invalid(DomainError::new(field, zh, en))
-}
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct ArmInput {

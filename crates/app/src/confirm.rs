@@ -4,8 +4,8 @@
 //! person behind two accounts) can never be both. Failed confirmations count towards the same lock-out as sign-in.
 use crate::audit::{self, Entity, Writer};
 use crate::auth::{AuthPolicy, hash_password, verify_password};
+use crate::error::invalid;
 use crate::{AppError, AppResult, Ctx};
-use anbao_domain::DomainError;
 use anbao_domain::staff::Position;
 use anbao_store::Db;
 use anbao_store::accounts;
@@ -24,10 +24,6 @@ pub struct Pair {
     pub first: StaffRow,
     pub second: StaffRow,
     pub second_account: i64,
-}
-
-fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
-    AppError::Invalid(DomainError::new(field, zh, en))
 }
 
 /// The staff record of the signed-in person; acting in a two-person procedure needs one.

@@ -4,6 +4,7 @@
 use crate::audit::{self, Entity};
 use crate::auth::AuthPolicy;
 use crate::confirm::{self, SecondSignIn};
+use crate::error::invalid;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::DomainError;
 use anbao_domain::access::Permission;
@@ -25,10 +26,6 @@ pub fn kind_label(code: &str) -> &'static str {
 }
 
 const KEY_AND_CODE: &str = "钥匙和密码双人掌管（篇五《全省农村信用社2012年安全保卫工作安排意见》五）";
-
-fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
-    AppError::Invalid(DomainError::new(field, zh, en))
-}
 
 /// The opposite half of a key/code pair: one person never holds both for one asset.
 fn other_half(kind: &str) -> &'static [&'static str] {

@@ -85,7 +85,7 @@ async fn roster(db: &Db, ctx: &Ctx, o: UnitId, assets: &[anbao_store::assets::As
     let today = anbao_domain::period::day_of_ms(ctx.now);
     let (y, m, _) = anbao_domain::period::ymd(today);
     let ym = format!("{y}-{m:02}");
-    let (from, to) = crate::duty::month_range(&ym)?;
+    let (from, to) = anbao_domain::period::month_of(&ym)?;
     let pairs = [
         (p.keepers[0], p.security),
         (p.keepers[1], p.director),

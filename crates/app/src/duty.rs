@@ -1,6 +1,7 @@
 //! The vault duty roster (VAULT-1): a month per vault, saved whole and refused — with the article and a plain reason
 //! per night — when it breaks the rulebook's VAULT-1; leave that keeps a person off it; swaps the outlet head approves.
 use crate::audit::{self, Entity};
+use crate::error::invalid;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::DomainError;
 use anbao_domain::access::Permission;
@@ -15,10 +16,6 @@ use anbao_store::duty::{self as store, LeaveRow, ShiftRow, SwapRow};
 /// The rule the roster is checked against.
 pub const ROSTER_RULE: &str = "VAULT-1";
 
-fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
-    AppError::Invalid(DomainError::new(field, zh, en))
-}
-
 /// A month of one vault: its days, the shifts saved, the people who may guard, leave and swaps.
 pub struct Month {
     pub vault: AssetRow,
@@ -28,19 +25,6 @@ pub struct Month {
     pub people: Vec<anbao_store::staff::StaffRow>,
     pub leaves: Vec<LeaveRow>,
     pub swaps: Vec<SwapRow>,
-}
-
-/// `[first day, first day of next month)` of a `YYYY-MM` month.
-pub fn month_range(ym: &str) -> AppResult<(Day, Day)> {
-    let bad = || invalid("month", "月份格式应为 2026-03", "month: YYYY-MM");
-    let (y, m) = ym.trim().split_once('-').ok_or_else(bad)?;
-    let (y, m): (i32, i8) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) {
-        return Err(bad());
-    }
-    let from = period::first_of_month(y, m);
-    let to = if m == 12 { period::first_of_month(y + 1, 1) } else { period::first_of_month(y, m + 1) };
-    Ok((from, to))
 }
 
 async fn vault_in_scope(c: &mut anbao_store::Conn, ctx: &Ctx, vault: i64) -> AppResult<AssetRow> {
@@ -53,7 +37,7 @@ async fn vault_in_scope(c: &mut anbao_store::Conn, ctx: &Ctx, vault: i64) -> App
 }
 
 pub async fn month(db: &Db, ctx: &Ctx, vault: i64, ym: &str) -> AppResult<Month> {
-    let (from, to) = month_range(ym)?;
+    let (from, to) = period::month_of(ym)?;
     let mut c = db.read().await?;
     let v = vault_in_scope(&mut c, ctx, vault).await?;
     let people = anbao_store::staff::of_unit(&mut c, v.unit_id).await?.into_iter().filter(|s| s.active).collect();
@@ -118,7 +102,7 @@ async fn guards(c: &mut anbao_store::Conn, v: &AssetRow, from: Day, to: Day) -> 
 
 /// Save a month's roster for a vault, whole: every night of the month must be filled and lawful, or nothing is saved.
 pub async fn save_month(db: &Db, ctx: &Ctx, vault: i64, ym: &str, nights: &[NightInput]) -> AppResult<usize> {
-    let (from, to) = month_range(ym)?;
+    let (from, to) = period::month_of(ym)?;
     let rule = roster_rule(db, from).await?;
     let mut tx = db.begin().await?;
     let v = vault_in_scope(&mut tx, ctx, vault).await?;

@@ -28,6 +28,16 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// Input broke a rule: the field, and what is wrong in Chinese and English.
+pub fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
+    AppError::Invalid(DomainError::new(field, zh, en))
+}
+
+/// The write collides with what is stored now (a state changed meanwhile, a duplicate).
+pub fn conflict(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
+    AppError::Conflict(DomainError::new(field, zh, en))
+}
+
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
         AppError::Invalid(e)

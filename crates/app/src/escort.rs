@@ -4,6 +4,7 @@
 use crate::audit::{self, Entity};
 use crate::auth::AuthPolicy;
 use crate::confirm::{self, SecondSignIn};
+use crate::error::invalid;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::DomainError;
 use anbao_domain::access::Permission;
@@ -17,10 +18,6 @@ use anbao_store::escort::{self as store, BoxRow, EventRow, NewTrip, TripRow, Van
 const VAN_RULE: &str =
     "运钞现金，必须使用专用运钞车，严禁公务车代用（篇五《全省农村信用社2012年安全保卫工作安排意见》五）";
 const KIT_RULE: &str = "押运人员必须持公安部门统一配发的防暴枪支，必须着防弹衣、戴防弹头盔（篇五 五）";
-
-fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
-    AppError::Invalid(DomainError::new(field, zh, en))
-}
 
 pub async fn register_van(db: &Db, ctx: &Ctx, unit: i64, plate: &str, model: &str, armoured: bool) -> AppResult<i64> {
     let plate = anbao_domain::text::bounded("plate", "车牌号", "Plate", plate, 16)?;

@@ -3,6 +3,7 @@
 //! that become payable only after acceptance, faults repaired only through the security department, and import of
 //! an existing ledger from Excel, all or nothing.
 use crate::audit::{self, Entity, Writer};
+use crate::error::{conflict, invalid};
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::DomainError;
 use anbao_domain::access::Permission;
@@ -15,14 +16,6 @@ use anbao_store::{Conn, Db};
 use std::collections::BTreeMap;
 
 pub const DEFAULT_CATALOGUE: &str = include_str!("../../../rulebook/facilities.toml");
-
-fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
-    AppError::Invalid(DomainError::new(field, zh, en))
-}
-
-fn conflict(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
-    AppError::Conflict(DomainError::new(field, zh, en))
-}
 
 pub fn parse_catalogue(text: &str) -> AppResult<Catalogue> {
     let c: Catalogue = toml::from_str(text).map_err(|e| {
@@ -167,7 +160,7 @@ fn check_item(cat: &Catalogue, input: &ItemInput, today: Day) -> Result<CheckedI
         }
         (Some(e), _) => Some(e),
         (None, 0) => None,
-        (None, months) => Some(add_months(installed, months)),
+        (None, months) => Some(period::add_months(installed, months)),
     };
     Ok(CheckedItem {
         place: input.place_id.unwrap_or(0),
@@ -178,15 +171,6 @@ fn check_item(cat: &Catalogue, input: &ItemInput, today: Day) -> Result<CheckedI
         installed,
         expires,
     })
-}
-
-fn add_months(day: Day, months: i64) -> Day {
-    let (y, m, d) = period::ymd(day);
-    let total = i64::from(y) * 12 + i64::from(m) - 1 + months;
-    let (ny, nm) = ((total / 12) as i32, (total % 12 + 1) as i8);
-    let first = period::first_of_month(ny, nm);
-    let next = if nm == 12 { period::first_of_month(ny + 1, 1) } else { period::first_of_month(ny, nm + 1) };
-    (first + i64::from(d) - 1).min(next - 1)
 }
 
 async fn place_for_write(c: &mut Conn, ctx: &Ctx, id: i64) -> AppResult<PlaceRow> {
@@ -357,6 +341,7 @@ pub async fn gap_map(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<GapMap> {
     let (_, cat) = catalogue(&mut c).await?;
     let places = store::places_under(&mut c, &u.path).await?;
     let items = store::items_under(&mut c, &u.path).await?;
+    let due = due_of(&cat, &places, &items, today);
     let mut by_place: BTreeMap<i64, Vec<&ItemRow>> = BTreeMap::new();
     for i in &items {
         by_place.entry(i.place_id).or_default().push(i);
@@ -384,14 +369,13 @@ pub async fn gap_map(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<GapMap> {
             (ch.id.get(), ch.name.clone(), mine.iter().filter(|(_, g)| !g.is_empty()).count() as i64, mine.len() as i64)
         })
         .collect();
-    let due = due(&mut c, &u.path, today).await?;
     Ok(GapMap { stats: stats_of(&with), places: with, below, catalogue: cat, unit: u, due })
 }
 
 /// The monthly upward report (按月上报): the unit's statistics frozen as they stand now, with last month's for
 /// comparison; it is also FAC-2's evidence for the unit.
 pub async fn report_month(db: &Db, ctx: &Ctx, unit: UnitId, ym: &str) -> AppResult<(Stats, Option<Stats>, bool)> {
-    let (from, to) = crate::duty::month_range(ym)?;
+    let (from, to) = period::month_of(ym)?;
     // Only this month, or last month while its report is still due: a report freezes today's ledger, so it cannot
     // stand for a month not yet come or long gone.
     let today = period::day_of_ms(ctx.now);
@@ -852,28 +836,30 @@ pub struct DueItem {
 pub async fn due(c: &mut Conn, path: &str, today: Day) -> AppResult<Vec<DueItem>> {
     let (_, cat) = catalogue(c).await?;
     let places = store::places_under(c, path).await?;
+    let items = store::items_under(c, path).await?;
+    Ok(due_of(&cat, &places, &items, today))
+}
+
+/// `due` over rows already read (the gap map has them).
+fn due_of(cat: &Catalogue, places: &[PlaceRow], items: &[ItemRow], today: Day) -> Vec<DueItem> {
+    let by_id: std::collections::HashMap<i64, &PlaceRow> = places.iter().map(|p| (p.id, p)).collect();
     let mut out = Vec::new();
-    for i in store::items_under(c, path).await? {
-        let Some(k) = cat.kind(&i.kind) else { continue };
-        let Some(p) = places.iter().find(|p| p.id == i.place_id) else { continue };
-        if i.status != "working" {
-            continue;
-        }
+    for i in items.iter().filter(|i| i.status == "working") {
+        let (Some(k), Some(p)) = (cat.kind(&i.kind), by_id.get(&i.place_id)) else { continue };
         if k.check_months > 0 {
-            let due_day = add_months(i.last_check_day.unwrap_or(i.installed_day), k.check_months);
+            let due_day = period::add_months(i.last_check_day.unwrap_or(i.installed_day), k.check_months);
             if due_day < today {
-                out.push(DueItem { item: i.clone(), place: p.clone(), reason: "check", day: due_day });
+                out.push(DueItem { item: i.clone(), place: (*p).clone(), reason: "check", day: due_day });
                 continue;
             }
         }
-        if let Some(e) = i.expires_day {
-            let horizon = add_months(today, k.check_months.max(1));
-            if e <= horizon {
-                out.push(DueItem { item: i.clone(), place: p.clone(), reason: "expiry", day: e });
-            }
+        if let Some(e) = i.expires_day
+            && e <= period::add_months(today, k.check_months.max(1))
+        {
+            out.push(DueItem { item: i.clone(), place: (*p).clone(), reason: "expiry", day: e });
         }
     }
-    Ok(out)
+    out
 }
 
 /// Tell the security department over each place of what is due there (FAC-5: expired items replaced at once,
@@ -884,6 +870,7 @@ pub async fn remind(db: &Db, now: i64) -> AppResult<usize> {
     let due = due(&mut tx, "/", today).await?;
     let (_, cat) = catalogue(&mut tx).await?;
     let mut sent = 0;
+    let mut security: std::collections::HashMap<String, Vec<anbao_domain::ids::AccountId>> = Default::default();
     for d in due {
         let name = cat.kind(&d.item.kind).map_or(d.item.kind.clone(), |k| k.name.clone());
         let (title, key) = match d.reason {
@@ -898,7 +885,12 @@ pub async fn remind(db: &Db, now: i64) -> AppResult<usize> {
         };
         let body = format!("{}：{} {}（{}）", d.place.unit_name, name, d.item.model, period::date_of_day(d.day));
         let link = format!("/facilities/places/{}", d.place.id);
-        for a in anbao_store::messages::security_over(&mut tx, &d.place.unit_path).await? {
+        // Many items share a unit: its security accounts are looked up once.
+        if !security.contains_key(&d.place.unit_path) {
+            let found = anbao_store::messages::security_over(&mut tx, &d.place.unit_path).await?;
+            security.insert(d.place.unit_path.clone(), found);
+        }
+        for a in security.get(&d.place.unit_path).cloned().unwrap_or_default() {
             if anbao_store::messages::put(&mut tx, a, &key, &title, &body, &link, now).await? {
                 sent += 1;
             }

@@ -4,9 +4,9 @@
 use crate::audit::{self, Entity, Writer};
 use crate::auth::AuthPolicy;
 use crate::confirm::{self, SecondSignIn};
+use crate::error::{conflict, invalid};
 use crate::records::Upload;
 use crate::{AppError, AppResult, Ctx};
-use anbao_domain::DomainError;
 use anbao_domain::access::Permission;
 use anbao_domain::ids::{StaffId, UnitId};
 use anbao_domain::inspect::{
@@ -20,7 +20,7 @@ use anbao_store::blobs::BlobStore;
 use anbao_store::inspect::{self as store, HazardRow, InspectionRow, NewHazard, NewInspection};
 use anbao_store::{Conn, Db};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The default checklist, built from the regulations.
 pub const DEFAULT_CHECKLIST: &str = include_str!("../../../rulebook/inspection.toml");
@@ -31,14 +31,6 @@ pub const ESCALATION_RULE: &str = "INSP-4";
 /// Posts an inspector acts in (INSP-2's quotas are per post).
 pub const INSPECTOR_POSTS: [Position; 4] =
     [Position::Chairman, Position::Director, Position::DeputyInCharge, Position::SecurityOfficer];
-
-fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
-    AppError::Invalid(DomainError::new(field, zh, en))
-}
-
-fn conflict(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
-    AppError::Conflict(DomainError::new(field, zh, en))
-}
 
 pub fn parse_template(text: &str) -> AppResult<Template> {
     let t: Template = toml::from_str(text).map_err(|e| {
@@ -253,11 +245,15 @@ pub async fn save(
     let v = checklists(&mut tx).await?.into_iter().find(|v| v.id == row.checklist_version_id);
     let v = v.ok_or_else(|| AppError::Internal("checklist version missing".into()))?;
     let mut merged = results_of(&row.results)?;
-    for (code, r) in results {
+    for (code, mut r) in results {
         let item = v
             .template
             .item(&code)
             .ok_or_else(|| invalid("results", format!("检查表中没有检查项{code}"), "no such item"))?;
+        // A failure with no deduction given loses the item's full points.
+        if r.outcome == Outcome::Fail && r.deduct == 0 {
+            r.deduct = item.points;
+        }
         if r.outcome == Outcome::Fail && !(1..=item.points).contains(&r.deduct) {
             return Err(invalid(
                 "results",
@@ -774,48 +770,49 @@ pub async fn register(db: &Db, ctx: &Ctx, unit: UnitId, status: Option<&str>) ->
 
 /// Tell the deputy in charge of each overdue hazard's unit (and the security department over it), then the
 /// leadership once it is overdue by more than INSP-4's days. Messages are keyed, so each is sent once.
+/// Whom an overdue hazard of one unit goes to: its deputies in charge, its leaders, its security department.
+type Recipients = (Vec<i64>, Vec<i64>, Vec<i64>);
+
 pub async fn escalate(db: &Db, now: i64) -> AppResult<usize> {
     let days = limit_days(db, ESCALATION_RULE).await?;
     let today = period::day_of_ms(now);
     let mut tx = db.begin().await?;
+    // Who signs in as each person, read once for the run rather than once per hazard.
+    let mut accounts: HashMap<StaffId, Vec<i64>> = HashMap::new();
+    for a in anbao_store::accounts::list(&mut tx).await?.into_iter().filter(|a| !a.disabled) {
+        if let Some(s) = a.staff_id {
+            accounts.entry(s).or_default().push(a.id.get());
+        }
+    }
+    let of = |s: Option<StaffId>| s.and_then(|s| accounts.get(&s)).cloned().unwrap_or_default();
+    // Hazards of one unit share its leaders and its security department.
+    let mut by_unit: HashMap<String, Recipients> = HashMap::new();
     let mut sent = 0;
     for h in store::overdue(&mut tx, today).await? {
         let level = escalation(h.deadline_day, today, false, days);
-        let (deputy, leader) = leaders_over(&mut tx, &h.unit_path).await?;
+        if !by_unit.contains_key(&h.unit_path) {
+            let (deputy, leader) = leaders_over(&mut tx, &h.unit_path).await?;
+            let security = anbao_store::messages::security_over(&mut tx, &h.unit_path).await?;
+            by_unit.insert(h.unit_path.clone(), (of(deputy), of(leader), security.iter().map(|a| a.get()).collect()));
+        }
+        let (deputies, leaders, security) = by_unit.get(&h.unit_path).cloned().unwrap_or_default();
         let body = format!("{}：{}（整改期限{}）", h.unit_name, h.title, period::date_of_day(h.deadline_day));
         let link = format!("/hazards/{}", h.id);
+        let first = format!("hazard-esc1-{}", h.id);
         let mut targets: Vec<(i64, String, String)> = Vec::new();
-        for a in accounts_of(&mut tx, deputy).await? {
-            targets.push((
-                a,
-                format!("hazard-esc1-{}", h.id),
-                format!("隐患逾期未整改（报分管领导）：{}", h.notice_no),
-            ));
-        }
-        for a in anbao_store::messages::security_over(&mut tx, &h.unit_path).await? {
-            targets.push((a.get(), format!("hazard-esc1-{}", h.id), format!("隐患逾期未整改：{}", h.notice_no)));
-        }
+        targets.extend(
+            deputies.iter().map(|a| (*a, first.clone(), format!("隐患逾期未整改（报分管领导）：{}", h.notice_no))),
+        );
+        targets.extend(security.iter().map(|a| (*a, first.clone(), format!("隐患逾期未整改：{}", h.notice_no))));
         if level >= 2 {
-            for a in accounts_of(&mut tx, leader).await? {
-                targets.push((
-                    a,
-                    format!("hazard-esc2-{}", h.id),
-                    format!("隐患逾期未整改（报理事会）：{}", h.notice_no),
-                ));
-            }
+            let second = format!("hazard-esc2-{}", h.id);
+            targets.extend(
+                leaders.iter().map(|a| (*a, second.clone(), format!("隐患逾期未整改（报理事会）：{}", h.notice_no))),
+            );
         }
         for (a, key, title) in targets {
-            if anbao_store::messages::put(
-                &mut tx,
-                anbao_domain::ids::AccountId::new(a),
-                &key,
-                &title,
-                &body,
-                &link,
-                now,
-            )
-            .await?
-            {
+            let account = anbao_domain::ids::AccountId::new(a);
+            if anbao_store::messages::put(&mut tx, account, &key, &title, &body, &link, now).await? {
                 sent += 1;
             }
         }
@@ -838,16 +835,6 @@ async fn leaders_over(c: &mut Conn, path: &str) -> AppResult<(Option<StaffId>, O
         }
     }
     Ok((deputy, leader))
-}
-
-async fn accounts_of(c: &mut Conn, staff: Option<StaffId>) -> AppResult<Vec<i64>> {
-    let Some(s) = staff else { return Ok(Vec::new()) };
-    Ok(anbao_store::accounts::list(c)
-        .await?
-        .into_iter()
-        .filter(|a| a.staff_id == Some(s) && !a.disabled)
-        .map(|a| a.id.get())
-        .collect())
 }
 
 /// Publish a safety bulletin (安全通报) from chosen inspections and hazards to the units under `unit`.

@@ -1,5 +1,6 @@
 //! Evidence records: entering them (with photos), correcting them by a new record, listing and reading them.
 use crate::audit::{self, Entity};
+use crate::error::invalid;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::DomainError;
 use anbao_domain::access::Permission;
@@ -88,10 +89,6 @@ pub const MAX_AGE_DAYS: i64 = 400;
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// How far from now a two-person record may be dated (the two people sign in as it happens).
 pub const TWO_PERSON_TOLERANCE_MS: i64 = 30 * 60_000;
-
-fn invalid(field: &'static str, zh: &str, en: &str) -> AppError {
-    AppError::Invalid(DomainError::new(field, zh, en))
-}
 
 /// Parse a time from a form (`YYYY-MM-DDTHH:MM`, local) or JSON (RFC 3339).
 pub fn parse_time(raw: Option<&str>, now: i64) -> AppResult<i64> {

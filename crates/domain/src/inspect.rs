@@ -103,7 +103,7 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemResult {
     pub outcome: Outcome,
-    /// For a failure: points deducted (defaults to the item's points).
+    /// For a failure: points deducted; 0 when saved means the item's full points.
     pub deduct: i64,
     #[serde(default)]
     pub note: String,

@@ -104,6 +104,28 @@ pub fn first_of_month(year: i32, month: i8) -> Day {
     day_of_date(Date::new(year as i16, month, 1).unwrap_or(epoch()))
 }
 
+/// `[first day, first day of next month)` of a month written `YYYY-MM`.
+pub fn month_of(raw: &str) -> Result<(Day, Day), crate::DomainError> {
+    let bad = || crate::DomainError::new("month", "月份格式应为 YYYY-MM", "month is YYYY-MM");
+    let (y, m) = raw.trim().split_once('-').ok_or_else(bad)?;
+    let (y, m) = (y.parse::<i32>().map_err(|_| bad())?, m.parse::<i8>().map_err(|_| bad())?);
+    if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) {
+        return Err(bad());
+    }
+    let to = if m == 12 { first_of_month(y + 1, 1) } else { first_of_month(y, m + 1) };
+    Ok((first_of_month(y, m), to))
+}
+
+/// The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 month = 28/29 Feb).
+pub fn add_months(day: Day, months: i64) -> Day {
+    let (y, m, d) = ymd(day);
+    let total = i64::from(y) * 12 + i64::from(m) - 1 + months;
+    let (ny, nm) = ((total / 12) as i32, (total % 12 + 1) as i8);
+    let first = first_of_month(ny, nm);
+    let next = if nm == 12 { first_of_month(ny + 1, 1) } else { first_of_month(ny, nm + 1) };
+    (first + i64::from(d) - 1).min(next - 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +167,14 @@ mod tests {
         assert_eq!(weeks.first().map(|w| w.0), Some(day(2026, 10, 26)));
         assert_eq!(weeks.len(), 6);
         assert_eq!(label(PeriodKind::Quarter, containing(PeriodKind::Quarter, day(2026, 11, 1))), "2026年第4季度");
+    }
+
+    #[test]
+    fn months_parse_and_add_by_the_calendar() {
+        assert_eq!(month_of("2026-02"), Ok((day(2026, 2, 1), day(2026, 3, 1))));
+        assert_eq!(month_of("2026-12").map(|m| m.1), Ok(day(2027, 1, 1)));
+        assert!(month_of("2026-13").is_err() && month_of("March").is_err());
+        assert_eq!(add_months(day(2026, 1, 31), 1), day(2026, 2, 28));
+        assert_eq!(add_months(day(2026, 11, 15), 60), day(2031, 11, 15));
     }
 }

@@ -29,7 +29,7 @@ async fn a_roster_with_two_vault_keepers_on_one_night_is_refused_with_its_articl
         staff_with(&app, "vault_keeper", 1).await,
         staff_with(&app, "security_officer", 0).await,
     );
-    let (from, to) = anbao_app::duty::month_range("2026-04").unwrap();
+    let (from, to) = anbao_domain::period::month_of("2026-04").unwrap();
     let (vs, ms) = (v.to_string(), "2026-04".to_owned());
     let mut fields: Vec<(String, String)> = vec![("vault".into(), vs.clone()), ("month".into(), ms.clone())];
     for d in from..to {
@@ -334,7 +334,7 @@ async fn a_swap_needs_the_outlet_heads_approval_and_is_checked_like_the_roster()
         staff_with(&app, "vault_keeper", 1).await,
         staff_with(&app, "security_officer", 0).await,
     );
-    let (from, to) = anbao_app::duty::month_range("2026-04").unwrap();
+    let (from, to) = anbao_domain::period::month_of("2026-04").unwrap();
     let nights: Vec<serde_json::Value> = (from..to)
         .map(|d| {
             let date = anbao_domain::period::date_of_day(d).to_string();

@@ -60,7 +60,7 @@ pub async fn list(
     a: Api,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<InspectionBody>>, ApiError> {
-    let (from, to) = anbao_app::duty::month_range(&q.month)?;
+    let (from, to) = anbao_domain::period::month_of(&q.month).map_err(anbao_app::AppError::from)?;
     let rows = anbao_app::inspect::list(&s.db, &a.ctx, UnitId::new(q.unit), from, to).await?;
     Ok(Json(rows.iter().map(body).collect()))
 }

@@ -41,25 +41,11 @@ pub async fn root_unit(s: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<UnitRow
 
 /// The month window [from, to) and its label; a month still running ends today.
 pub fn month_window(q: &DashQuery, today: Day) -> Result<(Day, Day, String), AppError> {
-    let (y, m) = match q.month.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => {
-            let bad = || {
-                AppError::Invalid(anbao_domain::DomainError::new("month", "月份格式应为 YYYY-MM", "month is YYYY-MM"))
-            };
-            let (y, m) = raw.split_once('-').ok_or_else(bad)?;
-            let (y, m) = (y.parse::<i32>().map_err(|_| bad())?, m.parse::<i8>().map_err(|_| bad())?);
-            if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) {
-                return Err(bad());
-            }
-            (y, m)
-        }
-        None => {
-            let (y, m, _) = period::ymd(today);
-            (y, m)
-        }
+    let (from, to) = match q.month.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => period::month_of(raw)?,
+        None => period::containing(anbao_domain::rulebook::PeriodKind::Month, today),
     };
-    let from = period::first_of_month(y, m);
-    let to = if m == 12 { period::first_of_month(y + 1, 1) } else { period::first_of_month(y, m + 1) };
+    let (y, m, _) = period::ymd(from);
     Ok((from, to, format!("{y}-{m:02}")))
 }
 

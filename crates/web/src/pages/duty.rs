@@ -139,7 +139,7 @@ pub async fn save(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Res
     p.check_csrf(&form)?;
     let vault = form.id("vault").map_err(|e| p.err(e))?.unwrap_or(0);
     let month = form.text("month");
-    let (from, to) = anbao_app::duty::month_range(&month).map_err(|e| p.err(e))?;
+    let (from, to) = anbao_domain::period::month_of(&month).map_err(|e| p.err(e.into()))?;
     let nights: Vec<NightInput> = (from..to)
         .map(|d| NightInput {
             day: d,

@@ -68,7 +68,7 @@ fn month_of(q: Option<&str>, now: i64) -> String {
 async fn list_page(s: &AppState, p: &Page, q: &ListQuery, error: Option<String>) -> Result<ListPage, PageError> {
     let u = super::custody::unit(s, p, q.unit).await?;
     let month = month_of(q.month.as_deref(), p.ctx.now);
-    let (from, to) = anbao_app::duty::month_range(&month).map_err(|e| p.err(e))?;
+    let (from, to) = anbao_domain::period::month_of(&month).map_err(|e| p.err(e.into()))?;
     let rows = anbao_app::inspect::list(&s.db, &p.ctx, u.id, from, to).await.map_err(|e| p.err(e))?;
     let me = anbao_app::confirm::first_person(&s.db, &p.ctx).await.ok();
     let mut by: BTreeMap<(String, String), (usize, std::collections::BTreeSet<i64>)> = BTreeMap::new();
@@ -296,26 +296,15 @@ pub async fn save(
             "na" => Outcome::NotApplicable,
             _ => continue,
         };
+        // No number typed: 0, which `inspect::save` takes as the item's full points.
         let deduct = match outcome {
             Outcome::Fail => {
                 let raw = form.text(&format!("d_{code}"));
-                if raw.trim().is_empty() {
-                    // An empty deduction takes the item's full points.
-                    i64::MIN
-                } else {
-                    raw.trim().parse::<i64>().unwrap_or(-1)
-                }
+                if raw.trim().is_empty() { 0 } else { raw.trim().parse::<i64>().unwrap_or(-1) }
             }
             _ => 0,
         };
         results.insert(code.to_owned(), ItemResult { outcome, deduct, note: form.text(&format!("n_{code}")) });
-    }
-    // Full points where no number was typed.
-    let full = anbao_app::inspect::get(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
-    for (code, r) in results.iter_mut() {
-        if r.deduct == i64::MIN {
-            r.deduct = full.checklist.template.item(code).map_or(0, |i| i.points);
-        }
     }
     let suggestions = form.text("suggestions");
     let r = async {
@@ -386,7 +375,7 @@ struct ReportPage {
 pub async fn report(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
     let u = super::custody::unit(&s, &p, q.unit).await?;
     let month = month_of(q.month.as_deref(), p.ctx.now);
-    let (from, to) = anbao_app::duty::month_range(&month).map_err(|e| p.err(e))?;
+    let (from, to) = anbao_domain::period::month_of(&month).map_err(|e| p.err(e.into()))?;
     let sum = anbao_app::inspect::summary(&s.db, &p.ctx, u.id, from, to).await.map_err(|e| p.err(e))?;
     let l = Layout::new(&p, "/inspections", "检查情况报告", "Inspection report")
         .crumb(p.lang.tr("安全检查", "Inspections"), Some("/inspections".into()))
