@@ -97,6 +97,7 @@ pub async fn reset_password(db: &Db, now: i64, username: &str, password: &str, m
     )
     .await?;
     tx.commit().await?;
+    crate::auth::forget_sessions();
     Ok(())
 }
 

@@ -9,6 +9,9 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// How sign-in is throttled and how long a session lives; from configuration.
 #[derive(Debug, Clone, Copy)]
@@ -139,9 +142,38 @@ pub async fn login(
 pub(crate) const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5s2dbB3Wlq3JVkR6qB1FQ3QZ6ZGa0nYl3s4yUjJ4y8c";
 
+/// Resolved sessions, kept briefly. Every request resolves its token, and at list-page rates the three reads that
+/// takes were a third of a request's cost. Whatever changes what a token resolves to (sign-out, a password change,
+/// a reset) empties the cache after it commits, so this process never serves a stale answer; another process
+/// sharing the database (two instances on PostgreSQL, the console) is seen within `SESSION_CACHE_TTL`.
+struct CachedSession {
+    cached: Instant,
+    expires_at: i64,
+    actor: Actor,
+    csrf: String,
+    kind: String,
+}
+
+const SESSION_CACHE_TTL: Duration = Duration::from_secs(5);
+/// Past this many entries the cache starts again, so a flood of distinct tokens cannot grow it without bound.
+const SESSION_CACHE_MAX: usize = 10_000;
+
+static SESSIONS: LazyLock<Mutex<HashMap<String, CachedSession>>> = LazyLock::new(Default::default);
+
+/// Drop every cached session: called after a change to accounts or sessions commits.
+pub fn forget_sessions() {
+    SESSIONS.lock().unwrap_or_else(PoisonError::into_inner).clear();
+}
+
 /// Who holds this session or token? None when unknown, expired or the account is disabled.
 pub async fn resolve(db: &Db, now: i64, token: &str) -> AppResult<Option<(Actor, String, String)>> {
     let hash = token_hash(token);
+    if let Some(s) = SESSIONS.lock().unwrap_or_else(PoisonError::into_inner).get(&hash)
+        && s.cached.elapsed() < SESSION_CACHE_TTL
+    {
+        return Ok((s.expires_at > now).then(|| (s.actor.clone(), s.csrf.clone(), s.kind.clone())));
+    }
+    let cached = Instant::now();
     let mut c = db.read().await?;
     let Some(s) = accounts::session(&mut c, &hash).await? else { return Ok(None) };
     if s.expires_at <= now {
@@ -160,6 +192,18 @@ pub async fn resolve(db: &Db, now: i64, token: &str) -> AppResult<Option<(Actor,
         scope: Scope { grants },
         must_change_password: a.must_change_password,
     };
+    let mut cache = SESSIONS.lock().unwrap_or_else(PoisonError::into_inner);
+    if cache.len() >= SESSION_CACHE_MAX {
+        cache.clear();
+    }
+    let entry = CachedSession {
+        cached,
+        expires_at: s.expires_at,
+        actor: actor.clone(),
+        csrf: s.csrf.clone(),
+        kind: s.kind.clone(),
+    };
+    cache.insert(hash, entry);
     Ok(Some((actor, s.csrf, s.kind)))
 }
 
@@ -168,6 +212,7 @@ pub async fn logout(db: &Db, ctx: &Ctx, token: &str) -> AppResult<()> {
     accounts::delete_session(&mut tx, &token_hash(token)).await?;
     audit::record_event(&mut tx, ctx.into(), "auth.logout", "session", &ctx.actor.account.to_string(), None).await?;
     tx.commit().await?;
+    forget_sessions();
     Ok(())
 }
 
@@ -196,6 +241,7 @@ pub async fn change_password(db: &Db, ctx: &Ctx, token: &str, current: &str, new
     audit::record(&mut tx, ctx.into(), "account.change_password", Entity::Account(account.id), None, before.as_ref())
         .await?;
     tx.commit().await?;
+    forget_sessions();
     Ok(())
 }
 

@@ -345,10 +345,13 @@ pub async fn create(
         .await?;
         audit::record(&mut tx, ctx.into(), "attachment.add", Entity::Attachment(aid), Some(unit.id), None).await?;
     }
-    // Keep the day counts the compliance engine reads in step, in the same transaction.
-    anbao_store::records::recount_bucket_of(&mut tx, id).await?;
+    // Keep the day counts the compliance engine reads in step, in the same transaction. A correction moves a
+    // record out of its bucket, so both buckets are recounted; a new record just adds one.
     if let Some(old) = input.supersedes_id {
+        anbao_store::records::recount_bucket_of(&mut tx, id).await?;
         anbao_store::records::recount_bucket_of(&mut tx, old).await?;
+    } else {
+        anbao_store::records::count_new_record(&mut tx, id).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -391,7 +394,7 @@ pub(crate) async fn insert_evidence_at(
     .await?;
     audit::record(c, ctx.into(), &format!("record.create.{}", draft.kind.code()), Entity::Record(id), Some(unit), None)
         .await?;
-    anbao_store::records::recount_bucket_of(c, id).await?;
+    anbao_store::records::count_new_record(c, id).await?;
     Ok(id)
 }
 

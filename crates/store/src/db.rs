@@ -1,11 +1,11 @@
 //! The pool, the backend it speaks to, migrations, and write transactions.
+use crate::group::{Gate, Turn};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Connection, Executor, Transaction};
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, OwnedMutexGuard};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -33,33 +33,48 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
-    /// SQLite allows one writer at a time; taking this gate before `BEGIN` queues writers in the process instead of
-    /// letting a deferred transaction fail with SQLITE_BUSY when it upgrades to a write. PostgreSQL needs none.
-    write_gate: Option<Arc<Mutex<()>>>,
+    /// SQLite allows one writer at a time: writers take turns at one shared transaction and are committed in
+    /// groups (see `group`), instead of each letting a deferred transaction fail with SQLITE_BUSY when it upgrades
+    /// to a write. PostgreSQL writers run side by side, each in its own transaction.
+    write_gate: Option<Arc<Gate>>,
+    /// List totals by data version, shared by every request on this database.
+    counts: Arc<crate::counts::CountCache>,
 }
 
-/// A transaction for writing. Commit it, or drop it to roll back.
-pub struct WriteTx {
-    tx: Transaction<'static, Any>,
-    _gate: Option<OwnedMutexGuard<()>>,
+/// A use case's write transaction. Commit it, or drop it to roll back; either way it is all or nothing.
+pub struct WriteTx(Write);
+
+enum Write {
+    Own(Transaction<'static, Any>),
+    Grouped(Turn),
 }
 
 impl Deref for WriteTx {
     type Target = sqlx::AnyConnection;
     fn deref(&self) -> &Self::Target {
-        &self.tx
+        match &self.0 {
+            Write::Own(tx) => tx,
+            Write::Grouped(t) => t.conn(),
+        }
     }
 }
 
 impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.tx
+        match &mut self.0 {
+            Write::Own(tx) => tx,
+            Write::Grouped(t) => t.conn_mut(),
+        }
     }
 }
 
 impl WriteTx {
+    /// Returns once the work is durable (for SQLite, once the group it joined is committed).
     pub async fn commit(self) -> crate::Result<()> {
-        self.tx.commit().await
+        match self.0 {
+            Write::Own(tx) => tx.commit().await,
+            Write::Grouped(t) => t.commit().await,
+        }
     }
 }
 
@@ -111,12 +126,16 @@ impl Db {
                     .await?
             }
         };
-        let write_gate = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Db { pool, backend, write_gate })
+        let write_gate = (backend == Backend::Sqlite).then(Gate::new);
+        Ok(Db { pool, backend, write_gate, counts: Arc::default() })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub fn counts(&self) -> &crate::counts::CountCache {
+        &self.counts
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -134,12 +153,10 @@ impl Db {
 
     /// Start a write transaction (one per use case: all of its rows and its audit event commit together).
     pub async fn begin(&self) -> crate::Result<WriteTx> {
-        let gate = match &self.write_gate {
-            Some(g) => Some(g.clone().lock_owned().await),
-            None => None,
-        };
-        let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, _gate: gate })
+        match &self.write_gate {
+            Some(gate) => Ok(WriteTx(Write::Grouped(Turn::begin(gate, &self.pool).await?))),
+            None => Ok(WriteTx(Write::Own(self.pool.begin().await?))),
+        }
     }
 
     /// A connection for reading.

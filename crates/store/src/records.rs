@@ -552,6 +552,27 @@ pub async fn recount_bucket_of(c: &mut Conn, record: i64) -> Result<()> {
     Ok(())
 }
 
+/// Count a record just inserted, which nothing supersedes yet, into its day bucket: one more in the bucket, its
+/// photos and its value folded in. A recount (above) reads the whole bucket, and a bucket can be large (every
+/// patrol of a busy outlet on one day); this costs the same whatever its size.
+pub async fn count_new_record(c: &mut Conn, record: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO record_day_counts (kind, subkind, position, unit_id, asset_id, day, n, with_att, min_value) \
+         SELECT r.kind, COALESCE(r.subkind, ''), COALESCE(r.performer_position, ''), r.unit_id, COALESCE(r.asset_id, 0), \
+         r.local_day, 1, CASE WHEN EXISTS (SELECT 1 FROM attachments t WHERE t.record_id = r.id) THEN 1 ELSE 0 END, r.value \
+         FROM records r WHERE r.id = $1 \
+         ON CONFLICT (kind, day, unit_id, asset_id, subkind, position) DO UPDATE SET n = record_day_counts.n + 1, \
+         with_att = record_day_counts.with_att + excluded.with_att, \
+         min_value = CASE WHEN excluded.min_value IS NULL THEN record_day_counts.min_value \
+         WHEN record_day_counts.min_value IS NULL OR excluded.min_value < record_day_counts.min_value \
+         THEN excluded.min_value ELSE record_day_counts.min_value END",
+    )
+    .bind(record)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
 /// Rebuild every bucket of days [from, to) from the records (after a bulk import).
 pub async fn rebuild_day_counts(c: &mut Conn, from: i64, to: i64) -> Result<()> {
     sqlx::query("DELETE FROM record_day_counts WHERE day >= $1 AND day < $2")

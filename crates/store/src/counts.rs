@@ -1,0 +1,40 @@
+//! List totals kept beside the data version they were counted at (see migration 0008).
+//!
+//! A page of 50 rows reads 50 rows, but its total ("第3页，共24,148人") counts every match in scope — for a
+//! province, the whole staff table, every time. Staff and units change rarely and a trigger moves the `org`
+//! version in the same transaction as any change, so a total counted at version v is right for as long as the
+//! version reads v. The version is read before the count, so a total can only be filed under a version older
+//! than the data it saw, never a newer one: a racing write makes a miss, not a stale answer.
+use crate::{Conn, Result};
+use sqlx::Row;
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+/// Past this many distinct filters the cache starts again (each entry is one SQL text and two numbers).
+const MAX_ENTRIES: usize = 4096;
+
+#[derive(Default)]
+pub struct CountCache {
+    entries: Mutex<HashMap<String, (i64, i64)>>,
+}
+
+impl CountCache {
+    /// The total for `key` counted at `version`, if kept.
+    pub fn get(&self, key: &str, version: i64) -> Option<i64> {
+        let e = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        e.get(key).filter(|(v, _)| *v == version).map(|(_, n)| *n)
+    }
+
+    pub fn put(&self, key: String, version: i64, total: i64) {
+        let mut e = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if e.len() >= MAX_ENTRIES {
+            e.clear();
+        }
+        e.insert(key, (version, total));
+    }
+}
+
+/// The current version of staff and units together.
+pub async fn org_version(c: &mut Conn) -> Result<i64> {
+    sqlx::query("SELECT version FROM data_versions WHERE name = 'org'").fetch_one(&mut *c).await?.try_get("version")
+}
