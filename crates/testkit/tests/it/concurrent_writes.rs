@@ -83,3 +83,39 @@ async fn a_dropped_write_is_undone_without_losing_the_batch_it_shared() {
     let rows: Vec<String> = sqlx::query_scalar("SELECT v FROM scratch ORDER BY v").fetch_all(&mut *c).await.unwrap();
     assert_eq!(rows, ["kept", "later"]);
 }
+
+/// The record list starts from the newest end for a broad scope and from the units for a narrow one (see
+/// `store::records::list`); either way the page is the same records, newest first.
+#[tokio::test]
+async fn the_record_list_is_newest_first_from_either_end() {
+    let app = TestApp::demo().await;
+    let mut teller = app.api("chengguan.guiyuan").await;
+    let atm = teller.get("/api/v1/assets?kind=atm").await.json()[0]["id"].as_i64().unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        app.advance_minutes(7);
+        let body = json!({"kind": "atm_patrol", "asset_id": atm, "checks": ["appearance_ok"]});
+        ids.push(teller.json("POST", "/api/v1/records", &body).await.json()["id"].as_i64().unwrap());
+    }
+    ids.reverse();
+    let newest = |page: &serde_json::Value| -> Vec<i64> {
+        page["items"].as_array().unwrap().iter().take(3).map(|r| r["id"].as_i64().unwrap()).collect()
+    };
+    let mut admin = app.api("admin").await;
+    let r = admin.get("/api/v1/records?kind=atm_patrol").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let broad = newest(&r.json());
+    // Enough departments that the teller's outlet is a narrow scope (under one in fifty units).
+    for i in 0..60 {
+        let r = admin
+            .json("POST", "/api/v1/units", &json!({"parent_id": 1, "kind": "department", "name": format!("测试部{i}")}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let r = teller.get("/api/v1/records?kind=atm_patrol").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let narrow = newest(&r.json());
+    assert_eq!(broad, ids);
+    assert_eq!(narrow, ids);
+    app.finish().await;
+}

@@ -65,7 +65,9 @@ fn body(r: anbao_store::records::RecordRow) -> RecordBody {
 #[derive(Serialize, ToSchema)]
 pub struct RecordPage {
     pub items: Vec<RecordBody>,
+    /// Matches, counted up to 10,000; `total_capped` says there are more.
     pub total: i64,
+    pub total_capped: bool,
     pub page: i64,
 }
 
@@ -79,7 +81,13 @@ pub async fn list(State(s): State<AppState>, a: Api, Query(q): Query<ListQuery>)
     let f = filter_of(&s, &a.ctx, &q).await?;
     let page = q.page.as_deref().and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
     let (rows, total) = anbao_app::records::list(&s.db, &a.ctx, &f, page).await?;
-    Ok(Json(RecordPage { items: rows.into_iter().map(body).collect(), total, page }))
+    let cap = anbao_store::records::COUNT_CAP;
+    Ok(Json(RecordPage {
+        items: rows.into_iter().map(body).collect(),
+        total: total.min(cap),
+        total_capped: total > cap,
+        page,
+    }))
 }
 
 /// Enter a record. Records are append-only: to correct one, send `supersedes_id`.

@@ -559,7 +559,8 @@ pub async fn filter_of(s: &AppState, ctx: &anbao_app::Ctx, q: &ListQuery) -> Res
 struct ListPage {
     l: Layout,
     rows: Vec<RecordView>,
-    total: i64,
+    /// "1,234", or "10000+" past the count's cap.
+    total: String,
     page: i64,
     pages: i64,
     kinds: Vec<Opt>,
@@ -595,9 +596,15 @@ pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>
         .flash_from(q.ok.as_deref());
     let page = ListPage {
         rows: rows.iter().map(|r| view(r, p.lang)).collect(),
-        total,
+        total: if total > anbao_store::records::COUNT_CAP {
+            format!("{}+", anbao_store::records::COUNT_CAP)
+        } else {
+            total.to_string()
+        },
         page,
-        pages: ((total + anbao_app::records::PAGE_SIZE - 1) / anbao_app::records::PAGE_SIZE).max(1),
+        pages: ((total.min(anbao_store::records::COUNT_CAP) + anbao_app::records::PAGE_SIZE - 1)
+            / anbao_app::records::PAGE_SIZE)
+            .max(1),
         kinds: RecordKind::ALL
             .iter()
             .map(|k| opt(k.code(), if en { k.label_en() } else { k.label_zh() }, ne(&q.kind) == Some(k.code())))

@@ -1,0 +1,4 @@
+-- The record list is newest first. A broad scope (a province, a region) walks these from the newest end and stops
+-- after the page; with a kind chosen, the second one does the same within that kind.
+CREATE INDEX records_time ON records(occurred_at, id);
+CREATE INDEX records_kind_time ON records(kind, occurred_at, id);
