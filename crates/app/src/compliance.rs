@@ -82,6 +82,10 @@ fn unit_applies(rule: &Rule, u: &UnitRow) -> bool {
     }
 }
 
+/// An evaluation over at least this many units (a region or more) waits for its turn (see `evaluate_core`).
+const LARGE_EVALUATION_UNITS: usize = 500;
+static LARGE_EVALUATIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// Derive and judge every due item under the unit at `root_path` whose period overlaps [from, to), as of `today`.
 pub async fn evaluate(db: &Db, root_path: &str, from: Day, to: Day, today: Day) -> AppResult<Vec<DueItem>> {
     let e = evaluate_core(db, root_path, from, to, today).await?;
@@ -97,6 +101,17 @@ pub async fn evaluate_core(db: &Db, root_path: &str, from: Day, to: Day, today: 
         .collect();
     let mut c = db.read().await?;
     let units = anbao_store::org::under(&mut c, root_path).await?;
+    // A province-sized evaluation holds hundreds of thousands of items and the rows behind them. One at a time keeps
+    // the server's memory bounded when several leaders open the dashboard together; on a small machine running them
+    // side by side would not finish any sooner. The connection goes back to the pool while waiting.
+    let _turn = if units.len() >= LARGE_EVALUATION_UNITS {
+        drop(c);
+        let permit = LARGE_EVALUATIONS.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+        c = db.read().await?;
+        Some(permit)
+    } else {
+        None
+    };
     let all = anbao_store::org::count(&mut c).await? == units.len() as i64;
     let filter = if all {
         anbao_store::records::Units::All

@@ -47,8 +47,11 @@ pub async fn list_in_scope(c: &mut Conn, account: AccountId, sc: &Scope, kind: O
 
 /// Active assets in the subtree under `path` (for the compliance engine).
 pub async fn under(c: &mut Conn, path: &str) -> Result<Vec<AssetRow>> {
-    let sql = format!("{SELECT} WHERE a.active = 1 AND u.path LIKE $1 || '%' ORDER BY a.id");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).fetch_all(&mut *c).await?.iter().map(row).collect()
+    // Units first (`CROSS JOIN` fixes SQLite's order), so a small subtree reads its own assets by `assets_unit`.
+    let sql = "SELECT a.id, a.unit_id, u.name AS unit_name, u.path AS unit_path, a.kind, a.code, a.name, a.active \
+               FROM units u CROSS JOIN assets a WHERE a.unit_id = u.id AND a.active = 1 AND u.path LIKE $1 || '%' \
+               ORDER BY a.id";
+    sqlx::query(sql).bind(path).fetch_all(&mut *c).await?.iter().map(row).collect()
 }
 
 pub async fn get(c: &mut Conn, id: i64) -> Result<Option<AssetRow>> {

@@ -234,9 +234,10 @@ pub async fn snapshot_rows(c: &mut Conn, only: Option<StaffId>) -> Result<Vec<(S
     .await
 }
 
-/// Active staff in the subtree under `path` (for the compliance engine).
+/// Active staff in the subtree under `path` (for the compliance engine). Units first, as in `LIST_SELECT`, so a
+/// small subtree reads its own staff rather than the province's.
 pub async fn under(c: &mut Conn, path: &str) -> Result<Vec<StaffRow>> {
-    let sql = format!("{SELECT} WHERE u.path LIKE $1 || '%' AND s.active = 1 ORDER BY s.id");
+    let sql = format!("{LIST_SELECT} WHERE s.unit_id = u.id AND u.path LIKE $1 || '%' AND s.active = 1 ORDER BY s.id");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).fetch_all(&mut *c).await?;
     rows.iter().map(from_row).collect()
 }
@@ -254,8 +255,8 @@ pub struct PersonLite {
 /// Active staff under `path`, optionally only key posts: the light rows the compliance engine needs.
 pub async fn people_under(c: &mut Conn, path: &str, key_only: bool) -> Result<Vec<PersonLite>> {
     let sql = format!(
-        "SELECT s.id, s.unit_id, s.name, s.positions, s.key_position FROM staff s JOIN units u ON u.id = s.unit_id \
-         WHERE u.path LIKE $1 || '%' AND s.active = 1{} ORDER BY s.id",
+        "SELECT s.id, s.unit_id, s.name, s.positions, s.key_position FROM units u CROSS JOIN staff s \
+         WHERE s.unit_id = u.id AND u.path LIKE $1 || '%' AND s.active = 1{} ORDER BY s.id",
         if key_only { " AND s.key_position = 1" } else { "" }
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
