@@ -122,6 +122,14 @@ impl Db {
                 AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            // Short queries whose cost PostgreSQL overestimates would be JIT-compiled, which costs
+                            // more (10–20 ms) than running them.
+                            conn.execute("SET jit = off").await?;
+                            Ok(())
+                        })
+                    })
                     .connect_with(opts)
                     .await?
             }

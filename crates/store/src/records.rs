@@ -159,15 +159,29 @@ pub struct RecordRow {
     pub attachments: i64,
 }
 
-const SELECT: &str = "SELECT r.id, r.kind, r.subkind, r.unit_id, u.name AS unit_name, u.path AS unit_path, r.asset_id, \
-    a.code AS asset_code, p.name AS performer, r.performer_position, s2.name AS second_person, sj.name AS subject_staff, \
-    tu.name AS target_unit, r.occurred_at, r.local_day, r.value, r.data, r.supersedes_id, \
-    (SELECT MAX(x.id) FROM records x WHERE x.supersedes_id = r.id) AS superseded_by, ac.display_name AS recorded_by, \
-    r.recorded_at, (SELECT COUNT(*) FROM attachments t WHERE t.record_id = r.id) AS attachments \
-    FROM records r JOIN units u ON u.id = r.unit_id LEFT JOIN assets a ON a.id = r.asset_id \
-    LEFT JOIN staff p ON p.id = r.performer_id LEFT JOIN staff s2 ON s2.id = r.second_person_id \
-    LEFT JOIN staff sj ON sj.id = r.subject_staff_id LEFT JOIN units tu ON tu.id = r.target_unit_id \
-    LEFT JOIN accounts ac ON ac.id = r.recorded_by";
+// `MAX(x.id + 0)`: with a bare `MAX(x.id)` PostgreSQL walks the primary key backwards looking for a row that
+// supersedes this one, which for an uncorrected record (nearly all) reads the whole table; the expression makes it
+// find the few corrections through `records_supersedes` instead. SQLite takes that index either way.
+macro_rules! record_columns {
+    () => {
+        "SELECT r.id, r.kind, r.subkind, r.unit_id, u.name AS unit_name, u.path AS unit_path, r.asset_id, \
+        a.code AS asset_code, p.name AS performer, r.performer_position, s2.name AS second_person, \
+        sj.name AS subject_staff, tu.name AS target_unit, r.occurred_at, r.local_day, r.value, r.data, r.supersedes_id, \
+        (SELECT MAX(x.id + 0) FROM records x WHERE x.supersedes_id = r.id) AS superseded_by, \
+        ac.display_name AS recorded_by, r.recorded_at, \
+        (SELECT COUNT(*) FROM attachments t WHERE t.record_id = r.id) AS attachments"
+    };
+}
+/// The names a record row shows, joined to `records r`.
+macro_rules! record_joins {
+    () => {
+        "JOIN units u ON u.id = r.unit_id LEFT JOIN assets a ON a.id = r.asset_id \
+        LEFT JOIN staff p ON p.id = r.performer_id LEFT JOIN staff s2 ON s2.id = r.second_person_id \
+        LEFT JOIN staff sj ON sj.id = r.subject_staff_id LEFT JOIN units tu ON tu.id = r.target_unit_id \
+        LEFT JOIN accounts ac ON ac.id = r.recorded_by"
+    };
+}
+const SELECT: &str = concat!(record_columns!(), " FROM records r ", record_joins!());
 
 fn record(r: &sqlx::any::AnyRow) -> Result<RecordRow> {
     Ok(RecordRow {
@@ -298,11 +312,16 @@ pub async fn list(
         q = q.bind(*i);
     }
     let total: i64 = q.fetch_one(&mut *c).await?.try_get("n")?;
+    // The page's ids first, then their names: written the other way round (`WHERE r.id IN (…)`), PostgreSQL joins
+    // every record to its names before picking the page.
     let sql = format!(
-        "{SELECT} WHERE r.id IN (SELECT r.id FROM {from} WHERE u.id = r.unit_id AND {cond} \
-         ORDER BY r.occurred_at DESC, r.id DESC LIMIT ${} OFFSET ${}) ORDER BY r.occurred_at DESC, r.id DESC",
+        "{} FROM (SELECT r.id FROM {from} WHERE u.id = r.unit_id AND {cond} \
+         ORDER BY r.occurred_at DESC, r.id DESC LIMIT ${} OFFSET ${}) AS page JOIN records r ON r.id = page.id {} \
+         ORDER BY r.occurred_at DESC, r.id DESC",
+        record_columns!(),
         n + 1,
-        n + 2
+        n + 2,
+        record_joins!()
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.get());
     for t in &texts {
