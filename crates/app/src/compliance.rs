@@ -72,6 +72,8 @@ struct Reader<'a> {
     root: &'a str,
     /// The subtree's units as a filter (or no filter when it is every unit).
     units: anbao_store::records::Units,
+    /// For a few units, their day buckets of every kind the plan counts, read at once (by kind).
+    prefetched: Option<&'a HashMap<String, Vec<anbao_store::records::KindBucket>>>,
 }
 
 fn unit_applies(rule: &Rule, u: &UnitRow) -> bool {
@@ -94,39 +96,41 @@ pub async fn evaluate(db: &Db, root_path: &str, from: Day, to: Day, today: Day) 
 
 /// The same judgement, compact: for roll-ups and counts.
 pub async fn evaluate_core(db: &Db, root_path: &str, from: Day, to: Day, today: Day) -> AppResult<Evaluation> {
+    let plan = plan(db, from, to, today).await?;
+    let (inputs, mut e) = read_inputs(db, root_path, &plan).await?;
+    for step in &plan.steps {
+        inputs.judge_step(&mut e, step, today).await?;
+    }
+    Ok(e)
+}
+
+/// One rule version's share of a window: the periods it judges, in order, and the days they span.
+#[derive(Debug, Clone)]
+pub(crate) struct Step {
+    /// Index into `Plan::rules`.
+    pub rule: usize,
+    pub periods: Vec<(Day, Day)>,
+    pub lo: Day,
+    pub hi: Day,
+}
+
+/// What a window asks of the rulebook: which rule versions judge which periods.
+pub(crate) struct Plan {
+    pub rules: Vec<(Rule, i64)>,
+    pub steps: Vec<Step>,
+    pub needs_people: bool,
+}
+
+/// The rule versions that judge the periods overlapping [from, to) that have begun by `today`.
+pub(crate) async fn plan(db: &Db, from: Day, to: Day, today: Day) -> AppResult<Plan> {
     let histories: Vec<RuleHistory> = rulebook::all(db)
         .await?
         .into_iter()
         .filter(|h| h.current().is_some_and(|v| rulebook::tracked(&v.rule)))
         .collect();
-    let mut c = db.read().await?;
-    let units = anbao_store::org::under(&mut c, root_path).await?;
-    // A province-sized evaluation holds hundreds of thousands of items and the rows behind them. One at a time keeps
-    // the server's memory bounded when several leaders open the dashboard together; on a small machine running them
-    // side by side would not finish any sooner. The connection goes back to the pool while waiting.
-    let _turn = if units.len() >= LARGE_EVALUATION_UNITS {
-        drop(c);
-        let permit = LARGE_EVALUATIONS.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
-        c = db.read().await?;
-        Some(permit)
-    } else {
-        None
-    };
-    let all = anbao_store::org::count(&mut c).await? == units.len() as i64;
-    let filter = if all {
-        anbao_store::records::Units::All
-    } else {
-        anbao_store::records::Units::Ids(units.iter().map(|u| u.id.get()).collect())
-    };
-    let r = Reader { db, root: root_path, units: filter };
-    let assets = anbao_store::assets::under(&mut c, root_path).await?;
     let needs_people = histories.iter().any(|h| h.versions.iter().any(|v| v.rule.kind == RuleKind::Validity));
-    let people =
-        if needs_people { anbao_store::staff::people_under(&mut c, root_path, false).await? } else { Vec::new() };
-    drop(c);
-    let mut e = Evaluation { rules: Vec::new(), units, assets, people, cores: Vec::new() };
-    let unit_idx: HashMap<i64, usize> = e.units.iter().enumerate().map(|(i, u)| (u.id.get(), i)).collect();
-    let asset_idx: HashMap<i64, usize> = e.assets.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let mut rules: Vec<(Rule, i64)> = Vec::new();
+    let mut steps = Vec::new();
     let mut rule_index: HashMap<(String, i64), usize> = HashMap::new();
     for h in &histories {
         let kind = h.current().map_or(PeriodKind::Day, |v| v.rule.period);
@@ -141,8 +145,8 @@ pub async fn evaluate_core(db: &Db, root_path: &str, from: Day, to: Day, today: 
                 continue;
             }
             let idx = *rule_index.entry((h.id.clone(), v.version)).or_insert_with(|| {
-                e.rules.push((v.rule.clone(), v.version));
-                e.rules.len() - 1
+                rules.push((v.rule.clone(), v.version));
+                rules.len() - 1
             });
             match by_version.iter_mut().find(|(i, _)| *i == idx) {
                 Some((_, ps)) => ps.push(p),
@@ -150,13 +154,90 @@ pub async fn evaluate_core(db: &Db, root_path: &str, from: Day, to: Day, today: 
             }
         }
         for (idx, periods) in by_version {
-            let rule = e.rules[idx].0.clone();
             let lo = periods.first().map_or(from, |p| p.0);
             let hi = periods.last().map_or(to, |p| p.1);
-            judge(&r, &mut e, idx, &rule, &periods, lo, hi, today, &unit_idx, &asset_idx).await?;
+            steps.push(Step { rule: idx, periods, lo, hi });
         }
     }
-    Ok(e)
+    Ok(Plan { rules, steps, needs_people })
+}
+
+/// How to read a subtree's evidence; the subtree's units, assets and people are in the `Evaluation` beside it.
+pub(crate) struct Inputs<'a> {
+    db: &'a Db,
+    root: String,
+    filter: anbao_store::records::Units,
+    unit_idx: HashMap<i64, usize>,
+    asset_idx: HashMap<i64, usize>,
+    prefetched: Option<HashMap<String, Vec<anbao_store::records::KindBucket>>>,
+    /// Held while a province-sized evaluation runs (see `read_inputs`).
+    _turn: Option<tokio::sync::SemaphorePermit<'static>>,
+}
+
+/// Read the subtree under `root_path` into an evaluation of the plan's rules with no items yet. A province-sized
+/// evaluation waits for its turn first, and holds it while the returned inputs live.
+pub(crate) async fn read_inputs<'a>(db: &'a Db, root_path: &str, plan: &Plan) -> AppResult<(Inputs<'a>, Evaluation)> {
+    let mut c = db.read().await?;
+    let units = anbao_store::org::under(&mut c, root_path).await?;
+    // A province-sized evaluation holds hundreds of thousands of items and the rows behind them. One at a time keeps
+    // the server's memory bounded when several leaders open the dashboard together; on a small machine running them
+    // side by side would not finish any sooner. The connection goes back to the pool while waiting.
+    let turn = if units.len() >= LARGE_EVALUATION_UNITS {
+        drop(c);
+        let permit = LARGE_EVALUATIONS.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+        c = db.read().await?;
+        Some(permit)
+    } else {
+        None
+    };
+    let all = anbao_store::org::count(&mut c).await? == units.len() as i64;
+    let filter = if all {
+        anbao_store::records::Units::All
+    } else {
+        anbao_store::records::Units::Ids(units.iter().map(|u| u.id.get()).collect())
+    };
+    let assets = anbao_store::assets::under(&mut c, root_path).await?;
+    let people =
+        if plan.needs_people { anbao_store::staff::people_under(&mut c, root_path, false).await? } else { Vec::new() };
+    // The kinds and days the counting rules read, for one read of a small subtree's buckets.
+    let counted: Vec<&Step> = plan
+        .steps
+        .iter()
+        .filter(|s| matches!(plan.rules[s.rule].0.kind, RuleKind::Count | RuleKind::Retention | RuleKind::Deadline))
+        .collect();
+    let mut spans: Vec<(String, Day, Day)> = Vec::new();
+    for st in counted {
+        let kind = &plan.rules[st.rule].0.evidence;
+        match spans.iter_mut().find(|(k, _, _)| k == kind) {
+            Some(sp) => {
+                sp.1 = sp.1.min(st.lo);
+                sp.2 = sp.2.max(st.hi);
+            }
+            None => spans.push((kind.clone(), st.lo, st.hi)),
+        }
+    }
+    let prefetched = anbao_store::records::few_units_buckets(&mut c, &filter, &spans).await?.map(|rows| {
+        let mut m: HashMap<String, Vec<anbao_store::records::KindBucket>> = HashMap::new();
+        for r in rows {
+            m.entry(r.kind.clone()).or_default().push(r);
+        }
+        m
+    });
+    drop(c);
+    let unit_idx = units.iter().enumerate().map(|(i, u)| (u.id.get(), i)).collect();
+    let asset_idx = assets.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let inputs = Inputs { db, root: root_path.to_owned(), filter, unit_idx, asset_idx, prefetched, _turn: turn };
+    Ok((inputs, Evaluation { rules: plan.rules.clone(), units, assets, people, cores: Vec::new() }))
+}
+
+impl Inputs<'_> {
+    /// Judge one step, adding its items to `e` (whose rules are the plan's).
+    pub async fn judge_step(&self, e: &mut Evaluation, step: &Step, today: Day) -> AppResult<()> {
+        let r =
+            Reader { db: self.db, root: &self.root, units: self.filter.clone(), prefetched: self.prefetched.as_ref() };
+        let rule = e.rules[step.rule].0.clone();
+        judge(&r, e, step.rule, &rule, &step.periods, step.lo, step.hi, today, &self.unit_idx, &self.asset_idx).await
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -179,9 +260,31 @@ async fn judge(
         // Enforced when a record is entered; nothing to judge.
         RuleKind::Limit => {}
         RuleKind::Count | RuleKind::Retention | RuleKind::Deadline => {
-            let buckets: Vec<Bucket> =
-                anbao_store::records::buckets(&mut c, &r.units, &rule.evidence, &rule.subkind, &rule.positions, lo, hi)
-                    .await?;
+            let buckets: Vec<Bucket> = match r.prefetched {
+                Some(all) => all
+                    .get(&rule.evidence)
+                    .map(|v| {
+                        v.iter()
+                            .filter(|k| k.bucket.day >= lo && k.bucket.day < hi)
+                            .filter(|k| rule.subkind.is_empty() || k.subkind == rule.subkind)
+                            .filter(|k| rule.positions.is_empty() || rule.positions.contains(&k.position))
+                            .map(|k| k.bucket)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                None => {
+                    anbao_store::records::buckets(
+                        &mut c,
+                        &r.units,
+                        &rule.evidence,
+                        &rule.subkind,
+                        &rule.positions,
+                        lo,
+                        hi,
+                    )
+                    .await?
+                }
+            };
             match (rule.kind, rule.subject) {
                 (RuleKind::Count, Subject::Asset) => {
                     let mut have: HashMap<(usize, usize), i64> = HashMap::new();

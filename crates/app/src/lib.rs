@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod bulk;
 pub mod compliance;
+pub mod compliance_summary;
 pub mod confirm;
 pub mod ctx;
 pub mod custody;

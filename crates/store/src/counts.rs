@@ -38,3 +38,34 @@ impl CountCache {
 pub async fn org_version(c: &mut Conn) -> Result<i64> {
     sqlx::query("SELECT version FROM data_versions WHERE name = 'org'").fetch_one(&mut *c).await?.try_get("version")
 }
+
+/// The versions of staff and units (`org`) and of assets, which decide what is due and who may count for it.
+pub async fn org_and_assets_version(c: &mut Conn) -> Result<(i64, i64)> {
+    let rows = sqlx::query("SELECT name, version FROM data_versions WHERE name IN ('org', 'assets')")
+        .fetch_all(&mut *c)
+        .await?;
+    let mut out = (0, 0);
+    for r in rows {
+        let (name, v): (String, i64) = (r.try_get("name")?, r.try_get("version")?);
+        if name == "org" {
+            out.0 = v;
+        } else {
+            out.1 = v;
+        }
+    }
+    Ok(out)
+}
+
+/// How often the records of `kind` on the days [from, to) have changed (migration 0010): this number moves with
+/// every record entered or superseded there, and with nothing else.
+pub async fn record_marks(c: &mut Conn, kind: &str, from: i64, to: i64) -> Result<i64> {
+    sqlx::query(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM record_marks WHERE kind = $1 AND local_day >= $2 AND local_day < $3",
+    )
+    .bind(kind)
+    .bind(from)
+    .bind(to)
+    .fetch_one(&mut *c)
+    .await?
+    .try_get("n")
+}

@@ -2,6 +2,8 @@
 use crate::group::{Gate, Turn};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Connection, Executor, Transaction};
+use std::any::TypeId;
+use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -39,7 +41,14 @@ pub struct Db {
     write_gate: Option<Arc<Gate>>,
     /// List totals by data version, shared by every request on this database.
     counts: Arc<crate::counts::CountCache>,
+    /// State that upper layers keep per database (the compliance summaries), one value per type.
+    extensions: Arc<Extensions>,
 }
+
+/// One value of each type, made on first use. A cache kept here lives exactly as long as its database handle, so
+/// two databases in one process (tests, the benchmark) never share one.
+#[derive(Default)]
+struct Extensions(std::sync::Mutex<HashMap<TypeId, Arc<dyn std::any::Any + Send + Sync>>>);
 
 /// A use case's write transaction. Commit it, or drop it to roll back; either way it is all or nothing.
 pub struct WriteTx(Write);
@@ -135,7 +144,7 @@ impl Db {
             }
         };
         let write_gate = (backend == Backend::Sqlite).then(Gate::new);
-        Ok(Db { pool, backend, write_gate, counts: Arc::default() })
+        Ok(Db { pool, backend, write_gate, counts: Arc::default(), extensions: Arc::default() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -144,6 +153,19 @@ impl Db {
 
     pub fn counts(&self) -> &crate::counts::CountCache {
         &self.counts
+    }
+
+    /// This database's value of type `T`, made with `T::default()` the first time it is asked for.
+    pub fn extension<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        let mut m = self.extensions.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let v = m
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()) as Arc<dyn std::any::Any + Send + Sync>);
+        match Arc::clone(v).downcast::<T>() {
+            Ok(t) => t,
+            // Unreachable: the map is keyed by the type it holds. Kept total rather than panicking.
+            Err(_) => Arc::new(T::default()),
+        }
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -274,7 +274,18 @@ pub async fn snapshot_rows(c: &mut Conn, only: Option<UnitId>) -> Result<Vec<(St
 
 /// Every unit in the subtree under `path`, in tree order (for the compliance engine; no scope check).
 pub async fn under(c: &mut Conn, path: &str) -> Result<Vec<UnitRow>> {
-    let sql = format!("{SELECT} WHERE u.path LIKE $1 || '%' ORDER BY u.path");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).fetch_all(&mut *c).await?;
+    // On SQLite, LIKE with a computed pattern cannot use the path index, so a small subtree would test (and count
+    // the staff of) every unit; the same prefix as a range of the BINARY-collated path reads only its own units.
+    // Paths are digits and slashes ending in '/', and '0' is the character after '/', so the prefix's strings lie
+    // in [path, path-with-its-last-'/'-as-'0'). PostgreSQL's ordering follows the database's collation, where that
+    // need not hold, so there the LIKE alone decides.
+    let sqlite = c.backend_name() == "SQLite";
+    let range = if sqlite { " AND u.path >= $1 AND u.path < $2" } else { " AND $2 = $2" };
+    let sql = format!("{SELECT} WHERE u.path LIKE $1 || '%'{range} ORDER BY u.path");
+    let upper = match path.strip_suffix('/') {
+        Some(p) => format!("{p}0"),
+        None => format!("{path}\u{10FFFF}"),
+    };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(path).bind(upper).fetch_all(&mut *c).await?;
     rows.iter().map(from_row).collect()
 }

@@ -24,6 +24,9 @@ pub enum BenchCommand {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Only these groups, comma-separated: province, county, province-dashboard, todo, staff.
+        #[arg(long)]
+        only: Option<String>,
     },
     /// Raw SQLite autocommit inserts per second (the physical limit of the write path), into a scratch file.
     RawInsert {
@@ -64,9 +67,9 @@ pub async fn run(cfg: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
                 report.units, report.staff, report.assets, report.records, report.seconds
             );
         }
-        BenchCommand::Engine { runs, json } => {
+        BenchCommand::Engine { runs, json, only } => {
             let db = super::open(cfg).await?;
-            let lines = anbao_bench::measure::engine(&db, super::now_ms(), runs.max(1))
+            let lines = anbao_bench::measure::engine(&db, super::now_ms(), runs.max(1), only.as_deref())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             db.close().await;

@@ -4,6 +4,7 @@
 mod audit_trail;
 mod bad_input;
 mod compliance;
+mod compliance_summary;
 mod concurrent_writes;
 mod custody;
 mod facility;

@@ -3,7 +3,7 @@ use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
 use crate::pages::compliance::{DashQuery, items_for, month_window, root_unit};
 use crate::state::AppState;
-use anbao_app::compliance::evaluate_core;
+use anbao_app::compliance_summary::summary;
 use anbao_domain::rulebook::{Rule, Status};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -136,9 +136,9 @@ pub async fn rollup_of(
     let today = anbao_domain::period::day_of_ms(a.ctx.now);
     let root = root_unit(&s, &a.ctx, &q).await?;
     let (from, to, month) = month_window(&q, today)?;
-    let e = evaluate_core(&s.db, &root.path, from, to, today).await?;
+    let e = summary(&s.db, &root.path, from, to, today).await?;
     let per = e.rollup();
-    let rules = e.by_rule_where(|_| true);
+    let rules = e.by_rule();
     let units = anbao_app::org::list_units(&s.db, &a.ctx).await?;
     let ut = |u: &anbao_store::org::UnitRow| UnitTally {
         unit_id: u.id.get(),

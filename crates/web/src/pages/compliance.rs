@@ -5,7 +5,8 @@ use super::{Layout, render};
 use crate::auth::Page;
 use crate::error::PageError;
 use crate::state::AppState;
-use anbao_app::compliance::{Core, DueItem, Tally, evaluate_core};
+use anbao_app::compliance::{DueItem, Tally, evaluate_core};
+use anbao_app::compliance_summary::summary;
 use anbao_app::{AppError, Ctx};
 use anbao_domain::ids::UnitId;
 use anbao_domain::org::UnitKind;
@@ -16,7 +17,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct DashQuery {
@@ -137,10 +137,9 @@ pub async fn dashboard(State(s): State<AppState>, p: Page, Query(q): Query<DashQ
     let root = root_unit(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
     let (from, to, month) = month_window(&q, today).map_err(|e| p.err(e))?;
     let en = p.lang.is_en();
-    let e = evaluate_core(&s.db, &root.path, from, to, today).await.map_err(|e| p.err(e))?;
-    let in_month = |c: &Core| c.period.1 > from && c.period.0 < to;
-    let per_unit = e.rollup_where(in_month);
-    // The units below come from the evaluation, which has read the subtree already.
+    let e = summary(&s.db, &root.path, from, to, today).await.map_err(|e| p.err(e))?;
+    let per_unit = e.rollup();
+    // The units below come from the summary, which has read the subtree already.
     let mut below: Vec<&UnitRow> =
         e.units.iter().filter(|u| u.parent_id == Some(root.id) && u.kind != UnitKind::Department).collect();
     below.sort_by(|a, b| a.name.cmp(&b.name));
@@ -155,26 +154,20 @@ pub async fn dashboard(State(s): State<AppState>, p: Page, Query(q): Query<DashQ
     let titles: std::collections::HashMap<&str, &str> =
         e.rules.iter().map(|(r, _)| (r.id.as_str(), if en { r.title_en.as_str() } else { r.title.as_str() })).collect();
     let rules = e
-        .by_rule_where(in_month)
+        .by_rule()
         .into_iter()
         .map(|(k, t)| {
             let label = format!("{k} {}", titles.get(k.as_str()).copied().unwrap_or_default());
             tally_row(k.clone(), label, link(rid, &month, &format!("&rule={k}")), t)
         })
         .collect();
-    let mut by_area: BTreeMap<String, Tally> = BTreeMap::new();
-    for c in e.cores.iter().filter(|c| in_month(c)) {
-        by_area.entry(e.rule_of(c).area.clone()).or_default().add(c.status);
-    }
-    let areas = by_area
+    let areas = e
+        .by_area()
         .into_iter()
         .map(|(k, t)| tally_row(k.clone(), area_label(&k, en).to_owned(), link(rid, &month, &format!("&area={k}")), t))
         .collect();
     // Worst units: those with items of their own (outlets, mostly), by compliance.
-    let mut own: BTreeMap<usize, Tally> = BTreeMap::new();
-    for c in e.cores.iter().filter(|c| in_month(c)) {
-        own.entry(c.unit).or_default().add(c.status);
-    }
+    let own = e.own();
     // Rank outlets when there are any (they carry most obligations); otherwise whatever units have items.
     let has_outlets = own.keys().any(|u| e.units[*u].kind == UnitKind::Outlet);
     let mut leaves: Vec<(usize, Tally)> = own
@@ -193,32 +186,20 @@ pub async fn dashboard(State(s): State<AppState>, p: Page, Query(q): Query<DashQ
             tally_row(unit.id.to_string(), unit.name.clone(), link(unit.id.get(), &month, ""), t)
         })
         .collect();
-    // Trend: items of daily, weekly and monthly periods, month by month (one month's items in memory at a time;
-    // past months come from the trend cache when fresh).
-    let short = |c: &Core| c.period.1 - c.period.0 <= 31;
+    // Trend: items of daily, weekly and monthly periods, month by month; each month's summary is kept and judged
+    // again only where its evidence, rules or org have changed since.
     let mut points: Vec<(String, Option<i64>)> = Vec::new();
     for i in 0..12 {
         let m = shift_month(&month, i - 11);
         let value = if m == month {
-            let mut t = Tally::default();
-            e.cores.iter().filter(|c| short(c) && c.period.0 >= from).for_each(|c| t.add(c.status));
-            t.permille()
-        } else if let Some(v) = s.trend.get(&root.path, &m) {
-            v
+            e.trend().permille()
         } else {
             let q = DashQuery { month: Some(m.clone()), ..Default::default() };
             let (mf, mt, _) = month_window(&q, today).map_err(|e| p.err(e))?;
             if mf > today {
                 None
             } else {
-                let em = evaluate_core(&s.db, &root.path, mf, mt, today).await.map_err(|e| p.err(e))?;
-                let mut t = Tally::default();
-                em.cores.iter().filter(|c| short(c) && c.period.0 >= mf).for_each(|c| t.add(c.status));
-                let v = t.permille();
-                if mt <= today {
-                    s.trend.put(&root.path, &m, v);
-                }
-                v
+                summary(&s.db, &root.path, mf, mt, today).await.map_err(|e| p.err(e))?.trend().permille()
             }
         };
         points.push((m, value));
@@ -380,7 +361,7 @@ pub async fn export_units(
     let today = period::day_of_ms(p.ctx.now);
     let root = root_unit(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
     let (from, to, month) = month_window(&q, today).map_err(|e| p.err(e))?;
-    let per = evaluate_core(&s.db, &root.path, from, to, today).await.map_err(|e| p.err(e))?.rollup();
+    let per = summary(&s.db, &root.path, from, to, today).await.map_err(|e| p.err(e))?.rollup();
     let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
     let rows: Vec<Vec<String>> = units
         .iter()
