@@ -204,6 +204,7 @@ pub(crate) async fn read_inputs<'a>(db: &'a Db, root_path: &str, plan: &Plan) ->
         .steps
         .iter()
         .filter(|s| matches!(plan.rules[s.rule].0.kind, RuleKind::Count | RuleKind::Retention | RuleKind::Deadline))
+        .filter(|s| units.iter().any(|u| unit_applies(&plan.rules[s.rule].0, u)))
         .collect();
     let mut spans: Vec<(String, Day, Day)> = Vec::new();
     for st in counted {
@@ -253,9 +254,14 @@ async fn judge(
     unit_idx: &HashMap<i64, usize>,
     asset_idx: &HashMap<i64, usize>,
 ) -> AppResult<()> {
-    let mut c = r.db.read().await?;
     let period_of = |day: Day| periods.partition_point(|p| p.1 <= day);
     let applies: Vec<usize> = (0..e.units.len()).filter(|i| unit_applies(rule, &e.units[*i])).collect();
+    // A rule for kinds of unit the subtree does not have (a county's meetings, seen from an outlet) owes nothing
+    // here: no need to read its evidence. Validity rules without unit kinds follow people into any unit.
+    if applies.is_empty() && (rule.kind != RuleKind::Validity || !rule.unit_kinds.is_empty()) {
+        return Ok(());
+    }
+    let mut c = r.db.read().await?;
     match rule.kind {
         // Enforced when a record is entered; nothing to judge.
         RuleKind::Limit => {}

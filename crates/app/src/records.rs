@@ -131,6 +131,12 @@ async fn active_staff_under(
     })
 }
 
+/// The unit a record is entered for: its id, and its path for the scope checks.
+struct RecordUnit {
+    id: UnitId,
+    path: String,
+}
+
 /// Enter a record (and its photos) in one transaction; returns its id.
 pub async fn create(
     db: &Db,
@@ -200,16 +206,15 @@ pub async fn create(
             let id = input.asset_id.ok_or_else(|| invalid("asset_id", "请选择设备", "choose the asset"))?;
             let a = anbao_store::assets::get(&mut tx, id).await?.filter(|a| a.active && a.kind == kind);
             let a = a.ok_or_else(|| invalid("asset_id", "所选设备不存在或类型不符", "no such asset of that kind"))?;
-            (anbao_store::org::get(&mut tx, a.unit_id).await?.ok_or(AppError::NotFound)?, Some(a.id))
+            // The asset row carries its unit's id and path, which is all a record needs of the unit.
+            (RecordUnit { id: a.unit_id, path: a.unit_path }, Some(a.id))
         }
         _ => {
             let id = input.unit_id.ok_or_else(|| invalid("unit_id", "请选择单位", "choose the unit"))?;
-            (
-                anbao_store::org::get(&mut tx, UnitId::new(id))
-                    .await?
-                    .ok_or_else(|| invalid("unit_id", "所选单位不存在", "no such unit"))?,
-                None,
-            )
+            let u = anbao_store::org::get(&mut tx, UnitId::new(id))
+                .await?
+                .ok_or_else(|| invalid("unit_id", "所选单位不存在", "no such unit"))?;
+            (RecordUnit { id: u.id, path: u.path }, None)
         }
     };
     // Outside the person's scope the unit or asset does not exist for them.

@@ -1,0 +1,8 @@
+-- The chain head's hash follows the event that holds the head's sequence number, in the inserting statement: an
+-- audited write then makes one round trip fewer (the head is taken with `UPDATE … RETURNING`, the event inserted,
+-- and this trigger moves the hash), and a batch of events moves it once, at its last event.
+CREATE TRIGGER audit_events_head AFTER INSERT ON audit_events
+WHEN NEW.seq = (SELECT seq FROM audit_head WHERE id = 1)
+BEGIN
+    UPDATE audit_head SET hash = NEW.hash WHERE id = 1;
+END;
