@@ -379,6 +379,7 @@ pub async fn generate(
     }
     // A year of records, day by day, flushed in batches.
     let today = period::day_of_ms(now);
+    let deferred = defer_indexes(db, &["records", "record_day_counts"]).await?;
     let mut w = Writer::new(db, now).await?;
     let by_unit: HashMap<i64, Vec<&Person>> = people.iter().fold(HashMap::new(), |mut m, p| {
         m.entry(p.unit).or_default().push(p);
@@ -490,6 +491,8 @@ pub async fn generate(
         w.push(r).await?;
     }
     let total = w.finish().await?;
+    progress(&format!("records: {total}; building {} indexes", deferred.len()));
+    restore_indexes(db, deferred).await?;
     let report = Report {
         units: units.len(),
         staff: people.len(),
@@ -554,6 +557,62 @@ impl R {
             data,
         }
     }
+}
+
+/// The secondary indexes of `tables` (and, on SQLite, their row triggers), dropped before a bulk load and made again
+/// after it by `restore_indexes`: an index built once from the loaded rows costs a sort, while one kept in step
+/// during the load costs a B-tree insert at a random place for every row (most of the load's time on SQLite). The
+/// SQL that made each is read back from the database itself, so what is restored is exactly what the migrations
+/// made. Only for the generator, on a fresh database.
+async fn defer_indexes(db: &Db, tables: &[&str]) -> AppResult<Vec<String>> {
+    let mut c = db.read().await?;
+    let names = tables.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(",");
+    let rows: Vec<(String, String, String)> = if db.backend() == Backend::Sqlite {
+        let sql = format!(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ({names}) \
+             AND sql IS NOT NULL ORDER BY type, name"
+        );
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await?
+    } else {
+        // Indexes that back a constraint (primary keys, UNIQUE) stay; PostgreSQL's triggers here run per statement.
+        let sql = format!(
+            "SELECT 'index', indexname, indexdef FROM pg_indexes WHERE tablename IN ({names}) \
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = indexname) ORDER BY indexname"
+        );
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await?
+    };
+    let mut recreate = Vec::new();
+    for (kind, name, sql) in rows {
+        let drop = if kind == "trigger" { format!("DROP TRIGGER {name}") } else { format!("DROP INDEX {name}") };
+        sqlx::query(sqlx::AssertSqlSafe(drop)).execute(&mut *c).await?;
+        recreate.push(sql);
+    }
+    Ok(recreate)
+}
+
+/// Make again what `defer_indexes` dropped. The record marks a dropped trigger would have kept are counted from the
+/// records first (the generator writes no corrections, so one per record is exact).
+async fn restore_indexes(db: &Db, recreate: Vec<String>) -> AppResult<()> {
+    let mut c = db.read().await?;
+    if db.backend() == Backend::Sqlite {
+        sqlx::query("PRAGMA cache_size = -262144").execute(&mut *c).await?;
+        if recreate.iter().any(|s| s.contains("record_marks")) {
+            sqlx::query("DELETE FROM record_marks").execute(&mut *c).await?;
+            sqlx::query(
+                "INSERT INTO record_marks (kind, local_day, n) SELECT kind, local_day, COUNT(*) FROM records \
+                 GROUP BY kind, local_day",
+            )
+            .execute(&mut *c)
+            .await?;
+        }
+    }
+    for sql in recreate {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *c).await?;
+    }
+    if db.backend() == Backend::Sqlite {
+        sqlx::query("PRAGMA cache_size = -32768").execute(&mut *c).await?;
+    }
+    Ok(())
 }
 
 type Key = (&'static str, &'static str, &'static str, i64, i64, Day);

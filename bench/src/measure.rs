@@ -111,6 +111,19 @@ pub async fn engine(db: &Db, now: i64, runs: usize, only: Option<&str>) -> AppRe
             baseline: Some(("one SQL query: ATM-days meeting ATM-1 over the raw records".into(), sql_warm)),
             note: format!("{} due items judged ({} rule versions), {} units rolled up", items.0, items.2, items.1),
         });
+        // The engine's own judgement of the month, every item held in memory at once (what the item lists use).
+        let (cold, warm, n) = time(runs, || async {
+            let e = anbao_app::compliance::evaluate_core(db, "/1/", from, to, today).await?;
+            Ok(e.rollup().len() + e.cores.len())
+        })
+        .await?;
+        lines.push(Line {
+            name: "province evaluation, one month, every item in memory".into(),
+            cold_ms: cold,
+            warm_ms: warm,
+            baseline: Some(("one SQL query, as above".into(), sql_warm)),
+            note: format!("{n} items and units"),
+        });
         // The same month again: every rule's tallies are still current, so only the stamps are read.
         let (cold, warm, judged) = time(runs, || async {
             let s = summary::summary(db, "/1/", from, to, today).await?;

@@ -232,6 +232,76 @@ pub(crate) async fn read_inputs<'a>(db: &'a Db, root_path: &str, plan: &Plan) ->
 }
 
 impl Inputs<'_> {
+    /// A daily counting rule's items as tallies per unit index, counted by the database (`records::day_tallies`)
+    /// rather than item by item: the same statuses `judge` gives, for the summaries. None for any other rule.
+    pub async fn daily_count_tallies(
+        &self,
+        e: &Evaluation,
+        step: &Step,
+        today: Day,
+    ) -> AppResult<Option<Vec<(usize, Tally)>>> {
+        let rule = &e.rules[step.rule].0;
+        if rule.kind != RuleKind::Count || rule.period != PeriodKind::Day {
+            return Ok(None);
+        }
+        let ended_days = step.periods.iter().filter(|p| p.1 <= today).count() as i64;
+        let running_days = step.periods.len() as i64 - ended_days;
+        let by_asset = rule.subject == Subject::Asset;
+        let mut c = self.db.read().await?;
+        let rows = anbao_store::records::day_tallies(
+            &mut c,
+            &self.filter,
+            &rule.evidence,
+            &rule.subkind,
+            &rule.positions,
+            rule.require_attachment,
+            by_asset,
+            rule.min_count,
+            today,
+            step.lo,
+            step.hi,
+        )
+        .await?;
+        drop(c);
+        let by: HashMap<i64, anbao_store::records::DayTally> = rows.into_iter().map(|t| (t.subject, t)).collect();
+        let add = |t: &mut Tally, d: Option<&anbao_store::records::DayTally>| {
+            let (ended, running) = d.map_or((0, 0), |d| {
+                t.met += d.met;
+                t.partly += d.partly;
+                t.overdue += d.overdue;
+                t.open += d.open;
+                (d.ended, d.running)
+            });
+            // Days without a single bucket: nothing recorded.
+            for _ in 0..(ended_days - ended).max(0) {
+                t.add(judge_count(0, rule.min_count, true));
+            }
+            for _ in 0..(running_days - running).max(0) {
+                t.add(judge_count(0, rule.min_count, false));
+            }
+        };
+        let mut out: HashMap<usize, Tally> = HashMap::new();
+        if by_asset {
+            for a in e.assets.iter().filter(|a| a.kind == rule.asset_kind) {
+                let Some(ui) = self.unit_idx.get(&a.unit_id.get()).copied() else { continue };
+                if unit_applies(rule, &e.units[ui]) {
+                    add(out.entry(ui).or_default(), by.get(&a.id));
+                }
+            }
+        } else {
+            let with_asset: HashSet<i64> =
+                e.assets.iter().filter(|a| a.kind == rule.asset_kind).map(|a| a.unit_id.get()).collect();
+            for (ui, u) in e.units.iter().enumerate().filter(|(_, u)| unit_applies(rule, u)) {
+                if rule.asset_kind.is_empty() || with_asset.contains(&u.id.get()) {
+                    add(out.entry(ui).or_default(), by.get(&u.id.get()));
+                }
+            }
+        }
+        let mut v: Vec<(usize, Tally)> = out.into_iter().filter(|(_, t)| t.total() > 0).collect();
+        v.sort_by_key(|(u, _)| *u);
+        Ok(Some(v))
+    }
+
     /// Judge one step, adding its items to `e` (whose rules are the plan's).
     pub async fn judge_step(&self, e: &mut Evaluation, step: &Step, today: Day) -> AppResult<()> {
         let r =

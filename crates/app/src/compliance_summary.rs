@@ -119,13 +119,29 @@ pub async fn summary(db: &Db, root_path: &str, from: Day, to: Day, today: Day) -
     if let Some(s) = cache.whole(root_path, from, to, versions, &wanted, &plan.rules) {
         return Ok(s);
     }
-    let (inputs, mut e) = compliance::read_inputs(db, root_path, &plan).await?;
+    // Only what the stale rules need is read: the people of the province, for one, only for a validity rule.
+    let (mut kept, kept_units) = cache.kept(root_path, from, to, versions);
+    let current = |kept: &HashMap<(String, i64), Kept>, w: &Want<'_>| {
+        kept.get(&(w.rule.0.id.clone(), w.rule.1)).is_some_and(|k| k.rule == w.rule.0 && k.stamp == w.stamp)
+    };
+    let stale: Vec<Step> =
+        plan.steps.iter().zip(&wanted).filter(|(_, w)| !current(&kept, w)).map(|(s, _)| s.clone()).collect();
+    let partial = compliance::Plan {
+        rules: plan.rules.clone(),
+        needs_people: stale.iter().any(|s| plan.rules[s.rule].0.kind == RuleKind::Validity),
+        steps: stale,
+    };
+    let (mut inputs, mut e) = compliance::read_inputs(db, root_path, &partial).await?;
     // A province-sized judgement may have waited its turn behind one that has just filed these very tallies.
     if let Some(s) = cache.whole(root_path, from, to, versions, &wanted, &plan.rules) {
         return Ok(s);
     }
-    let unit_ids: Vec<i64> = e.units.iter().map(|u| u.id.get()).collect();
-    let mut kept = cache.kept(root_path, from, to, versions, &unit_ids);
+    // Kept cells index the units they were judged over; should the units read now differ, judge everything.
+    if !kept.is_empty() && !kept_units.iter().copied().eq(e.units.iter().map(|u| u.id.get())) {
+        kept.clear();
+        drop(inputs);
+        (inputs, e) = compliance::read_inputs(db, root_path, &plan).await?;
+    }
     let mut fresh: HashMap<(String, i64), Kept> = HashMap::new();
     let mut cells = Vec::new();
     let mut judged = 0;
@@ -135,10 +151,20 @@ pub async fn summary(db: &Db, root_path: &str, from: Day, to: Day, today: Day) -
             Some(k) => k,
             None => {
                 judged += 1;
-                inputs.judge_step(&mut e, step, today).await?;
-                let k = Kept { rule: want.rule.0.clone(), stamp: want.stamp, cells: Arc::new(fold(&e.cores, from)) };
-                e.cores.clear();
-                k
+                // Daily counting rules (most of a month's items) are counted by the database; the rest item by item.
+                let cells = match inputs.daily_count_tallies(&e, step, today).await? {
+                    Some(tallies) => tallies
+                        .into_iter()
+                        .map(|(u, t)| (u32::try_from(u).unwrap_or(u32::MAX), true, Small::of(t)))
+                        .collect(),
+                    None => {
+                        inputs.judge_step(&mut e, step, today).await?;
+                        let cells = fold(&e.cores, from);
+                        e.cores.clear();
+                        cells
+                    }
+                };
+                Kept { rule: want.rule.0.clone(), stamp: want.stamp, cells: Arc::new(cells) }
             }
         };
         cells.extend(k.cells.iter().map(|(u, trend, t)| Cell {
@@ -193,6 +219,10 @@ impl Small {
             Status::NotYetDue => 3,
         };
         self.0[i] = self.0[i].saturating_add(1);
+    }
+    fn of(t: Tally) -> Small {
+        let c = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        Small([c(t.met), c(t.partly), c(t.overdue), c(t.open)])
     }
     fn tally(self) -> Tally {
         Tally {
@@ -326,20 +356,18 @@ impl SummaryCache {
     }
 
     /// The kept tallies of exactly `root_path`, if judged over the same units and versions.
+    /// The kept tallies of exactly `root_path` at these versions, with the ids of the units they index.
     fn kept(
         &self,
         root_path: &str,
         from: Day,
         to: Day,
         versions: (i64, i64),
-        unit_ids: &[i64],
-    ) -> HashMap<(String, i64), Kept> {
+    ) -> (HashMap<(String, i64), Kept>, Vec<i64>) {
         let g = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         match g.entries.get(&(root_path.to_owned(), from, to)) {
-            Some(e) if e.versions == versions && e.units.iter().map(|u| u.id.get()).eq(unit_ids.iter().copied()) => {
-                e.rules.clone()
-            }
-            _ => HashMap::new(),
+            Some(e) if e.versions == versions => (e.rules.clone(), e.units.iter().map(|u| u.id.get()).collect()),
+            _ => (HashMap::new(), Vec::new()),
         }
     }
 

@@ -881,6 +881,89 @@ pub async fn few_units_buckets(
         .map(Some)
 }
 
+/// How the days of a daily counting rule stood for one subject (an asset, or a unit), counted by the database:
+/// the days with buckets that were met, partly met (ended with some), overdue (ended with none that count) or still
+/// running and short, and how many of the days with buckets had ended or were running. Days without a bucket are
+/// the caller's to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayTally {
+    pub subject: i64,
+    pub met: i64,
+    pub partly: i64,
+    pub overdue: i64,
+    pub open: i64,
+    pub ended: i64,
+    pub running: i64,
+}
+
+/// `DayTally` per asset (`by_asset`) or per unit, for the day buckets of `kind` in [from, to) with the rule's
+/// filters, each day judged against `min` (counting only records with attachments when `attachments`); a day is
+/// over when it is before `today`. The per-day rows stay in the database, so a province month returns thousands of
+/// rows rather than hundreds of thousands.
+#[allow(clippy::too_many_arguments)]
+pub async fn day_tallies(
+    c: &mut Conn,
+    units: &Units,
+    kind: &str,
+    subkind: &str,
+    positions: &[String],
+    attachments: bool,
+    by_asset: bool,
+    min: i64,
+    today: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<DayTally>> {
+    let key = if by_asset { "c.asset_id" } else { "c.unit_id" };
+    let x = if attachments { "c.with_att" } else { "c.n" };
+    let mut filters = String::new();
+    let mut next = 7;
+    if !subkind.is_empty() {
+        filters.push_str(&format!(" AND c.subkind = ${next}"));
+        next += 1;
+    }
+    if !positions.is_empty() {
+        let ps: Vec<String> = (0..positions.len()).map(|i| format!("${}", next + i)).collect();
+        filters.push_str(&format!(" AND c.position IN ({})", ps.join(",")));
+    }
+    let sql = format!(
+        "SELECT g.k, \
+         SUM(CASE WHEN g.x >= $5 THEN 1 ELSE 0 END) AS met, \
+         SUM(CASE WHEN g.x < $5 AND g.x > 0 AND g.day < $6 THEN 1 ELSE 0 END) AS partly, \
+         SUM(CASE WHEN g.x < $5 AND g.x <= 0 AND g.day < $6 THEN 1 ELSE 0 END) AS overdue, \
+         SUM(CASE WHEN g.x < $5 AND g.day >= $6 THEN 1 ELSE 0 END) AS open, \
+         SUM(CASE WHEN g.day < $6 THEN 1 ELSE 0 END) AS ended, \
+         SUM(CASE WHEN g.day >= $6 THEN 1 ELSE 0 END) AS running \
+         FROM (SELECT {key} AS k, c.day, CAST(SUM({x}) AS BIGINT) AS x FROM record_day_counts c \
+               WHERE $1 = $1 AND {} AND c.kind = $2 AND c.day >= $3 AND c.day < $4{filters} \
+               GROUP BY {key}, c.day) g \
+         GROUP BY g.k",
+        units.cond("c.unit_id")
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(0_i64).bind(kind).bind(from).bind(to).bind(min).bind(today);
+    if !subkind.is_empty() {
+        q = q.bind(subkind);
+    }
+    for p in positions {
+        q = q.bind(p.as_str());
+    }
+    q.fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DayTally {
+                subject: r.try_get("k")?,
+                met: r.try_get("met")?,
+                partly: r.try_get("partly")?,
+                overdue: r.try_get("overdue")?,
+                open: r.try_get("open")?,
+                ended: r.try_get("ended")?,
+                running: r.try_get("running")?,
+            })
+        })
+        .collect()
+}
+
 /// Two-person records of `kind` per (unit, asset, day): how many, how many name one person twice or someone not on
 /// the staff list, how many pair two holders of a forbidden post, how many pair two non-formal staff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
