@@ -576,8 +576,9 @@ async fn defer_indexes(db: &Db, tables: &[&str]) -> AppResult<Vec<String>> {
     } else {
         // Indexes that back a constraint (primary keys, UNIQUE) stay; PostgreSQL's triggers here run per statement.
         let sql = format!(
-            "SELECT 'index', indexname, indexdef FROM pg_indexes WHERE tablename IN ({names}) \
-             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = indexname) ORDER BY indexname"
+            "SELECT CAST('index' AS TEXT), CAST(indexname AS TEXT), CAST(indexdef AS TEXT) FROM pg_indexes \
+             WHERE tablename IN ({names}) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = indexname) \
+             ORDER BY indexname"
         );
         sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await?
     };
