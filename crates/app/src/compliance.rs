@@ -72,8 +72,8 @@ struct Reader<'a> {
     root: &'a str,
     /// The subtree's units as a filter (or no filter when it is every unit).
     units: anbao_store::records::Units,
-    /// For a few units, their day buckets of every kind the plan counts, read at once (by kind).
-    prefetched: Option<&'a HashMap<String, Vec<anbao_store::records::KindBucket>>>,
+    /// For a few units, their day buckets of every kind the plan counts, read at once (see `Prefetched`).
+    prefetched: Option<&'a Prefetched>,
 }
 
 fn unit_applies(rule: &Rule, u: &UnitRow) -> bool {
@@ -81,6 +81,29 @@ fn unit_applies(rule: &Rule, u: &UnitRow) -> bool {
         u.kind != UnitKind::Department
     } else {
         rule.unit_kinds.iter().any(|k| k == u.kind.code())
+    }
+}
+
+/// Who owes a counting rule: each asset of the rule's kind at a unit the rule applies to (a rule on assets), or each
+/// unit it applies to — that has such an asset, when the rule names a kind (a rule on units). As (unit index, asset
+/// index). `judge` and `Inputs::daily_count_tallies` both enumerate through here, so they count the same subjects.
+fn count_subjects(rule: &Rule, e: &Evaluation, unit_idx: &HashMap<i64, usize>) -> Vec<(usize, Option<usize>)> {
+    if rule.subject == Subject::Asset {
+        e.assets
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind == rule.asset_kind)
+            .filter_map(|(ai, a)| unit_idx.get(&a.unit_id.get()).map(|ui| (*ui, Some(ai))))
+            .filter(|(ui, _)| unit_applies(rule, &e.units[*ui]))
+            .collect()
+    } else {
+        let with_asset: HashSet<i64> =
+            e.assets.iter().filter(|a| a.kind == rule.asset_kind).map(|a| a.unit_id.get()).collect();
+        (0..e.units.len())
+            .filter(|ui| unit_applies(rule, &e.units[*ui]))
+            .filter(|ui| rule.asset_kind.is_empty() || with_asset.contains(&e.units[*ui].id.get()))
+            .map(|ui| (ui, None))
+            .collect()
     }
 }
 
@@ -162,6 +185,16 @@ pub(crate) async fn plan(db: &Db, from: Day, to: Day, today: Day) -> AppResult<P
     Ok(Plan { rules, steps, needs_people })
 }
 
+/// A small subtree's day buckets read in one query: per evidence kind, the days read and the rows.
+pub(crate) struct Prefetched(HashMap<String, (Day, Day, Vec<anbao_store::records::KindBucket>)>);
+
+impl Prefetched {
+    /// The rows of `kind`, if the days [lo, hi) were among those read; otherwise the rule reads its own.
+    fn covering(&self, kind: &str, lo: Day, hi: Day) -> Option<&[anbao_store::records::KindBucket]> {
+        self.0.get(kind).filter(|(from, to, _)| *from <= lo && hi <= *to).map(|(_, _, rows)| rows.as_slice())
+    }
+}
+
 /// How to read a subtree's evidence; the subtree's units, assets and people are in the `Evaluation` beside it.
 pub(crate) struct Inputs<'a> {
     db: &'a Db,
@@ -169,7 +202,7 @@ pub(crate) struct Inputs<'a> {
     filter: anbao_store::records::Units,
     unit_idx: HashMap<i64, usize>,
     asset_idx: HashMap<i64, usize>,
-    prefetched: Option<HashMap<String, Vec<anbao_store::records::KindBucket>>>,
+    prefetched: Option<Prefetched>,
     /// Held while a province-sized evaluation runs (see `read_inputs`).
     _turn: Option<tokio::sync::SemaphorePermit<'static>>,
 }
@@ -218,11 +251,14 @@ pub(crate) async fn read_inputs<'a>(db: &'a Db, root_path: &str, plan: &Plan) ->
         }
     }
     let prefetched = anbao_store::records::few_units_buckets(&mut c, &filter, &spans).await?.map(|rows| {
-        let mut m: HashMap<String, Vec<anbao_store::records::KindBucket>> = HashMap::new();
+        let mut m: HashMap<String, (Day, Day, Vec<anbao_store::records::KindBucket>)> =
+            spans.iter().map(|(k, lo, hi)| (k.clone(), (*lo, *hi, Vec::new()))).collect();
         for r in rows {
-            m.entry(r.kind.clone()).or_default().push(r);
+            if let Some(e) = m.get_mut(&r.kind) {
+                e.2.push(r);
+            }
         }
-        m
+        Prefetched(m)
     });
     drop(c);
     let unit_idx = units.iter().enumerate().map(|(i, u)| (u.id.get(), i)).collect();
@@ -281,21 +317,9 @@ impl Inputs<'_> {
             }
         };
         let mut out: HashMap<usize, Tally> = HashMap::new();
-        if by_asset {
-            for a in e.assets.iter().filter(|a| a.kind == rule.asset_kind) {
-                let Some(ui) = self.unit_idx.get(&a.unit_id.get()).copied() else { continue };
-                if unit_applies(rule, &e.units[ui]) {
-                    add(out.entry(ui).or_default(), by.get(&a.id));
-                }
-            }
-        } else {
-            let with_asset: HashSet<i64> =
-                e.assets.iter().filter(|a| a.kind == rule.asset_kind).map(|a| a.unit_id.get()).collect();
-            for (ui, u) in e.units.iter().enumerate().filter(|(_, u)| unit_applies(rule, u)) {
-                if rule.asset_kind.is_empty() || with_asset.contains(&u.id.get()) {
-                    add(out.entry(ui).or_default(), by.get(&u.id.get()));
-                }
-            }
+        for (ui, ai) in count_subjects(rule, e, &self.unit_idx) {
+            let subject = ai.map_or(e.units[ui].id.get(), |ai| e.assets[ai].id);
+            add(out.entry(ui).or_default(), by.get(&subject));
         }
         let mut v: Vec<(usize, Tally)> = out.into_iter().filter(|(_, t)| t.total() > 0).collect();
         v.sort_by_key(|(u, _)| *u);
@@ -336,18 +360,14 @@ async fn judge(
         // Enforced when a record is entered; nothing to judge.
         RuleKind::Limit => {}
         RuleKind::Count | RuleKind::Retention | RuleKind::Deadline => {
-            let buckets: Vec<Bucket> = match r.prefetched {
-                Some(all) => all
-                    .get(&rule.evidence)
-                    .map(|v| {
-                        v.iter()
-                            .filter(|k| k.bucket.day >= lo && k.bucket.day < hi)
-                            .filter(|k| rule.subkind.is_empty() || k.subkind == rule.subkind)
-                            .filter(|k| rule.positions.is_empty() || rule.positions.contains(&k.position))
-                            .map(|k| k.bucket)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+            let buckets: Vec<Bucket> = match r.prefetched.and_then(|p| p.covering(&rule.evidence, lo, hi)) {
+                Some(rows) => rows
+                    .iter()
+                    .filter(|k| k.bucket.day >= lo && k.bucket.day < hi)
+                    .filter(|k| rule.subkind.is_empty() || k.subkind == rule.subkind)
+                    .filter(|k| rule.positions.is_empty() || rule.positions.contains(&k.position))
+                    .map(|k| k.bucket)
+                    .collect(),
                 None => {
                     anbao_store::records::buckets(
                         &mut c,
@@ -370,11 +390,8 @@ async fn judge(
                                 if rule.require_attachment { b.with_att } else { b.n };
                         }
                     }
-                    for (ai, a) in e.assets.iter().enumerate().filter(|(_, a)| a.kind == rule.asset_kind) {
-                        let Some(ui) = unit_idx.get(&a.unit_id.get()).copied() else { continue };
-                        if !unit_applies(rule, &e.units[ui]) {
-                            continue;
-                        }
+                    for (ui, ai) in count_subjects(rule, e, unit_idx) {
+                        let Some(ai) = ai else { continue };
                         for (pi, p) in periods.iter().enumerate() {
                             let n = have.get(&(ai, pi)).copied().unwrap_or(0);
                             e.cores.push(Core {
@@ -399,12 +416,7 @@ async fn judge(
                                 if rule.require_attachment { b.with_att } else { b.n };
                         }
                     }
-                    let with_asset: HashSet<i64> =
-                        e.assets.iter().filter(|a| a.kind == rule.asset_kind).map(|a| a.unit_id.get()).collect();
-                    for &ui in &applies {
-                        if !rule.asset_kind.is_empty() && !with_asset.contains(&e.units[ui].id.get()) {
-                            continue;
-                        }
+                    for (ui, _) in count_subjects(rule, e, unit_idx) {
                         for (pi, p) in periods.iter().enumerate() {
                             let n = have.get(&(ui, pi)).copied().unwrap_or(0);
                             e.cores.push(Core {
@@ -873,33 +885,17 @@ impl Evaluation {
 
     /// Tallies per unit id, each unit counting its whole subtree.
     pub fn rollup(&self) -> HashMap<i64, Tally> {
-        self.rollup_where(|_| true)
-    }
-
-    /// Tallies per unit id over the items `keep` selects, each unit counting its whole subtree.
-    pub fn rollup_where(&self, keep: impl Fn(&Core) -> bool) -> HashMap<i64, Tally> {
-        let ancestors: Vec<Vec<i64>> =
-            self.units.iter().map(|u| u.path.split('/').filter_map(|s| s.parse::<i64>().ok()).collect()).collect();
         let mut own: Vec<Tally> = vec![Tally::default(); self.units.len()];
-        for c in self.cores.iter().filter(|c| keep(c)) {
+        for c in &self.cores {
             own[c.unit].add(c.status);
         }
-        let mut out: HashMap<i64, Tally> = HashMap::new();
-        for (i, t) in own.iter().enumerate() {
-            if t.total() == 0 {
-                continue;
-            }
-            for a in &ancestors[i] {
-                out.entry(*a).or_default().merge(t);
-            }
-        }
-        out
+        subtree_totals(&self.units, own.iter().enumerate().map(|(i, t)| (i, *t)))
     }
 
-    /// Tallies per rule id over the items `keep` selects.
-    pub fn by_rule_where(&self, keep: impl Fn(&Core) -> bool) -> std::collections::BTreeMap<String, Tally> {
+    /// Tallies per rule id.
+    pub fn by_rule(&self) -> std::collections::BTreeMap<String, Tally> {
         let mut out: std::collections::BTreeMap<String, Tally> = Default::default();
-        for c in self.cores.iter().filter(|c| keep(c)) {
+        for c in &self.cores {
             out.entry(self.rules[c.rule].0.id.clone()).or_default().add(c.status);
         }
         out
@@ -950,12 +946,13 @@ impl Tally {
     }
 }
 
-/// Sum items over each unit's subtree: a unit's tally includes every unit below it.
-pub fn rollup(items: &[DueItem]) -> HashMap<i64, Tally> {
+/// Each unit's own tally (by index into `units`) added to every unit on its path, so a unit's tally counts its whole
+/// subtree. Evaluations and summaries roll up through here.
+pub fn subtree_totals(units: &[UnitRow], own: impl IntoIterator<Item = (usize, Tally)>) -> HashMap<i64, Tally> {
     let mut out: HashMap<i64, Tally> = HashMap::new();
-    for it in items {
-        for id in it.unit_path.split('/').filter_map(|s| s.parse::<i64>().ok()) {
-            out.entry(id).or_default().add(it.status);
+    for (i, t) in own.into_iter().filter(|(_, t)| t.total() > 0) {
+        for a in units[i].path.split('/').filter_map(|s| s.parse::<i64>().ok()) {
+            out.entry(a).or_default().merge(&t);
         }
     }
     out

@@ -19,7 +19,7 @@
 use crate::AppResult;
 use crate::compliance::{self, Core, Step, Tally};
 use anbao_domain::period::Day;
-use anbao_domain::rulebook::{Rule, RuleKind, Status};
+use anbao_domain::rulebook::{Rule, RuleKind};
 use anbao_store::Db;
 use anbao_store::org::UnitRow;
 use std::collections::{BTreeMap, HashMap};
@@ -50,13 +50,7 @@ pub struct Summary {
 impl Summary {
     /// Tallies per unit id, each unit counting its whole subtree.
     pub fn rollup(&self) -> HashMap<i64, Tally> {
-        let mut out: HashMap<i64, Tally> = HashMap::new();
-        for (u, t) in self.own() {
-            for a in self.units[u].path.split('/').filter_map(|s| s.parse::<i64>().ok()) {
-                out.entry(a).or_default().merge(&t);
-            }
-        }
-        out
+        compliance::subtree_totals(&self.units, self.own())
     }
 
     /// Each unit's own items (not its subtree's), by index into `units`.
@@ -104,10 +98,7 @@ pub async fn summary(db: &Db, root_path: &str, from: Day, to: Day, today: Day) -
     let plan = compliance::plan(db, from, to, today).await?;
     let mut c = db.read().await?;
     let versions = anbao_store::counts::org_and_assets_version(&mut c).await?;
-    let mut stamps = Vec::with_capacity(plan.steps.len());
-    for step in &plan.steps {
-        stamps.push(stamp(&mut c, &plan.rules[step.rule].0, step, today).await?);
-    }
+    let stamps = stamps(&mut c, &plan, today).await?;
     drop(c);
     let wanted: Vec<Want<'_>> = plan
         .steps
@@ -194,15 +185,28 @@ struct Stamp {
     today: Option<Day>,
 }
 
-/// Read the stamp of one step: the marks of the days its rule reads evidence from.
-async fn stamp(c: &mut anbao_store::Conn, rule: &Rule, step: &Step, today: Day) -> AppResult<Stamp> {
-    let (lo, hi) = match rule.kind {
-        // A validity rule looks back to each person's last evidence, however old, up to its judging day.
-        RuleKind::Validity => (Day::MIN, step.hi.min(today + 1) + 1),
-        _ => (step.lo, step.hi),
-    };
-    let marks = anbao_store::counts::record_marks(c, &rule.evidence, lo, hi).await?;
-    Ok(Stamp { marks, today: (step.hi > today).then_some(today) })
+/// Read the stamp of every step: the marks of the days its rule reads evidence from.
+async fn stamps(c: &mut anbao_store::Conn, plan: &compliance::Plan, today: Day) -> AppResult<Vec<Stamp>> {
+    let spans: Vec<(&str, Day, Day)> = plan
+        .steps
+        .iter()
+        .map(|step| {
+            let rule = &plan.rules[step.rule].0;
+            let (lo, hi) = match rule.kind {
+                // A validity rule looks back to each person's last evidence, however old, up to its judging day.
+                RuleKind::Validity => (Day::MIN, step.hi.min(today + 1) + 1),
+                _ => (step.lo, step.hi),
+            };
+            (rule.evidence.as_str(), lo, hi)
+        })
+        .collect();
+    let marks = anbao_store::counts::record_marks(c, &spans).await?;
+    Ok(plan
+        .steps
+        .iter()
+        .zip(marks)
+        .map(|(step, marks)| Stamp { marks, today: (step.hi > today).then_some(today) })
+        .collect())
 }
 
 /// A unit's tally in a kept cell: counts of one unit and one rule fit in 32 bits, and keep 12 months of a province
@@ -211,15 +215,6 @@ async fn stamp(c: &mut anbao_store::Conn, rule: &Rule, step: &Step, today: Day) 
 struct Small([u32; 4]);
 
 impl Small {
-    fn add(&mut self, s: Status) {
-        let i = match s {
-            Status::Met => 0,
-            Status::PartlyMet => 1,
-            Status::Overdue => 2,
-            Status::NotYetDue => 3,
-        };
-        self.0[i] = self.0[i].saturating_add(1);
-    }
     fn of(t: Tally) -> Small {
         let c = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
         Small([c(t.met), c(t.partly), c(t.overdue), c(t.open)])
@@ -236,12 +231,12 @@ impl Small {
 
 /// One rule's items, as kept: (unit index, trend, tally), in unit order.
 fn fold(cores: &[Core], from: Day) -> Vec<(u32, bool, Small)> {
-    let mut m: BTreeMap<(u32, bool), Small> = BTreeMap::new();
+    let mut m: BTreeMap<(u32, bool), Tally> = BTreeMap::new();
     for c in cores {
         let trend = c.period.1 - c.period.0 <= 31 && c.period.0 >= from;
         m.entry((u32::try_from(c.unit).unwrap_or(u32::MAX), trend)).or_default().add(c.status);
     }
-    m.into_iter().map(|((u, tr), t)| (u, tr, t)).collect()
+    m.into_iter().map(|((u, tr), t)| (u, tr, Small::of(t))).collect()
 }
 
 struct Want<'a> {
@@ -251,16 +246,11 @@ struct Want<'a> {
     stamp: Stamp,
 }
 
+#[derive(Clone)]
 struct Kept {
     rule: Rule,
     stamp: Stamp,
     cells: Arc<Vec<(u32, bool, Small)>>,
-}
-
-impl Clone for Kept {
-    fn clone(&self) -> Self {
-        Kept { rule: self.rule.clone(), stamp: self.stamp, cells: Arc::clone(&self.cells) }
-    }
 }
 
 struct Entry {
@@ -355,7 +345,6 @@ impl SummaryCache {
         None
     }
 
-    /// The kept tallies of exactly `root_path`, if judged over the same units and versions.
     /// The kept tallies of exactly `root_path` at these versions, with the ids of the units they index.
     fn kept(
         &self,

@@ -35,7 +35,7 @@ async fn both(
     let today = period::day_of_ms(app.now());
     let s = summary(&app.db, path, from, to, today).await.expect("summary");
     let e = evaluate_core(&app.db, path, from, to, today).await.expect("evaluate");
-    (s, e.rollup(), e.by_rule_where(|_| true))
+    (s, e.rollup(), e.by_rule())
 }
 
 async fn assert_fresh(app: &TestApp, path: &str, window: (Day, Day)) -> Summary {
