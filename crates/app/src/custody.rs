@@ -7,7 +7,7 @@ use crate::confirm::{self, SecondSignIn};
 use crate::error::invalid;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::DomainError;
-use anbao_domain::access::Permission;
+use anbao_domain::access::{Permission, Role};
 use anbao_domain::records::{RecordDraft, RecordKind};
 use anbao_store::custody::{self as store, ItemRow, NewHandover, NewItem};
 use anbao_store::{Conn, Db};
@@ -170,12 +170,24 @@ pub async fn handover(
     Ok(hid)
 }
 
+/// Who may report an item lost: its present holder, who answers for it (谁保管谁负责: 钥匙和密码双人掌管，篇五 五;
+/// 自卫武器"谁使用、谁管理"，第五十二条; 各网点岗位员工对本岗位的安全负责，责任追究办法 第九条), or the head of its
+/// unit or the security department over it. A colleague, or an escort granted at the county, may not: a false
+/// report would open a lock change on someone else's key.
+pub fn may_report_lost(ctx: &Ctx, item: &ItemRow) -> bool {
+    let holds_it = item.holder_id.is_some() && item.holder_id == ctx.actor.staff_id.map(|s| s.get());
+    let may_enter = ctx.actor.scope.allows(Permission::RecordWrite, &item.unit_path);
+    may_enter && (holds_it || ctx.actor.scope.holds(&[Role::UnitHead, Role::Security], &item.unit_path))
+}
+
 /// A key or code is lost: it is marked lost and a lock change opens (VAULT-6).
 pub async fn report_lost(db: &Db, ctx: &Ctx, item_id: i64, reason: &str) -> AppResult<i64> {
     let reason = anbao_domain::text::bounded("reason", "挂失原因", "Reason", reason, 200)?;
     let mut tx = db.begin().await?;
     let item = item_in_scope(&mut tx, ctx, item_id).await?;
-    ctx.must(Permission::RecordWrite, &item.unit_path)?;
+    if !may_report_lost(ctx, &item) {
+        return Err(AppError::Forbidden);
+    }
     if item.status != "held" {
         return Err(AppError::Conflict(DomainError::new("status", "该物品已挂失", "already reported lost")));
     }

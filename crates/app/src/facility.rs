@@ -6,7 +6,7 @@ use crate::audit::{self, Entity, Writer};
 use crate::error::{conflict, invalid};
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::DomainError;
-use anbao_domain::access::Permission;
+use anbao_domain::access::{Permission, Role};
 use anbao_domain::facility::{Catalogue, Gap, PLACE_KINDS, Present, gaps};
 use anbao_domain::ids::UnitId;
 use anbao_domain::period::{self, Day};
@@ -173,6 +173,18 @@ fn check_item(cat: &Catalogue, input: &ItemInput, today: Day) -> Result<CheckedI
     })
 }
 
+/// Who keeps the ledger itself: enters an item outside an accepted project, retires one, imports a ledger and
+/// freezes the monthly report. That is the security department over the place (篇五 三: installations are approved
+/// by the union and accepted by its security department or the regional centre; 保卫人员 keep the file of facility
+/// problems and report it monthly to the union's security department). The outlet checks its items and reports
+/// faults (第四十条、第四十五条、第四十七条), but does not take an item off the ledger, which would hide a gap.
+pub const LEDGER_KEEPERS: [Role; 1] = [Role::Security];
+
+/// May the actor keep the ledger of places under `path` (for showing the forms)?
+pub fn keeps_ledger(ctx: &Ctx, path: &str) -> bool {
+    ctx.actor.scope.holds(&LEDGER_KEEPERS, path)
+}
+
 async fn place_for_write(c: &mut Conn, ctx: &Ctx, id: i64) -> AppResult<PlaceRow> {
     let p = store::place_by_id(c, id).await?.ok_or_else(|| invalid("place_id", "场所不存在", "no such place"))?;
     ctx.must_see(&p.unit_path).map_err(|_| invalid("place_id", "场所不存在", "no such place"))?;
@@ -214,17 +226,21 @@ pub async fn add_item(db: &Db, ctx: &Ctx, input: &ItemInput) -> AppResult<i64> {
     let (_, cat) = catalogue(&mut tx).await?;
     let checked = check_item(&cat, input, today)?;
     let p = place_for_write(&mut tx, ctx, checked.place).await?;
+    ctx.must_hold(&LEDGER_KEEPERS, &p.unit_path)?;
     let id = insert_checked(&mut tx, ctx, &checked, "installed", "登记入账", UnitId::new(p.unit_id)).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// Record a check of an item, or retire it.
+/// Record a check of an item (anyone who enters records there), or retire it (the ledger's keepers).
 pub async fn item_action(db: &Db, ctx: &Ctx, item: i64, action: &str, note: &str) -> AppResult<()> {
     let today = period::day_of_ms(ctx.now);
     let mut tx = db.begin().await?;
     let it = store::item_by_id(&mut tx, item).await?.ok_or(AppError::NotFound)?;
     let p = place_for_write(&mut tx, ctx, it.place_id).await?;
+    if action == "retired" {
+        ctx.must_hold(&LEDGER_KEEPERS, &p.unit_path)?;
+    }
     let before = Entity::Row("facility_items", item).snapshot(&mut tx).await?;
     match action {
         "checked" => store::set_item_status(&mut tx, item, &it.status, Some(today)).await?,
@@ -402,7 +418,7 @@ pub async fn report_month(db: &Db, ctx: &Ctx, unit: UnitId, ym: &str) -> AppResu
         let frozen: Stats = serde_json::from_str(&body).map_err(|e| AppError::Internal(e.to_string()))?;
         return Ok((frozen, previous, true));
     }
-    ctx.must(Permission::RecordWrite, &map.unit.path)?;
+    ctx.must_hold(&LEDGER_KEEPERS, &map.unit.path)?;
     let body = serde_json::to_string(&map.stats).map_err(|e| AppError::Internal(e.to_string()))?;
     let id = store::insert_report(&mut tx, unit.get(), ym, &body, ctx.actor.account.get(), ctx.now).await?;
     audit::record(&mut tx, ctx.into(), "facility.report", Entity::Row("facility_reports", id), Some(unit), None)
@@ -772,9 +788,9 @@ pub async fn import(db: &Db, ctx: &Ctx, bytes: &[u8], commit: bool) -> AppResult
             n => why.push(format!("“{}·{}”对应{n}个场所，请在下级单位分别导入", text(0), text(1))),
         }
         if let Some(p) = place
-            && !ctx.actor.scope.allows(Permission::RecordWrite, &p.unit_path)
+            && !keeps_ledger(ctx, &p.unit_path)
         {
-            why.push("无权登记该场所".into());
+            why.push("无权登记该场所（设施台账由保卫部门登记）".into());
         }
         let count = match r.get(4) {
             Some(Data::Int(n)) => Some(*n),

@@ -4,6 +4,7 @@ use crate::{AppResult, Ctx};
 use anbao_domain::access::Permission;
 use anbao_domain::groups::GroupKind;
 use anbao_domain::org::UnitKind;
+use anbao_domain::records::RecordKind;
 use anbao_store::Db;
 use std::collections::HashSet;
 
@@ -110,12 +111,18 @@ async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
             Role::UnitHead | Role::Staff => {
                 let own: Vec<_> = e.cores.iter().filter(|c| e.units[c.unit].path == path).map(|c| e.item(c)).collect();
                 for it in &own {
-                    let link = format!(
-                        "/records/new?kind={}&unit={}{}",
-                        it.evidence,
-                        it.unit_id,
-                        it.asset.as_ref().map(|a| format!("&asset={}", a.0)).unwrap_or_default()
-                    );
+                    // Evidence a procedure writes is done there, not on the records form.
+                    let link = match RecordKind::parse(&it.evidence) {
+                        Ok(RecordKind::InspectionVisit) => "/inspections".to_owned(),
+                        Ok(RecordKind::MonthlyFacilityReport) => "/facilities/report".to_owned(),
+                        Ok(RecordKind::GunCheckout) => "/arms".to_owned(),
+                        _ => format!(
+                            "/records/new?kind={}&unit={}{}",
+                            it.evidence,
+                            it.unit_id,
+                            it.asset.as_ref().map(|a| format!("&asset={}", a.0)).unwrap_or_default()
+                        ),
+                    };
                     match it.status {
                         Status::NotYetDue if it.period.0 <= today && it.period.1 > today => out.push(TodoItem {
                             urgency: Urgency::Open,

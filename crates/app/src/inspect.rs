@@ -7,7 +7,7 @@ use crate::confirm::{self, SecondSignIn};
 use crate::error::{conflict, invalid};
 use crate::records::Upload;
 use crate::{AppError, AppResult, Ctx};
-use anbao_domain::access::Permission;
+use anbao_domain::access::{Permission, Role};
 use anbao_domain::ids::{StaffId, UnitId};
 use anbao_domain::inspect::{
     HazardStatus, InspectionStatus, ItemResult, Outcome, Template, check_results, check_three_nots, escalation,
@@ -646,12 +646,17 @@ pub async fn hazard(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Hazard> {
     })
 }
 
+/// Who reports a hazard rectified: the head of the unit that has it, to whom the notice is addressed and who answers
+/// for a rectification left undone (篇二 (四): 下发隐患通知书告知网点负责人…督促限期整改; 责任追究办法 第十二条㈡),
+/// or the security department over it. An employee, or an escort granted at the county, may not.
+pub const RECTIFIERS: [Role; 2] = [Role::UnitHead, Role::Security];
+
 /// The outlet records what it did (INSP-4); the hazard then waits for the inspector's verification.
 pub async fn rectify(db: &Db, ctx: &Ctx, id: i64, note: &str) -> AppResult<()> {
     let note = anbao_domain::text::bounded("note", "整改情况", "What was done", note, 1000)?;
     let mut tx = db.begin().await?;
     let h = hazard_in_scope(&mut tx, ctx, id).await?;
-    ctx.must(Permission::RecordWrite, &h.unit_path)?;
+    ctx.must_hold(&RECTIFIERS, &h.unit_path)?;
     if h.status != HazardStatus::Open.code() {
         return Err(conflict("status", "该隐患不在待整改状态", "the hazard is not open"));
     }

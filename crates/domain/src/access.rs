@@ -121,6 +121,15 @@ impl Scope {
         self.grants.iter().any(|g| g.role.grants(p) && g.unit_path.as_deref().is_none_or(|top| path.starts_with(top)))
     }
 
+    /// Does a grant of one of `roles`, or of an administrator, cover the unit at `path`? For acts the regulations
+    /// give to a post (the unit's head, the security department) rather than to everyone who enters records there.
+    pub fn holds(&self, roles: &[Role], path: &str) -> bool {
+        self.grants.iter().any(|g| {
+            (g.role == Role::Admin || roles.contains(&g.role))
+                && g.unit_path.as_deref().is_none_or(|top| path.starts_with(top))
+        })
+    }
+
     /// Does the account hold `p` anywhere at all (for showing a menu entry)?
     pub fn has_anywhere(&self, p: Permission) -> bool {
         self.grants.iter().any(|g| g.role.grants(p))
@@ -188,6 +197,19 @@ mod tests {
         let s = Scope { grants: vec![grant(Role::Admin, None)] };
         assert!(s.allows(Permission::AccountAdmin, "/9/9/"));
         assert!(s.has_global(Permission::OrgWrite));
+    }
+
+    #[test]
+    fn a_role_held_above_covers_the_subtree_and_a_records_grant_is_not_a_post() {
+        let escort = Scope { grants: vec![grant(Role::Staff, Some("/1/4/"))] };
+        assert!(escort.allows(Permission::RecordWrite, "/1/4/17/"));
+        assert!(!escort.holds(&[Role::UnitHead, Role::Security], "/1/4/17/"));
+        let county = Scope { grants: vec![grant(Role::Security, Some("/1/4/"))] };
+        assert!(county.holds(&[Role::Security], "/1/4/17/"));
+        assert!(!county.holds(&[Role::Security], "/1/5/"));
+        assert!(!county.holds(&[Role::UnitHead], "/1/4/17/"));
+        let admin = Scope { grants: vec![grant(Role::Admin, None)] };
+        assert!(admin.holds(&[Role::Security], "/9/"));
     }
 
     #[test]

@@ -268,9 +268,30 @@ impl RecordKind {
         )
     }
 
-    /// Kinds written only by another area's procedure (a gun issued on an approved checkout), never by a form.
+    /// Kinds written only by another area's procedure, never by a form or the records API: why, in Chinese and
+    /// English, as the refusal says it.
+    pub fn procedure(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            RecordKind::GunCheckout => Some((
+                "枪弹领用记录由领用审批、发放流程生成，不能直接录入",
+                "a gun checkout is recorded when the approved issue is made",
+            )),
+            RecordKind::MonthlyFacilityReport => Some((
+                "安防设施月报由上报月报时生成，不能直接录入",
+                "the monthly facility report is recorded when the report is made",
+            )),
+            // INSP-2's visits count only inspections that really happened: signed by the inspector and confirmed by
+            // the head of the unit inspected (app::inspect::countersign writes them).
+            RecordKind::InspectionVisit => Some((
+                "检查记录须由检查人签字并经被检查单位负责人确认后自动生成，不能直接录入",
+                "inspection visits come only from an inspection signed by the inspector and countersigned by the head of the unit inspected",
+            )),
+            _ => None,
+        }
+    }
+
     pub fn produced_by_procedure(self) -> bool {
-        matches!(self, RecordKind::GunCheckout | RecordKind::MonthlyFacilityReport)
+        self.procedure().is_some()
     }
 
     /// Kinds whose two people both sign in on the device (SYS-2): the one entering the record is the first person and
@@ -401,12 +422,8 @@ pub fn checklist(kind: RecordKind) -> &'static [(&'static str, &'static str)] {
 /// Parse and check a record's input. People's posts and scope are checked by the app against the store.
 pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
     let kind = RecordKind::parse(&input.kind)?;
-    if kind.produced_by_procedure() {
-        return Err(err(
-            "kind",
-            "该类记录由相应流程生成（枪弹领用发放、安防设施月报），不能直接录入",
-            "this kind is recorded by its procedure (gun checkout, monthly facility report)",
-        ));
+    if let Some((zh, en)) = kind.procedure() {
+        return Err(err("kind", zh, en));
     }
     let subkind = match input.subkind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None if kind.subkinds().is_empty() || kind == RecordKind::CctvReview => None,
@@ -578,15 +595,6 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
             d.subkind = Some(result.to_owned());
             obj(&mut d, "result", result.into());
         }
-        RecordKind::InspectionVisit => {
-            let target = input
-                .target_unit_id
-                .ok_or_else(|| err("target_unit_id", "请选择被检查单位", "choose the unit inspected"))?;
-            d.target_unit = Some(UnitId::new(target));
-            if d.performer_position.is_none() {
-                return Err(err("performer_position", "请选择检查人的身份", "choose the inspector's post"));
-            }
-        }
         RecordKind::RespLetter => {
             if input.performer_id.is_none() {
                 return Err(err("performer_id", "请选择签订人", "choose who signed"));
@@ -738,7 +746,8 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
             let what = text.clone().ok_or_else(|| err("text", "请填写使用经过", "describe what happened"))?;
             obj(&mut d, "account", what.into());
         }
-        RecordKind::GunCheckout | RecordKind::MonthlyFacilityReport => {}
+        // Refused above: their procedures build the draft themselves.
+        RecordKind::GunCheckout | RecordKind::MonthlyFacilityReport | RecordKind::InspectionVisit => {}
         // 篇二 四: the security department checks night duty by phone and staff operations by CCTV.
         RecordKind::PhoneCheck | RecordKind::CctvSpotCheck => {
             let target = input
@@ -889,6 +898,14 @@ mod tests {
         assert!(parse(&r).is_err());
         let r = RecordInput { number: Some(30.0), ..r };
         assert_eq!(parse(&r).map(|d| d.value), Ok(Some(30)));
+    }
+
+    #[test]
+    fn an_inspection_visit_cannot_be_typed_in_and_says_where_it_comes_from() {
+        let e = parse(&input("inspection_visit")).unwrap_err();
+        assert_eq!(e.field, "kind");
+        assert!(e.message.contains("检查人签字并经被检查单位负责人确认后自动生成"), "{}", e.message);
+        assert!(parse(&input("gun_checkout")).is_err());
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The rulebook engine on hand-made records: each rule kind met, partly met and overdue, with the edge cases
 //! (periods in Asia/Shanghai, a person counted twice, records outside scope, a rule changed mid-year), and the
 //! dashboard against a direct count of generated records.
+use anbao_app::bulk::BulkRecord;
+use anbao_domain::ids::{StaffId, UnitId};
+use anbao_domain::records::{RecordDraft, RecordKind};
 use anbao_testkit::{START_MS, TestApp};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
@@ -217,28 +220,50 @@ async fn coverage_counts_distinct_outlets_visited_in_the_month() {
             .map(|r| r.get("id"))
             .collect()
     };
-    let visit = |target: i64, day: i64| json!({"kind": "inspection_visit", "unit_id": county, "performer_id": officer, "performer_position": "security_officer", "subkind": "routine", "target_unit_id": target, "occurred_at": local(day, 10, 0), "text": "常规检查"});
+    // Visits come only from countersigned inspections; they are written here the way the countersignature writes
+    // them (typed in, they are refused: see the end of this test).
+    let visit = |target: i64, day: i64| BulkRecord {
+        draft: RecordDraft {
+            kind: RecordKind::InspectionVisit,
+            subkind: Some("routine".into()),
+            performer: Some(StaffId::new(officer)),
+            performer_position: Some("security_officer".into()),
+            second_person: None,
+            subject_staff: None,
+            target_unit: Some(UnitId::new(target)),
+            value: None,
+            data: json!({"checks": {}, "notes": "常规检查"}),
+        },
+        unit: UnitId::new(county),
+        asset: None,
+        // 10:00 local, `day` days before the start (which is 09:30 local).
+        occurred_at: START_MS - day * DAY + 30 * 60_000,
+        photo: None,
+    };
+    let blobs = app.blobs();
+    let write = |recs: Vec<BulkRecord>| anbao_app::bulk::import(&app.db, &blobs, None, app.now(), recs);
     // Two visits to the same outlet count once.
-    for day in [20, 10] {
-        assert_eq!(post(&mut c, visit(outlets[0], day)).await.status, StatusCode::CREATED);
-    }
-    post(&mut c, visit(outlets[1], 12)).await;
+    write(vec![visit(outlets[0], 20), visit(outlets[0], 10), visit(outlets[1], 12)]).await.expect("visits");
     let feb = items(&mut c, &format!("unit={county}&rule=INSP-2-d&month=2026-02")).await;
     assert_eq!(feb.len(), 1);
     assert_eq!(
         (feb[0]["status"].as_str(), feb[0]["have"].as_i64(), feb[0]["need"].as_i64()),
         (Some("partly_met"), Some(2), Some(outlets.len() as i64))
     );
-    for o in &outlets[2..] {
-        post(&mut c, visit(*o, 8)).await;
-    }
+    write(outlets[2..].iter().map(|o| visit(*o, 8)).collect()).await.expect("visits");
     let feb = items(&mut c, &format!("unit={county}&rule=INSP-2-d&month=2026-02")).await;
     assert_eq!(feb[0]["status"], "met");
     let jan = items(&mut c, &format!("unit={county}&rule=INSP-2-d&month=2026-01")).await;
     assert_eq!(jan[0]["status"], "overdue");
-    // A visit to a unit outside the inspecting unit is refused.
+    // A visit typed in is refused, even by the administrator: it would count an inspection nobody signed.
+    let typed = json!({"kind": "inspection_visit", "unit_id": county, "performer_id": officer, "performer_position": "security_officer", "subkind": "routine", "target_unit_id": outlets[0], "occurred_at": local(3, 10, 0), "text": "常规检查"});
+    let r = post(&mut c, typed).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("检查人签字并经被检查单位负责人确认后自动生成"), "{}", r.body);
+    // A check of a unit outside the inspecting unit is refused.
     let elsewhere = id_of(&app, "SELECT id FROM units WHERE name = '东街分社'").await;
-    assert_eq!(post(&mut c, visit(elsewhere, 3)).await.json()["error"]["field"], "target_unit_id");
+    let call = json!({"kind": "phone_check", "unit_id": county, "performer_id": officer, "target_unit_id": elsewhere, "occurred_at": local(3, 22, 0), "text2": "值班员", "result": "on_time"});
+    assert_eq!(post(&mut c, call).await.json()["error"]["field"], "target_unit_id");
     app.finish().await;
 }
 

@@ -140,6 +140,43 @@ async fn an_excel_ledger_with_three_bad_rows_among_200_is_refused_whole_and_impo
 }
 
 #[tokio::test]
+async fn only_the_security_department_imports_a_ledger_even_of_the_importers_own_outlet() {
+    let app = TestApp::demo().await;
+    let (unit, place): (String, String) = {
+        use sqlx::Row;
+        let mut c = app.db.read().await.unwrap();
+        let r = sqlx::query(
+            "SELECT u.name AS unit, p.name AS place FROM places p JOIN units u ON u.id = p.unit_id \
+             WHERE u.name = '城关信用社营业部' ORDER BY p.id LIMIT 1",
+        )
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+        (r.get("unit"), r.get("place"))
+    };
+    let row = [
+        unit,
+        place,
+        "灭火器".into(),
+        "MFZ/ABC4".into(),
+        "2".into(),
+        "消防器材公司".into(),
+        "2026-01-15".into(),
+        String::new(),
+    ];
+    let before = app.count("facility_items").await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let r = upload(&mut head, workbook(std::slice::from_ref(&row)), true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("设施台账由保卫部门登记"), "{}", r.body);
+    assert_eq!(app.count("facility_items").await, before);
+    let mut sec = app.api("qinghe.baowei").await;
+    let r = upload(&mut sec, workbook(std::slice::from_ref(&row)), true).await;
+    assert_eq!(r.json()["imported"], 1, "{}", r.body);
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn an_installation_is_payable_only_after_acceptance_and_a_new_outlet_opens_only_when_complete() {
     let app = TestApp::demo().await;
     let mut sec = app.api("baowei").await;

@@ -40,13 +40,15 @@ struct Case {
     method: &'static str,
     path: String,
     body: Option<serde_json::Value>,
+    /// A page form posted with the session's CSRF token.
+    form: Option<Vec<(&'static str, String)>>,
     status: StatusCode,
     must_contain: Vec<String>,
     must_not_contain: Vec<String>,
 }
 
 fn get(user: &'static str, path: String, status: StatusCode) -> Case {
-    Case { user, method: "GET", path, body: None, status, must_contain: vec![], must_not_contain: vec![] }
+    Case { user, method: "GET", path, body: None, form: None, status, must_contain: vec![], must_not_contain: vec![] }
 }
 
 impl Case {
@@ -63,11 +65,20 @@ impl Case {
         self.body = Some(body);
         self
     }
+    fn form(mut self, fields: &[(&'static str, String)]) -> Self {
+        self.method = "POST";
+        self.form = Some(fields.to_vec());
+        self
+    }
 }
 
 const OK: StatusCode = StatusCode::OK;
 const NOT_FOUND: StatusCode = StatusCode::NOT_FOUND;
 const FORBIDDEN: StatusCode = StatusCode::FORBIDDEN;
+const CREATED: StatusCode = StatusCode::CREATED;
+const NO_CONTENT: StatusCode = StatusCode::NO_CONTENT;
+const SEE_OTHER: StatusCode = StatusCode::SEE_OTHER;
+const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 fn scenarios(f: &Fixture) -> Vec<Case> {
     let staff_body = |unit: i64, no: &str| serde_json::json!({"unit_id": unit, "name": "测试员", "staff_no": no, "positions": ["teller"], "employment": "formal"});
@@ -134,17 +145,181 @@ fn scenarios(f: &Fixture) -> Vec<Case> {
     ]
 }
 
-#[tokio::test]
-async fn each_role_sees_and_changes_only_its_own_subtree() {
-    let app = TestApp::demo().await;
-    let f = fixture(&app).await;
+/// Objects of the custody, inspection, facility, arms and escort areas the area scenarios act on.
+struct Targets {
+    county: i64,
+    /// The vault key that chengguan.guanku holds.
+    keepers_key: i64,
+    /// A key of 城关 held by neither chengguan.guanku nor chengguan.zhuren.
+    others_key: i64,
+    dongjie_key: i64,
+    chengguan_hazard: i64,
+    dongjie_hazard: i64,
+    chengguan_inspection: i64,
+    chengguan_place: i64,
+    chengguan_item: i64,
+    dongjie_place: i64,
+    dongjie_item: i64,
+    dongjie_atm: i64,
+    gun: i64,
+    gun_cabinet: i64,
+    trip: i64,
+}
+
+async fn targets(app: &TestApp, f: &Fixture) -> Targets {
+    let (cg, dj) = (f.chengguan, f.dongjie);
+    let account = |u: &str| format!("(SELECT staff_id FROM accounts WHERE username = '{u}')");
+    let open_hazard =
+        |u: i64| format!("SELECT id FROM hazards WHERE unit_id = {u} AND status = 'open' ORDER BY id LIMIT 1");
+    let place = |u: i64| format!("SELECT id FROM places WHERE unit_id = {u} ORDER BY id LIMIT 1");
+    let item = |u: i64| {
+        format!(
+            "SELECT id FROM facility_items WHERE status = 'working' AND place_id = \
+             (SELECT id FROM places WHERE unit_id = {u} ORDER BY id LIMIT 1) ORDER BY id LIMIT 1"
+        )
+    };
+    Targets {
+        county: app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await,
+        keepers_key: app
+            .scalar(&format!(
+                "SELECT id FROM custody_items WHERE kind = 'key' AND status = 'held' AND holder_id = {} ORDER BY id LIMIT 1",
+                account("chengguan.guanku")
+            ))
+            .await,
+        others_key: app
+            .scalar(&format!(
+                "SELECT id FROM custody_items WHERE unit_id = {cg} AND kind = 'key' AND status = 'held' \
+                 AND holder_id <> {} AND holder_id <> {} ORDER BY id LIMIT 1",
+                account("chengguan.guanku"),
+                account("chengguan.zhuren")
+            ))
+            .await,
+        dongjie_key: app
+            .scalar(&format!("SELECT id FROM custody_items WHERE unit_id = {dj} AND kind = 'key' ORDER BY id LIMIT 1"))
+            .await,
+        chengguan_hazard: app.scalar(&open_hazard(cg)).await,
+        dongjie_hazard: app.scalar(&open_hazard(dj)).await,
+        chengguan_inspection: app
+            .scalar(&format!("SELECT id FROM inspections WHERE target_unit_id = {cg} ORDER BY id LIMIT 1"))
+            .await,
+        chengguan_place: app.scalar(&place(cg)).await,
+        chengguan_item: app.scalar(&item(cg)).await,
+        dongjie_place: app.scalar(&place(dj)).await,
+        dongjie_item: app.scalar(&item(dj)).await,
+        dongjie_atm: app.scalar(&format!("SELECT id FROM assets WHERE unit_id = {dj} AND kind = 'atm' LIMIT 1")).await,
+        gun: app.scalar("SELECT id FROM arms WHERE kind = 'gun' ORDER BY id LIMIT 1").await,
+        gun_cabinet: app.scalar("SELECT id FROM assets WHERE kind = 'gun_cabinet' ORDER BY id LIMIT 1").await,
+        trip: app.scalar("SELECT id FROM escort_trips ORDER BY id LIMIT 1").await,
+    }
+}
+
+/// Who may act in each custody, inspection, facility, arms and escort procedure: who may (2xx), who does not see
+/// the object (404), and who sees it but does not hold the post the regulations give the act (403). Refusals come
+/// before the successes that would change what they find.
+fn area_scenarios(f: &Fixture, t: &Targets) -> Vec<Case> {
+    let (cg, dj, county) = (f.chengguan, f.dongjie, t.county);
+    let lost = |id: i64| format!("/api/v1/custody/items/{id}/lost");
+    let reason = serde_json::json!({"reason": "钥匙遗失"});
+    let rectify = |id: i64| format!("/api/v1/hazards/{id}/rectify");
+    let note = serde_json::json!({"note": "已整改"});
+    let retire = |place: i64| format!("/facilities/places/{place}/retire");
+    let item_of = |item: i64| [("item_id", item.to_string()), ("note", "报废".to_owned())];
+    let ledger_item = |place: i64| serde_json::json!({"place_id": place, "kind": "extinguisher", "model": "MFZ/ABC4", "count": 2, "supplier": "消防器材公司", "installed": "2026-02-01"});
+    let visit = serde_json::json!({"kind": "inspection_visit", "unit_id": county, "performer_position": "security_officer", "subkind": "routine", "target_unit_id": cg, "text": "常规检查"});
+    let patrol = |atm: i64| serde_json::json!({"kind": "atm_patrol", "asset_id": atm, "checks": ["appearance_ok", "no_skimmer", "notice_ok"]});
+    let month = "month=2026-02";
+    vec![
+        // Records: inspection visits are never typed in, by anyone; records stay within scope.
+        get("qinghe.baowei", "/api/v1/records".into(), INVALID).json("POST", visit.clone()).with("检查人签字并经被检查单位负责人确认后自动生成"),
+        get("admin", "/api/v1/records".into(), INVALID).json("POST", visit.clone()).with("检查人签字并经被检查单位负责人确认后自动生成"),
+        get("chengguan.zhuren", "/records/new?kind=atm_patrol".into(), OK).without("value=\"inspection_visit\""),
+        get("qinghe.baowei", "/records/new?kind=inspection_visit".into(), INVALID),
+        get("chengguan.zhuren", "/api/v1/records".into(), INVALID).json("POST", patrol(t.dongjie_atm)).with("所选设备或单位不存在"),
+        get("shenji", "/api/v1/records".into(), FORBIDDEN).json("POST", patrol(t.dongjie_atm)),
+        get("dongjie.zhuren", "/api/v1/records".into(), CREATED).json("POST", patrol(t.dongjie_atm)),
+        get("dongjie.zhuren", format!("/api/v1/records?unit={cg}"), NOT_FOUND),
+        get("dongjie.zhuren", "/api/v1/records".into(), OK).without("城关信用社营业部"),
+        // Custody: a key is reported lost by its holder, the unit head or the security department only.
+        get("chengguan.guiyuan", lost(t.keepers_key), FORBIDDEN).json("POST", reason.clone()),
+        get("qinghe.yayun", lost(t.keepers_key), FORBIDDEN).json("POST", reason.clone()),
+        get("shenji", lost(t.keepers_key), FORBIDDEN).json("POST", reason.clone()),
+        get("dongjie.zhuren", lost(t.keepers_key), NOT_FOUND).json("POST", reason.clone()),
+        get("chengguan.zhuren", lost(t.dongjie_key), NOT_FOUND).json("POST", reason.clone()),
+        get("chengguan.guanku", lost(t.keepers_key), CREATED).json("POST", reason.clone()),
+        get("chengguan.zhuren", lost(t.others_key), CREATED).json("POST", reason.clone()),
+        get("qinghe.baowei", lost(t.dongjie_key), CREATED).json("POST", reason.clone()),
+        get("dongjie.zhuren", format!("/api/v1/custody?unit={cg}"), NOT_FOUND),
+        get("chengguan.zhuren", format!("/api/v1/custody?unit={cg}"), OK).with("库门钥匙"),
+        // Arms: the county's guns are not seen from an outlet; an escort does not keep the register.
+        get("chengguan.zhuren", format!("/api/v1/arms?unit={county}"), NOT_FOUND),
+        get("dongjie.zhuren", "/api/v1/arms/checkouts".into(), NOT_FOUND)
+            .json("POST", serde_json::json!({"gun_id": t.gun, "rounds": 5, "purpose": "押运"})),
+        get("qinghe.yayun", "/api/v1/arms".into(), FORBIDDEN).json(
+            "POST",
+            serde_json::json!({"kind": "gun", "label": "97式防暴枪", "serial": "QH97-9999", "cabinet_id": t.gun_cabinet, "keeper_id": f.dongjie_person}),
+        ),
+        get("qinghe.baowei", format!("/api/v1/arms?unit={county}"), OK).with("QH97-0131"),
+        // Escort: trips are the county's; an escort runs them but does not register vans.
+        get("dongjie.zhuren", format!("/api/v1/escort?unit={county}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/api/v1/escort/trips/{}", t.trip), NOT_FOUND),
+        get("qinghe.yayun", "/api/v1/escort/vans".into(), FORBIDDEN).json(
+            "POST",
+            serde_json::json!({"unit_id": county, "plate": "云A·X0001", "model": "运钞车", "dedicated_armoured": true}),
+        ),
+        get("qinghe.yayun", format!("/api/v1/escort?unit={county}"), OK).with("云A·J3857"),
+        // Inspections: the other outlet's are not seen.
+        get("dongjie.zhuren", format!("/api/v1/inspections?unit={cg}&{month}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/api/v1/inspections/{}", t.chengguan_inspection), NOT_FOUND),
+        get("chengguan.zhuren", format!("/api/v1/inspections/{}", t.chengguan_inspection), OK),
+        get("qinghe.baowei", format!("/api/v1/inspections?unit={county}&{month}"), OK).with("城关信用社营业部"),
+        // Hazards: rectified by the head of the unit that has them, or the security department.
+        get("chengguan.guiyuan", rectify(t.chengguan_hazard), FORBIDDEN).json("POST", note.clone()),
+        get("qinghe.yayun", rectify(t.chengguan_hazard), FORBIDDEN).json("POST", note.clone()),
+        get("shenji", rectify(t.chengguan_hazard), FORBIDDEN).json("POST", note.clone()),
+        get("dongjie.zhuren", rectify(t.chengguan_hazard), NOT_FOUND).json("POST", note.clone()),
+        get("dongjie.zhuren", format!("/api/v1/hazards?unit={cg}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/api/v1/hazards/{}", t.chengguan_hazard), NOT_FOUND),
+        get("dongjie.zhuren", format!("/api/v1/hazards?unit={dj}"), OK).without("城关信用社营业部"),
+        get("chengguan.zhuren", rectify(t.chengguan_hazard), NO_CONTENT).json("POST", note.clone()),
+        get("qinghe.baowei", rectify(t.dongjie_hazard), NO_CONTENT).json("POST", note.clone()),
+        // Facilities: the outlet checks its items; only the security department enters or retires them.
+        get("qinghe.yayun", retire(t.chengguan_place), FORBIDDEN).form(&item_of(t.chengguan_item)),
+        get("chengguan.zhuren", retire(t.chengguan_place), FORBIDDEN).form(&item_of(t.chengguan_item)),
+        get("dongjie.zhuren", retire(t.chengguan_place), NOT_FOUND).form(&item_of(t.chengguan_item)),
+        get("chengguan.zhuren", "/api/v1/facilities/items".into(), FORBIDDEN).json("POST", ledger_item(t.chengguan_place)),
+        get("dongjie.zhuren", format!("/api/v1/facilities/gaps?unit={cg}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/facilities/places/{}", t.chengguan_place), NOT_FOUND),
+        get("chengguan.zhuren", format!("/facilities/places/{}/check", t.chengguan_place), SEE_OTHER)
+            .form(&item_of(t.chengguan_item)),
+        get("chengguan.zhuren", "/facilities/report".into(), FORBIDDEN)
+            .form(&[("unit_id", cg.to_string()), ("month", "2026-03".to_owned())]),
+        get("qinghe.baowei", "/facilities/report".into(), SEE_OTHER)
+            .form(&[("unit_id", county.to_string()), ("month", "2026-03".to_owned())]),
+        get("qinghe.baowei", "/api/v1/facilities/items".into(), CREATED).json("POST", ledger_item(t.chengguan_place)),
+        get("qinghe.baowei", retire(t.chengguan_place), SEE_OTHER).form(&item_of(t.chengguan_item)),
+        get("baowei", retire(t.dongjie_place), SEE_OTHER).form(&item_of(t.dongjie_item)),
+        // Compliance figures: the outlet next door's are neither reported nor rolled up.
+        get("dongjie.zhuren", format!("/api/v1/compliance?unit={cg}&{month}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/api/v1/compliance/items?unit={cg}&{month}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/api/v1/compliance?{month}"), OK).with("东街分社").without("城关信用社营业部"),
+        get("dongjie.zhuren", format!("/api/v1/compliance/items?{month}"), OK).without("城关信用社营业部"),
+        get("chengguan.zhuren", format!("/api/v1/compliance/items?unit={cg}&{month}"), OK).with("城关信用社营业部"),
+    ]
+}
+
+/// Run the cases in order (a write may change what a later case finds) and report every failure at once.
+async fn run(app: &TestApp, cases: Vec<Case>) {
     let mut failures = Vec::new();
-    for case in scenarios(&f) {
+    for case in cases {
         let is_api = case.path.starts_with("/api/");
         let mut c = if is_api { app.api(case.user).await } else { app.signed_in(case.user).await };
-        let r = match &case.body {
-            Some(b) => c.json(case.method, &case.path, b).await,
-            None => c.get(&case.path).await,
+        let r = match (&case.body, &case.form) {
+            (Some(b), _) => c.json(case.method, &case.path, b).await,
+            (None, Some(f)) => {
+                let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                c.post_form(&case.path, &fields).await
+            }
+            (None, None) => c.get(&case.path).await,
         };
         let label = format!("{} {} {}", case.user, case.method, case.path);
         if r.status != case.status {
@@ -152,7 +327,7 @@ async fn each_role_sees_and_changes_only_its_own_subtree() {
                 "{label}: expected {}, got {} — {}",
                 case.status,
                 r.status,
-                &r.body[..r.body.len().min(200)]
+                r.body.chars().take(200).collect::<String>()
             ));
         }
         for s in &case.must_contain {
@@ -167,6 +342,28 @@ async fn each_role_sees_and_changes_only_its_own_subtree() {
         }
     }
     assert!(failures.is_empty(), "permission scenarios failed:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn each_role_sees_and_changes_only_its_own_subtree() {
+    let app = TestApp::demo().await;
+    let f = fixture(&app).await;
+    run(&app, scenarios(&f)).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn each_act_is_left_to_the_post_the_regulations_give_it() {
+    let app = TestApp::demo().await;
+    // The served demo's three months of inspections of 城关 and 东街, with their open hazards.
+    let made =
+        anbao_app::demo_inspect::seed(&app.db, &app.blobs(), anbao_testkit::START_MS, anbao_testkit::DEMO_PASSWORD)
+            .await
+            .expect("seed inspections");
+    assert!(made > 0);
+    let f = fixture(&app).await;
+    let t = targets(&app, &f).await;
+    run(&app, area_scenarios(&f, &t)).await;
     app.finish().await;
 }
 

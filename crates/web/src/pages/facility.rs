@@ -174,6 +174,8 @@ struct LedgerPage {
     products: Vec<(String, String)>,
     today: String,
     can_write: bool,
+    /// May enter and retire items (the security department).
+    can_keep: bool,
     error: Option<String>,
 }
 
@@ -244,6 +246,7 @@ async fn ledger_page(
             .collect(),
         today: date(today),
         can_write: p.ctx.actor.scope.allows(Permission::RecordWrite, &g.place.unit_path),
+        can_keep: anbao_app::facility::keeps_ledger(&p.ctx, &g.place.unit_path),
         error,
     })
 }
@@ -373,7 +376,7 @@ pub async fn report(State(s): State<AppState>, p: Page, Query(q): Query<UnitQuer
         frozen: frozen.is_some(),
         rows: lines(&m.catalogue, &stats, None),
         substandard: stats.substandard.iter().map(|(k, a, b)| (place_label(k).to_owned(), *a, *b)).collect(),
-        can_freeze: p.ctx.actor.scope.allows(Permission::RecordWrite, &u.path),
+        can_freeze: anbao_app::facility::keeps_ledger(&p.ctx, &u.path),
     })?
     .into_response())
 }

@@ -243,7 +243,8 @@ async fn show_page(
                 (when(&e.at), what, e.note.clone(), e.by_name.clone().unwrap_or_default())
             })
             .collect(),
-        can_rectify: st == HazardStatus::Open && p.ctx.actor.scope.allows(Permission::RecordWrite, &h.row.unit_path),
+        can_rectify: st == HazardStatus::Open
+            && p.ctx.actor.scope.holds(&anbao_app::inspect::RECTIFIERS, &h.row.unit_path),
         can_verify: st == HazardStatus::Rectified
             && p.ctx.actor.scope.allows(Permission::RecordWrite, &h.row.raised_by_path),
         h: h.row,

@@ -28,6 +28,8 @@ pub struct ItemView {
     pub label: String,
     pub holder: String,
     pub lost: bool,
+    /// The holder, the unit head or the security department may report it lost.
+    pub may_report_lost: bool,
     pub since: String,
 }
 
@@ -76,6 +78,7 @@ async fn page(s: &AppState, p: &Page, q: &KeysQuery, error: Option<String>) -> R
                 label: i.label.clone(),
                 holder: i.holder_name.clone().unwrap_or_else(|| "—".into()),
                 lost: i.status == "lost",
+                may_report_lost: anbao_app::custody::may_report_lost(&p.ctx, i),
                 since: when(&i.updated_at),
             })
             .collect(),

@@ -339,6 +339,10 @@ pub async fn new(State(s): State<AppState>, p: Page, Query(q): Query<NewQuery>) 
         return Err(p.err(AppError::Forbidden));
     }
     let kind = RecordKind::parse(q.kind.as_deref().unwrap_or("atm_patrol")).map_err(|e| p.err(e.into()))?;
+    // Kinds a procedure writes (an inspection's visit, a gun checkout) have no form.
+    if let Some((zh, en)) = kind.procedure() {
+        return Err(p.err(AppError::Invalid(anbao_domain::DomainError::new("kind", zh, en))));
+    }
     Ok(render(&form_page(&s, &p, kind, &q, None).await?)?.into_response())
 }
 
@@ -426,7 +430,10 @@ pub async fn create(State(s): State<AppState>, p: Page, mp: Multipart) -> Result
     match anbao_app::records::create(&s.db, &s.blobs, &s.policy, &p.ctx, &input, uploads).await {
         Ok(id) => Ok(Redirect::to(&format!("/records/{id}?ok=created")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let kind = RecordKind::parse(&input.kind).unwrap_or(RecordKind::AtmPatrol);
+            let kind = RecordKind::parse(&input.kind)
+                .ok()
+                .filter(|k| !k.produced_by_procedure())
+                .unwrap_or(RecordKind::AtmPatrol);
             let q = NewQuery {
                 kind: None,
                 unit: input.unit_id.map(|u| u.to_string()),
@@ -667,7 +674,10 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let id = path_id(&id).map_err(|e| p.err(e))?;
     let (r, atts) = anbao_app::records::get(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
-    let can_correct = r.superseded_by.is_none() && p.ctx.actor.scope.allows(Permission::RecordWrite, &r.unit_path);
+    // A record a procedure wrote is corrected through that procedure (an inspection by its correction), not here.
+    let by_procedure = RecordKind::parse(&r.kind).is_ok_and(|k| k.produced_by_procedure());
+    let can_correct =
+        r.superseded_by.is_none() && !by_procedure && p.ctx.actor.scope.allows(Permission::RecordWrite, &r.unit_path);
     let v = view(&r, p.lang);
     let mut l = Layout::new(&p, "/records", "记录详情", "Record")
         .crumb(p.lang.tr("工作记录", "Records"), Some("/records".into()))
