@@ -1,6 +1,5 @@
 //! Accounts and their grants: created by an administrator (page or console), passwords reset.
 use crate::audit::{self, Entity, Writer};
-use crate::auth::hash_password;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::access::{Permission, Role, check_new_password};
 use anbao_domain::ids::{AccountId, StaffId, UnitId};
@@ -17,7 +16,9 @@ pub struct AccountInput {
     pub must_change_password: bool,
 }
 
-fn parse_username(raw: &str) -> Result<String, DomainError> {
+/// A username as account creation accepts it; sign-in and confirmation parse what they are sent the same way, so
+/// nothing longer or stranger ever reaches the database or the audit trail.
+pub fn parse_username(raw: &str) -> Result<String, DomainError> {
     let v = text::bounded("username", "用户名", "Username", raw, 32)?;
     if !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
         return Err(DomainError::new(
@@ -40,7 +41,7 @@ pub async fn create(db: &Db, by: Option<&Ctx>, now: i64, input: AccountInput) ->
     if input.grants.is_empty() {
         return Err(AppError::Invalid(DomainError::new("role", "请至少授予一个角色", "grant at least one role")));
     }
-    let hash = hash_password(&input.password)?;
+    let hash = crate::auth::hash_password_blocking(&input.password).await?;
     let mut tx = db.begin().await?;
     for (_, unit) in &input.grants {
         if let Some(u) = unit {
@@ -78,39 +79,142 @@ pub async fn create(db: &Db, by: Option<&Ctx>, now: i64, input: AccountInput) ->
     Ok(id)
 }
 
-/// Set a new password for `username` from the console; the person must change it at next sign-in.
+/// Set a new password for `username` from the console; the person must change it at next sign-in. Every session
+/// and API token of the account ends, and every lock on its username is lifted.
 pub async fn reset_password(db: &Db, now: i64, username: &str, password: &str, must_change: bool) -> AppResult<()> {
     check_new_password(password)?;
-    let hash = hash_password(password)?;
+    let hash = crate::auth::hash_password_blocking(password).await?;
     let mut tx = db.begin().await?;
     let a = accounts::by_username(&mut tx, username.trim()).await?.ok_or(AppError::NotFound)?;
     let before = Entity::Account(a.id).snapshot(&mut tx).await?;
     accounts::set_password(&mut tx, a.id, &hash, must_change).await?;
-    accounts::clear_failures(&mut tx, &a.username).await?;
-    audit::record(
-        &mut tx,
-        Writer { now, actor: None },
-        "account.reset_password",
-        Entity::Account(a.id),
-        None,
-        before.as_ref(),
-    )
-    .await?;
+    accounts::clear_user_failures(&mut tx, &a.username).await?;
+    let ended = accounts::delete_sessions(&mut tx, a.id).await?;
+    let w = Writer { now, actor: None };
+    audit::record(&mut tx, w, "account.reset_password", Entity::Account(a.id), None, before.as_ref()).await?;
+    let detail = serde_json::json!({ "sessions_ended": ended });
+    audit::record_event(&mut tx, w, "auth.sessions_ended", "session", &a.id.to_string(), Some(&detail)).await?;
     tx.commit().await?;
     crate::auth::forget_sessions();
     Ok(())
 }
 
-pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<(AccountRow, Vec<anbao_domain::access::Grant>)>> {
+/// May `ctx` administer this account? Only when every grant it holds lies in the administrator's subtree (an
+/// account with a whole-tree grant only by a whole-tree administrator).
+fn may_administer(ctx: &Ctx, grants: &[anbao_domain::access::Grant]) -> bool {
+    ctx.actor.scope.has_global(Permission::AccountAdmin)
+        || grants.iter().all(|g| g.unit_path.as_deref().is_some_and(|p| ctx.actor.scope.allows(Permission::AccountAdmin, p)))
+}
+
+async fn administered(c: &mut anbao_store::Conn, ctx: &Ctx, id: AccountId) -> AppResult<AccountRow> {
+    ctx.must_anywhere(Permission::AccountAdmin)?;
+    let a = accounts::by_id(c, id).await?.ok_or(AppError::NotFound)?;
+    let grants = accounts::grants(c, id).await?;
+    if !may_administer(ctx, &grants) {
+        return Err(AppError::NotFound);
+    }
+    Ok(a)
+}
+
+/// Disable or enable an account. Disabling ends every session and token at once. `by` is None from the console.
+pub async fn set_disabled(db: &Db, by: Option<&Ctx>, now: i64, id: AccountId, disabled: bool) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let a = match by {
+        Some(ctx) => {
+            if ctx.actor.account == id && disabled {
+                return Err(AppError::Invalid(DomainError::new("account", "不能停用自己的账号", "you cannot disable your own account")));
+            }
+            administered(&mut tx, ctx, id).await?
+        }
+        None => accounts::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?,
+    };
+    let before = Entity::Account(a.id).snapshot(&mut tx).await?;
+    accounts::set_disabled(&mut tx, a.id, disabled).await?;
+    let ended = if disabled { accounts::delete_sessions(&mut tx, a.id).await? } else { 0 };
+    let w = Writer { now, actor: by.map(|c| c.actor.account) };
+    let action = if disabled { "account.disable" } else { "account.enable" };
+    audit::record(&mut tx, w, action, Entity::Account(a.id), None, before.as_ref()).await?;
+    if ended > 0 {
+        let detail = serde_json::json!({ "sessions_ended": ended });
+        audit::record_event(&mut tx, w, "auth.sessions_ended", "session", &a.id.to_string(), Some(&detail)).await?;
+    }
+    tx.commit().await?;
+    crate::auth::forget_sessions();
+    Ok(())
+}
+
+/// The account named `username` (for the console).
+pub async fn id_of(db: &Db, username: &str) -> AppResult<AccountId> {
+    let mut c = db.read().await?;
+    Ok(accounts::by_username(&mut c, username.trim()).await?.ok_or(AppError::NotFound)?.id)
+}
+
+/// Disable, in the caller's transaction, every account linked to a staff record that has just left (ORG-2: an
+/// inactive person acts in nothing). Returns the accounts disabled.
+pub async fn disable_for_staff(c: &mut anbao_store::Conn, w: Writer, staff: StaffId) -> AppResult<Vec<AccountId>> {
+    let mut out = Vec::new();
+    for a in accounts::by_staff(c, staff).await?.into_iter().filter(|a| !a.disabled) {
+        let before = Entity::Account(a.id).snapshot(c).await?;
+        accounts::set_disabled(c, a.id, true).await?;
+        accounts::delete_sessions(c, a.id).await?;
+        audit::record(c, w, "account.disable_with_staff", Entity::Account(a.id), None, before.as_ref()).await?;
+        out.push(a.id);
+    }
+    Ok(out)
+}
+
+/// An account's grants with their ids, for the administrator's page and API.
+pub async fn grants_of(db: &Db, ctx: &Ctx, id: AccountId) -> AppResult<Vec<accounts::GrantRow>> {
+    let mut c = db.read().await?;
+    administered(&mut c, ctx, id).await?;
+    Ok(accounts::grant_rows(&mut c, id).await?)
+}
+
+/// Add a grant to an account: the administrator must hold AccountAdmin over the unit.
+pub async fn add_grant(db: &Db, ctx: &Ctx, id: AccountId, role: Role, unit: UnitId) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let a = administered(&mut tx, ctx, id).await?;
+    let u = anbao_store::org::get(&mut tx, unit).await?.ok_or(AppError::NotFound)?;
+    ctx.must(Permission::AccountAdmin, &u.path)?;
+    let before = Entity::Account(a.id).snapshot(&mut tx).await?;
+    accounts::add_grant(&mut tx, a.id, role, Some(unit)).await?;
+    audit::record(&mut tx, ctx.into(), "account.grant", Entity::Account(a.id), Some(unit), before.as_ref()).await?;
+    tx.commit().await?;
+    crate::auth::forget_sessions();
+    Ok(())
+}
+
+/// Remove one grant: it takes effect on the account's next request (the session cache is emptied).
+pub async fn remove_grant(db: &Db, ctx: &Ctx, id: AccountId, grant: i64) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let a = administered(&mut tx, ctx, id).await?;
+    let rows = accounts::grant_rows(&mut tx, a.id).await?;
+    let g = rows.iter().find(|g| g.id == grant).ok_or(AppError::NotFound)?;
+    if a.id == ctx.actor.account && g.grant.role == Role::Admin {
+        return Err(AppError::Invalid(DomainError::new(
+            "grant",
+            "不能撤销自己的系统管理员授权（请由另一位管理员操作）",
+            "you cannot remove your own administrator grant; ask another administrator",
+        )));
+    }
+    let before = Entity::Account(a.id).snapshot(&mut tx).await?;
+    accounts::remove_grant(&mut tx, a.id, grant).await?;
+    audit::record(&mut tx, ctx.into(), "account.revoke_grant", Entity::Account(a.id), g.grant.unit_id, before.as_ref())
+        .await?;
+    tx.commit().await?;
+    crate::auth::forget_sessions();
+    Ok(())
+}
+
+/// Accounts the administrator may see: those whose every grant lies in their subtree (all, for a whole-tree one).
+pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<(AccountRow, Vec<accounts::GrantRow>)>> {
     ctx.must_anywhere(Permission::AccountAdmin)?;
     let mut c = db.read().await?;
     let mut out = Vec::new();
     for a in accounts::list(&mut c).await? {
-        let g = accounts::grants(&mut c, a.id).await?;
-        // An administrator of a subtree sees accounts granted inside it.
-        if g.iter().all(|g| g.unit_path.as_deref().is_some_and(|p| ctx.actor.scope.allows(Permission::AccountAdmin, p)))
-            || ctx.actor.scope.has_global(Permission::AccountAdmin)
-        {
+        let g = accounts::grant_rows(&mut c, a.id).await?;
+        let plain: Vec<_> = g.iter().map(|g| g.grant.clone()).collect();
+        if may_administer(ctx, &plain) {
             out.push((a, g));
         }
     }

@@ -102,7 +102,7 @@ impl Entity {
             Entity::Unit(i) => anbao_store::org::snapshot_rows(c, Some(i)).await?,
             Entity::Staff(i) => anbao_store::staff::snapshot_rows(c, Some(i)).await?,
             Entity::Group(i) => anbao_store::groups::snapshot_rows(c, Some(i)).await?,
-            Entity::Account(i) => anbao_store::accounts::snapshot_rows(c, Some(i)).await?,
+            Entity::Account(i) => account_snapshots(c, Some(i)).await?,
             Entity::Notice(i) => anbao_store::notices::snapshot_rows(c, Some(i)).await?,
             Entity::Asset(i) => anbao_store::assets::snapshot_rows(c, Some(i)).await?,
             Entity::RuleVersion(i) => anbao_store::rules::snapshot_rows(c, Some(i)).await?,
@@ -114,12 +114,22 @@ impl Entity {
     }
 }
 
+/// Accounts as the trail records them: credential hashes replaced by keyed digests (`credentials`).
+async fn account_snapshots(c: &mut Conn, only: Option<AccountId>) -> AppResult<Vec<(String, Value)>> {
+    let mut rows = anbao_store::accounts::snapshot_rows(c, only).await?;
+    let key = crate::credentials::key(c).await?;
+    for (_, v) in &mut rows {
+        crate::credentials::redact(&key, v);
+    }
+    Ok(rows)
+}
+
 async fn all_snapshots(c: &mut Conn, kind: &str) -> AppResult<Vec<(String, Value)>> {
     Ok(match kind {
         "unit" => anbao_store::org::snapshot_rows(c, None).await?,
         "staff" => anbao_store::staff::snapshot_rows(c, None).await?,
         "group" => anbao_store::groups::snapshot_rows(c, None).await?,
-        "account" => anbao_store::accounts::snapshot_rows(c, None).await?,
+        "account" => account_snapshots(c, None).await?,
         "notice" => anbao_store::notices::snapshot_rows(c, None).await?,
         "asset" => anbao_store::assets::snapshot_rows(c, None).await?,
         "rule_version" => anbao_store::rules::snapshot_rows(c, None).await?,
@@ -296,49 +306,60 @@ impl Report {
     }
 }
 
-/// Recompute the whole chain and compare every watched row with its last event.
+/// Events read per round trip while verifying: the chain is streamed, never held whole.
+const VERIFY_PAGE: i64 = 20_000;
+
+/// Recompute the whole chain and compare every watched row with its last event. Everything is read inside one
+/// read-only snapshot (`Db::snapshot`), so writes going on meanwhile are simply not seen, never reported as
+/// tampering; the chain is read page by page.
 pub async fn verify(db: &Db) -> AppResult<Report> {
-    let mut c = db.read().await?;
-    let events = anbao_store::audit::all(&mut c).await?;
-    let (head_seq, head_hash) = anbao_store::audit::head(&mut c).await?;
+    let mut snap = db.snapshot().await?;
+    let c: &mut Conn = &mut snap;
+    let (head_seq, head_hash) = anbao_store::audit::head(c).await?;
     let mut problems = Vec::new();
     let mut prev = GENESIS.to_owned();
     let mut expected = 1;
     let mut last_row_hash: HashMap<(String, String), Option<String>> = HashMap::new();
-    for e in &events {
-        if e.seq != expected {
-            problems.push(Problem::Gap { expected, found: e.seq });
+    let mut batches: Vec<(i64, i64, String, Sha256, i64)> = Vec::new();
+    let (mut events, mut last_seq, mut after) = (0i64, 0i64, 0i64);
+    loop {
+        let page = anbao_store::audit::page(c, after, VERIFY_PAGE).await?;
+        let Some(last) = page.last().map(|e| e.seq) else { break };
+        after = last;
+        for e in &page {
+            events += 1;
+            if e.seq != expected {
+                problems.push(Problem::Gap { expected, found: e.seq });
+            }
+            expected = e.seq + 1;
+            if e.prev_hash != prev {
+                problems.push(Problem::BrokenLink { seq: e.seq });
+            }
+            if recompute(e) != e.hash {
+                problems.push(Problem::AlteredEvent { seq: e.seq });
+            }
+            prev = e.hash.clone();
+            if watched().any(|w| w == e.entity.as_str()) && e.row_hash.is_some() {
+                last_row_hash.insert((e.entity.clone(), e.entity_id.clone()), e.row_hash.clone());
+            }
+            if e.entity == "record_batch"
+                && let Some((a, b)) = e.entity_id.split_once('-')
+                && let (Ok(a), Ok(b)) = (a.parse(), b.parse())
+            {
+                batches.push((a, b, e.row_hash.clone().unwrap_or_default(), Sha256::new(), 0));
+            }
         }
-        expected = e.seq + 1;
-        if e.prev_hash != prev {
-            problems.push(Problem::BrokenLink { seq: e.seq });
-        }
-        if recompute(e) != e.hash {
-            problems.push(Problem::AlteredEvent { seq: e.seq });
-        }
-        prev = e.hash.clone();
-        if watched().any(|w| w == e.entity.as_str()) && e.row_hash.is_some() {
-            last_row_hash.insert((e.entity.clone(), e.entity_id.clone()), e.row_hash.clone());
-        }
+        last_seq = last;
     }
-    let last_seq = events.last().map_or(0, |e| e.seq);
     if head_seq != last_seq || head_hash != prev {
         problems.push(Problem::HeadMismatch { head_seq, last_seq });
     }
     let mut rows = 0;
     // Records: streamed in id order; each is covered by its own event or by a batch event's combined hash.
-    let mut batches: Vec<(i64, i64, String, Sha256, i64)> = events
-        .iter()
-        .filter(|e| e.entity == "record_batch")
-        .filter_map(|e| {
-            let (a, b) = e.entity_id.split_once('-')?;
-            Some((a.parse().ok()?, b.parse().ok()?, e.row_hash.clone().unwrap_or_default(), Sha256::new(), 0))
-        })
-        .collect();
     batches.sort_by_key(|b| b.0);
     let mut after = 0;
     loop {
-        let page = anbao_store::records::snapshot_page(&mut c, after, 20_000).await?;
+        let page = anbao_store::records::snapshot_page(c, after, 20_000).await?;
         let Some(last) = page.last().map(|p| p.0) else { break };
         after = last;
         for (id, value) in page {
@@ -369,8 +390,8 @@ pub async fn verify(db: &Db) -> AppResult<Report> {
         }
     }
     // The derived day counts must equal a recount of the records.
-    let mut recount = anbao_store::records::recount_all(&mut c).await?;
-    let mut stored = anbao_store::records::stored_counts(&mut c).await?;
+    let mut recount = anbao_store::records::recount_all(c).await?;
+    let mut stored = anbao_store::records::stored_counts(c).await?;
     recount.sort();
     stored.sort();
     if recount != stored {
@@ -379,7 +400,7 @@ pub async fn verify(db: &Db) -> AppResult<Report> {
         problems.push(Problem::CountsDiffer { n: a.symmetric_difference(&b).count() });
     }
     for kind in watched().filter(|k| *k != "record") {
-        for (id, value) in all_snapshots(&mut c, kind).await? {
+        for (id, value) in all_snapshots(c, kind).await? {
             rows += 1;
             let key = (kind.to_owned(), id.clone());
             match last_row_hash.remove(&key) {
@@ -397,7 +418,8 @@ pub async fn verify(db: &Db) -> AppResult<Report> {
             problems.push(Problem::RowMissing { entity, id });
         }
     }
-    Ok(Report { events: events.len() as i64, rows, problems })
+    drop(snap);
+    Ok(Report { events, rows, problems })
 }
 
 fn recompute(e: &StoredEvent) -> String {

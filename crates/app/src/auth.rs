@@ -3,7 +3,7 @@ use crate::audit::{self, Entity, Writer};
 use crate::{Actor, AppError, AppResult, Ctx};
 use anbao_domain::access::{Scope, check_new_password};
 use anbao_domain::ids::AccountId;
-use anbao_store::Db;
+use anbao_store::{Conn, Db};
 use anbao_store::accounts::{self, NewSession};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
@@ -47,6 +47,29 @@ pub fn verify_password(pw: &str, stored: &str) -> bool {
     }
 }
 
+/// Argon2 costs ~20 MB and tens of milliseconds each: run at most as many at once as there are cores, on blocking
+/// threads, and never while holding a write transaction — so a flood of failed sign-ins queues only itself.
+static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+});
+
+async fn on_hashing_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    let _permit = HASHING.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(f).await.map_err(|e| AppError::Internal(format!("hashing thread: {e}")))
+}
+
+/// `verify_password` on a hashing thread.
+pub async fn verify_password_blocking(pw: &str, stored: &str) -> AppResult<bool> {
+    let (pw, stored) = (pw.to_owned(), stored.to_owned());
+    on_hashing_thread(move || verify_password(&pw, &stored)).await
+}
+
+/// `hash_password` on a hashing thread.
+pub async fn hash_password_blocking(pw: &str) -> AppResult<String> {
+    let pw = pw.to_owned();
+    on_hashing_thread(move || hash_password(&pw)).await?
+}
+
 /// A fresh random token (hex) and the hash under which it is stored.
 fn new_token() -> (String, String) {
     let mut bytes = [0u8; 32];
@@ -69,71 +92,111 @@ pub struct Issued {
     pub expires_at: i64,
 }
 
-/// Check a username and password; on success open a session (`web`) or issue an API token (`api`).
-/// Failed attempts count per username, in the database, so the limit holds across several instances.
-pub async fn login(
-    db: &Db,
-    policy: &AuthPolicy,
-    now: i64,
-    username: &str,
-    password: &str,
-    kind: &str,
-) -> AppResult<Issued> {
-    let username = username.trim();
-    let mut tx = db.begin().await?;
-    let failures = accounts::failures(&mut tx, username).await?;
-    if let Some((_, _, locked_until)) = failures
-        && locked_until > now
-    {
-        return Err(AppError::TooManyAttempts { retry_after_secs: (locked_until - now) / 1000 });
+/// One sign-in attempt as it arrived.
+pub struct Attempt<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    /// `web` (a session) or `api` (a bearer token).
+    pub kind: &'a str,
+    /// The client's address, as the web layer determined it.
+    pub client_ip: &'a str,
+}
+
+/// A password longer than this is refused before it is hashed (Argon2 reads all of it).
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+fn wrong_credentials() -> AppError {
+    AppError::Invalid(anbao_domain::DomainError::new("password", "用户名或密码错误", "wrong username or password"))
+}
+
+/// Throttling keys. A lock is kept per (username, client), so one remote client that fails five times locks that
+/// username for itself only and can never lock its owner out; failures per client across usernames stop password
+/// spraying. Both live in the database, so several instances count together.
+pub fn user_key(username: &str, client_ip: &str) -> String {
+    format!("u:{username}|{client_ip}")
+}
+
+pub fn client_key(client_ip: &str) -> String {
+    format!("ip:{client_ip}")
+}
+
+/// How many failures from one client, across usernames, lock that client: a few accounts' worth of typos.
+pub const CLIENT_FAILURES_PER_USER_LIMIT: i64 = 4;
+
+/// Count an attempt on `key` before any password is checked (one atomic upsert), and refuse it when the key is
+/// locked or this attempt goes past `limit` (then the key is locked for `policy.lock_ms`).
+pub async fn count_attempt(c: &mut Conn, policy: &AuthPolicy, key: &str, limit: i64, now: i64) -> AppResult<()> {
+    let (n, locked_until) = accounts::count_attempt(c, key, now, now - policy.window_ms).await?;
+    if locked_until > now {
+        return Err(AppError::TooManyAttempts { retry_after_secs: ((locked_until - now) / 1000).max(1) });
     }
-    let account = accounts::by_username(&mut tx, username).await?;
-    // Hash even for an unknown username, so the answer takes as long either way.
-    let stored = account.as_ref().map_or(DUMMY_HASH, |a| a.password_hash.as_str());
-    let good = verify_password(password, stored) && account.as_ref().is_some_and(|a| !a.disabled);
-    let Some(account) = account.filter(|_| good) else {
-        let (n, start) = match failures {
-            Some((n, start, _)) if now - start < policy.window_ms => (n + 1, start),
-            _ => (1, now),
+    if n > limit {
+        accounts::lock(c, key, now + policy.lock_ms).await?;
+        return Err(AppError::TooManyAttempts { retry_after_secs: (policy.lock_ms / 1000).max(1) });
+    }
+    Ok(())
+}
+
+/// Check a username and password; on success open a session (`web`) or issue an API token (`api`).
+/// The username is parsed as account creation parses it before anything else, so nothing unbounded reaches the
+/// database or the trail; the attempt is counted (per username and client, and per client) in its own short write;
+/// Argon2 runs after it, outside any transaction; success and failure are each written in one more short write.
+pub async fn login(db: &Db, policy: &AuthPolicy, now: i64, a: Attempt<'_>) -> AppResult<Issued> {
+    let username = crate::accounts::parse_username(a.username).map_err(|_| wrong_credentials())?;
+    if a.password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(wrong_credentials());
+    }
+    let ip = anbao_domain::text::clip(a.client_ip, 64);
+    let (ukey, ckey) = (user_key(&username, &ip), client_key(&ip));
+    {
+        let mut tx = db.begin().await?;
+        let counted = match count_attempt(&mut tx, policy, &ukey, policy.max_failures, now).await {
+            Ok(()) => count_attempt(&mut tx, policy, &ckey, policy.max_failures * CLIENT_FAILURES_PER_USER_LIMIT, now).await,
+            Err(e) => Err(e),
         };
-        let locked_until = if n >= policy.max_failures { now + policy.lock_ms } else { 0 };
-        accounts::put_failures(&mut tx, username, n, start, locked_until).await?;
-        let detail = serde_json::json!({ "username": username, "failures": n });
-        audit::record_event(
-            &mut tx,
-            Writer { now, actor: None },
-            "auth.login_failed",
-            "session",
-            username,
-            Some(&detail),
-        )
-        .await?;
+        // The count (and a new lock) is kept even when the attempt is refused.
         tx.commit().await?;
-        return Err(AppError::Invalid(anbao_domain::DomainError::new(
-            "password",
-            "用户名或密码错误",
-            "wrong username or password",
-        )));
+        counted?;
+    }
+    let account = {
+        let mut c = db.read().await?;
+        accounts::by_username(&mut c, &username).await?
     };
-    accounts::clear_failures(&mut tx, username).await?;
+    // Hash even for an unknown username, so the answer takes as long either way.
+    let stored = account.as_ref().map_or(DUMMY_HASH, |a| a.password_hash.as_str()).to_owned();
+    let good = verify_password_blocking(a.password, &stored).await? && account.as_ref().is_some_and(|a| !a.disabled);
+    let mut tx = db.begin().await?;
+    let Some(account) = account.filter(|_| good) else {
+        let detail = serde_json::json!({ "username": username, "client_ip": ip });
+        audit::record_event(&mut tx, Writer { now, actor: None }, "auth.login_failed", "session", &username, Some(&detail))
+            .await?;
+        tx.commit().await?;
+        return Err(wrong_credentials());
+    };
+    // A success forgives this client's failures on this username; its failures elsewhere still count.
+    accounts::clear_failures(&mut tx, &ukey).await?;
+    accounts::uncount(&mut tx, &ckey).await?;
     let (token, hash) = new_token();
     let (csrf, _) = new_token();
-    let ttl = if kind == "api" { policy.token_ttl_ms } else { policy.session_ttl_ms };
+    let ttl = if a.kind == "api" { policy.token_ttl_ms } else { policy.session_ttl_ms };
     accounts::insert_session(
         &mut tx,
         NewSession {
             token_hash: &hash,
             account: account.id,
-            kind,
+            kind: a.kind,
             csrf: &csrf,
             name: None,
+            client_ip: Some(&ip),
             now,
             expires_at: now + ttl,
         },
     )
     .await?;
     let w = Writer { now, actor: Some(account.id) };
-    audit::record_event(&mut tx, w, &format!("auth.login_{kind}"), "session", &account.id.to_string(), None).await?;
+    let detail = serde_json::json!({ "client_ip": ip });
+    audit::record_event(&mut tx, w, &format!("auth.login_{}", a.kind), "session", &account.id.to_string(), Some(&detail))
+        .await?;
     tx.commit().await?;
     Ok(Issued { token, csrf, account: account.id, expires_at: now + ttl })
 }
@@ -216,8 +279,43 @@ pub async fn logout(db: &Db, ctx: &Ctx, token: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Change one's own password: the current one must be right; other web sessions end.
-pub async fn change_password(db: &Db, ctx: &Ctx, token: &str, current: &str, new: &str) -> AppResult<()> {
+/// Check the signed-in person's current password before a change of their own credentials. Wrong guesses count
+/// like sign-in failures (key `pw:<account>`), so a session left open cannot be used to guess the password.
+pub async fn check_current_password(db: &Db, policy: &AuthPolicy, ctx: &Ctx, current: &str) -> AppResult<()> {
+    let key = format!("pw:{}", ctx.actor.account);
+    {
+        let mut tx = db.begin().await?;
+        let counted = count_attempt(&mut tx, policy, &key, policy.max_failures, ctx.now).await;
+        tx.commit().await?;
+        counted?;
+    }
+    let stored = {
+        let mut c = db.read().await?;
+        accounts::by_id(&mut c, ctx.actor.account).await?.ok_or(AppError::Unauthenticated)?.password_hash
+    };
+    if current.chars().count() > MAX_PASSWORD_CHARS || !verify_password_blocking(current, &stored).await? {
+        return Err(AppError::Invalid(anbao_domain::DomainError::new(
+            "current_password",
+            "当前密码不正确",
+            "the current password is wrong",
+        )));
+    }
+    let mut tx = db.begin().await?;
+    accounts::clear_failures(&mut tx, &key).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Change one's own password: the current one must be right; every other session and API token of the account
+/// ends (the one making the change stays), and a pending "must change" is lifted.
+pub async fn change_password(
+    db: &Db,
+    policy: &AuthPolicy,
+    ctx: &Ctx,
+    token: &str,
+    current: &str,
+    new: &str,
+) -> AppResult<()> {
     check_new_password(new)?;
     if current == new {
         return Err(AppError::Invalid(anbao_domain::DomainError::new(
@@ -226,19 +324,67 @@ pub async fn change_password(db: &Db, ctx: &Ctx, token: &str, current: &str, new
             "the new password must differ from the current one",
         )));
     }
+    check_current_password(db, policy, ctx, current).await?;
+    let hash = hash_password_blocking(new).await?;
     let mut tx = db.begin().await?;
-    let account = accounts::by_id(&mut tx, ctx.actor.account).await?.ok_or(AppError::Unauthenticated)?;
-    if !verify_password(current, &account.password_hash) {
-        return Err(AppError::Invalid(anbao_domain::DomainError::new(
-            "current_password",
-            "当前密码不正确",
-            "the current password is wrong",
-        )));
+    let before = Entity::Account(ctx.actor.account).snapshot(&mut tx).await?;
+    accounts::set_password(&mut tx, ctx.actor.account, &hash, false).await?;
+    let ended = accounts::delete_other_sessions(&mut tx, ctx.actor.account, &token_hash(token)).await?;
+    let unit = None;
+    audit::record(&mut tx, ctx.into(), "account.change_password", Entity::Account(ctx.actor.account), unit, before.as_ref())
+        .await?;
+    let detail = serde_json::json!({ "sessions_ended": ended });
+    audit::record_event(&mut tx, ctx.into(), "auth.sessions_ended", "session", &ctx.actor.account.to_string(), Some(&detail))
+        .await?;
+    tx.commit().await?;
+    forget_sessions();
+    Ok(())
+}
+
+/// One of a person's own sessions or API tokens, as they may see it (never the secret).
+#[derive(Debug, Clone)]
+pub struct OwnSession {
+    /// A short handle: the first characters of the stored hash.
+    pub id: String,
+    pub kind: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub client_ip: Option<String>,
+    pub current: bool,
+}
+
+/// The signed-in person's live sessions and tokens, newest first.
+pub async fn own_sessions(db: &Db, ctx: &Ctx, token: &str) -> AppResult<Vec<OwnSession>> {
+    let mut c = db.read().await?;
+    let mine = token_hash(token);
+    Ok(accounts::sessions_of(&mut c, ctx.actor.account, ctx.now)
+        .await?
+        .into_iter()
+        .map(|s| OwnSession {
+            id: s.token_hash[..SESSION_HANDLE].to_owned(),
+            current: s.token_hash == mine,
+            kind: s.kind,
+            created_at: s.created_at,
+            expires_at: s.expires_at,
+            client_ip: s.client_ip,
+        })
+        .collect())
+}
+
+/// Characters of a session's hash that name it in lists and revocations.
+pub const SESSION_HANDLE: usize = 16;
+
+/// End one of one's own sessions or tokens by its handle. Another person's handle is simply not found.
+pub async fn revoke_own_session(db: &Db, ctx: &Ctx, handle: &str) -> AppResult<()> {
+    if handle.len() != SESSION_HANDLE || !handle.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
     }
-    let before = Entity::Account(account.id).snapshot(&mut tx).await?;
-    accounts::set_password(&mut tx, account.id, &hash_password(new)?, false).await?;
-    accounts::delete_other_sessions(&mut tx, account.id, &token_hash(token)).await?;
-    audit::record(&mut tx, ctx.into(), "account.change_password", Entity::Account(account.id), None, before.as_ref())
+    let mut tx = db.begin().await?;
+    let n = accounts::delete_session_by_handle(&mut tx, ctx.actor.account, handle).await?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record_event(&mut tx, ctx.into(), "auth.session_revoked", "session", &ctx.actor.account.to_string(), None)
         .await?;
     tx.commit().await?;
     forget_sessions();

@@ -1,9 +1,12 @@
 //! Two-person confirmation (SYS-2). Where the regulations demand two people — vault entry, key handover, gun issue,
-//! cash-box handover, ATM loading — the person at the device is the first, and a second person signs in on the same
-//! device with their password or their confirmation PIN. Both must be linked to a staff record; one account (or one
-//! person behind two accounts) can never be both. Failed confirmations count towards the same lock-out as sign-in.
+//! cash-box handover, ATM loading — the person at the device is the first, and a second person confirms on the same
+//! device with their confirmation PIN. Only the PIN: a sign-in password typed on a colleague's device could be
+//! captured there and reused to sign in as its owner, while the PIN opens nothing but a confirmation, and every
+//! confirmation made in a person's name reaches their message centre. Both must be linked to a staff record; one
+//! account (or one person behind two accounts) can never be both. Wrong PINs count on their own key (`c:<username>`),
+//! so a colleague's mistakes never lock the person's sign-in.
 use crate::audit::{self, Entity, Writer};
-use crate::auth::{AuthPolicy, hash_password, verify_password};
+use crate::auth::{AuthPolicy, hash_password_blocking, verify_password_blocking};
 use crate::error::invalid;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::staff::Position;
@@ -53,47 +56,62 @@ pub async fn second_person(
 ) -> AppResult<Pair> {
     let first = first_person(db, ctx).await?;
     let username = input.confirm_username.as_deref().map(str::trim).unwrap_or_default();
-    let secret = input.confirm_secret.as_deref().unwrap_or_default();
+    let secret = input.confirm_secret.as_deref().map(str::trim).unwrap_or_default();
     if username.is_empty() || secret.is_empty() {
         return Err(invalid(
             "confirm_username",
-            format!("须由第二人当场输入其用户名和密码（或确认PIN）：{why}"),
-            "the second person must enter their username and password or PIN",
+            format!("须由第二人当场输入其用户名和确认PIN：{why}"),
+            "the second person must enter their username and confirmation PIN",
         ));
     }
-    let mut tx = db.begin().await?;
-    if let Some((_, _, locked_until)) = accounts::failures(&mut tx, username).await?
-        && locked_until > ctx.now
+    let username = crate::accounts::parse_username(username)
+        .map_err(|_| invalid("confirm_secret", "第二人的用户名或确认PIN错误", "wrong username or PIN"))?;
+    let key = format!("c:{username}");
     {
-        return Err(AppError::TooManyAttempts { retry_after_secs: (locked_until - ctx.now) / 1000 });
-    }
-    let account = accounts::by_username(&mut tx, username).await?.filter(|a| !a.disabled);
-    let good = match &account {
-        Some(a) => {
-            verify_password(secret, &a.password_hash)
-                || anbao_store::custody::confirm_pin_hash(&mut tx, a.id.get())
-                    .await?
-                    .is_some_and(|h| verify_password(secret, &h))
-        }
-        None => {
-            // Spend the same time as a real check, so the answer does not tell which usernames exist.
-            let _ = verify_password(secret, crate::auth::DUMMY_HASH);
-            false
-        }
-    };
-    let Some(account) = account.filter(|_| good) else {
-        let (n, start) = match accounts::failures(&mut tx, username).await? {
-            Some((n, start, _)) if ctx.now - start < policy.window_ms => (n + 1, start),
-            _ => (1, ctx.now),
-        };
-        let locked_until = if n >= policy.max_failures { ctx.now + policy.lock_ms } else { 0 };
-        accounts::put_failures(&mut tx, username, n, start, locked_until).await?;
-        let detail = serde_json::json!({ "username": username, "failures": n, "first": first.id.get() });
-        audit::record_event(&mut tx, ctx.into(), "confirm.failed", "session", username, Some(&detail)).await?;
+        let mut tx = db.begin().await?;
+        let counted = crate::auth::count_attempt(&mut tx, policy, &key, policy.max_failures, ctx.now).await;
         tx.commit().await?;
-        return Err(invalid("confirm_secret", "第二人的用户名或密码（PIN）错误", "wrong username, password or PIN"));
+        counted?;
+    }
+    let (account, pin) = {
+        let mut c = db.read().await?;
+        let account = accounts::by_username(&mut c, &username).await?.filter(|a| !a.disabled);
+        let pin = match &account {
+            Some(a) => anbao_store::custody::confirm_pin_hash(&mut c, a.id.get()).await?,
+            None => None,
+        };
+        (account, pin)
     };
-    accounts::clear_failures(&mut tx, username).await?;
+    // With no PIN set (or no such account) the same time is spent, so the answer does not tell which exist.
+    let stored = pin.clone().unwrap_or_else(|| crate::auth::DUMMY_HASH.to_owned());
+    let good = secret.chars().count() <= 64 && verify_password_blocking(secret, &stored).await? && pin.is_some();
+    let mut tx = db.begin().await?;
+    let Some(account) = account.filter(|_| good) else {
+        let detail = serde_json::json!({ "username": username, "first": first.id.get() });
+        audit::record_event(&mut tx, ctx.into(), "confirm.failed", "session", &username, Some(&detail)).await?;
+        tx.commit().await?;
+        if account_has_no_pin(&pin) {
+            return Err(invalid(
+                "confirm_secret",
+                "第二人须输入本人的确认PIN（不接受登录密码）；尚未设置PIN的，请先在“修改密码”页设置",
+                "the second person must enter their confirmation PIN (not their password); set one on the password page first",
+            ));
+        }
+        return Err(invalid("confirm_secret", "第二人的用户名或确认PIN错误", "wrong username or PIN"));
+    };
+    accounts::clear_failures(&mut tx, &key).await?;
+    // Every confirmation made in a person's name is told to them, so a PIN used by someone else is noticed.
+    let at = anbao_domain::time::rfc3339_ms(ctx.now);
+    anbao_store::messages::put(
+        &mut tx,
+        account.id,
+        &format!("confirm:{}:{}", ctx.now, ctx.actor.account),
+        "您的确认PIN刚被用于一项双人手续",
+        &format!("{at}，{}（{}）在其设备上以您的确认PIN办理：{why}。如非本人操作，请立即修改PIN并报告保卫部。", ctx.actor.display_name, ctx.actor.username),
+        "/account/password",
+        ctx.now,
+    )
+    .await?;
     tx.commit().await?;
     if account.id == ctx.actor.account {
         return Err(invalid(
@@ -124,29 +142,48 @@ pub async fn second_person(
     Ok(Pair { first, second, second_account: account.id.get() })
 }
 
+/// A wrong answer for an existing account without a PIN gets the hint to set one (the username was typed by the
+/// second person themself, on the spot, so saying that it has no PIN tells the first person nothing useful).
+fn account_has_no_pin(pin: &Option<String>) -> bool {
+    pin.is_none()
+}
+
 /// Does this person hold any of these posts?
 pub fn holds(s: &StaffRow, posts: &[Position]) -> bool {
     s.positions.iter().any(|p| posts.contains(p))
 }
 
-/// Set (or replace) the signed-in person's confirmation PIN, after checking their password.
-pub async fn set_pin(db: &Db, ctx: &Ctx, password: &str, pin: &str) -> AppResult<()> {
+/// Set (or replace) the signed-in person's confirmation PIN, after checking their password (throttled as sign-in).
+pub async fn set_pin(db: &Db, policy: &AuthPolicy, ctx: &Ctx, password: &str, pin: &str) -> AppResult<()> {
     let pin = pin.trim();
     if pin.len() < 6 || pin.len() > 12 || !pin.chars().all(|c| c.is_ascii_digit()) {
         return Err(invalid("pin", "确认PIN须为6–12位数字", "the PIN must be 6–12 digits"));
     }
-    let mut tx = db.begin().await?;
-    let account = accounts::by_id(&mut tx, ctx.actor.account).await?.ok_or(AppError::NotFound)?;
-    if !verify_password(password, &account.password_hash) {
-        return Err(invalid("password", "当前密码不正确", "the current password is wrong"));
-    }
-    if verify_password(pin, &account.password_hash) {
+    crate::auth::check_current_password(db, policy, ctx, password).await.map_err(|e| match e {
+        AppError::Invalid(_) => invalid("password", "当前密码不正确", "the current password is wrong"),
+        other => other,
+    })?;
+    if password == pin {
         return Err(invalid("pin", "确认PIN不能与登录密码相同", "the PIN may not equal the password"));
     }
-    let before = Entity::Account(account.id).snapshot(&mut tx).await?;
-    anbao_store::custody::set_confirm_pin_hash(&mut tx, account.id.get(), &hash_password(pin)?).await?;
-    audit::record(&mut tx, Writer::from(ctx), "account.set_pin", Entity::Account(account.id), None, before.as_ref())
+    let hash = hash_password_blocking(pin).await?;
+    let mut tx = db.begin().await?;
+    let before = Entity::Account(ctx.actor.account).snapshot(&mut tx).await?;
+    anbao_store::custody::set_confirm_pin_hash(&mut tx, ctx.actor.account.get(), &hash).await?;
+    audit::record(&mut tx, Writer::from(ctx), "account.set_pin", Entity::Account(ctx.actor.account), None, before.as_ref())
         .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Give an account a PIN from the console or the demo seeding (no password to check; the writer is the system).
+pub async fn seed_pin(db: &Db, now: i64, account: anbao_domain::ids::AccountId, pin: &str) -> AppResult<()> {
+    let hash = hash_password_blocking(pin).await?;
+    let mut tx = db.begin().await?;
+    let before = Entity::Account(account).snapshot(&mut tx).await?;
+    anbao_store::custody::set_confirm_pin_hash(&mut tx, account.get(), &hash).await?;
+    let w = Writer { now, actor: None };
+    audit::record(&mut tx, w, "account.set_pin", Entity::Account(account), None, before.as_ref()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -19,7 +19,12 @@ pub struct DemoLogin {
     pub role_zh: &'static str,
     pub role_en: &'static str,
     pub unit: String,
+    /// Set for accounts linked to a staff record: they confirm two-person procedures with `DEMO_PIN`.
+    pub pin: bool,
 }
+
+/// The confirmation PIN of every demo account that takes part in two-person procedures (printed with the sign-ins).
+pub const DEMO_PIN: &str = "202612";
 
 struct Seeder<'a> {
     db: &'a Db,
@@ -338,6 +343,7 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
         role_zh: Role::Admin.label_zh(),
         role_en: Role::Admin.label_en(),
         unit: "全辖".into(),
+        pin: false,
     }];
     let mut add = |username: &str, display: String, role: Role, unit: UnitId, unit_name: &str| {
         logins.push(DemoLogin {
@@ -345,6 +351,7 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
             role_zh: role.label_zh(),
             role_en: role.label_en(),
             unit: unit_name.into(),
+            pin: false,
         });
         (username.to_owned(), display, role, unit, None::<StaffId>)
     };
@@ -378,7 +385,12 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
         wanted.extend([z, g, k, d]);
     }
     for (username, display, role, unit, staff_id) in wanted {
-        accounts::create(
+        if staff_id.is_some()
+            && let Some(l) = logins.iter_mut().find(|l| l.username == username)
+        {
+            l.pin = true;
+        }
+        let id = accounts::create(
             db,
             Some(&s.ctx),
             now,
@@ -392,6 +404,9 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
             },
         )
         .await?;
+        if staff_id.is_some() {
+            crate::confirm::seed_pin(db, now, id, DEMO_PIN).await?;
+        }
     }
     crate::demo_custody::seed(db, &s.ctx, county, first_outlets.first().map(|(o, _)| *o)).await?;
     crate::demo_facility::seed(db, &s.ctx).await?;

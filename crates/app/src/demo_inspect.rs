@@ -1,7 +1,7 @@
 //! Demo inspections: three months of the county security department's monthly inspections of two outlets, made the
 //! way people make them (signed in, item by item, countersigned by the outlet head on the inspector's device), with
 //! the hazards they raise: some closed, one sent back, one left overdue so the register shows an escalation.
-use crate::auth::{AuthPolicy, login, resolve};
+use crate::auth::{Attempt, AuthPolicy, login, resolve};
 use crate::confirm::SecondSignIn;
 use crate::{AppResult, Ctx};
 use anbao_domain::inspect::{ItemResult, Outcome};
@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 /// Sign in as a demo account at a given moment.
 async fn as_user(db: &Db, username: &str, password: &str, now: i64) -> AppResult<Ctx> {
     let policy = AuthPolicy::default();
-    let issued = login(db, &policy, now, username, password, "api").await?;
+    let attempt = Attempt { username, password, kind: "api", client_ip: "demo" };
+    let issued = login(db, &policy, now, attempt).await?;
     let (actor, _, _) = resolve(db, now, &issued.token).await?.ok_or(crate::AppError::Unauthenticated)?;
     Ok(Ctx::new(now, actor))
 }
@@ -75,7 +76,7 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, password: &str) -> AppRe
             };
             crate::inspect::save(db, blobs, &ctx, id, results, suggestions, Vec::new()).await?;
             let hazards = crate::inspect::sign(db, &ctx, id).await?;
-            let second = SecondSignIn { confirm_username: Some((*head).into()), confirm_secret: Some(password.into()) };
+            let second = SecondSignIn { confirm_username: Some((*head).into()), confirm_secret: Some(crate::demo::DEMO_PIN.into()) };
             crate::inspect::countersign(db, &policy, &ctx, id, &second).await?;
             made += 1;
             // The older findings are rectified; the outlet of the first month's second visit is sent back once;

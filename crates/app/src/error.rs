@@ -18,6 +18,9 @@ pub enum AppError {
     /// The write collides with what is stored (a duplicate staff number…).
     #[error("conflict: {0}")]
     Conflict(DomainError),
+    /// The account's password must be changed before anything else (a new or reset account).
+    #[error("password change required")]
+    PasswordChangeRequired,
     /// Too many failed sign-ins; try again after the lock ends.
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: i64 },
@@ -73,6 +76,7 @@ impl AppError {
             AppError::Invalid(_) => "invalid_input",
             AppError::Conflict(_) => "conflict",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::PasswordChangeRequired => "password_change_required",
             AppError::Internal(_) => "internal",
         }
     }
@@ -84,8 +88,9 @@ impl AppError {
             AppError::Unauthenticated => "请先登录".into(),
             AppError::Invalid(e) | AppError::Conflict(e) => e.message.clone(),
             AppError::TooManyAttempts { retry_after_secs } => {
-                format!("登录失败次数过多，请{}分钟后再试", (retry_after_secs + 59) / 60)
+                format!("尝试次数过多，请{}分钟后再试", (retry_after_secs + 59) / 60)
             }
+            AppError::PasswordChangeRequired => "请先修改初始密码，然后才能继续使用".into(),
             AppError::Internal(_) => "系统内部错误，请稍后再试或联系管理员".into(),
         }
     }
@@ -97,8 +102,9 @@ impl AppError {
             AppError::Unauthenticated => "Please sign in".into(),
             AppError::Invalid(e) | AppError::Conflict(e) => e.message_en.clone(),
             AppError::TooManyAttempts { retry_after_secs } => {
-                format!("Too many failed sign-ins; try again in {} min", (retry_after_secs + 59) / 60)
+                format!("Too many attempts; try again in {} min", (retry_after_secs + 59) / 60)
             }
+            AppError::PasswordChangeRequired => "Change your initial password before going on".into(),
             AppError::Internal(_) => "Internal error; try again later or contact the administrator".into(),
         }
     }

@@ -712,6 +712,12 @@ pub async fn fault_step(
     Ok(())
 }
 
+/// Importing a ledger enters items, so the caller must be allowed to enter records somewhere; checked before the
+/// upload is read, so a reader cannot make the server parse a file at all.
+pub fn may_import(ctx: &Ctx) -> AppResult<()> {
+    ctx.must_anywhere(Permission::RecordWrite)
+}
+
 pub async fn faults(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<Vec<FaultRow>> {
     let mut c = db.read().await?;
     let u = anbao_store::org::get(&mut c, unit).await?.ok_or(AppError::NotFound)?;
@@ -744,20 +750,26 @@ fn cell_date(v: &calamine::Data) -> Option<Day> {
     }
 }
 
+/// How much of an uploaded ledger is read: a union's outlets with a few dozen items each fit several times over.
+pub const IMPORT_LIMITS: crate::workbook::Limits = crate::workbook::Limits {
+    max_file_bytes: 4 * 1024 * 1024,
+    max_unzipped_bytes: 32 * 1024 * 1024,
+    max_rows: 5_001,
+    max_cols: 16,
+};
+
 /// Import a ledger from an Excel workbook (first sheet, a header row of `IMPORT_COLUMNS`). Every row is checked
 /// first; with any bad row nothing is imported, and with `commit` false nothing is imported either (a preview).
-pub async fn import(db: &Db, ctx: &Ctx, bytes: &[u8], commit: bool) -> AppResult<ImportReport> {
-    use calamine::{Data, Reader, Xlsx};
-    let bad_file =
-        || invalid("file", "无法读取该Excel文件（须为 .xlsx）", "cannot read that workbook (.xlsx expected)");
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|_| bad_file())?;
-    let sheet = wb.sheet_names().first().cloned().ok_or_else(bad_file)?;
-    let range = wb.worksheet_range(&sheet).map_err(|_| bad_file())?;
-    // Row numbers as the sheet shows them: the range may start below row 1 when the top rows are empty.
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let mut rows = range.rows();
-    let header: Vec<String> =
-        rows.next().map(|r| r.iter().map(|c| c.to_string().trim().to_owned()).collect()).unwrap_or_default();
+/// The caller must be allowed to enter records somewhere before the file is even parsed (`may_import`).
+pub async fn import(db: &Db, ctx: &Ctx, bytes: Vec<u8>, commit: bool) -> AppResult<ImportReport> {
+    use calamine::Data;
+    may_import(ctx)?;
+    let sheet = crate::workbook::read_first_sheet_blocking(bytes, IMPORT_LIMITS).await?;
+    let mut rows = sheet.iter().map(|(n, cells)| (*n as usize, cells));
+    let header = match rows.next() {
+        Some((_, r)) => r.iter().map(|c| c.to_string().trim().to_owned()).collect::<Vec<_>>(),
+        None => Vec::new(),
+    };
     if header.iter().take(IMPORT_COLUMNS.len()).map(String::as_str).ne(IMPORT_COLUMNS.iter().copied()) {
         return Err(invalid(
             "file",
@@ -766,14 +778,16 @@ pub async fn import(db: &Db, ctx: &Ctx, bytes: &[u8], commit: bool) -> AppResult
         ));
     }
     let today = period::day_of_ms(ctx.now);
-    let mut tx = db.begin().await?;
-    let (_, cat) = catalogue(&mut tx).await?;
+    // Checking reads without holding the write turn; only a clean, committed import takes it.
     let home = crate::compliance::home_unit(db, ctx).await?;
-    let places = store::places_under(&mut tx, &home.path).await?;
+    let (cat, places) = {
+        let mut c = db.read().await?;
+        let (_, cat) = catalogue(&mut c).await?;
+        (cat, store::places_under(&mut c, &home.path).await?)
+    };
     let mut report = ImportReport { rows: 0, errors: Vec::new(), imported: 0 };
     let mut good: Vec<(CheckedItem, i64)> = Vec::new();
-    for (i, r) in rows.enumerate() {
-        let row_no = first_row + i + 2;
+    for (row_no, r) in rows {
         let text = |n: usize| r.get(n).map(|c| c.to_string().trim().to_owned()).unwrap_or_default();
         if (0..IMPORT_COLUMNS.len()).all(|n| text(n).is_empty()) {
             continue;
@@ -829,6 +843,7 @@ pub async fn import(db: &Db, ctx: &Ctx, bytes: &[u8], commit: bool) -> AppResult
     if !commit || !report.errors.is_empty() {
         return Ok(report);
     }
+    let mut tx = db.begin().await?;
     for (item, unit) in &good {
         insert_checked(&mut tx, ctx, item, "installed", "由Excel台账导入", UnitId::new(*unit)).await?;
     }

@@ -922,14 +922,17 @@ pub struct Bulletin {
     pub readers: Vec<(String, Option<i64>)>,
 }
 
-/// Open a bulletin, which records that this person has read it.
-pub async fn read_bulletin(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Bulletin> {
+/// Open a bulletin, which records that this person has read it — unless `receipt` is false: a page reached from
+/// another site (a link in a mail, a forged image) shows the bulletin but proves nothing about reading it.
+pub async fn read_bulletin(db: &Db, ctx: &Ctx, id: i64, receipt: bool) -> AppResult<Bulletin> {
     let mut tx = db.begin().await?;
     let row = store::bulletin_by_id(&mut tx, id)
         .await?
         .filter(|b| sees_bulletin(ctx, &b.unit_path))
         .ok_or(AppError::NotFound)?;
-    if let Some(r) = store::mark_read(&mut tx, id, ctx.actor.account.get(), ctx.now).await? {
+    if !receipt {
+        // Nothing to write: shown as it stands.
+    } else if let Some(r) = store::mark_read(&mut tx, id, ctx.actor.account.get(), ctx.now).await? {
         audit::record(
             &mut tx,
             ctx.into(),

@@ -86,7 +86,10 @@ pub struct Upload {
 /// How far ahead of the server clock a record may be dated (phones' clocks drift), and how far back.
 pub const FUTURE_TOLERANCE_MS: i64 = 10 * 60_000;
 pub const MAX_AGE_DAYS: i64 = 400;
+/// One photo or scan at most; a phone's full-size JPEG is 2–6 MB.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+/// Photos one form may carry.
+pub const MAX_UPLOADS: usize = 4;
 /// How far from now a two-person record may be dated (the two people sign in as it happens).
 pub const TWO_PERSON_TOLERANCE_MS: i64 = 30 * 60_000;
 
@@ -182,9 +185,18 @@ pub async fn create(
     };
     check_limits(&draft, at, limit.as_ref(), pair.as_ref())?;
     let mut files = Vec::new();
-    for u in uploads.into_iter().filter(|u| !u.bytes.is_empty()) {
+    let uploads: Vec<Upload> = uploads.into_iter().filter(|u| !u.bytes.is_empty()).collect();
+    if uploads.len() > MAX_UPLOADS {
+        return Err(invalid(
+            "photos",
+            format!("一条记录最多附{MAX_UPLOADS}张照片"),
+            format!("a record carries at most {MAX_UPLOADS} photos"),
+        ));
+    }
+    for u in uploads {
         if u.bytes.len() > MAX_UPLOAD_BYTES {
-            return Err(invalid("photos", "单个附件不能超过10MB", "an attachment may be at most 10 MB"));
+            let mb = MAX_UPLOAD_BYTES / (1024 * 1024);
+            return Err(invalid("photos", format!("单个附件不能超过{mb}MB"), format!("an attachment may be at most {mb} MB")));
         }
         let ct = image_type(&u.bytes).ok_or_else(|| {
             AppError::Invalid(DomainError::new(

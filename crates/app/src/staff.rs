@@ -112,6 +112,15 @@ pub async fn update_staff(db: &Db, ctx: &Ctx, id: StaffId, input: StaffInput) ->
     let active = input.active.unwrap_or(current.active);
     store::update(&mut tx, id, unit, &draft, active, ctx.now).await?;
     audit::record(&mut tx, ctx.into(), "staff.update", Entity::Staff(id), Some(unit), before.as_ref()).await?;
+    // A person who leaves takes their account with them, in the same transaction: its sessions end now.
+    let disabled = if current.active && !active {
+        crate::accounts::disable_for_staff(&mut tx, ctx.into(), id).await?
+    } else {
+        Vec::new()
+    };
     tx.commit().await?;
+    if !disabled.is_empty() {
+        crate::auth::forget_sessions();
+    }
     Ok(())
 }

@@ -17,6 +17,12 @@ pub struct Config {
     pub api_token_days: i64,
     pub attachments_dir: String,
     pub reminder_minutes: i64,
+    pub trust_proxy: bool,
+    pub header_read_timeout_secs: u64,
+    pub request_timeout_secs: u64,
+    pub max_concurrent_requests: usize,
+    pub login_rate_per_client_per_minute: u32,
+    pub login_rate_per_second: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -51,12 +57,18 @@ impl Default for Config {
             api_token_days: 90,
             attachments_dir: "anbao-data/attachments".into(),
             reminder_minutes: 30,
+            trust_proxy: false,
+            header_read_timeout_secs: 10,
+            request_timeout_secs: 120,
+            max_concurrent_requests: 256,
+            login_rate_per_client_per_minute: 30,
+            login_rate_per_second: 20,
         }
     }
 }
 
 /// (key, comment) for every option, in the order `config example` prints them.
-pub const OPTIONS: [(&str, &str); 11] = [
+pub const OPTIONS: [(&str, &str); 17] = [
     ("database_url", "数据库地址 / database: sqlite://path.db (default) or postgres://user@host/db"),
     ("bind", "监听地址 / address to listen on"),
     ("secure_cookies", "仅经 HTTPS 发送会话 Cookie（在 TLS 反向代理之后设为 true）/ mark cookies Secure behind TLS"),
@@ -68,6 +80,12 @@ pub const OPTIONS: [(&str, &str); 11] = [
     ("api_token_days", "API 令牌有效期（天）/ API token lifetime"),
     ("attachments_dir", "照片与扫描件的存放目录 / folder for photos and scans"),
     ("reminder_minutes", "提醒任务的运行间隔（分钟），0 为不运行 / minutes between reminder runs, 0 = off"),
+    ("trust_proxy", "从 X-Forwarded-For 的最后一跳取客户端地址（仅在会写入该头的反向代理之后设为 true）/ take the client address from X-Forwarded-For's last hop, only behind a proxy that sets it"),
+    ("header_read_timeout_secs", "读取请求头的时限（秒），防止慢速连接占满服务 / seconds allowed to send request headers"),
+    ("request_timeout_secs", "单个请求的时限（秒），超时答复408 / seconds one request may take before 408"),
+    ("max_concurrent_requests", "同时处理的请求上限，超出的排队等待 / requests handled at once; more wait their turn"),
+    ("login_rate_per_client_per_minute", "每个客户端地址每分钟的登录尝试上限（本实例）/ sign-in attempts per client address per minute, per instance"),
+    ("login_rate_per_second", "全部客户端每秒的登录尝试上限（本实例）/ sign-in attempts per second from all clients, per instance"),
 ];
 
 impl Config {
@@ -95,6 +113,20 @@ impl Config {
             lock_ms: self.login_lock_minutes.max(1) * 60_000,
             session_ttl_ms: self.session_hours.max(1) * 3_600_000,
             token_ttl_ms: self.api_token_days.max(1) * 86_400_000,
+        }
+    }
+
+    pub fn server_limits(&self) -> anbao_web::ServerLimits {
+        anbao_web::ServerLimits {
+            request_timeout: std::time::Duration::from_secs(self.request_timeout_secs.max(1)),
+            max_concurrent_requests: self.max_concurrent_requests.max(1),
+        }
+    }
+
+    pub fn sign_in_rates(&self) -> anbao_web::security::SignInRates {
+        anbao_web::security::SignInRates {
+            per_client_per_minute: self.login_rate_per_client_per_minute,
+            all_per_second: self.login_rate_per_second,
         }
     }
 

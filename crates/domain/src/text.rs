@@ -65,3 +65,8 @@ mod tests {
         assert!(bounded("n", "名称", "Name", "a\u{0}b", 10).is_err());
     }
 }
+
+/// At most `max` characters of `raw`, for values kept only as context (a client address), never refused.
+pub fn clip(raw: &str, max: usize) -> String {
+    raw.chars().take(max).collect()
+}

@@ -127,14 +127,15 @@ pub struct NewSession<'a> {
     pub kind: &'a str,
     pub csrf: &'a str,
     pub name: Option<&'a str>,
+    pub client_ip: Option<&'a str>,
     pub now: i64,
     pub expires_at: i64,
 }
 
 pub async fn insert_session(c: &mut Conn, s: NewSession<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, kind, csrf, name, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO sessions (token_hash, account_id, kind, csrf, name, created_at, expires_at, client_ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(s.token_hash)
     .bind(s.account.get())
@@ -143,6 +144,7 @@ pub async fn insert_session(c: &mut Conn, s: NewSession<'_>) -> Result<()> {
     .bind(s.name)
     .bind(s.now)
     .bind(s.expires_at)
+    .bind(s.client_ip)
     .execute(&mut *c)
     .await?;
     Ok(())
@@ -177,44 +179,180 @@ pub async fn delete_session(c: &mut Conn, token_hash: &str) -> Result<()> {
     Ok(())
 }
 
-/// End every web session of an account except `keep` (after a password change).
-pub async fn delete_other_sessions(c: &mut Conn, id: AccountId, keep: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2 AND kind = 'web'")
+/// End every session and API token of an account except `keep` (after a password change). Returns how many ended.
+pub async fn delete_other_sessions(c: &mut Conn, id: AccountId, keep: &str) -> Result<u64> {
+    let r = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
         .bind(id.get())
         .bind(keep)
+        .execute(&mut *c)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// End every session and API token of an account (reset, disabling). Returns how many ended.
+pub async fn delete_sessions(c: &mut Conn, id: AccountId) -> Result<u64> {
+    let r = sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(id.get()).execute(&mut *c).await?;
+    Ok(r.rows_affected())
+}
+
+/// A live session or token of an account, for its owner's list.
+#[derive(Debug, Clone)]
+pub struct OwnSessionRow {
+    pub token_hash: String,
+    pub kind: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub client_ip: Option<String>,
+}
+
+pub async fn sessions_of(c: &mut Conn, id: AccountId, now: i64) -> Result<Vec<OwnSessionRow>> {
+    let rows = sqlx::query(
+        "SELECT token_hash, kind, created_at, expires_at, client_ip FROM sessions \
+         WHERE account_id = $1 AND expires_at > $2 ORDER BY created_at DESC LIMIT 200",
+    )
+    .bind(id.get())
+    .bind(now)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(OwnSessionRow {
+                token_hash: r.try_get("token_hash")?,
+                kind: r.try_get("kind")?,
+                created_at: r.try_get("created_at")?,
+                expires_at: r.try_get("expires_at")?,
+                client_ip: r.try_get("client_ip")?,
+            })
+        })
+        .collect()
+}
+
+/// End the account's session whose hash starts with `handle` (hex, checked by the caller). Returns rows ended.
+pub async fn delete_session_by_handle(c: &mut Conn, id: AccountId, handle: &str) -> Result<u64> {
+    let r = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash LIKE $2")
+        .bind(id.get())
+        .bind(format!("{handle}%"))
+        .execute(&mut *c)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+pub async fn set_disabled(c: &mut Conn, id: AccountId, disabled: bool) -> Result<()> {
+    sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2").bind(b(disabled)).bind(id.get()).execute(&mut *c).await?;
+    Ok(())
+}
+
+/// Accounts linked to a staff record (to disable them with it).
+pub async fn by_staff(c: &mut Conn, staff: StaffId) -> Result<Vec<AccountRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE staff_id = $1 ORDER BY id")))
+        .bind(staff.get())
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter().map(account).collect()
+}
+
+/// A grant with its row id, for removing it.
+#[derive(Debug, Clone)]
+pub struct GrantRow {
+    pub id: i64,
+    pub grant: Grant,
+}
+
+pub async fn grant_rows(c: &mut Conn, id: AccountId) -> Result<Vec<GrantRow>> {
+    let rows = sqlx::query(
+        "SELECT g.id, g.role, g.unit_id, u.path FROM grants g LEFT JOIN units u ON u.id = g.unit_id \
+         WHERE g.account_id = $1 ORDER BY g.id",
+    )
+    .bind(id.get())
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(GrantRow {
+                id: r.try_get("id")?,
+                grant: Grant {
+                    role: Role::parse(&r.try_get::<String, _>("role")?)
+                        .map_err(|e| sqlx::Error::Decode(e.message.into()))?,
+                    unit_id: r.try_get::<Option<i64>, _>("unit_id")?.map(UnitId::new),
+                    unit_path: r.try_get("path")?,
+                },
+            })
+        })
+        .collect()
+}
+
+pub async fn remove_grant(c: &mut Conn, account: AccountId, grant: i64) -> Result<u64> {
+    let r = sqlx::query("DELETE FROM grants WHERE id = $1 AND account_id = $2")
+        .bind(grant)
+        .bind(account.get())
+        .execute(&mut *c)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// Count one attempt on a throttling key, atomically on both databases: a window older than `window_start_before`
+/// starts again at one. Returns (attempts in the window, locked until).
+pub async fn count_attempt(c: &mut Conn, key: &str, now: i64, window_start_before: i64) -> Result<(i64, i64)> {
+    let r = sqlx::query(
+        "INSERT INTO login_failures (username, failures, window_start, locked_until) VALUES ($1, 1, $2, 0) \
+         ON CONFLICT (username) DO UPDATE SET \
+           failures = CASE WHEN login_failures.window_start < $3 THEN 1 ELSE login_failures.failures + 1 END, \
+           window_start = CASE WHEN login_failures.window_start < $3 THEN $2 ELSE login_failures.window_start END \
+         RETURNING failures, locked_until",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(window_start_before)
+    .fetch_one(&mut *c)
+    .await?;
+    Ok((r.try_get("failures")?, r.try_get("locked_until")?))
+}
+
+/// Take back one provisionally counted attempt (it succeeded), so successes never add up to a lock.
+pub async fn uncount(c: &mut Conn, key: &str) -> Result<()> {
+    sqlx::query("UPDATE login_failures SET failures = failures - 1 WHERE username = $1 AND failures > 0")
+        .bind(key)
         .execute(&mut *c)
         .await?;
     Ok(())
 }
 
-/// Failed sign-ins of a username: (failures in the window, window start, locked until).
-pub async fn failures(c: &mut Conn, username: &str) -> Result<Option<(i64, i64, i64)>> {
+pub async fn lock(c: &mut Conn, key: &str, until: i64) -> Result<()> {
+    sqlx::query("UPDATE login_failures SET locked_until = $1 WHERE username = $2").bind(until).bind(key).execute(&mut *c).await?;
+    Ok(())
+}
+
+/// Failed attempts of a throttling key: (failures in the window, window start, locked until).
+pub async fn failures(c: &mut Conn, key: &str) -> Result<Option<(i64, i64, i64)>> {
     let row = sqlx::query("SELECT failures, window_start, locked_until FROM login_failures WHERE username = $1")
-        .bind(username)
+        .bind(key)
         .fetch_optional(&mut *c)
         .await?;
     row.map(|r| Ok((r.try_get("failures")?, r.try_get("window_start")?, r.try_get("locked_until")?))).transpose()
 }
 
-pub async fn put_failures(c: &mut Conn, username: &str, n: i64, window_start: i64, locked_until: i64) -> Result<()> {
-    sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(&mut *c).await?;
-    sqlx::query("INSERT INTO login_failures (username, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)")
-        .bind(username)
-        .bind(n)
-        .bind(window_start)
-        .bind(locked_until)
+/// Forget a throttling key's attempts (after a success, or an administrator's reset).
+pub async fn clear_failures(c: &mut Conn, key: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(key).execute(&mut *c).await?;
+    Ok(())
+}
+
+/// Forget every key of a username (a console reset lifts every client's lock on it).
+pub async fn clear_user_failures(c: &mut Conn, username: &str) -> Result<()> {
+    // A prefix compared as text: `_` in a username must not act as a LIKE wildcard.
+    let prefix = format!("u:{username}|");
+    sqlx::query("DELETE FROM login_failures WHERE substr(username, 1, $1) = $2 OR username = $3")
+        .bind(prefix.chars().count() as i64)
+        .bind(&prefix)
+        .bind(format!("c:{username}"))
         .execute(&mut *c)
         .await?;
     Ok(())
 }
 
-pub async fn clear_failures(c: &mut Conn, username: &str) -> Result<()> {
-    sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(&mut *c).await?;
-    Ok(())
-}
-
 /// Canonical content of every account with its grants (or one), for the audit row hash.
-/// The password hash is part of it, so a password replaced behind the system's back is caught.
+/// The password and PIN hashes are part of it, so a credential replaced behind the system's back is caught; the
+/// audit layer replaces them with keyed digests before anything is stored (`app::credentials`).
 pub async fn snapshot_rows(c: &mut Conn, only: Option<AccountId>) -> Result<Vec<(String, serde_json::Value)>> {
     let mut sql = String::from(
         "SELECT id, username, display_name, password_hash, staff_id, must_change_password, disabled, confirm_pin_hash FROM accounts",

@@ -225,9 +225,13 @@ pub async fn list_in_scope(
     rows.iter().map(event).collect()
 }
 
-/// Every event in chain order, for verification.
-pub async fn all(c: &mut Conn) -> Result<Vec<StoredEvent>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY e.seq"))).fetch_all(&mut *c).await?;
+/// Up to `limit` events after `after_seq`, in chain order (verification streams the chain with these).
+pub async fn page(c: &mut Conn, after_seq: i64, limit: i64) -> Result<Vec<StoredEvent>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.seq > $1 ORDER BY e.seq LIMIT $2")))
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?;
     rows.iter().map(event).collect()
 }
 

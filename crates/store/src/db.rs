@@ -189,6 +189,15 @@ impl Db {
         }
     }
 
+    /// A read-only transaction that sees one consistent state of the database from its first read to its end:
+    /// `REPEATABLE READ` on PostgreSQL, a deferred read transaction in WAL mode on SQLite. Dropping it ends it.
+    pub async fn snapshot(&self) -> crate::Result<Transaction<'static, Any>> {
+        match self.backend {
+            Backend::Postgres => self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await,
+            Backend::Sqlite => self.pool.begin_with("BEGIN DEFERRED").await,
+        }
+    }
+
     /// A connection for reading.
     pub async fn read(&self) -> crate::Result<sqlx::pool::PoolConnection<Any>> {
         self.pool.acquire().await

@@ -17,6 +17,10 @@ use tower::ServiceExt;
 /// 2026-03-02 09:30 in Shanghai, a Monday; tests move the clock from here.
 pub const START_MS: i64 = 1_772_415_000_000;
 pub const DEMO_PASSWORD: &str = "anbao-demo";
+/// The confirmation PIN of the demo accounts linked to staff (the second person of a two-person procedure).
+pub const DEMO_PIN: &str = anbao_app::demo::DEMO_PIN;
+/// The address the in-process client appears to come from unless told otherwise.
+pub const CLIENT_IP: [u8; 4] = [127, 0, 0, 1];
 
 pub struct TestApp {
     pub db: Db,
@@ -68,6 +72,12 @@ pub async fn fresh_db() -> (Db, String) {
 impl TestApp {
     /// An empty Anbao.
     pub async fn empty() -> TestApp {
+        TestApp::empty_with(|_| {}).await
+    }
+
+    /// An empty Anbao whose state `f` adjusts first (cookies behind TLS, tight sign-in rates…). Unless `f` says
+    /// otherwise, the in-memory sign-in rates are generous, so tests that sign in often are not slowed by them.
+    pub async fn empty_with(f: impl FnOnce(&mut AppState)) -> TestApp {
         let (db, url) = fresh_db().await;
         let clock = Arc::new(AtomicI64::new(START_MS));
         let c = clock.clone();
@@ -75,7 +85,19 @@ impl TestApp {
         let blobs = anbao_store::blobs::BlobStore::local(std::env::temp_dir().join("anbao-tests").join("blobs"));
         let mut state = AppState::new(db.clone(), AuthPolicy::default(), false, blobs.clone());
         state.clock = Arc::new(move || c.load(Ordering::SeqCst));
+        state.sign_in_limits = Arc::new(anbao_web::security::SignInLimits::new(anbao_web::security::SignInRates {
+            per_client_per_minute: 100_000,
+            all_per_second: 100_000,
+        }));
+        f(&mut state);
         TestApp { router: anbao_web::router(state), db, clock, url }
+    }
+
+    /// The demo, on a state that `f` adjusts first.
+    pub async fn demo_with(f: impl FnOnce(&mut AppState)) -> TestApp {
+        let app = TestApp::empty_with(f).await;
+        anbao_app::demo::seed(&app.db, START_MS, DEMO_PASSWORD).await.expect("seed demo");
+        app
     }
 
     /// Anbao with the demo province loaded (the same data `anbao demo` serves).
@@ -94,7 +116,12 @@ impl TestApp {
     }
 
     pub fn client(&self) -> Client {
-        Client { router: self.router.clone(), cookies: HashMap::new(), bearer: None }
+        Client { router: self.router.clone(), cookies: HashMap::new(), bearer: None, ip: CLIENT_IP.into() }
+    }
+
+    /// A client that appears to come from another address.
+    pub fn client_from(&self, ip: [u8; 4]) -> Client {
+        Client { ip: ip.into(), ..self.client() }
     }
 
     /// A client signed in through the sign-in page.
@@ -177,6 +204,8 @@ pub struct Client {
     router: Router,
     cookies: HashMap<String, String>,
     pub bearer: Option<String>,
+    /// The peer address the server sees (as the real accept loop hands it over).
+    pub ip: std::net::IpAddr,
 }
 
 #[derive(Debug, Clone)]
@@ -208,6 +237,7 @@ impl Client {
             req.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {t}").parse().expect("auth header"));
         }
         req.headers_mut().insert(header::HOST, "anbao.test".parse().expect("host"));
+        req.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(self.ip, 40_000)));
         let res = self.router.clone().oneshot(req).await.expect("router answers");
         for v in res.headers().get_all(header::SET_COOKIE) {
             if let Some((kv, _)) = v.to_str().unwrap_or_default().split_once(';')
@@ -233,7 +263,7 @@ impl Client {
     /// Post a form; a `csrf` field is added from a page of the signed-in session unless one is given.
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
         let mut fields: Vec<(String, String)> = fields.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
-        if !fields.iter().any(|(k, _)| k == "csrf") && self.cookies.contains_key("anbao_session") {
+        if !fields.iter().any(|(k, _)| k == "csrf") && self.cookies.keys().any(|k| k.ends_with("anbao_session")) {
             let token = self.csrf().await;
             fields.push(("csrf".into(), token));
         }
@@ -297,6 +327,13 @@ impl Client {
             .body(Body::from(body))
             .expect("request");
         self.send(req).await
+    }
+}
+
+impl Client {
+    /// Cookies the client holds, by name (to check what the server set).
+    pub fn cookie_names(&self) -> Vec<String> {
+        self.cookies.keys().cloned().collect()
     }
 }
 

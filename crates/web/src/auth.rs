@@ -10,6 +10,13 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 pub const SESSION_COOKIE: &str = "anbao_session";
+/// Behind TLS the cookie takes the `__Host-` prefix: browsers then accept it only with `Secure`, `Path=/` and no
+/// `Domain`, so neither a plain-HTTP page nor a sibling subdomain can plant or overwrite it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-anbao_session";
+
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE }
+}
 
 /// The value of cookie `name`, if sent.
 pub fn cookie(h: &HeaderMap, name: &str) -> Option<String> {
@@ -20,13 +27,21 @@ pub fn cookie(h: &HeaderMap, name: &str) -> Option<String> {
 }
 
 pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+    let name = session_cookie_name(secure);
+    let flag = if secure { "; Secure" } else { "" };
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{flag}")
 }
 
-pub fn clear_session_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+pub fn clear_session_cookie(secure: bool) -> String {
+    let name = session_cookie_name(secure);
+    let flag = if secure { "; Secure" } else { "" };
+    format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{flag}")
 }
+
+/// Pages a person who must change their password may still open (and sign out from).
+const PAGES_WHILE_PASSWORD_MUST_CHANGE: [&str; 2] = ["/account/password", "/logout"];
+/// API paths that answer while a password must be changed.
+const API_WHILE_PASSWORD_MUST_CHANGE: [&str; 3] = ["/api/v1/me", "/api/v1/me/password", "/api/v1/auth/logout"];
 
 /// A signed-in person on a page.
 pub struct Page {
@@ -64,10 +79,16 @@ impl FromRequestParts<AppState> for Page {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let lang = Lang::from_headers(&parts.headers);
         let next = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
-        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(|| PageError::SignIn(next.clone()))?;
+        let name = session_cookie_name(state.secure_cookies);
+        let token = cookie(&parts.headers, name).ok_or_else(|| PageError::SignIn(next.clone()))?;
         let now = state.now();
         match anbao_app::auth::resolve(&state.db, now, &token).await.map_err(|e| PageError::App(e, lang))? {
-            Some((actor, csrf, kind)) if kind == "web" => Ok(Page { ctx: Ctx::new(now, actor), csrf, token, lang }),
+            Some((actor, csrf, kind)) if kind == "web" => {
+                if actor.must_change_password && !PAGES_WHILE_PASSWORD_MUST_CHANGE.contains(&parts.uri.path()) {
+                    return Err(PageError::ChangePassword);
+                }
+                Ok(Page { ctx: Ctx::new(now, actor), csrf, token, lang })
+            }
             _ => Err(PageError::SignIn(next)),
         }
     }
@@ -91,7 +112,9 @@ impl FromRequestParts<AppState> for Api {
             .map(|t| t.trim().to_owned());
         let (token, from_cookie) = match bearer {
             Some(t) => (t, false),
-            None => (cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?, true),
+            None => {
+                (cookie(&parts.headers, session_cookie_name(state.secure_cookies)).ok_or(AppError::Unauthenticated)?, true)
+            }
         };
         let now = state.now();
         let (actor, csrf, _kind) =
@@ -102,6 +125,9 @@ impl FromRequestParts<AppState> for Api {
             if sent != Some(csrf.as_str()) {
                 return Err(ApiError(AppError::Forbidden));
             }
+        }
+        if actor.must_change_password && !API_WHILE_PASSWORD_MUST_CHANGE.contains(&parts.uri.path()) {
+            return Err(ApiError(AppError::PasswordChangeRequired));
         }
         Ok(Api { ctx: Ctx::new(now, actor), token })
     }
@@ -124,4 +150,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 /// Answer 401 as JSON for the API when no one is signed in.
 pub fn unauthenticated() -> Response {
     ApiError(AppError::Unauthenticated).into_response()
+}
+
+/// The client's address (see `security::client_ip`), for throttling and for the session and audit records.
+pub struct ClientIp(pub String);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(crate::security::client_ip(&parts.headers, &parts.extensions, state.trust_proxy)))
+    }
 }

@@ -15,6 +15,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -30,6 +31,8 @@ pub enum PageError {
     App(AppError, Lang),
     /// Not signed in: go to the sign-in page and come back.
     SignIn(String),
+    /// Signed in with a password that must be changed first: only the password page opens.
+    ChangePassword,
 }
 
 impl From<AppError> for PageError {
@@ -64,6 +67,9 @@ impl IntoResponse for PageError {
                 Redirect::to(&format!("/login?{q}")).into_response()
             }
             PageError::App(AppError::Unauthenticated, _) => Redirect::to("/login").into_response(),
+            PageError::ChangePassword | PageError::App(AppError::PasswordChangeRequired, _) => {
+                Redirect::to("/account/password?ok=must_change").into_response()
+            }
             PageError::App(e, lang) => {
                 log(&e);
                 let status = status_of(&e);

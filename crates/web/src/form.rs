@@ -50,3 +50,16 @@ impl FormData {
 pub fn path_id(raw: &str) -> Result<i64, AppError> {
     raw.parse::<i64>().map_err(|_| AppError::NotFound)
 }
+
+/// Read a request body of at most `limit` bytes. Handlers that must check who is asking before reading an upload
+/// take the raw body and call this after the check.
+pub async fn body_within(body: axum::body::Body, limit: usize) -> Result<Vec<u8>, AppError> {
+    axum::body::to_bytes(body, limit).await.map(|b| b.to_vec()).map_err(|_| {
+        let mb = limit / (1024 * 1024);
+        AppError::Invalid(DomainError::new(
+            "file",
+            format!("上传内容超过{mb} MB的上限，或未能完整接收"),
+            format!("the upload exceeds the {mb} MB limit or did not arrive whole"),
+        ))
+    })
+}

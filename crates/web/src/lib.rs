@@ -10,5 +10,5 @@ pub mod routes;
 pub mod security;
 pub mod state;
 
-pub use routes::router;
+pub use routes::{ServerLimits, router, router_with};
 pub use state::{AppState, Clock};

@@ -6,9 +6,44 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::middleware;
 use axum::response::IntoResponse;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
+use std::time::Duration;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// Bodies of ordinary forms and JSON: far above any real one, far below what would hurt.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// A form carrying photos: `MAX_UPLOADS` photos of `MAX_UPLOAD_BYTES` each, and the fields around them.
+fn photo_limit() -> DefaultBodyLimit {
+    use anbao_app::records::{MAX_UPLOAD_BYTES, MAX_UPLOADS};
+    DefaultBodyLimit::max(MAX_UPLOADS * MAX_UPLOAD_BYTES + BODY_LIMIT)
+}
+
+/// An uploaded ledger: the import's file limit and the form around it.
+fn import_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(anbao_app::facility::IMPORT_LIMITS.max_file_bytes + BODY_LIMIT)
+}
+
+/// How long one request may take, and how many run at once; from configuration (`anbao.toml`).
+#[derive(Debug, Clone, Copy)]
+pub struct ServerLimits {
+    pub request_timeout: Duration,
+    pub max_concurrent_requests: usize,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self { request_timeout: Duration::from_secs(120), max_concurrent_requests: 256 }
+    }
+}
 
 pub fn router(state: AppState) -> Router {
+    router_with(state, ServerLimits::default())
+}
+
+pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
     let pages = Router::new()
         .route("/", get(pages::home::home))
         .route("/login", get(pages::login::login_form).post(pages::login::login))
@@ -38,7 +73,11 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(pages::audit::list))
         .route("/audit/export.xlsx", get(pages::audit::export))
         .route("/admin/accounts", get(pages::accounts::list).post(pages::accounts::create))
-        .route("/records", get(pages::records::list).post(pages::records::create))
+        .route("/admin/accounts/{id}/disable", post(pages::accounts::disable))
+        .route("/admin/accounts/{id}/enable", post(pages::accounts::enable))
+        .route("/admin/accounts/{id}/grants/{grant}/remove", post(pages::accounts::remove_grant))
+        .route("/account/sessions/{handle}/revoke", post(pages::login::revoke_session))
+        .route("/records", get(pages::records::list).post(pages::records::create).layer(photo_limit()))
         .route("/records/new", get(pages::records::new))
         .route("/records/export.xlsx", get(pages::records::export))
         .route("/records/{id}", get(pages::records::show))
@@ -57,7 +96,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inspections/export.xlsx", get(pages::inspect::export))
         .route("/inspections/photos/{id}", get(pages::inspect::photo))
         .route("/inspections/{id}", get(pages::inspect::show))
-        .route("/inspections/{id}/save", post(pages::inspect::save))
+        .route("/inspections/{id}/save", post(pages::inspect::save).layer(photo_limit()))
         .route("/inspections/{id}/{action}", post(pages::inspect::act))
         .route("/checklist", get(pages::inspect::checklist).post(pages::inspect::edit_checklist))
         .route("/hazards", get(pages::hazards::register).post(pages::hazards::raise))
@@ -76,7 +115,7 @@ pub fn router(state: AppState) -> Router {
         .route("/facilities/work", get(pages::facility::work))
         .route("/facilities/projects/{id}/{step}", post(pages::facility::project_step))
         .route("/facilities/faults/{id}/{step}", post(pages::facility::fault_step))
-        .route("/facilities/import", get(pages::facility::import_form).post(pages::facility::import))
+        .route("/facilities/import", get(pages::facility::import_form).post(pages::facility::import).layer(import_limit()))
         .route("/duty", get(pages::duty::roster).post(pages::duty::save))
         .route("/duty/export.xlsx", get(pages::duty::export))
         .route("/duty/leave", post(pages::duty::leave))
@@ -103,6 +142,14 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/login", post(api::auth::login))
         .route("/auth/logout", post(api::auth::logout))
         .route("/me", get(api::auth::me))
+        .route("/me/password", put(api::auth::change_password))
+        .route("/me/tokens", get(api::auth::tokens))
+        .route("/me/tokens/{handle}", axum::routing::delete(api::auth::revoke_token))
+        .route("/accounts", get(api::accounts::list))
+        .route("/accounts/{id}/disable", post(api::accounts::disable))
+        .route("/accounts/{id}/enable", post(api::accounts::enable))
+        .route("/accounts/{id}/grants", post(api::accounts::add_grant))
+        .route("/accounts/{id}/grants/{grant}", axum::routing::delete(api::accounts::remove_grant))
         .route("/todo", get(api::auth::todo))
         .route("/notices", get(api::auth::notices).post(api::auth::publish_notice))
         .route("/units", get(api::org::list).post(api::org::create))
@@ -117,7 +164,7 @@ pub fn router(state: AppState) -> Router {
         .route("/audit/verify", get(api::audit::verify))
         .route("/records", get(api::records::list).post(api::records::create))
         .route("/records/{id}", get(api::records::get))
-        .route("/records/{id}/photo", post(api::records::add_photo))
+        .route("/records/{id}/photo", post(api::records::add_photo).layer(photo_limit()))
         .route("/assets", get(api::records::assets).post(api::records::create_asset))
         .route("/messages", get(api::records::messages))
         .route("/rules", get(api::compliance::rules))
@@ -128,7 +175,7 @@ pub fn router(state: AppState) -> Router {
         .route("/facilities/items", post(api::facility::add_item))
         .route("/facilities/projects", post(api::facility::propose))
         .route("/facilities/projects/{id}/{step}", post(api::facility::project_step))
-        .route("/facilities/import", post(api::facility::import))
+        .route("/facilities/import", post(api::facility::import).layer(import_limit()))
         .route("/inspections", get(api::inspect::list).post(api::inspect::start))
         .route("/inspections/{id}", get(api::inspect::get))
         .route("/inspections/{id}/results", put(api::inspect::save))
@@ -170,7 +217,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
         .fallback(page_not_found)
-        .layer(middleware::from_fn(security::same_origin_writes))
+        .layer(middleware::from_fn_with_state(state.clone(), security::same_origin_writes))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Past the limit requests wait their turn (and time out), rather than each taking memory and a connection.
+        .layer(GlobalConcurrencyLimitLayer::new(limits.max_concurrent_requests))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .with_state(state)
 }
 

@@ -1,13 +1,17 @@
 //! Defences applied to every response and every unsafe request: cross-site writes are refused before any
 //! handler runs (CSRF), and responses carry headers that keep pages out of frames and sniffers.
-use axum::extract::Request;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
 
-/// Refuse POST/PUT/PATCH/DELETE that a browser marks as cross-site, or whose Origin is not this host.
-/// Bearer-token clients (scripts) send neither header and pass; they carry no ambient cookie to abuse.
-pub async fn same_origin_writes(req: Request, next: Next) -> Response {
+/// Refuse POST/PUT/PATCH/DELETE that a browser marks as cross-site, or whose Origin is not this host — `null`
+/// included (a sandboxed frame or a local file posting a sign-in form). Bearer-token clients (scripts) send
+/// neither header and pass; they carry no ambient cookie to abuse.
+pub async fn same_origin_writes(State(s): State<AppState>, req: Request, next: Next) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         let h = req.headers();
         if h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
@@ -17,7 +21,7 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
             (h.get(header::ORIGIN).and_then(|v| v.to_str().ok()), h.get(header::HOST).and_then(|v| v.to_str().ok()))
         {
             let origin_host = origin.split("://").nth(1).unwrap_or(origin);
-            if origin != "null" && origin_host != host {
+            if origin == "null" || origin_host != host {
                 return (StatusCode::FORBIDDEN, "跨站请求被拒绝 (cross-origin request refused)").into_response();
             }
         }
@@ -27,6 +31,13 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    // Pages and answers carry personal data: no cache, shared or private, keeps them (the stylesheet sets its own).
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if s.secure_cookies {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -34,4 +45,75 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
         ),
     );
     res
+}
+
+/// Is this GET a navigation from this site, or typed by the person (so a read receipt may be recorded)? A page
+/// opened from another site (`Sec-Fetch-Site: cross-site` or `same-site`) is shown but records nothing.
+pub fn same_site_navigation(h: &HeaderMap) -> bool {
+    matches!(h.get("sec-fetch-site").and_then(|v| v.to_str().ok()), None | Some("same-origin" | "none"))
+}
+
+/// The client's address: the TCP peer, or behind a trusted proxy the last address it appended to
+/// `X-Forwarded-For` (the earlier ones are whatever the client claimed). "unknown" when neither is there.
+pub fn client_ip(h: &HeaderMap, ext: &axum::http::Extensions, trust_proxy: bool) -> String {
+    if trust_proxy
+        && let Some(last) = h
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .last()
+        && let Ok(ip) = last.parse::<IpAddr>()
+    {
+        return ip.to_string();
+    }
+    ext.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
+}
+
+/// The sign-in rates one instance accepts before touching the database.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInRates {
+    pub per_client_per_minute: u32,
+    pub all_per_second: u32,
+}
+
+impl Default for SignInRates {
+    fn default() -> Self {
+        Self { per_client_per_minute: 30, all_per_second: 20 }
+    }
+}
+
+/// In-memory token buckets (`governor`) in front of the database counters: a flood from one address, or from many,
+/// is answered 429 at once, before a username is looked up or a password hashed. The database counters
+/// (`app::auth::count_attempt`) are what hold across instances; these only keep a burst off the database.
+pub struct SignInLimits {
+    per_client: governor::DefaultKeyedRateLimiter<String>,
+    all: governor::DefaultDirectRateLimiter,
+}
+
+impl SignInLimits {
+    pub fn new(r: SignInRates) -> Self {
+        let per_minute = NonZeroU32::new(r.per_client_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let per_second = NonZeroU32::new(r.all_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+        Self {
+            per_client: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),
+            all: governor::RateLimiter::direct(governor::Quota::per_second(per_second)),
+        }
+    }
+
+    /// May this client try to sign in now? Err carries the seconds to wait.
+    pub fn check(&self, client: &str) -> Result<(), i64> {
+        // Forget idle clients now and then, so a scan of many addresses cannot grow the table without end.
+        if self.per_client.len() > 10_000 {
+            self.per_client.retain_recent();
+        }
+        let clock = governor::clock::DefaultClock::default();
+        let wait = |n: governor::NotUntil<governor::clock::QuantaInstant>| {
+            (n.wait_time_from(governor::clock::Clock::now(&clock)).as_secs() as i64).max(1)
+        };
+        self.all.check().map_err(wait)?;
+        self.per_client.check_key(&client.to_owned()).map_err(wait)
+    }
 }

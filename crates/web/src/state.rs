@@ -20,11 +20,25 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Where photos and scans are kept.
     pub blobs: BlobStore,
+    /// Take the client's address from `X-Forwarded-For` (its last hop), set only behind a proxy that writes it.
+    pub trust_proxy: bool,
+    /// Sign-in bursts refused before any database work, per client and in all (this instance only).
+    pub sign_in_limits: Arc<crate::security::SignInLimits>,
 }
 
 impl AppState {
     pub fn new(db: Db, policy: AuthPolicy, secure_cookies: bool, blobs: BlobStore) -> Self {
-        Self { db, policy, clock: system_clock(), secure_cookies, blobs }
+        Self {
+            db,
+            policy,
+            clock: system_clock(),
+            secure_cookies,
+            blobs,
+            trust_proxy: false,
+            sign_in_limits: Arc::new(crate::security::SignInLimits::new(
+                crate::security::SignInRates::default(),
+            )),
+        }
     }
 
     pub fn now(&self) -> i64 {

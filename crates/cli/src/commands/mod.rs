@@ -17,6 +17,13 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&cfg.database_url).await?;
     db.migrate().await?;
     anbao_app::rulebook::load_default(&db, now_ms()).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+    // Events written before credentials were kept out of the trail are rewritten once (a no-op afterwards).
+    let redacted = anbao_app::credentials::redact_stored_events(&db, now_ms())
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+    if redacted > 0 {
+        tracing::info!(fields = redacted, "credential hashes removed from earlier audit events; the chain was re-linked");
+    }
     Ok(db)
 }
 

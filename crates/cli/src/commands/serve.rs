@@ -3,6 +3,7 @@
 use crate::config::{Config, redact};
 use anbao_store::Db;
 use std::process::ExitCode;
+use std::time::Duration;
 
 pub async fn run(cfg: &Config) -> anyhow::Result<ExitCode> {
     let db = super::open(cfg).await?;
@@ -20,18 +21,65 @@ pub async fn run(cfg: &Config) -> anyhow::Result<ExitCode> {
 /// Bind, print where, and serve until Ctrl-C or SIGTERM.
 pub async fn serve(cfg: &Config, db: Db) -> anyhow::Result<ExitCode> {
     let blobs = anbao_store::blobs::BlobStore::local(&cfg.attachments_dir);
-    let state = anbao_web::AppState::new(db.clone(), cfg.auth_policy(), cfg.secure_cookies, blobs);
+    let mut state = anbao_web::AppState::new(db.clone(), cfg.auth_policy(), cfg.secure_cookies, blobs);
+    state.trust_proxy = cfg.trust_proxy;
+    state.sign_in_limits = std::sync::Arc::new(anbao_web::security::SignInLimits::new(cfg.sign_in_rates()));
     if cfg.reminder_minutes > 0 {
         tokio::spawn(reminders(db.clone(), cfg.reminder_minutes));
     }
-    let app = anbao_web::router(state);
+    let app = anbao_web::router_with(state, cfg.server_limits());
     let listener = tokio::net::TcpListener::bind(&cfg.bind).await?;
     let addr = listener.local_addr()?;
     tracing::info!(database = %redact(&cfg.database_url), "listening on http://{addr}");
     println!("安保 Anbao 已启动 (serving): http://{addr}/");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    accept(listener, app, Duration::from_secs(cfg.header_read_timeout_secs.max(1))).await;
     db.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The accept loop. Written out (rather than `axum::serve`) for what that does not offer: a deadline for the request
+/// headers, so a client that opens connections and sends a byte a minute cannot hold them, and the peer address
+/// handed to handlers (`ConnectInfo`) for per-client sign-in limits. Stops accepting on Ctrl-C or SIGTERM and lets
+/// open requests finish for a few seconds.
+async fn accept(listener: tokio::net::TcpListener, app: axum::Router, header_timeout: Duration) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let app = app.clone();
+        let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            app.clone().oneshot(req.map(axum::body::Body::new))
+        });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(TokioIo::new(stream), svc);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("requests still open at shutdown"),
+    }
 }
 
 /// Turn overdue items into messages every few minutes. Safe with several instances: each message is unique.

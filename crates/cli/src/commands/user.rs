@@ -1,4 +1,4 @@
-//! `anbao user add` and `anbao user reset-password`, from the console (no sign-in needed: it is the server).
+//! `anbao user add`, `disable`, `enable` and `reset-password`, from the console (no sign-in needed: it is the server).
 use crate::config::Config;
 use anbao_app::accounts::AccountInput;
 use anbao_domain::access::Role;
@@ -24,7 +24,11 @@ pub enum UserCommand {
         #[arg(long)]
         password: Option<String>,
     },
-    /// Set a new password; the person must change it at the next sign-in.
+    /// Disable an account: it can no longer sign in, and its sessions and API tokens end now.
+    Disable { username: String },
+    /// Enable a disabled account again.
+    Enable { username: String },
+    /// Set a new password; the person must change it at the next sign-in. Every session and token ends.
     ResetPassword {
         username: String,
         #[arg(long)]
@@ -62,6 +66,20 @@ pub async fn run(cfg: &Config, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                 Ok(id) => println!("已创建账号 (account created): {username} (#{id}), {}", role.label_zh()),
                 Err(e) => anyhow::bail!("{}", e.message_zh()),
             }
+        }
+        UserCommand::Disable { username } => {
+            let id = anbao_app::accounts::id_of(&db, &username).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            anbao_app::accounts::set_disabled(&db, None, now, id, true)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            println!("已停用账号，其会话和令牌均已结束 (account disabled; its sessions and tokens ended): {username}");
+        }
+        UserCommand::Enable { username } => {
+            let id = anbao_app::accounts::id_of(&db, &username).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            anbao_app::accounts::set_disabled(&db, None, now, id, false)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            println!("已启用账号 (account enabled): {username}");
         }
         UserCommand::ResetPassword { username, password } => {
             let password = read_password(password)?;

@@ -1,5 +1,5 @@
 //! Vault, duty and custody: each refusal the regulations demand happens, quotes its article, and writes nothing.
-use anbao_testkit::{DEMO_PASSWORD, TestApp};
+use anbao_testkit::{DEMO_PASSWORD, DEMO_PIN, TestApp};
 use axum::http::StatusCode;
 
 const OUTLET: &str = "城关信用社营业部";
@@ -71,7 +71,7 @@ fn entry<'a>(v: &'a str, at: &'a str, sub: &'a str, user: &'a str) -> Vec<(&'a s
         ("subkind", sub),
         ("text", "入库存放现金"),
         ("confirm_username", user),
-        ("confirm_secret", DEMO_PASSWORD),
+        ("confirm_secret", DEMO_PIN),
     ]
 }
 
@@ -149,7 +149,7 @@ async fn county_accounts(app: &TestApp) -> (i64, i64, i64) {
     };
     let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await;
     for (i, g) in guards.iter().enumerate() {
-        anbao_app::accounts::create(
+        let id = anbao_app::accounts::create(
             &app.db,
             None,
             app.now(),
@@ -164,6 +164,7 @@ async fn county_accounts(app: &TestApp) -> (i64, i64, i64) {
         )
         .await
         .unwrap();
+        anbao_app::confirm::seed_pin(&app.db, app.now(), id, DEMO_PIN).await.unwrap();
     }
     (guards[0], guards[1], county)
 }
@@ -283,7 +284,7 @@ async fn a_lost_code_blocks_the_vaults_custody_check_until_the_lock_is_changed()
     let outlet = app.scalar(&format!("SELECT id FROM units WHERE name = '{OUTLET}'")).await;
     let check = |at: &str| {
         serde_json::json!({"kind": "vault_key_custody", "asset_id": v, "occurred_at": at,
-            "confirm_username": "chengguan.zhuren", "confirm_secret": DEMO_PASSWORD})
+            "confirm_username": "chengguan.zhuren", "confirm_secret": DEMO_PIN})
     };
     let r = keeper.json("POST", "/api/v1/records", &check("2026-03-02T09:20:00+08:00")).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -389,7 +390,7 @@ async fn a_gun_is_approved_by_another_post_issued_before_both_and_returned_with_
         )
         .await;
     for (name, staff) in [("keeper", keeper), ("officer", officer)] {
-        anbao_app::accounts::create(
+        let id = anbao_app::accounts::create(
             &app.db,
             None,
             app.now(),
@@ -404,6 +405,7 @@ async fn a_gun_is_approved_by_another_post_issued_before_both_and_returned_with_
         )
         .await
         .unwrap();
+        anbao_app::confirm::seed_pin(&app.db, app.now(), id, DEMO_PIN).await.unwrap();
     }
     let gun = app.scalar("SELECT id FROM arms WHERE kind = 'gun' ORDER BY id LIMIT 1").await;
     let ammo = app.scalar(&format!("SELECT id FROM arms WHERE gun_id = {gun}")).await;
@@ -419,7 +421,7 @@ async fn a_gun_is_approved_by_another_post_issued_before_both_and_returned_with_
     let k = r.json()["id"].as_i64().unwrap();
     // Issue before approval: refused.
     let mut kp = app.api("keeper").await;
-    let confirm = serde_json::json!({"confirm_username": "guard0", "confirm_secret": DEMO_PASSWORD});
+    let confirm = serde_json::json!({"confirm_username": "guard0", "confirm_secret": DEMO_PIN});
     let r = kp.json("POST", &format!("/api/v1/arms/checkouts/{k}/issue"), &confirm).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let mut off = app.api("officer").await;
@@ -435,7 +437,7 @@ async fn a_gun_is_approved_by_another_post_issued_before_both_and_returned_with_
     assert_eq!(evidence, 1);
     assert_eq!(app.scalar(&format!("SELECT rounds FROM arms WHERE id = {ammo}")).await, 15);
     // Returned short without a word: refused; with the reason: accepted and flagged.
-    let back = |note: Option<&str>| serde_json::json!({"rounds_back": 4, "note": note, "confirm_username": "guard0", "confirm_secret": DEMO_PASSWORD});
+    let back = |note: Option<&str>| serde_json::json!({"rounds_back": 4, "note": note, "confirm_username": "guard0", "confirm_secret": DEMO_PIN});
     let r = kp.json("POST", &format!("/api/v1/arms/checkouts/{k}/return"), &back(None)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let r = kp.json("POST", &format!("/api/v1/arms/checkouts/{k}/return"), &back(Some("训练中击发一发"))).await;

@@ -1,6 +1,6 @@
 //! Inspections and hazards: scores by hand, the full loop from failed items to closure, escalation with a set
 //! clock, and the refusals (a deduction out of range, countersigning one's own inspection, verifying outside scope).
-use anbao_testkit::{Client, DEMO_PASSWORD, TestApp};
+use anbao_testkit::{Client, DEMO_PIN, TestApp};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
@@ -70,14 +70,14 @@ async fn a_full_loop_from_two_failed_items_to_one_closed_and_one_sent_back() {
     let r = inspector
         .post_form(
             &format!("/inspections/{id}/countersign"),
-            &[("confirm_username", "qinghe.baowei"), ("confirm_secret", DEMO_PASSWORD)],
+            &[("confirm_username", "qinghe.baowei"), ("confirm_secret", DEMO_PIN)],
         )
         .await;
     assert!(r.body.contains("一个账号不能同时作为两个人确认"), "{}", r.body);
     let r = inspector
         .post_form(
             &format!("/inspections/{id}/countersign"),
-            &[("confirm_username", "chengguan.zhuren"), ("confirm_secret", DEMO_PASSWORD)],
+            &[("confirm_username", "chengguan.zhuren"), ("confirm_secret", DEMO_PIN)],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

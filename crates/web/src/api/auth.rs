@@ -1,5 +1,6 @@
 //! API sign-in (a bearer token), sign-out, who am I, my to-do list, notices.
-use crate::auth::{Api, ApiJson};
+use crate::auth::{Api, ApiJson, ClientIp};
+use anbao_app::AppError;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::Json;
@@ -24,8 +25,14 @@ pub struct TokenBody {
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = TokenBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn login(State(s): State<AppState>, ApiJson(b): ApiJson<LoginBody>) -> Result<Json<TokenBody>, ApiError> {
-    let issued = anbao_app::auth::login(&s.db, &s.policy, s.now(), &b.username, &b.password, "api").await?;
+pub async fn login(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(b): ApiJson<LoginBody>,
+) -> Result<Json<TokenBody>, ApiError> {
+    s.sign_in_limits.check(&ip).map_err(|wait| AppError::TooManyAttempts { retry_after_secs: wait })?;
+    let attempt = anbao_app::auth::Attempt { username: &b.username, password: &b.password, kind: "api", client_ip: &ip };
+    let issued = anbao_app::auth::login(&s.db, &s.policy, s.now(), attempt).await?;
     Ok(Json(TokenBody { token: issued.token, expires_at: anbao_domain::time::rfc3339_ms(issued.expires_at) }))
 }
 
@@ -52,6 +59,67 @@ pub async fn me(a: Api) -> Json<MeBody> {
         display_name: actor.display_name,
         grants: actor.scope.grants,
     })
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordBody {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Change one's own password. Every other session and token of the account ends; this token stays.
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "auth", request_body = PasswordBody,
+    responses((status = 204), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn change_password(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<PasswordBody>,
+) -> Result<StatusCode, ApiError> {
+    anbao_app::auth::change_password(&s.db, &s.policy, &a.ctx, &a.token, &b.current_password, &b.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionBody {
+    /// The handle to revoke it by.
+    pub id: String,
+    /// `web` or `api`.
+    pub kind: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub client_ip: Option<String>,
+    /// The session or token making this request.
+    pub current: bool,
+}
+
+/// One's own live sessions and API tokens (never their secrets).
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "auth", responses((status = 200, body = Vec<SessionBody>)))]
+pub async fn tokens(State(s): State<AppState>, a: Api) -> Result<Json<Vec<SessionBody>>, ApiError> {
+    let list = anbao_app::auth::own_sessions(&s.db, &a.ctx, &a.token).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|x| SessionBody {
+                id: x.id,
+                kind: x.kind,
+                created_at: anbao_domain::time::rfc3339_ms(x.created_at),
+                expires_at: anbao_domain::time::rfc3339_ms(x.expires_at),
+                client_ip: x.client_ip,
+                current: x.current,
+            })
+            .collect(),
+    ))
+}
+
+/// End one of one's own sessions or tokens; another person's handle answers 404.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{handle}", tag = "auth", params(("handle" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    a: Api,
+    axum::extract::Path(handle): axum::extract::Path<String>,
+) -> Result<StatusCode, ApiError> {
+    anbao_app::auth::revoke_own_session(&s.db, &a.ctx, &handle).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Serialize, ToSchema)]

@@ -6,7 +6,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use anbao_domain::ids::UnitId;
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -182,9 +182,12 @@ pub async fn import(
     State(s): State<AppState>,
     a: Api,
     Query(q): Query<ImportQuery>,
-    body: Bytes,
+    body: Body,
 ) -> Result<(StatusCode, Json<ImportBody>), ApiError> {
-    let r = anbao_app::facility::import(&s.db, &a.ctx, &body, q.commit).await?;
+    // Who may import is settled before a byte of the upload is read.
+    anbao_app::facility::may_import(&a.ctx)?;
+    let bytes = crate::form::body_within(body, anbao_app::facility::IMPORT_LIMITS.max_file_bytes).await?;
+    let r = anbao_app::facility::import(&s.db, &a.ctx, bytes, q.commit).await?;
     let status = if r.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Json(ImportBody { rows: r.rows, imported: r.imported, errors: r.errors })))
 }

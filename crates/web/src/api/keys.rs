@@ -171,6 +171,6 @@ pub struct NewPin {
 #[utoipa::path(put, path = "/api/v1/me/pin", tag = "auth", request_body = NewPin,
     responses((status = 204), (status = 422, body = ErrorBody)))]
 pub async fn set_pin(State(s): State<AppState>, a: Api, ApiJson(b): ApiJson<NewPin>) -> Result<StatusCode, ApiError> {
-    anbao_app::confirm::set_pin(&s.db, &a.ctx, &b.password, &b.pin).await?;
+    anbao_app::confirm::set_pin(&s.db, &s.policy, &a.ctx, &b.password, &b.pin).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,4 +1,5 @@
 //! The JSON API under `/api/v1/`: the same use cases as the pages, with JSON in and out and JSON errors.
+pub mod accounts;
 pub mod arms;
 pub mod audit;
 pub mod auth;

@@ -1,5 +1,5 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
-use super::{arms, audit, auth, compliance, duty, escort, facility, groups, inspect, keys, org, records, staff};
+use super::{accounts, arms, audit, auth, compliance, duty, escort, facility, groups, inspect, keys, org, records, staff};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -19,7 +19,8 @@ impl Modify for Bearer {
 #[openapi(
     info(title = "Anbao 安保 API", description = "安全保卫管理系统 JSON 接口。先 POST /api/v1/auth/login 取得 token，再以 Authorization: Bearer 调用。错误统一为 {\"error\":{\"code\",\"message\"}}。"),
     paths(
-        auth::login, auth::logout, auth::me, auth::todo, auth::notices, auth::publish_notice,
+        auth::login, auth::logout, auth::me, auth::change_password, auth::tokens, auth::revoke_token, auth::todo, auth::notices, auth::publish_notice,
+        accounts::list, accounts::disable, accounts::enable, accounts::add_grant, accounts::remove_grant,
         org::list, org::get, org::create, org::update, org::move_unit,
         staff::list, staff::get, staff::create, staff::update,
         groups::list, groups::get, groups::create, groups::put_member, groups::remove_member,
@@ -36,7 +37,7 @@ impl Modify for Bearer {
     ),
     modifiers(&Bearer),
     security(("bearer" = [])),
-    tags((name = "auth", description = "登录与个人 (sign-in, me, to-do)"), (name = "org", description = "组织机构 (org tree)"),
+    tags((name = "auth", description = "登录与个人 (sign-in, me, to-do)"), (name = "accounts", description = "账号与授权 (accounts, grants)"), (name = "org", description = "组织机构 (org tree)"),
           (name = "staff", description = "员工档案 (staff)"), (name = "groups", description = "领导小组 (leadership groups)"),
           (name = "notices", description = "通知公告 (notices)"), (name = "audit", description = "审计日志 (audit trail)"),
           (name = "records", description = "工作记录、设备、消息 (evidence records, assets, messages)"),

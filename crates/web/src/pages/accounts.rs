@@ -2,22 +2,25 @@
 use super::{Flash, Layout, render};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::{FormData, path_id};
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_app::accounts::AccountInput;
 use anbao_domain::access::{Permission, Role};
-use anbao_domain::ids::UnitId;
+use anbao_domain::ids::{AccountId, UnitId};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 pub struct AccountView {
+    pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub grants: String,
+    /// (grant id, "role @ unit")
+    pub grants: Vec<(i64, String)>,
     pub disabled: bool,
+    pub is_me: bool,
 }
 
 #[derive(Template)]
@@ -46,19 +49,21 @@ async fn page(
     let accounts = list
         .into_iter()
         .map(|(a, grants)| AccountView {
+            id: a.id.get(),
+            is_me: a.id == p.ctx.actor.account,
             username: a.username,
             display_name: a.display_name,
             grants: grants
                 .iter()
                 .map(|g| {
                     let unit = g
+                        .grant
                         .unit_id
                         .and_then(|u| names.get(&u.get()).cloned())
                         .unwrap_or_else(|| p.lang.tr("全辖", "whole tree").into());
-                    format!("{} @ {}", if en { g.role.label_en() } else { g.role.label_zh() }, unit)
+                    (g.id, format!("{} @ {}", if en { g.grant.role.label_en() } else { g.grant.role.label_zh() }, unit))
                 })
-                .collect::<Vec<_>>()
-                .join("；"),
+                .collect(),
             disabled: a.disabled,
         })
         .collect();
@@ -106,4 +111,48 @@ pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<R
         }
         Err(e) => Err(p.err(e)),
     }
+}
+
+/// Disable an account: its sessions and tokens end at once.
+pub async fn disable(State(s): State<AppState>, p: Page, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+    set_disabled(&s, &p, &id, &body, true).await
+}
+
+pub async fn enable(State(s): State<AppState>, p: Page, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+    set_disabled(&s, &p, &id, &body, false).await
+}
+
+async fn set_disabled(s: &AppState, p: &Page, id: &str, body: &[u8], disabled: bool) -> Result<Response, PageError> {
+    let id = AccountId::new(path_id(id).map_err(|e| p.err(e))?);
+    let form = FormData::parse(body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    match anbao_app::accounts::set_disabled(&s.db, Some(&p.ctx), p.ctx.now, id, disabled).await {
+        Ok(()) => Ok(Redirect::to("/admin/accounts?ok=saved").into_response()),
+        Err(e @ AppError::Invalid(_)) => again(s, p, e).await,
+        Err(e) => Err(p.err(e)),
+    }
+}
+
+/// Remove one grant of an account.
+pub async fn remove_grant(
+    State(s): State<AppState>,
+    p: Page,
+    Path((id, grant)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let id = AccountId::new(path_id(&id).map_err(|e| p.err(e))?);
+    let grant = path_id(&grant).map_err(|e| p.err(e))?;
+    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    match anbao_app::accounts::remove_grant(&s.db, &p.ctx, id, grant).await {
+        Ok(()) => Ok(Redirect::to("/admin/accounts?ok=saved").into_response()),
+        Err(e @ AppError::Invalid(_)) => again(&s, &p, e).await,
+        Err(e) => Err(p.err(e)),
+    }
+}
+
+async fn again(s: &AppState, p: &Page, e: AppError) -> Result<Response, PageError> {
+    let msg = if p.lang.is_en() { e.message_en() } else { e.message_zh() };
+    let pg = page(s, p, None, Some(msg), None).await?;
+    Ok((crate::error::status_of(&e), render(&pg)?).into_response())
 }

@@ -572,6 +572,8 @@ pub async fn import_form(p: Page) -> Result<Response, PageError> {
 
 /// Upload a workbook: with `commit` unticked it is only checked; ticked, it is imported if every row is good.
 pub async fn import(State(s): State<AppState>, p: Page, mut mp: Multipart) -> Result<Response, PageError> {
+    // Who may import is settled before a byte of the upload is read.
+    anbao_app::facility::may_import(&p.ctx).map_err(|e| p.err(e))?;
     let bad = |_| {
         p.err(AppError::Invalid(anbao_domain::DomainError::new("", "表单数据格式不正确", "the form data is malformed")))
     };
@@ -590,7 +592,7 @@ pub async fn import(State(s): State<AppState>, p: Page, mut mp: Multipart) -> Re
     let commit = form.flag("commit");
     let l = import_layout(&p);
     let columns = &anbao_app::facility::IMPORT_COLUMNS;
-    match anbao_app::facility::import(&s.db, &p.ctx, &file, commit).await {
+    match anbao_app::facility::import(&s.db, &p.ctx, file, commit).await {
         Ok(r) => {
             let page =
                 ImportPage { l, columns, result: Some((r.rows, r.imported, commit)), errors: r.errors, error: None };

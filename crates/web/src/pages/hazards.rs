@@ -412,9 +412,15 @@ struct BulletinPage {
     unread: usize,
 }
 
-pub async fn bulletin(State(s): State<AppState>, p: Page, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn bulletin(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PageError> {
     let id = path_id(&id).map_err(|e| p.err(e))?;
-    let b = anbao_app::inspect::read_bulletin(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let receipt = crate::security::same_site_navigation(&headers);
+    let b = anbao_app::inspect::read_bulletin(&s.db, &p.ctx, id, receipt).await.map_err(|e| p.err(e))?;
     Ok(render(&BulletinPage {
         l: Layout::new(&p, "/bulletins", "安全通报", "Safety bulletin")
             .crumb(p.lang.tr("安全通报", "Safety bulletins"), Some("/bulletins".into()))

@@ -1,6 +1,6 @@
 //! Sign-in, sign-out, the language switch and changing one's own password.
 use super::{Flash, Layout, render};
-use crate::auth::{Page, SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
+use crate::auth::{ClientIp, Page, clear_session_cookie, session_cookie};
 use crate::error::PageError;
 use crate::form::FormData;
 use crate::i18n::Lang;
@@ -9,7 +9,7 @@ use anbao_app::AppError;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -33,12 +33,40 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only local paths are followed after sign-in, never another site.
+/// Only paths of this site are followed after sign-in or a language switch, never another site: the value must
+/// start with one `/`, and neither it nor its percent-decoded form may hold a control character, a backslash or
+/// a second leading slash (browsers drop tabs and newlines and read `/\\` as `//`, which names another host).
 fn safe_next(next: Option<&str>) -> String {
+    fn plain(v: &str) -> bool {
+        v.starts_with('/')
+            && !v.starts_with("//")
+            && !v.chars().any(|c| c.is_control() || c == '\\')
+            && !v[1..].trim_start().starts_with(['/', '\\'])
+    }
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if n.len() <= 2048 && plain(n) && plain(&percent_decode(n)) => n.to_owned(),
         _ => "/".into(),
     }
+}
+
+/// `%XX` sequences decoded (lossily); only used to judge a redirect target, never to build one.
+fn percent_decode(v: &str) -> String {
+    let b = v.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (b.get(i + 1).and_then(|c| hex(*c)), b.get(i + 2).and_then(|c| hex(*c)))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub async fn login_form(headers: HeaderMap, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
@@ -51,12 +79,23 @@ pub async fn login_form(headers: HeaderMap, Query(q): Query<NextQuery>) -> Resul
     Ok(render(&page)?.into_response())
 }
 
-pub async fn login(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, PageError> {
+pub async fn login(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let lang = Lang::from_headers(&headers);
     let form = FormData::parse(&body).map_err(|e| PageError::App(e, lang))?;
-    let username = form.text("username");
+    let username = anbao_domain::text::clip(&form.text("username"), 64);
     let next = safe_next(form.get("next"));
-    match anbao_app::auth::login(&s.db, &s.policy, s.now(), &username, &form.text("password"), "web").await {
+    let password = form.text("password");
+    let attempt = anbao_app::auth::Attempt { username: &username, password: &password, kind: "web", client_ip: &ip };
+    let result = match s.sign_in_limits.check(&ip) {
+        Ok(()) => anbao_app::auth::login(&s.db, &s.policy, s.now(), attempt).await,
+        Err(wait) => Err(AppError::TooManyAttempts { retry_after_secs: wait }),
+    };
+    match result {
         Ok(issued) => {
             let max_age = (issued.expires_at - s.now()) / 1000;
             let mut res = Redirect::to(&next).into_response();
@@ -80,7 +119,7 @@ pub async fn logout(State(s): State<AppState>, p: Page, body: Bytes) -> Result<R
     p.check_csrf(&form)?;
     anbao_app::auth::logout(&s.db, &p.ctx, &p.token).await.map_err(|e| p.err(e))?;
     let mut res = Redirect::to("/login").into_response();
-    if let Ok(v) = header::HeaderValue::from_str(&clear_session_cookie()) {
+    if let Ok(v) = header::HeaderValue::from_str(&clear_session_cookie(s.secure_cookies)) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     Ok(res)
@@ -101,11 +140,40 @@ pub async fn set_lang(Path(code): Path<String>, Query(q): Query<NextQuery>) -> R
 struct PasswordPage {
     l: Layout,
     error: Option<String>,
+    must_change: bool,
+    /// (handle, kind label, opened, expires, address, is this one)
+    sessions: Vec<(String, String, String, String, String, bool)>,
 }
 
-pub async fn password_form(p: Page, Query(f): Query<Flash>) -> Result<Response, PageError> {
-    let l = Layout::new(&p, "", "修改密码", "Change password").crumb(p.lang.tr("修改密码", "Change password"), None);
-    Ok(render(&PasswordPage { l: l.flash_from(f.ok.as_deref()), error: None })?.into_response())
+async fn password_page(s: &AppState, p: &Page, flash: Option<&str>, error: Option<String>) -> Result<PasswordPage, PageError> {
+    let l = Layout::new(p, "", "修改密码", "Change password").crumb(p.lang.tr("修改密码", "Change password"), None);
+    let sessions = anbao_app::auth::own_sessions(&s.db, &p.ctx, &p.token)
+        .await
+        .map_err(|e| p.err(e))?
+        .into_iter()
+        .map(|x| {
+            let kind = if x.kind == "api" { p.lang.tr("API令牌", "API token") } else { p.lang.tr("网页会话", "Web session") };
+            (x.id, kind.to_owned(), super::when(&x.created_at), super::when(&x.expires_at), x.client_ip.unwrap_or_default(), x.current)
+        })
+        .collect();
+    Ok(PasswordPage { l: l.flash_from(flash), error, must_change: p.ctx.actor.must_change_password, sessions })
+}
+
+pub async fn password_form(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) -> Result<Response, PageError> {
+    Ok(render(&password_page(&s, &p, f.ok.as_deref(), None).await?)?.into_response())
+}
+
+/// End one of one's own sessions or API tokens.
+pub async fn revoke_session(
+    State(s): State<AppState>,
+    p: Page,
+    Path(handle): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    anbao_app::auth::revoke_own_session(&s.db, &p.ctx, &handle).await.map_err(|e| p.err(e))?;
+    Ok(Redirect::to("/account/password?ok=revoked").into_response())
 }
 
 pub async fn change_password(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
@@ -119,14 +187,14 @@ pub async fn change_password(State(s): State<AppState>, p: Page, body: Bytes) ->
             "the two new passwords differ",
         )))
     } else {
-        anbao_app::auth::change_password(&s.db, &p.ctx, &p.token, &form.text("current_password"), &new).await
+        anbao_app::auth::change_password(&s.db, &s.policy, &p.ctx, &p.token, &form.text("current_password"), &new).await
     };
     match result {
         Ok(()) => Ok(Redirect::to("/account/password?ok=password").into_response()),
-        Err(e @ AppError::Invalid(_)) => {
+        Err(e @ (AppError::Invalid(_) | AppError::TooManyAttempts { .. })) => {
             let msg = if p.lang.is_en() { e.message_en() } else { e.message_zh() };
-            let l = Layout::new(&p, "", "修改密码", "Change password");
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&PasswordPage { l, error: Some(msg) })?).into_response())
+            let status = crate::error::status_of(&e);
+            Ok((status, render(&password_page(&s, &p, None, Some(msg)).await?)?).into_response())
         }
         Err(e) => Err(p.err(e)),
     }
@@ -140,22 +208,17 @@ pub async fn set_pin(State(s): State<AppState>, p: Page, body: Bytes) -> Result<
     let result = if pin != again {
         Err(AppError::Invalid(anbao_domain::DomainError::new("pin2", "两次输入的PIN不一致", "the two PINs differ")))
     } else {
-        anbao_app::confirm::set_pin(&s.db, &p.ctx, &form.text("pin_password"), &pin).await
+        anbao_app::confirm::set_pin(&s.db, &s.policy, &p.ctx, &form.text("pin_password"), &pin).await
     };
     match result {
         Ok(()) => Ok(Redirect::to("/account/password?ok=saved").into_response()),
-        Err(e @ AppError::Invalid(_)) => {
+        Err(e @ (AppError::Invalid(_) | AppError::TooManyAttempts { .. })) => {
             let msg = if p.lang.is_en() { e.message_en() } else { e.message_zh() };
-            let l = Layout::new(&p, "", "修改密码", "Change password");
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&PasswordPage { l, error: Some(msg) })?).into_response())
+            let status = crate::error::status_of(&e);
+            Ok((status, render(&password_page(&s, &p, None, Some(msg)).await?)?).into_response())
         }
         Err(e) => Err(p.err(e)),
     }
-}
-
-/// Is there a session cookie at all (used by `/login` to skip the form when already signed in)?
-pub fn has_session(h: &HeaderMap) -> bool {
-    cookie(h, SESSION_COOKIE).is_some()
 }
 
 #[cfg(test)]
@@ -169,5 +232,11 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
+        for hostile in ["/\t/evil.example", "/%09/evil.example", "/\n/evil", "/%0a/evil", "/%2F/evil", "/%2f%2fevil",
+            "/%5cevil", "/%5C%5Cevil", "/ /evil", "\t//evil", "%2F%2Fevil", "/\u{7f}/evil", "/%7f/evil"]
+        {
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?} must not be followed");
+        }
+        assert_eq!(safe_next(Some("/records?kind=atm_patrol&q=%E7%8E%8B")), "/records?kind=atm_patrol&q=%E7%8E%8B");
     }
 }
