@@ -103,7 +103,9 @@ pub async fn reset_password(db: &Db, now: i64, username: &str, password: &str, m
 /// account with a whole-tree grant only by a whole-tree administrator).
 fn may_administer(ctx: &Ctx, grants: &[anbao_domain::access::Grant]) -> bool {
     ctx.actor.scope.has_global(Permission::AccountAdmin)
-        || grants.iter().all(|g| g.unit_path.as_deref().is_some_and(|p| ctx.actor.scope.allows(Permission::AccountAdmin, p)))
+        || grants
+            .iter()
+            .all(|g| g.unit_path.as_deref().is_some_and(|p| ctx.actor.scope.allows(Permission::AccountAdmin, p)))
 }
 
 async fn administered(c: &mut anbao_store::Conn, ctx: &Ctx, id: AccountId) -> AppResult<AccountRow> {
@@ -122,7 +124,11 @@ pub async fn set_disabled(db: &Db, by: Option<&Ctx>, now: i64, id: AccountId, di
     let a = match by {
         Some(ctx) => {
             if ctx.actor.account == id && disabled {
-                return Err(AppError::Invalid(DomainError::new("account", "不能停用自己的账号", "you cannot disable your own account")));
+                return Err(AppError::Invalid(DomainError::new(
+                    "account",
+                    "不能停用自己的账号",
+                    "you cannot disable your own account",
+                )));
             }
             administered(&mut tx, ctx, id).await?
         }

@@ -3,8 +3,8 @@ use crate::audit::{self, Entity, Writer};
 use crate::{Actor, AppError, AppResult, Ctx};
 use anbao_domain::access::{Scope, check_new_password};
 use anbao_domain::ids::AccountId;
-use anbao_store::{Conn, Db};
 use anbao_store::accounts::{self, NewSession};
+use anbao_store::{Conn, Db};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use rand::RngCore;
@@ -151,7 +151,9 @@ pub async fn login(db: &Db, policy: &AuthPolicy, now: i64, a: Attempt<'_>) -> Ap
     {
         let mut tx = db.begin().await?;
         let counted = match count_attempt(&mut tx, policy, &ukey, policy.max_failures, now).await {
-            Ok(()) => count_attempt(&mut tx, policy, &ckey, policy.max_failures * CLIENT_FAILURES_PER_USER_LIMIT, now).await,
+            Ok(()) => {
+                count_attempt(&mut tx, policy, &ckey, policy.max_failures * CLIENT_FAILURES_PER_USER_LIMIT, now).await
+            }
             Err(e) => Err(e),
         };
         // The count (and a new lock) is kept even when the attempt is refused.
@@ -168,8 +170,15 @@ pub async fn login(db: &Db, policy: &AuthPolicy, now: i64, a: Attempt<'_>) -> Ap
     let mut tx = db.begin().await?;
     let Some(account) = account.filter(|_| good) else {
         let detail = serde_json::json!({ "username": username, "client_ip": ip });
-        audit::record_event(&mut tx, Writer { now, actor: None }, "auth.login_failed", "session", &username, Some(&detail))
-            .await?;
+        audit::record_event(
+            &mut tx,
+            Writer { now, actor: None },
+            "auth.login_failed",
+            "session",
+            &username,
+            Some(&detail),
+        )
+        .await?;
         tx.commit().await?;
         return Err(wrong_credentials());
     };
@@ -195,8 +204,15 @@ pub async fn login(db: &Db, policy: &AuthPolicy, now: i64, a: Attempt<'_>) -> Ap
     .await?;
     let w = Writer { now, actor: Some(account.id) };
     let detail = serde_json::json!({ "client_ip": ip });
-    audit::record_event(&mut tx, w, &format!("auth.login_{}", a.kind), "session", &account.id.to_string(), Some(&detail))
-        .await?;
+    audit::record_event(
+        &mut tx,
+        w,
+        &format!("auth.login_{}", a.kind),
+        "session",
+        &account.id.to_string(),
+        Some(&detail),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Issued { token, csrf, account: account.id, expires_at: now + ttl })
 }
@@ -331,11 +347,25 @@ pub async fn change_password(
     accounts::set_password(&mut tx, ctx.actor.account, &hash, false).await?;
     let ended = accounts::delete_other_sessions(&mut tx, ctx.actor.account, &token_hash(token)).await?;
     let unit = None;
-    audit::record(&mut tx, ctx.into(), "account.change_password", Entity::Account(ctx.actor.account), unit, before.as_ref())
-        .await?;
+    audit::record(
+        &mut tx,
+        ctx.into(),
+        "account.change_password",
+        Entity::Account(ctx.actor.account),
+        unit,
+        before.as_ref(),
+    )
+    .await?;
     let detail = serde_json::json!({ "sessions_ended": ended });
-    audit::record_event(&mut tx, ctx.into(), "auth.sessions_ended", "session", &ctx.actor.account.to_string(), Some(&detail))
-        .await?;
+    audit::record_event(
+        &mut tx,
+        ctx.into(),
+        "auth.sessions_ended",
+        "session",
+        &ctx.actor.account.to_string(),
+        Some(&detail),
+    )
+    .await?;
     tx.commit().await?;
     forget_sessions();
     Ok(())

@@ -107,7 +107,10 @@ pub async fn second_person(
         account.id,
         &format!("confirm:{}:{}", ctx.now, ctx.actor.account),
         "您的确认PIN刚被用于一项双人手续",
-        &format!("{at}，{}（{}）在其设备上以您的确认PIN办理：{why}。如非本人操作，请立即修改PIN并报告保卫部。", ctx.actor.display_name, ctx.actor.username),
+        &format!(
+            "{at}，{}（{}）在其设备上以您的确认PIN办理：{why}。如非本人操作，请立即修改PIN并报告保卫部。",
+            ctx.actor.display_name, ctx.actor.username
+        ),
         "/account/password",
         ctx.now,
     )
@@ -170,8 +173,15 @@ pub async fn set_pin(db: &Db, policy: &AuthPolicy, ctx: &Ctx, password: &str, pi
     let mut tx = db.begin().await?;
     let before = Entity::Account(ctx.actor.account).snapshot(&mut tx).await?;
     anbao_store::custody::set_confirm_pin_hash(&mut tx, ctx.actor.account.get(), &hash).await?;
-    audit::record(&mut tx, Writer::from(ctx), "account.set_pin", Entity::Account(ctx.actor.account), None, before.as_ref())
-        .await?;
+    audit::record(
+        &mut tx,
+        Writer::from(ctx),
+        "account.set_pin",
+        Entity::Account(ctx.actor.account),
+        None,
+        before.as_ref(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

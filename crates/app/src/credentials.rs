@@ -80,7 +80,8 @@ pub async fn redact_stored_events(db: &Db, now: i64) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let key = key(&mut tx).await?;
     // Taking the head row first serialises this with every appender.
-    let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *tx).await?;
+    let head =
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *tx).await?;
     let (head_seq, old_head): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
     let mut prev: String = if first == 1 {
         anbao_domain::audit::GENESIS.to_owned()

@@ -76,7 +76,10 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, password: &str) -> AppRe
             };
             crate::inspect::save(db, blobs, &ctx, id, results, suggestions, Vec::new()).await?;
             let hazards = crate::inspect::sign(db, &ctx, id).await?;
-            let second = SecondSignIn { confirm_username: Some((*head).into()), confirm_secret: Some(crate::demo::DEMO_PIN.into()) };
+            let second = SecondSignIn {
+                confirm_username: Some((*head).into()),
+                confirm_secret: Some(crate::demo::DEMO_PIN.into()),
+            };
             crate::inspect::countersign(db, &policy, &ctx, id, &second).await?;
             made += 1;
             // The older findings are rectified; the outlet of the first month's second visit is sent back once;

@@ -23,7 +23,6 @@ pub mod error;
 pub mod escort;
 pub mod export;
 pub mod facility;
-pub mod workbook;
 pub mod groups;
 pub mod home;
 pub mod inspect;
@@ -33,6 +32,7 @@ pub mod records;
 pub mod reminders;
 pub mod rulebook;
 pub mod staff;
+pub mod workbook;
 
 pub use ctx::{Actor, Ctx};
 pub use error::{AppError, AppResult};

@@ -196,7 +196,11 @@ pub async fn create(
     for u in uploads {
         if u.bytes.len() > MAX_UPLOAD_BYTES {
             let mb = MAX_UPLOAD_BYTES / (1024 * 1024);
-            return Err(invalid("photos", format!("单个附件不能超过{mb}MB"), format!("an attachment may be at most {mb} MB")));
+            return Err(invalid(
+                "photos",
+                format!("单个附件不能超过{mb}MB"),
+                format!("an attachment may be at most {mb} MB"),
+            ));
         }
         let ct = image_type(&u.bytes).ok_or_else(|| {
             AppError::Invalid(DomainError::new(

@@ -49,7 +49,10 @@ fn too_many_cells(limits: &Limits) -> AppError {
     invalid(
         "file",
         format!("表格超出导入上限：最多{}行（含表头）、{}列", limits.max_rows, limits.max_cols),
-        format!("the sheet exceeds the import limit: at most {} rows (with the header) and {} columns", limits.max_rows, limits.max_cols),
+        format!(
+            "the sheet exceeds the import limit: at most {} rows (with the header) and {} columns",
+            limits.max_rows, limits.max_cols
+        ),
     )
 }
 

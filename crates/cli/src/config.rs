@@ -80,12 +80,24 @@ pub const OPTIONS: [(&str, &str); 17] = [
     ("api_token_days", "API 令牌有效期（天）/ API token lifetime"),
     ("attachments_dir", "照片与扫描件的存放目录 / folder for photos and scans"),
     ("reminder_minutes", "提醒任务的运行间隔（分钟），0 为不运行 / minutes between reminder runs, 0 = off"),
-    ("trust_proxy", "从 X-Forwarded-For 的最后一跳取客户端地址（仅在会写入该头的反向代理之后设为 true）/ take the client address from X-Forwarded-For's last hop, only behind a proxy that sets it"),
-    ("header_read_timeout_secs", "读取请求头的时限（秒），防止慢速连接占满服务 / seconds allowed to send request headers"),
+    (
+        "trust_proxy",
+        "从 X-Forwarded-For 的最后一跳取客户端地址（仅在会写入该头的反向代理之后设为 true）/ take the client address from X-Forwarded-For's last hop, only behind a proxy that sets it",
+    ),
+    (
+        "header_read_timeout_secs",
+        "读取请求头的时限（秒），防止慢速连接占满服务 / seconds allowed to send request headers",
+    ),
     ("request_timeout_secs", "单个请求的时限（秒），超时答复408 / seconds one request may take before 408"),
     ("max_concurrent_requests", "同时处理的请求上限，超出的排队等待 / requests handled at once; more wait their turn"),
-    ("login_rate_per_client_per_minute", "每个客户端地址每分钟的登录尝试上限（本实例）/ sign-in attempts per client address per minute, per instance"),
-    ("login_rate_per_second", "全部客户端每秒的登录尝试上限（本实例）/ sign-in attempts per second from all clients, per instance"),
+    (
+        "login_rate_per_client_per_minute",
+        "每个客户端地址每分钟的登录尝试上限（本实例）/ sign-in attempts per client address per minute, per instance",
+    ),
+    (
+        "login_rate_per_second",
+        "全部客户端每秒的登录尝试上限（本实例）/ sign-in attempts per second from all clients, per instance",
+    ),
 ];
 
 impl Config {

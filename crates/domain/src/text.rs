@@ -44,6 +44,11 @@ pub fn optional(
     }
 }
 
+/// At most `max` characters of `raw`, for values kept only as context (a client address), never refused.
+pub fn clip(raw: &str, max: usize) -> String {
+    raw.chars().take(max).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,9 +69,4 @@ mod tests {
     fn control_characters_are_refused() {
         assert!(bounded("n", "名称", "Name", "a\u{0}b", 10).is_err());
     }
-}
-
-/// At most `max` characters of `raw`, for values kept only as context (a client address), never refused.
-pub fn clip(raw: &str, max: usize) -> String {
-    raw.chars().take(max).collect()
 }

@@ -238,7 +238,11 @@ pub async fn delete_session_by_handle(c: &mut Conn, id: AccountId, handle: &str)
 }
 
 pub async fn set_disabled(c: &mut Conn, id: AccountId, disabled: bool) -> Result<()> {
-    sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2").bind(b(disabled)).bind(id.get()).execute(&mut *c).await?;
+    sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2")
+        .bind(b(disabled))
+        .bind(id.get())
+        .execute(&mut *c)
+        .await?;
     Ok(())
 }
 
@@ -318,7 +322,11 @@ pub async fn uncount(c: &mut Conn, key: &str) -> Result<()> {
 }
 
 pub async fn lock(c: &mut Conn, key: &str, until: i64) -> Result<()> {
-    sqlx::query("UPDATE login_failures SET locked_until = $1 WHERE username = $2").bind(until).bind(key).execute(&mut *c).await?;
+    sqlx::query("UPDATE login_failures SET locked_until = $1 WHERE username = $2")
+        .bind(until)
+        .bind(key)
+        .execute(&mut *c)
+        .await?;
     Ok(())
 }
 

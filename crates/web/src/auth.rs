@@ -43,6 +43,11 @@ const PAGES_WHILE_PASSWORD_MUST_CHANGE: [&str; 2] = ["/account/password", "/logo
 /// API paths that answer while a password must be changed.
 const API_WHILE_PASSWORD_MUST_CHANGE: [&str; 3] = ["/api/v1/me", "/api/v1/me/password", "/api/v1/auth/logout"];
 
+/// The request's path as the client sent it (a nested router sees its own part only).
+fn full_path(parts: &Parts) -> &str {
+    parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |u| u.0.path())
+}
+
 /// A signed-in person on a page.
 pub struct Page {
     pub ctx: Ctx,
@@ -84,7 +89,7 @@ impl FromRequestParts<AppState> for Page {
         let now = state.now();
         match anbao_app::auth::resolve(&state.db, now, &token).await.map_err(|e| PageError::App(e, lang))? {
             Some((actor, csrf, kind)) if kind == "web" => {
-                if actor.must_change_password && !PAGES_WHILE_PASSWORD_MUST_CHANGE.contains(&parts.uri.path()) {
+                if actor.must_change_password && !PAGES_WHILE_PASSWORD_MUST_CHANGE.contains(&full_path(parts)) {
                     return Err(PageError::ChangePassword);
                 }
                 Ok(Page { ctx: Ctx::new(now, actor), csrf, token, lang })
@@ -112,9 +117,10 @@ impl FromRequestParts<AppState> for Api {
             .map(|t| t.trim().to_owned());
         let (token, from_cookie) = match bearer {
             Some(t) => (t, false),
-            None => {
-                (cookie(&parts.headers, session_cookie_name(state.secure_cookies)).ok_or(AppError::Unauthenticated)?, true)
-            }
+            None => (
+                cookie(&parts.headers, session_cookie_name(state.secure_cookies)).ok_or(AppError::Unauthenticated)?,
+                true,
+            ),
         };
         let now = state.now();
         let (actor, csrf, _kind) =
@@ -126,7 +132,7 @@ impl FromRequestParts<AppState> for Api {
                 return Err(ApiError(AppError::Forbidden));
             }
         }
-        if actor.must_change_password && !API_WHILE_PASSWORD_MUST_CHANGE.contains(&parts.uri.path()) {
+        if actor.must_change_password && !API_WHILE_PASSWORD_MUST_CHANGE.contains(&full_path(parts)) {
             return Err(ApiError(AppError::PasswordChangeRequired));
         }
         Ok(Api { ctx: Ctx::new(now, actor), token })

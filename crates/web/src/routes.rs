@@ -2,11 +2,11 @@
 use crate::state::AppState;
 use crate::{api, pages, security};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::middleware;
 use axum::response::IntoResponse;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use std::time::Duration;
 use tower::limit::GlobalConcurrencyLimitLayer;
@@ -115,7 +115,10 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/facilities/work", get(pages::facility::work))
         .route("/facilities/projects/{id}/{step}", post(pages::facility::project_step))
         .route("/facilities/faults/{id}/{step}", post(pages::facility::fault_step))
-        .route("/facilities/import", get(pages::facility::import_form).post(pages::facility::import).layer(import_limit()))
+        .route(
+            "/facilities/import",
+            get(pages::facility::import_form).post(pages::facility::import).layer(import_limit()),
+        )
         .route("/duty", get(pages::duty::roster).post(pages::duty::save))
         .route("/duty/export.xlsx", get(pages::duty::export))
         .route("/duty/leave", post(pages::duty::leave))

@@ -63,8 +63,7 @@ pub fn client_ip(h: &HeaderMap, ext: &axum::http::Extensions, trust_proxy: bool)
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .last()
+            .rfind(|v| !v.is_empty())
         && let Ok(ip) = last.parse::<IpAddr>()
     {
         return ip.to_string();

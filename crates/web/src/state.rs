@@ -35,9 +35,7 @@ impl AppState {
             secure_cookies,
             blobs,
             trust_proxy: false,
-            sign_in_limits: Arc::new(crate::security::SignInLimits::new(
-                crate::security::SignInRates::default(),
-            )),
+            sign_in_limits: Arc::new(crate::security::SignInLimits::new(crate::security::SignInRates::default())),
         }
     }
 

@@ -56,7 +56,11 @@ pub async fn run(cfg: &Config, args: Args, db_given: bool) -> anyhow::Result<Exi
     );
     println!("\n演示账号 (demo sign-ins) — 密码 / password: {}\n", args.password);
     for l in &logins {
-        let pin = if l.pin { format!("  双人确认PIN (confirmation PIN): {}", anbao_app::demo::DEMO_PIN) } else { String::new() };
+        let pin = if l.pin {
+            format!("  双人确认PIN (confirmation PIN): {}", anbao_app::demo::DEMO_PIN)
+        } else {
+            String::new()
+        };
         println!("  {:<20} {}（{}）— {}{pin}", l.username, l.role_zh, l.role_en, l.unit);
     }
     println!();

@@ -22,7 +22,10 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
     if redacted > 0 {
-        tracing::info!(fields = redacted, "credential hashes removed from earlier audit events; the chain was re-linked");
+        tracing::info!(
+            fields = redacted,
+            "credential hashes removed from earlier audit events; the chain was re-linked"
+        );
     }
     Ok(db)
 }

@@ -68,14 +68,16 @@ pub async fn run(cfg: &Config, cmd: UserCommand) -> anyhow::Result<ExitCode> {
             }
         }
         UserCommand::Disable { username } => {
-            let id = anbao_app::accounts::id_of(&db, &username).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            let id =
+                anbao_app::accounts::id_of(&db, &username).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
             anbao_app::accounts::set_disabled(&db, None, now, id, true)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
             println!("已停用账号，其会话和令牌均已结束 (account disabled; its sessions and tokens ended): {username}");
         }
         UserCommand::Enable { username } => {
-            let id = anbao_app::accounts::id_of(&db, &username).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            let id =
+                anbao_app::accounts::id_of(&db, &username).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
             anbao_app::accounts::set_disabled(&db, None, now, id, false)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;

@@ -11,5 +11,6 @@ mod facility;
 mod inspect;
 mod org_tree;
 mod permissions;
+mod security;
 mod sign_in;
 mod staff_records;

@@ -387,8 +387,18 @@ async fn an_account_created_for_an_outlet_is_confined_to_it() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let mut c = app.client();
     c.post_form("/login", &[("username", "new.teller"), ("password", "first-pass-1")]).await;
-    let home = c.get("/").await.body;
-    assert!(home.contains("请修改初始密码"), "a new account is asked to change its password");
+    // Until the initial password is changed, every page leads to the password page.
+    let home = c.get("/").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert!(home.location().starts_with("/account/password"), "{}", home.location());
+    assert!(c.get("/account/password").await.body.contains("请先设置您自己的新密码"));
+    let r = c
+        .post_form(
+            "/account/password",
+            &[("current_password", "first-pass-1"), ("new_password", "own-pass-22"), ("new_password2", "own-pass-22")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let staff = c.get("/staff").await.body;
     assert!(staff.contains(&f.dongjie_name) && !staff.contains(&f.chengguan_name));
     app.finish().await;

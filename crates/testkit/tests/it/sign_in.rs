@@ -64,7 +64,7 @@ async fn repeated_failures_lock_the_username_until_the_lock_ends() {
     // Even the right password is refused while locked.
     let r = c.post_form("/login", &[("username", "baowei"), ("password", DEMO_PASSWORD)]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.body.contains("登录失败次数过多"));
+    assert!(r.body.contains("尝试次数过多"));
     let r = c
         .json("POST", "/api/v1/auth/login", &serde_json::json!({"username": "baowei", "password": DEMO_PASSWORD}))
         .await;

@@ -1,8 +1,8 @@
 //! API sign-in (a bearer token), sign-out, who am I, my to-do list, notices.
 use crate::auth::{Api, ApiJson, ClientIp};
-use anbao_app::AppError;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
+use anbao_app::AppError;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -31,7 +31,8 @@ pub async fn login(
     ApiJson(b): ApiJson<LoginBody>,
 ) -> Result<Json<TokenBody>, ApiError> {
     s.sign_in_limits.check(&ip).map_err(|wait| AppError::TooManyAttempts { retry_after_secs: wait })?;
-    let attempt = anbao_app::auth::Attempt { username: &b.username, password: &b.password, kind: "api", client_ip: &ip };
+    let attempt =
+        anbao_app::auth::Attempt { username: &b.username, password: &b.password, kind: "api", client_ip: &ip };
     let issued = anbao_app::auth::login(&s.db, &s.policy, s.now(), attempt).await?;
     Ok(Json(TokenBody { token: issued.token, expires_at: anbao_domain::time::rfc3339_ms(issued.expires_at) }))
 }

@@ -1,5 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
-use super::{accounts, arms, audit, auth, compliance, duty, escort, facility, groups, inspect, keys, org, records, staff};
+use super::{
+    accounts, arms, audit, auth, compliance, duty, escort, facility, groups, inspect, keys, org, records, staff,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 

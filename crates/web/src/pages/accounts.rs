@@ -114,11 +114,21 @@ pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<R
 }
 
 /// Disable an account: its sessions and tokens end at once.
-pub async fn disable(State(s): State<AppState>, p: Page, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn disable(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     set_disabled(&s, &p, &id, &body, true).await
 }
 
-pub async fn enable(State(s): State<AppState>, p: Page, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn enable(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     set_disabled(&s, &p, &id, &body, false).await
 }
 

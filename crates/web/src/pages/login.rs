@@ -145,15 +145,31 @@ struct PasswordPage {
     sessions: Vec<(String, String, String, String, String, bool)>,
 }
 
-async fn password_page(s: &AppState, p: &Page, flash: Option<&str>, error: Option<String>) -> Result<PasswordPage, PageError> {
+async fn password_page(
+    s: &AppState,
+    p: &Page,
+    flash: Option<&str>,
+    error: Option<String>,
+) -> Result<PasswordPage, PageError> {
     let l = Layout::new(p, "", "修改密码", "Change password").crumb(p.lang.tr("修改密码", "Change password"), None);
     let sessions = anbao_app::auth::own_sessions(&s.db, &p.ctx, &p.token)
         .await
         .map_err(|e| p.err(e))?
         .into_iter()
         .map(|x| {
-            let kind = if x.kind == "api" { p.lang.tr("API令牌", "API token") } else { p.lang.tr("网页会话", "Web session") };
-            (x.id, kind.to_owned(), super::when(&x.created_at), super::when(&x.expires_at), x.client_ip.unwrap_or_default(), x.current)
+            let kind = if x.kind == "api" {
+                p.lang.tr("API令牌", "API token")
+            } else {
+                p.lang.tr("网页会话", "Web session")
+            };
+            (
+                x.id,
+                kind.to_owned(),
+                super::when(&x.created_at),
+                super::when(&x.expires_at),
+                x.client_ip.unwrap_or_default(),
+                x.current,
+            )
         })
         .collect();
     Ok(PasswordPage { l: l.flash_from(flash), error, must_change: p.ctx.actor.must_change_password, sessions })
@@ -232,9 +248,21 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
-        for hostile in ["/\t/evil.example", "/%09/evil.example", "/\n/evil", "/%0a/evil", "/%2F/evil", "/%2f%2fevil",
-            "/%5cevil", "/%5C%5Cevil", "/ /evil", "\t//evil", "%2F%2Fevil", "/\u{7f}/evil", "/%7f/evil"]
-        {
+        for hostile in [
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/\n/evil",
+            "/%0a/evil",
+            "/%2F/evil",
+            "/%2f%2fevil",
+            "/%5cevil",
+            "/%5C%5Cevil",
+            "/ /evil",
+            "\t//evil",
+            "%2F%2Fevil",
+            "/\u{7f}/evil",
+            "/%7f/evil",
+        ] {
             assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?} must not be followed");
         }
         assert_eq!(safe_next(Some("/records?kind=atm_patrol&q=%E7%8E%8B")), "/records?kind=atm_patrol&q=%E7%8E%8B");

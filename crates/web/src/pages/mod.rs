@@ -121,8 +121,13 @@ impl Layout {
             match k {
                 "created" => self.tr("已创建", "Created"),
                 "moved" => self.tr("已移动", "Moved"),
-                "password" => self.tr("密码已修改，您的其他会话和API令牌均已结束", "Password changed; your other sessions and API tokens have ended"),
-                "must_change" => self.tr("请先修改初始密码，然后才能继续使用", "Change your initial password before going on"),
+                "password" => self.tr(
+                    "密码已修改，您的其他会话和API令牌均已结束",
+                    "Password changed; your other sessions and API tokens have ended",
+                ),
+                "must_change" => {
+                    self.tr("请先修改初始密码，然后才能继续使用", "Change your initial password before going on")
+                }
                 "revoked" => self.tr("已结束该会话", "That session has ended"),
                 _ => self.tr("已保存", "Saved"),
             }
