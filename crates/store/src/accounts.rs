@@ -349,7 +349,7 @@ pub async fn clear_failures(c: &mut Conn, key: &str) -> Result<()> {
 pub async fn clear_user_failures(c: &mut Conn, username: &str) -> Result<()> {
     // A prefix compared as text: `_` in a username must not act as a LIKE wildcard.
     let prefix = format!("u:{username}|");
-    sqlx::query("DELETE FROM login_failures WHERE substr(username, 1, $1) = $2 OR username = $3")
+    sqlx::query("DELETE FROM login_failures WHERE substr(username, 1, CAST($1 AS INTEGER)) = $2 OR username = $3")
         .bind(prefix.chars().count() as i64)
         .bind(&prefix)
         .bind(format!("c:{username}"))
