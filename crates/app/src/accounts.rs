@@ -43,6 +43,23 @@ pub async fn create(db: &Db, by: Option<&Ctx>, now: i64, input: AccountInput) ->
     }
     let hash = crate::auth::hash_password_blocking(&input.password).await?;
     let mut tx = db.begin().await?;
+    if let Some(staff) = input.staff_id {
+        // The person must be one the administrator may reach, still working, and without an active account.
+        let s = anbao_store::staff::get(&mut tx, staff).await?.ok_or(AppError::NotFound)?;
+        if let Some(ctx) = by
+            && !ctx.actor.scope.allows(Permission::AccountAdmin, &s.unit_path)
+        {
+            return Err(AppError::NotFound);
+        }
+        if !s.active {
+            return Err(AppError::Invalid(DomainError::new(
+                "staff_no",
+                "该员工档案已停用，不能关联账号",
+                "that staff record is not active",
+            )));
+        }
+        crate::provision::ensure_unlinked(&mut tx, staff, None).await?;
+    }
     for (_, unit) in &input.grants {
         if let Some(u) = unit {
             let row = anbao_store::org::get(&mut tx, *u).await?.ok_or_else(|| {
@@ -101,7 +118,7 @@ pub async fn reset_password(db: &Db, now: i64, username: &str, password: &str, m
 
 /// May `ctx` administer this account? Only when every grant it holds lies in the administrator's subtree (an
 /// account with a whole-tree grant only by a whole-tree administrator).
-fn may_administer(ctx: &Ctx, grants: &[anbao_domain::access::Grant]) -> bool {
+pub(crate) fn may_administer(ctx: &Ctx, grants: &[anbao_domain::access::Grant]) -> bool {
     ctx.actor.scope.has_global(Permission::AccountAdmin)
         || grants
             .iter()
@@ -225,6 +242,33 @@ pub async fn list(db: &Db, ctx: &Ctx) -> AppResult<Vec<(AccountRow, Vec<accounts
         }
     }
     Ok(out)
+}
+
+/// Names and staff numbers of the people these accounts belong to, for the account pages.
+pub async fn people_of(
+    db: &Db,
+    ctx: &Ctx,
+    rows: &[AccountRow],
+) -> AppResult<std::collections::HashMap<StaffId, (String, String)>> {
+    ctx.must_anywhere(Permission::AccountAdmin)?;
+    let mut c = db.read().await?;
+    let mut out = std::collections::HashMap::new();
+    for id in rows.iter().filter_map(|a| a.staff_id) {
+        if let Some(s) = anbao_store::staff::get(&mut c, id).await? {
+            out.insert(id, (s.name, s.staff_no));
+        }
+    }
+    Ok(out)
+}
+
+/// The account linked to a staff record, for the staff page (None when there is none or it is out of reach).
+pub async fn account_of_staff(db: &Db, ctx: &Ctx, staff: StaffId) -> AppResult<Option<AccountRow>> {
+    let mut c = db.read().await?;
+    let s = anbao_store::staff::get(&mut c, staff).await?.ok_or(AppError::NotFound)?;
+    ctx.must_see(&s.unit_path)?;
+    let mut all = accounts::by_staff(&mut c, staff).await?;
+    all.sort_by_key(|a| a.disabled);
+    Ok(all.into_iter().next())
 }
 
 pub async fn count(db: &Db) -> AppResult<i64> {

@@ -28,6 +28,7 @@ pub mod home;
 pub mod inspect;
 pub mod notices;
 pub mod org;
+pub mod provision;
 pub mod records;
 pub mod reminders;
 pub mod rulebook;

@@ -118,8 +118,15 @@ pub async fn update_staff(db: &Db, ctx: &Ctx, id: StaffId, input: StaffInput) ->
     } else {
         Vec::new()
     };
+    // A transfer or a new post moves the grant that came from the old posts, and the security department is told.
+    let moved = if active {
+        let after = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+        crate::provision::follow_person(&mut tx, ctx, &current, &after).await?
+    } else {
+        false
+    };
     tx.commit().await?;
-    if !disabled.is_empty() {
+    if !disabled.is_empty() || moved {
         crate::auth::forget_sessions();
     }
     Ok(())

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod inspect;
 pub mod org;
 pub mod period;
+pub mod provision;
 pub mod records;
 pub mod rulebook;
 pub mod staff;

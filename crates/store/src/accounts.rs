@@ -237,6 +237,15 @@ pub async fn delete_session_by_handle(c: &mut Conn, id: AccountId, handle: &str)
     Ok(r.rows_affected())
 }
 
+pub async fn set_staff(c: &mut Conn, id: AccountId, staff: Option<StaffId>) -> Result<()> {
+    sqlx::query("UPDATE accounts SET staff_id = $1 WHERE id = $2")
+        .bind(staff.map(StaffId::get))
+        .bind(id.get())
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
 pub async fn set_disabled(c: &mut Conn, id: AccountId, disabled: bool) -> Result<()> {
     sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2")
         .bind(b(disabled))

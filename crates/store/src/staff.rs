@@ -160,6 +160,15 @@ pub async fn get(c: &mut Conn, id: StaffId) -> Result<Option<StaffRow>> {
 }
 
 /// Active staff of one unit, for choosing responsible persons and group members.
+/// The staff record with this number (numbers are unique across the union).
+pub async fn by_no(c: &mut Conn, staff_no: &str) -> Result<Option<StaffRow>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE s.staff_no = $1")))
+        .bind(staff_no)
+        .fetch_optional(&mut *c)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 pub async fn of_unit(c: &mut Conn, unit: UnitId) -> Result<Vec<StaffRow>> {
     let sql = format!("{SELECT} WHERE s.unit_id = $1 AND s.active = 1 ORDER BY s.staff_no");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit.get()).fetch_all(&mut *c).await?;

@@ -1,4 +1,4 @@
-//! `anbao user add`, `disable`, `enable` and `reset-password`, from the console (no sign-in needed: it is the server).
+//! `anbao user add`, `link`, `disable`, `enable` and `reset-password`, from the console (no sign-in needed: it is the server).
 use crate::config::Config;
 use anbao_app::accounts::AccountInput;
 use anbao_domain::access::Role;
@@ -23,7 +23,12 @@ pub enum UserCommand {
         /// Password; read from standard input when omitted.
         #[arg(long)]
         password: Option<String>,
+        /// Staff number (工号) of the person the account belongs to; needed for two-person procedures.
+        #[arg(long)]
+        staff: Option<String>,
     },
+    /// Link an existing account to the staff record with this number.
+    Link { username: String, staff_no: String },
     /// Disable an account: it can no longer sign in, and its sessions and API tokens end now.
     Disable { username: String },
     /// Enable a disabled account again.
@@ -50,15 +55,23 @@ pub async fn run(cfg: &Config, cmd: UserCommand) -> anyhow::Result<ExitCode> {
     let db = super::open(cfg).await?;
     let now = super::now_ms();
     match cmd {
-        UserCommand::Add { username, name, role, unit, password } => {
+        UserCommand::Add { username, name, role, unit, password, staff } => {
             let role = Role::parse(&role).map_err(|e| anyhow::anyhow!(e.message))?;
+            let staff_id = match staff {
+                Some(no) => Some(
+                    anbao_app::provision::staff_for_new_account(&db, None, &no)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?,
+                ),
+                None => None,
+            };
             let password = read_password(password)?;
             let first = anbao_app::accounts::count(&db).await? == 0;
             let input = AccountInput {
                 display_name: name.unwrap_or_else(|| username.clone()),
                 username: username.clone(),
                 password,
-                staff_id: None,
+                staff_id,
                 grants: vec![(role, unit.map(UnitId::new))],
                 must_change_password: !first,
             };
@@ -66,6 +79,14 @@ pub async fn run(cfg: &Config, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                 Ok(id) => println!("已创建账号 (account created): {username} (#{id}), {}", role.label_zh()),
                 Err(e) => anyhow::bail!("{}", e.message_zh()),
             }
+        }
+        UserCommand::Link { username, staff_no } => {
+            let id =
+                anbao_app::accounts::id_of(&db, &username).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            anbao_app::provision::link(&db, None, now, id, &staff_no)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            println!("已关联员工档案 (linked to staff record): {username} → {staff_no}");
         }
         UserCommand::Disable { username } => {
             let id =

@@ -148,6 +148,15 @@ async fn county_accounts(app: &TestApp) -> (i64, i64, i64) {
         ids
     };
     let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await;
+    // One person has one account in use: the demo escort's own account steps aside for these.
+    for g in &guards {
+        let mut c = app.db.read().await.unwrap();
+        let taken = anbao_store::accounts::by_staff(&mut c, anbao_domain::ids::StaffId::new(*g)).await.unwrap();
+        drop(c);
+        for a in taken {
+            anbao_app::accounts::set_disabled(&app.db, None, app.now(), a.id, true).await.unwrap();
+        }
+    }
     for (i, g) in guards.iter().enumerate() {
         let id = anbao_app::accounts::create(
             &app.db,

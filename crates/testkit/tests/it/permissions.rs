@@ -142,6 +142,22 @@ fn scenarios(f: &Fixture) -> Vec<Case> {
         get("baowei", "/audit".into(), OK),
         // The administrator manages accounts.
         get("admin", "/admin/accounts".into(), OK).with("chengguan.zhuren"),
+        // Accounts, their staff links and bulk accounts: only an account administrator (and only in scope).
+        get("baowei", "/api/v1/accounts".into(), FORBIDDEN),
+        get("shenji", format!("/api/v1/accounts/bulk?unit={}", f.chengguan), FORBIDDEN),
+        get("chengguan.zhuren", format!("/admin/accounts/bulk?unit={}", f.chengguan), FORBIDDEN),
+        get("chengguan.zhuren", "/api/v1/accounts/1/disable".into(), FORBIDDEN).json("POST", serde_json::json!({})),
+        get("baowei", "/api/v1/accounts/1/staff".into(), FORBIDDEN)
+            .json("PUT", serde_json::json!({"staff_no": "QH0001"})),
+        get("baowei", "/api/v1/accounts/bulk".into(), FORBIDDEN)
+            .json("POST", serde_json::json!({"unit_id": f.chengguan})),
+        get("admin", format!("/api/v1/accounts/bulk?unit={}", f.chengguan), OK).without("initial_password"),
+        get("admin", format!("/admin/accounts/bulk?unit={}", f.chengguan), OK).with("按员工档案批量开户"),
+        get("admin", "/api/v1/accounts".into(), OK).with("chengguan.zhuren").without("argon2"),
+        // Everyone sees their own sessions and tokens, and only theirs.
+        get("chengguan.guiyuan", "/api/v1/me/tokens".into(), OK).without("token_hash"),
+        get("chengguan.guiyuan", "/api/v1/me/tokens/0123456789abcdef".into(), NOT_FOUND)
+            .json("DELETE", serde_json::json!({})),
     ]
 }
 

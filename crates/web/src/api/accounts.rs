@@ -96,3 +96,126 @@ pub async fn remove_grant(
     anbao_app::accounts::remove_grant(&s.db, &a.ctx, id, super::id(&grant)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewAccountBody {
+    pub username: String,
+    pub display_name: String,
+    /// The initial password; the person must change it at the first sign-in.
+    pub password: String,
+    /// The staff record the account belongs to (its 工号); needed to take part in two-person procedures.
+    pub staff_no: Option<String>,
+    pub role: Role,
+    pub unit_id: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedAccount {
+    pub id: i64,
+}
+
+/// Create an account, linked to a staff record when `staff_no` is given.
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = NewAccountBody,
+    responses((status = 201, body = CreatedAccount), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<NewAccountBody>,
+) -> Result<(StatusCode, Json<CreatedAccount>), ApiError> {
+    let staff_id = match b.staff_no.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        Some(no) => Some(anbao_app::provision::staff_for_new_account(&s.db, Some(&a.ctx), no).await?),
+        None => None,
+    };
+    let input = anbao_app::accounts::AccountInput {
+        username: b.username,
+        display_name: b.display_name,
+        password: b.password,
+        staff_id,
+        grants: vec![(b.role, Some(UnitId::new(b.unit_id)))],
+        must_change_password: true,
+    };
+    let id = anbao_app::accounts::create(&s.db, Some(&a.ctx), a.ctx.now, input).await?;
+    Ok((StatusCode::CREATED, Json(CreatedAccount { id: id.get() })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LinkBody {
+    pub staff_no: String,
+}
+
+/// Link an account to the staff record with this number (in the administrator's scope, active, not yet linked).
+#[utoipa::path(put, path = "/api/v1/accounts/{id}/staff", tag = "accounts", params(("id" = i64, Path)), request_body = LinkBody,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn link_staff(
+    State(s): State<AppState>,
+    a: Api,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<LinkBody>,
+) -> Result<StatusCode, ApiError> {
+    let id = AccountId::new(super::id(&id)?);
+    anbao_app::provision::link(&s.db, Some(&a.ctx), a.ctx.now, id, &b.staff_no).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct BulkQuery {
+    pub unit: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalBody {
+    pub staff_id: i64,
+    pub staff_no: String,
+    pub name: String,
+    pub unit: String,
+    pub username: String,
+    pub role: Role,
+    pub grant_unit_id: i64,
+    pub grant_unit: String,
+    /// Only in the answer to the run that made the account; shown once, never stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_password: Option<String>,
+}
+
+fn proposal_body(p: anbao_app::provision::Proposal, password: Option<String>) -> ProposalBody {
+    ProposalBody {
+        staff_id: p.staff_id.get(),
+        staff_no: p.staff_no,
+        name: p.name,
+        unit: p.unit_name,
+        username: p.username,
+        role: p.role,
+        grant_unit_id: p.grant_unit.get(),
+        grant_unit: p.grant_unit_name,
+        initial_password: password,
+    }
+}
+
+/// The accounts a bulk run under a unit would make (nothing is written).
+#[utoipa::path(get, path = "/api/v1/accounts/bulk", tag = "accounts", params(BulkQuery),
+    responses((status = 200, body = Vec<ProposalBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn bulk_preview(
+    State(s): State<AppState>,
+    a: Api,
+    axum::extract::Query(q): axum::extract::Query<BulkQuery>,
+) -> Result<Json<Vec<ProposalBody>>, ApiError> {
+    let list = anbao_app::provision::propose(&s.db, &a.ctx, UnitId::new(q.unit)).await?;
+    Ok(Json(list.into_iter().map(|p| proposal_body(p, None)).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BulkBody {
+    pub unit_id: i64,
+}
+
+/// Make one account per active person under the unit who has none, with initial passwords (answered once).
+#[utoipa::path(post, path = "/api/v1/accounts/bulk", tag = "accounts", request_body = BulkBody,
+    responses((status = 201, body = Vec<ProposalBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn bulk_create(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<BulkBody>,
+) -> Result<(StatusCode, Json<Vec<ProposalBody>>), ApiError> {
+    let made = anbao_app::provision::create_all(&s.db, &a.ctx, UnitId::new(b.unit_id)).await?;
+    Ok((StatusCode::CREATED, Json(made.into_iter().map(|m| proposal_body(m.proposal, Some(m.password))).collect())))
+}

@@ -21,6 +21,8 @@ pub struct AccountView {
     pub grants: Vec<(i64, String)>,
     pub disabled: bool,
     pub is_me: bool,
+    /// "姓名（工号）" of the linked staff record, or empty.
+    pub person: String,
 }
 
 #[derive(Template)]
@@ -44,11 +46,14 @@ async fn page(
 ) -> Result<ListPage, PageError> {
     let en = p.lang.is_en();
     let list = anbao_app::accounts::list(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let rows: Vec<_> = list.iter().map(|(a, _)| a.clone()).collect();
+    let people = anbao_app::accounts::people_of(&s.db, &p.ctx, &rows).await.map_err(|e| p.err(e))?;
     let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
     let names: std::collections::HashMap<i64, String> = units.iter().map(|u| (u.id.get(), u.name.clone())).collect();
     let accounts = list
         .into_iter()
         .map(|(a, grants)| AccountView {
+            person: a.staff_id.and_then(|id| people.get(&id)).map(|(n, no)| format!("{n}（{no}）")).unwrap_or_default(),
             id: a.id.get(),
             is_me: a.id == p.ctx.actor.account,
             username: a.username,
@@ -94,11 +99,26 @@ pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<R
     p.check_csrf(&form)?;
     let role = Role::parse(&form.text("role")).map_err(|e| p.err(e.into()))?;
     let unit = form.id("unit_id").map_err(|e| p.err(e))?.map(UnitId::new);
+    let staff_no = form.text("staff_no");
+    let staff_id = if staff_no.trim().is_empty() {
+        Ok(None)
+    } else {
+        anbao_app::provision::staff_for_new_account(&s.db, Some(&p.ctx), &staff_no).await.map(Some)
+    };
+    let staff_id = match staff_id {
+        Ok(v) => v,
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let msg = if p.lang.is_en() { e.message_en() } else { e.message_zh() };
+            let pg = page(&s, &p, Some(&form), Some(msg), None).await?;
+            return Ok((crate::error::status_of(&e), render(&pg)?).into_response());
+        }
+        Err(e) => return Err(p.err(e)),
+    };
     let input = AccountInput {
         username: form.text("username"),
         display_name: form.text("display_name"),
         password: form.text("password"),
-        staff_id: None,
+        staff_id,
         grants: vec![(role, unit)],
         must_change_password: true,
     };
@@ -165,4 +185,133 @@ async fn again(s: &AppState, p: &Page, e: AppError) -> Result<Response, PageErro
     let msg = if p.lang.is_en() { e.message_en() } else { e.message_zh() };
     let pg = page(s, p, None, Some(msg), None).await?;
     Ok((crate::error::status_of(&e), render(&pg)?).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct BulkQuery {
+    unit: Option<i64>,
+}
+
+/// One row of the preview or the sheet: (工号, 姓名, 单位, 用户名, 角色 @ 范围, 初始密码).
+type SheetRow = (String, String, String, String, String, String);
+
+fn rows(p: &Page, made: Vec<(anbao_app::provision::Proposal, String)>) -> Vec<SheetRow> {
+    made.into_iter()
+        .map(|(x, pw)| {
+            let role = if p.lang.is_en() { x.role.label_en() } else { x.role.label_zh() };
+            (x.staff_no, x.name, x.unit_name, x.username, format!("{role} @ {}", x.grant_unit_name), pw)
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "accounts/bulk.html")]
+struct BulkPage {
+    l: Layout,
+    pick: Vec<(i64, String, bool)>,
+    pick_action: &'static str,
+    unit_id: i64,
+    unit_name: String,
+    rows: Vec<SheetRow>,
+}
+
+/// Accounts for a unit's staff: the preview of what a run would make.
+pub async fn bulk_preview(
+    State(s): State<AppState>,
+    p: Page,
+    Query(q): Query<BulkQuery>,
+) -> Result<Response, PageError> {
+    let u = super::custody::unit(&s, &p, q.unit).await?;
+    let list = anbao_app::provision::propose(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
+    let l = Layout::new(&p, "/admin/accounts", "按员工档案批量开户", "Accounts from the staff register")
+        .crumb(p.lang.tr("账号与权限", "Accounts"), Some("/admin/accounts".into()))
+        .crumb(p.lang.tr("批量开户", "Accounts in bulk"), None);
+    let page = BulkPage {
+        l,
+        pick: super::custody::picker(&s, &p, u.id.get()).await?,
+        pick_action: "/admin/accounts/bulk",
+        unit_id: u.id.get(),
+        unit_name: u.name,
+        rows: rows(&p, list.into_iter().map(|x| (x, String::new())).collect()),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "accounts/sheet.html")]
+struct SheetPage {
+    l: Layout,
+    unit_name: String,
+    issued: String,
+    rows: Vec<SheetRow>,
+    /// The same rows as an Excel file, inline, so the passwords never have to be fetched (or kept) a second time.
+    xlsx_base64: String,
+}
+
+/// Make the accounts and hand over the one-time passwords: a printable sheet with the Excel file inside it.
+pub async fn bulk_create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
+    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    let unit = form.id("unit_id").map_err(|e| p.err(e))?.ok_or_else(|| p.err(AppError::NotFound))?;
+    let u = super::custody::unit(&s, &p, Some(unit)).await?;
+    let made = anbao_app::provision::create_all(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
+    let rows = rows(&p, made.into_iter().map(|m| (m.proposal, m.password)).collect());
+    let headers = ["工号", "姓名", "单位", "用户名", "角色 @ 范围", "初始密码（首次登录须修改）"];
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| vec![r.0.clone(), r.1.clone(), r.2.clone(), r.3.clone(), r.4.clone(), r.5.clone()])
+        .collect();
+    let xlsx = anbao_app::export::xlsx("初始账号", &headers, &table).map_err(|e| p.err(e))?;
+    let l = Layout::new(&p, "/admin/accounts", "初始账号交接单", "Initial sign-ins")
+        .crumb(p.lang.tr("账号与权限", "Accounts"), Some("/admin/accounts".into()))
+        .crumb(p.lang.tr("初始账号交接单", "Initial sign-ins"), None);
+    let page =
+        SheetPage { l, unit_name: u.name, issued: super::when(&p.ctx.now), rows, xlsx_base64: base64_encode(&xlsx) };
+    Ok((axum::http::StatusCode::CREATED, render(&page)?).into_response())
+}
+
+/// Standard base64 (RFC 4648), for the inline Excel file.
+fn base64_encode(b: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(b.len().div_ceil(3) * 4);
+    for chunk in b.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, x)| n | (u32::from(*x) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Link an account to a staff record by its number (the form on the accounts list).
+pub async fn link_staff(
+    State(s): State<AppState>,
+    p: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let id = AccountId::new(path_id(&id).map_err(|e| p.err(e))?);
+    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    match anbao_app::provision::link(&s.db, Some(&p.ctx), p.ctx.now, id, &form.text("staff_no")).await {
+        Ok(()) => Ok(Redirect::to("/admin/accounts?ok=saved").into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => again(&s, &p, e).await,
+        Err(e) => Err(p.err(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_the_standard_alphabet_and_padding() {
+        assert_eq!(super::base64_encode(b""), "");
+        assert_eq!(super::base64_encode(b"f"), "Zg==");
+        assert_eq!(super::base64_encode(b"fo"), "Zm8=");
+        assert_eq!(super::base64_encode(b"foo"), "Zm9v");
+        assert_eq!(super::base64_encode(b"foobar"), "Zm9vYmFy");
+    }
 }

@@ -205,6 +205,8 @@ struct ShowPage {
     updated: String,
     can_write: bool,
     history: Vec<(String, String, String)>,
+    /// The person's account: "username（状态）", or empty.
+    account: String,
 }
 
 pub async fn show(
@@ -218,6 +220,14 @@ pub async fn show(
     let events =
         anbao_app::audit::history_of(&s.db, anbao_app::audit::Entity::Staff(id)).await.map_err(|e| p.err(e))?;
     let lang = p.lang;
+    let account = anbao_app::accounts::account_of_staff(&s.db, &p.ctx, id)
+        .await
+        .map_err(|e| p.err(e))?
+        .map(|a| {
+            let state = if a.disabled { lang.tr("停用", "disabled") } else { lang.tr("在用", "active") };
+            format!("{}（{state}）", a.username)
+        })
+        .unwrap_or_default();
     let mut l = Layout::new(&p, "/staff", "员工", "Staff")
         .crumb(lang.tr("员工档案", "Staff"), Some("/staff".into()))
         .crumb(st.name.clone(), None)
@@ -232,6 +242,7 @@ pub async fn show(
             .map(|e| (when(&e.at_ms), e.action.clone(), e.actor_name.clone().unwrap_or_default()))
             .collect(),
         r: row(&st, lang),
+        account,
         l,
     };
     Ok(render(&page)?.into_response())
