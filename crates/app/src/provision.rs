@@ -59,14 +59,7 @@ pub async fn propose(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<Vec<Proposal
     let mut out = Vec::new();
     for s in staff.into_iter().filter(|s| s.active && !linked.contains(&s.id)) {
         let Some(u) = units.iter().find(|u| u.id == s.unit_id) else { continue };
-        let (role, grant_unit) = role_for(Placement {
-            positions: &s.positions,
-            unit: u.id,
-            unit_kind: u.kind,
-            unit_name: &u.name,
-            parent: u.parent_id,
-            first_responsible: u.first_responsible_id == Some(s.id),
-        });
+        let (role, grant_unit) = role_at(u, &s);
         // A security department's union may lie above the chosen subtree: it must still be the administrator's.
         if !by_id.contains_key(&grant_unit)
             && let Some(g) = anbao_store::org::get(&mut c, grant_unit).await?
@@ -209,19 +202,23 @@ pub async fn link(db: &Db, by: Option<&Ctx>, now: i64, account: AccountId, staff
     Ok(())
 }
 
-async fn placement_role(
-    c: &mut anbao_store::Conn,
-    s: &anbao_store::staff::StaffRow,
-) -> AppResult<Option<(Role, UnitId)>> {
-    let Some(u) = anbao_store::org::get(c, s.unit_id).await? else { return Ok(None) };
-    Ok(Some(role_for(Placement {
+/// The role a person's posts give at their unit (`domain::provision::role_for` on the stored rows).
+fn role_at(u: &anbao_store::org::UnitRow, s: &anbao_store::staff::StaffRow) -> (Role, UnitId) {
+    role_for(Placement {
         positions: &s.positions,
         unit: u.id,
         unit_kind: u.kind,
         unit_name: &u.name,
         parent: u.parent_id,
         first_responsible: u.first_responsible_id == Some(s.id),
-    })))
+    })
+}
+
+async fn placement_role(
+    c: &mut anbao_store::Conn,
+    s: &anbao_store::staff::StaffRow,
+) -> AppResult<Option<(Role, UnitId)>> {
+    Ok(anbao_store::org::get(c, s.unit_id).await?.map(|u| role_at(&u, s)))
 }
 
 /// After a staff record changed (a transfer, new posts), in the same transaction: the grant its account had from

@@ -101,23 +101,7 @@ pub async fn add_grant(c: &mut Conn, id: AccountId, role: Role, unit: Option<Uni
 }
 
 pub async fn grants(c: &mut Conn, id: AccountId) -> Result<Vec<Grant>> {
-    let rows = sqlx::query(
-        "SELECT g.role, g.unit_id, u.path FROM grants g LEFT JOIN units u ON u.id = g.unit_id \
-         WHERE g.account_id = $1 ORDER BY g.id",
-    )
-    .bind(id.get())
-    .fetch_all(&mut *c)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Grant {
-                role: Role::parse(&r.try_get::<String, _>("role")?)
-                    .map_err(|e| sqlx::Error::Decode(e.message.into()))?,
-                unit_id: r.try_get::<Option<i64>, _>("unit_id")?.map(UnitId::new),
-                unit_path: r.try_get("path")?,
-            })
-        })
-        .collect()
+    Ok(grant_rows(c, id).await?.into_iter().map(|g| g.grant).collect())
 }
 
 /// A session (kind `web`) or an API token (kind `api`). Only the token's hash is stored.

@@ -51,6 +51,12 @@ fn read_password(given: Option<String>) -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
+async fn set_disabled(db: &anbao_store::Db, now: i64, username: &str, disabled: bool) -> anyhow::Result<()> {
+    let zh = |e: anbao_app::AppError| anyhow::anyhow!("{}", e.message_zh());
+    let id = anbao_app::accounts::id_of(db, username).await.map_err(zh)?;
+    anbao_app::accounts::set_disabled(db, None, now, id, disabled).await.map_err(zh)
+}
+
 pub async fn run(cfg: &Config, cmd: UserCommand) -> anyhow::Result<ExitCode> {
     let db = super::open(cfg).await?;
     let now = super::now_ms();
@@ -89,19 +95,11 @@ pub async fn run(cfg: &Config, cmd: UserCommand) -> anyhow::Result<ExitCode> {
             println!("已关联员工档案 (linked to staff record): {username} → {staff_no}");
         }
         UserCommand::Disable { username } => {
-            let id =
-                anbao_app::accounts::id_of(&db, &username).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
-            anbao_app::accounts::set_disabled(&db, None, now, id, true)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            set_disabled(&db, now, &username, true).await?;
             println!("已停用账号，其会话和令牌均已结束 (account disabled; its sessions and tokens ended): {username}");
         }
         UserCommand::Enable { username } => {
-            let id =
-                anbao_app::accounts::id_of(&db, &username).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
-            anbao_app::accounts::set_disabled(&db, None, now, id, false)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+            set_disabled(&db, now, &username, false).await?;
             println!("已启用账号 (account enabled): {username}");
         }
         UserCommand::ResetPassword { username, password } => {
