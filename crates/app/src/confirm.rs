@@ -14,7 +14,7 @@ use anbao_store::Db;
 use anbao_store::accounts;
 use anbao_store::staff::StaffRow;
 
-/// What the second person typed: a username and a password or confirmation PIN.
+/// What the second person typed: a username and their confirmation PIN.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct SecondSignIn {
     pub confirm_username: Option<String>,

@@ -99,7 +99,7 @@ pub async fn register(
 #[derive(Deserialize, ToSchema)]
 pub struct Confirmed {
     pub confirm_username: String,
-    /// Their password or confirmation PIN.
+    /// Their confirmation PIN (a sign-in password is refused).
     pub confirm_secret: String,
     pub note: Option<String>,
 }
