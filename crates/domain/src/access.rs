@@ -217,4 +217,45 @@ mod tests {
         assert!(check_new_password("short").is_err());
         assert!(check_new_password("long-enough").is_ok());
     }
+
+    #[test]
+    fn a_password_of_exactly_8_or_128_characters_is_accepted_and_one_more_or_less_is_not() {
+        assert!(check_new_password("1234567").is_err());
+        assert!(check_new_password("12345678").is_ok());
+        assert!(check_new_password(&"密".repeat(128)).is_ok(), "characters, not bytes");
+        assert!(check_new_password(&"x".repeat(129)).is_err());
+        assert!(check_new_password(&"x".repeat(200)).is_err());
+    }
+
+    #[test]
+    fn roles_parse_from_their_code_or_chinese_label_and_nothing_else() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.code()).ok(), Some(r));
+            assert_eq!(Role::parse(r.label_zh()).ok(), Some(r));
+            assert!(!r.label_zh().is_empty() && !r.label_en().is_empty());
+        }
+        assert_eq!(Role::parse(" 保卫部 ").ok(), Some(Role::Security));
+        assert_eq!(Role::Security.label_en(), "Security department");
+        assert!(Role::parse("superuser").is_err());
+        assert!(Role::parse("Security department").is_err(), "English labels are for display only");
+    }
+
+    #[test]
+    fn anywhere_whole_tree_and_global_mean_different_things() {
+        let outlet_head = Scope { grants: vec![grant(Role::UnitHead, Some("/1/4/17/"))] };
+        assert!(outlet_head.has_anywhere(Permission::StaffWrite));
+        assert!(!outlet_head.has_anywhere(Permission::AccountAdmin));
+        assert!(!outlet_head.covers_whole_tree(Permission::StaffWrite));
+        assert!(!outlet_head.has_global(Permission::StaffWrite));
+        let province = Scope { grants: vec![grant(Role::Security, Some("/1/"))] };
+        assert!(province.covers_whole_tree(Permission::RulebookWrite), "a grant at the root covers the tree");
+        assert!(!province.covers_whole_tree(Permission::AccountAdmin), "but only for what the role carries");
+        assert!(!province.has_global(Permission::RulebookWrite), "global means a grant without a unit");
+        let admin = Scope { grants: vec![grant(Role::Admin, None)] };
+        assert!(admin.covers_whole_tree(Permission::AuditRead));
+        let auditor = Scope { grants: vec![grant(Role::Auditor, None)] };
+        assert!(!auditor.has_global(Permission::OrgWrite), "a global grant still needs the permission");
+        assert!(auditor.has_global(Permission::AuditRead));
+        assert!(!Scope::default().has_anywhere(Permission::OrgRead));
+    }
 }
