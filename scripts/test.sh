@@ -14,8 +14,11 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Noto Sans CJK"; } || need+=(fonts-noto-cjk)
 command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql postgresql-client)
+# OpenLDAP's server, for the directory sign-in tests (each test starts its own on loopback; none runs as a service).
+test -x /usr/sbin/slapd || need+=(slapd)
 if ((${#need[@]})); then
   echo "installing: ${need[*]}"
+  echo "slapd slapd/no_configuration boolean true" | debconf-set-selections 2>/dev/null || true
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi

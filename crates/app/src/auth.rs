@@ -1,8 +1,9 @@
 //! Sign-in: password hashing (argon2id), throttling of failed attempts, sessions and API tokens.
 use crate::audit::{self, Entity, Writer};
+use crate::directory::{Directory, Lookup};
 use crate::{Actor, AppError, AppResult, Ctx};
 use anbao_domain::access::{Scope, check_new_password};
-use anbao_domain::ids::AccountId;
+use anbao_domain::ids::{AccountId, StaffId};
 use anbao_store::accounts::{self, NewSession};
 use anbao_store::{Conn, Db};
 use argon2::Argon2;
@@ -13,8 +14,9 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-/// How sign-in is throttled and how long a session lives; from configuration.
-#[derive(Debug, Clone, Copy)]
+/// How sign-in is throttled, how long a session lives, and whether people sign in through the union's directory;
+/// from configuration.
+#[derive(Debug, Clone)]
 pub struct AuthPolicy {
     /// Failed attempts allowed within `window_ms` before the username is locked.
     pub max_failures: i64,
@@ -22,6 +24,16 @@ pub struct AuthPolicy {
     pub lock_ms: i64,
     pub session_ttl_ms: i64,
     pub token_ttl_ms: i64,
+    /// When set, every account linked to a staff record signs in with its directory password (`directory`).
+    pub directory: Option<std::sync::Arc<Directory>>,
+}
+
+impl AuthPolicy {
+    /// Does the account of this staff record (None: linked to nobody) sign in through the directory? Accounts linked
+    /// to no staff record (the administrator, service accounts) always keep their local password.
+    pub fn directory_for(&self, staff: Option<StaffId>) -> Option<&Directory> {
+        self.directory.as_deref().filter(|_| staff.is_some())
+    }
 }
 
 impl Default for AuthPolicy {
@@ -32,6 +44,7 @@ impl Default for AuthPolicy {
             lock_ms: 15 * 60_000,
             session_ttl_ms: 12 * 3_600_000,
             token_ttl_ms: 90 * 24 * 3_600_000,
+            directory: None,
         }
     }
 }
@@ -160,16 +173,24 @@ pub async fn login(db: &Db, policy: &AuthPolicy, now: i64, a: Attempt<'_>) -> Ap
         tx.commit().await?;
         counted?;
     }
-    let account = {
+    let local = {
         let mut c = db.read().await?;
         accounts::by_username(&mut c, &username).await?
     };
-    // Hash even for an unknown username, so the answer takes as long either way.
-    let stored = account.as_ref().map_or(DUMMY_HASH, |a| a.password_hash.as_str()).to_owned();
-    let good = verify_password_blocking(a.password, &stored).await? && account.as_ref().is_some_and(|a| !a.disabled);
+    // With a directory, a username that names no local account of its own (one linked to nobody) is the directory's.
+    let directory = policy.directory.as_deref().filter(|_| local.as_ref().is_none_or(|a| a.staff_id.is_some()));
+    let (account, via) = match directory {
+        Some(d) => (directory_account(db, d, &username, a.password).await?, "directory"),
+        None => {
+            // Hash even for an unknown username, so the answer takes as long either way.
+            let stored = local.as_ref().map_or(DUMMY_HASH, |a| a.password_hash.as_str()).to_owned();
+            let good = verify_password_blocking(a.password, &stored).await?;
+            (local.filter(|a| good && !a.disabled), "local")
+        }
+    };
     let mut tx = db.begin().await?;
-    let Some(account) = account.filter(|_| good) else {
-        let detail = serde_json::json!({ "username": username, "client_ip": ip });
+    let Some(account) = account else {
+        let detail = serde_json::json!({ "username": username, "client_ip": ip, "via": via });
         audit::record_event(
             &mut tx,
             Writer { now, actor: None },
@@ -182,6 +203,11 @@ pub async fn login(db: &Db, policy: &AuthPolicy, now: i64, a: Attempt<'_>) -> Ap
         tx.commit().await?;
         return Err(wrong_credentials());
     };
+    let lifted = via == "directory" && account.must_change_password;
+    if lifted {
+        // The initial password of a bulk-made account is never used: the directory's password is the person's own.
+        accounts::clear_must_change(&mut tx, account.id).await?;
+    }
     // A success forgives this client's failures on this username; its failures elsewhere still count.
     accounts::clear_failures(&mut tx, &ukey).await?;
     accounts::uncount(&mut tx, &ckey).await?;
@@ -203,7 +229,7 @@ pub async fn login(db: &Db, policy: &AuthPolicy, now: i64, a: Attempt<'_>) -> Ap
     )
     .await?;
     let w = Writer { now, actor: Some(account.id) };
-    let detail = serde_json::json!({ "client_ip": ip });
+    let detail = serde_json::json!({ "client_ip": ip, "via": via, "must_change_lifted": lifted });
     audit::record_event(
         &mut tx,
         w,
@@ -215,6 +241,23 @@ pub async fn login(db: &Db, policy: &AuthPolicy, now: i64, a: Attempt<'_>) -> Ap
     .await?;
     tx.commit().await?;
     Ok(Issued { token, csrf, account: account.id, expires_at: now + ttl })
+}
+
+/// The account a directory sign-in opens: the active account linked to the staff record whose number the directory
+/// holds for this person. None when the password is wrong or the directory's person has no account here.
+async fn directory_account(
+    db: &Db,
+    d: &Directory,
+    username: &str,
+    password: &str,
+) -> AppResult<Option<accounts::AccountRow>> {
+    let Some(staff_no) = d.authenticate(Lookup::Username(username), password).await? else { return Ok(None) };
+    let mut c = db.read().await?;
+    let Some(staff) = anbao_store::staff::by_no(&mut c, staff_no.trim()).await? else {
+        tracing::info!(username, "directory sign-in: the directory's staff number is not in the staff register");
+        return Ok(None);
+    };
+    Ok(accounts::by_staff(&mut c, staff.id).await?.into_iter().find(|a| !a.disabled))
 }
 
 /// A valid argon2id hash of a random password, verified against when the username is unknown.
@@ -305,11 +348,22 @@ pub async fn check_current_password(db: &Db, policy: &AuthPolicy, ctx: &Ctx, cur
         tx.commit().await?;
         counted?;
     }
-    let stored = {
+    let good = if current.chars().count() > MAX_PASSWORD_CHARS {
+        false
+    } else if let Some(d) = policy.directory_for(ctx.actor.staff_id) {
         let mut c = db.read().await?;
-        accounts::by_id(&mut c, ctx.actor.account).await?.ok_or(AppError::Unauthenticated)?.password_hash
+        let staff = ctx.actor.staff_id.ok_or(AppError::Unauthenticated)?;
+        let no = anbao_store::staff::get(&mut c, staff).await?.ok_or(AppError::Unauthenticated)?.staff_no;
+        drop(c);
+        d.authenticate(Lookup::StaffNo(&no), current).await?.is_some_and(|found| found.trim() == no)
+    } else {
+        let stored = {
+            let mut c = db.read().await?;
+            accounts::by_id(&mut c, ctx.actor.account).await?.ok_or(AppError::Unauthenticated)?.password_hash
+        };
+        verify_password_blocking(current, &stored).await?
     };
-    if current.chars().count() > MAX_PASSWORD_CHARS || !verify_password_blocking(current, &stored).await? {
+    if !good {
         return Err(AppError::Invalid(anbao_domain::DomainError::new(
             "current_password",
             "当前密码不正确",
@@ -332,6 +386,13 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> AppResult<()> {
+    if policy.directory_for(ctx.actor.staff_id).is_some() {
+        return Err(AppError::Invalid(anbao_domain::DomainError::new(
+            "new_password",
+            "您的登录密码由联社统一身份目录管理，请在目录（办公系统）中修改",
+            "your password is kept by the union's directory; change it there",
+        )));
+    }
     check_new_password(new)?;
     if current == new {
         return Err(AppError::Invalid(anbao_domain::DomainError::new(

@@ -24,6 +24,9 @@ pub enum AppError {
     /// Too many failed sign-ins; try again after the lock ends.
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: i64 },
+    /// The union's directory, which checks directory sign-ins, cannot be reached or answered with a fault.
+    #[error("directory unavailable")]
+    DirectoryUnavailable,
     /// Something broke that the user cannot fix; the cause goes to the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -77,6 +80,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::PasswordChangeRequired => "password_change_required",
+            AppError::DirectoryUnavailable => "directory_unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -91,6 +95,7 @@ impl AppError {
                 format!("尝试次数过多，请{}分钟后再试", (retry_after_secs + 59) / 60)
             }
             AppError::PasswordChangeRequired => "请先修改初始密码，然后才能继续使用".into(),
+            AppError::DirectoryUnavailable => "统一身份目录暂时无法连接，请稍后再试或联系系统管理员".into(),
             AppError::Internal(_) => "系统内部错误，请稍后再试或联系管理员".into(),
         }
     }
@@ -105,6 +110,9 @@ impl AppError {
                 format!("Too many attempts; try again in {} min", (retry_after_secs + 59) / 60)
             }
             AppError::PasswordChangeRequired => "Change your initial password before going on".into(),
+            AppError::DirectoryUnavailable => {
+                "The union's directory cannot be reached; try again later or contact the administrator".into()
+            }
             AppError::Internal(_) => "Internal error; try again later or contact the administrator".into(),
         }
     }

@@ -18,6 +18,7 @@ pub mod demo_custody;
 pub mod demo_facility;
 pub mod demo_inspect;
 pub mod demo_records;
+pub mod directory;
 pub mod duty;
 pub mod error;
 pub mod escort;

@@ -23,6 +23,14 @@ pub struct Config {
     pub max_concurrent_requests: usize,
     pub login_rate_per_client_per_minute: u32,
     pub login_rate_per_second: u32,
+    pub directory_url: String,
+    pub directory_starttls: bool,
+    pub directory_bind_dn: String,
+    pub directory_bind_password: String,
+    pub directory_search_base: String,
+    pub directory_user_attribute: String,
+    pub directory_staff_no_attribute: String,
+    pub directory_timeout_secs: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -32,6 +40,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &redact(&self.database_url))
             .field("bind", &self.bind)
             .field("secure_cookies", &self.secure_cookies)
+            .field("directory_url", &self.directory_url)
             .finish_non_exhaustive()
     }
 }
@@ -63,12 +72,20 @@ impl Default for Config {
             max_concurrent_requests: 256,
             login_rate_per_client_per_minute: 30,
             login_rate_per_second: 20,
+            directory_url: String::new(),
+            directory_starttls: false,
+            directory_bind_dn: String::new(),
+            directory_bind_password: String::new(),
+            directory_search_base: String::new(),
+            directory_user_attribute: "uid".into(),
+            directory_staff_no_attribute: "employeeNumber".into(),
+            directory_timeout_secs: 5,
         }
     }
 }
 
 /// (key, comment) for every option, in the order `config example` prints them.
-pub const OPTIONS: [(&str, &str); 17] = [
+pub const OPTIONS: [(&str, &str); 25] = [
     ("database_url", "数据库地址 / database: sqlite://path.db (default) or postgres://user@host/db"),
     ("bind", "监听地址 / address to listen on"),
     ("secure_cookies", "仅经 HTTPS 发送会话 Cookie（在 TLS 反向代理之后设为 true）/ mark cookies Secure behind TLS"),
@@ -98,6 +115,26 @@ pub const OPTIONS: [(&str, &str); 17] = [
         "login_rate_per_second",
         "全部客户端每秒的登录尝试上限（本实例）/ sign-in attempts per second from all clients, per instance",
     ),
+    (
+        "directory_url",
+        "统一身份目录（LDAP/AD）地址，空为不启用；启用后关联员工档案的账号用目录密码登录 / directory URL (ldap:// or ldaps://); empty = off; when set, accounts linked to a staff record sign in with their directory password",
+    ),
+    ("directory_starttls", "ldap:// 连接先以 StartTLS 加密 / upgrade an ldap:// connection with StartTLS"),
+    ("directory_bind_dn", "查询目录所用的服务账号 DN / the service account Anbao searches with"),
+    (
+        "directory_bind_password",
+        "服务账号密码（宜以环境变量 ANBAO_DIRECTORY_BIND_PASSWORD 提供）/ its password (better given as ANBAO_DIRECTORY_BIND_PASSWORD)",
+    ),
+    ("directory_search_base", "人员条目的查询起点 / where people are searched for (subtree)"),
+    (
+        "directory_user_attribute",
+        "登录名所在属性（AD 为 sAMAccountName）/ attribute holding the sign-in name (sAMAccountName on AD)",
+    ),
+    (
+        "directory_staff_no_attribute",
+        "工号所在属性，对应员工档案的工号 / attribute holding the staff number of the staff register",
+    ),
+    ("directory_timeout_secs", "连接与每次目录操作的时限（秒）/ seconds allowed to connect and per operation"),
 ];
 
 impl Config {
@@ -125,7 +162,25 @@ impl Config {
             lock_ms: self.login_lock_minutes.max(1) * 60_000,
             session_ttl_ms: self.session_hours.max(1) * 3_600_000,
             token_ttl_ms: self.api_token_days.max(1) * 86_400_000,
+            directory: self.directory(),
         }
+    }
+
+    /// The directory sign-in configuration, when `directory_url` is set.
+    pub fn directory(&self) -> Option<std::sync::Arc<anbao_app::directory::Directory>> {
+        if self.directory_url.trim().is_empty() {
+            return None;
+        }
+        Some(std::sync::Arc::new(anbao_app::directory::Directory {
+            url: self.directory_url.trim().to_owned(),
+            starttls: self.directory_starttls,
+            bind_dn: self.directory_bind_dn.clone(),
+            bind_password: self.directory_bind_password.clone(),
+            search_base: self.directory_search_base.clone(),
+            user_attribute: self.directory_user_attribute.clone(),
+            staff_no_attribute: self.directory_staff_no_attribute.clone(),
+            timeout: std::time::Duration::from_secs(self.directory_timeout_secs.max(1)),
+        }))
     }
 
     pub fn server_limits(&self) -> anbao_web::ServerLimits {

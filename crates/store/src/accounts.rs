@@ -90,6 +90,16 @@ pub async fn set_password(c: &mut Conn, id: AccountId, hash: &str, must_change: 
     Ok(())
 }
 
+/// Lift a pending "must change password" (the person signs in through the directory, whose password is theirs).
+pub async fn clear_must_change(c: &mut Conn, id: AccountId) -> Result<()> {
+    sqlx::query("UPDATE accounts SET must_change_password = $1 WHERE id = $2")
+        .bind(b(false))
+        .bind(id.get())
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
 pub async fn add_grant(c: &mut Conn, id: AccountId, role: Role, unit: Option<UnitId>) -> Result<()> {
     sqlx::query("INSERT INTO grants (account_id, role, unit_id) VALUES ($1, $2, $3)")
         .bind(id.get())

@@ -1,6 +1,8 @@
 //! Test support: a fresh Anbao per test — on SQLite by default, on PostgreSQL when `ANBAO_TEST_POSTGRES_URL` is
 #![allow(clippy::panic, clippy::unwrap_used)] // test support: a failed fixture should stop the test loudly
 //! set — driven in-process through the real router, with a cookie-keeping client and a settable clock.
+pub mod directory;
+
 use anbao_app::auth::AuthPolicy;
 use anbao_store::Db;
 use anbao_web::AppState;

@@ -16,6 +16,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+        AppError::DirectoryUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -95,7 +96,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: not_found, forbidden, unauthenticated, invalid_input, invalid_json, conflict,
-    /// too_many_attempts, internal.
+    /// too_many_attempts, password_change_required, directory_unavailable, internal.
     pub code: String,
     /// Chinese message for people.
     pub message: String,

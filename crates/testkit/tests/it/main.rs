@@ -8,6 +8,7 @@ mod compliance;
 mod compliance_summary;
 mod concurrent_writes;
 mod custody;
+mod directory;
 mod facility;
 mod inspect;
 mod org_tree;

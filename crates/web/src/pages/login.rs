@@ -104,7 +104,7 @@ pub async fn login(
             }
             Ok(res)
         }
-        Err(e @ (AppError::Invalid(_) | AppError::TooManyAttempts { .. })) => {
+        Err(e @ (AppError::Invalid(_) | AppError::TooManyAttempts { .. } | AppError::DirectoryUnavailable)) => {
             let status = crate::error::status_of(&e);
             let message = if lang.is_en() { e.message_en() } else { e.message_zh() };
             let page = LoginPage { lang, next, username, error: Some(message) };
@@ -141,6 +141,8 @@ struct PasswordPage {
     l: Layout,
     error: Option<String>,
     must_change: bool,
+    /// The password is the directory's: no change form, a note instead.
+    directory: bool,
     /// (handle, kind label, opened, expires, address, is this one)
     sessions: Vec<(String, String, String, String, String, bool)>,
 }
@@ -172,7 +174,13 @@ async fn password_page(
             )
         })
         .collect();
-    Ok(PasswordPage { l: l.flash_from(flash), error, must_change: p.ctx.actor.must_change_password, sessions })
+    Ok(PasswordPage {
+        l: l.flash_from(flash),
+        error,
+        must_change: p.ctx.actor.must_change_password,
+        directory: s.policy.directory_for(p.ctx.actor.staff_id).is_some(),
+        sessions,
+    })
 }
 
 pub async fn password_form(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) -> Result<Response, PageError> {
