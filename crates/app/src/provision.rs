@@ -13,6 +13,8 @@ use anbao_store::accounts::{self, NewAccount};
 use rand::Rng;
 use std::collections::{HashMap, HashSet};
 
+pub mod import;
+
 /// One account the register calls for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proposal {
@@ -24,6 +26,28 @@ pub struct Proposal {
     pub role: Role,
     pub grant_unit: UnitId,
     pub grant_unit_name: String,
+}
+
+impl Proposal {
+    /// The account a person would get: this username, this role over this unit.
+    pub fn of(
+        s: anbao_store::staff::StaffRow,
+        username: String,
+        role: Role,
+        grant_unit: UnitId,
+        grant_unit_name: String,
+    ) -> Self {
+        Proposal {
+            staff_id: s.id,
+            staff_no: s.staff_no,
+            name: s.name,
+            unit_name: s.unit_name,
+            username,
+            role,
+            grant_unit,
+            grant_unit_name,
+        }
+    }
 }
 
 /// A proposal carried out, with the initial password to hand over (shown once, never stored in clear).
@@ -72,24 +96,20 @@ pub async fn propose(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<Vec<Proposal
         }
         let username = username_for(&s.staff_no, |u| taken.contains(u));
         taken.insert(username.clone());
-        out.push(Proposal {
-            staff_id: s.id,
-            staff_no: s.staff_no,
-            name: s.name,
-            unit_name: s.unit_name,
-            username,
-            role,
-            grant_unit,
-            grant_unit_name: grant_name.clone(),
-        });
+        out.push(Proposal::of(s, username, role, grant_unit, grant_name.clone()));
     }
     Ok(out)
 }
 
-/// Make the proposed accounts, all in one transaction (all or none), each with its audit event. The passwords are
-/// hashed first, outside the transaction.
+/// Make the proposed accounts, all in one transaction (all or none), each with its audit event.
 pub async fn create_all(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<Vec<Made>> {
     let proposals = propose(db, ctx, unit).await?;
+    make(db, ctx, proposals).await
+}
+
+/// Make these accounts, each with a one-time password, in one transaction. The passwords are hashed first, outside
+/// the transaction; the one-per-person index refuses the whole run if a proposal went stale meanwhile.
+pub(crate) async fn make(db: &Db, ctx: &Ctx, proposals: Vec<Proposal>) -> AppResult<Vec<Made>> {
     let mut made = Vec::with_capacity(proposals.len());
     let mut hashes = Vec::with_capacity(proposals.len());
     for p in proposals {
@@ -203,7 +223,7 @@ pub async fn link(db: &Db, by: Option<&Ctx>, now: i64, account: AccountId, staff
 }
 
 /// The role a person's posts give at their unit (`domain::provision::role_for` on the stored rows).
-fn role_at(u: &anbao_store::org::UnitRow, s: &anbao_store::staff::StaffRow) -> (Role, UnitId) {
+pub(crate) fn role_at(u: &anbao_store::org::UnitRow, s: &anbao_store::staff::StaffRow) -> (Role, UnitId) {
     role_for(Placement {
         positions: &s.positions,
         unit: u.id,

@@ -63,3 +63,20 @@ pub async fn body_within(body: axum::body::Body, limit: usize) -> Result<Vec<u8>
         ))
     })
 }
+
+/// A multipart form holding one file under `file_field` and text fields: the file's bytes and the fields. The body
+/// limit of the route bounds the whole of it.
+pub async fn file_form(mp: &mut axum::extract::Multipart, file_field: &str) -> Result<(FormData, Vec<u8>), AppError> {
+    let bad = |_| AppError::Invalid(DomainError::new("", "表单数据格式不正确", "the form data is malformed"));
+    let mut fields = Vec::new();
+    let mut file = Vec::new();
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == file_field {
+            file = field.bytes().await.map_err(bad)?.to_vec();
+        } else {
+            fields.push((name, field.text().await.map_err(bad)?));
+        }
+    }
+    Ok((FormData(fields), file))
+}

@@ -26,6 +26,11 @@ fn import_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(anbao_app::facility::IMPORT_LIMITS.max_file_bytes + BODY_LIMIT)
 }
 
+/// An uploaded list of accounts.
+fn account_import_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(anbao_app::provision::import::IMPORT_LIMITS.max_file_bytes + BODY_LIMIT)
+}
+
 /// How long one request may take, and how many run at once; from configuration (`anbao.toml`).
 #[derive(Debug, Clone, Copy)]
 pub struct ServerLimits {
@@ -74,6 +79,10 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/audit/export.xlsx", get(pages::audit::export))
         .route("/admin/accounts", get(pages::accounts::list).post(pages::accounts::create))
         .route("/admin/accounts/bulk", get(pages::accounts::bulk_preview).post(pages::accounts::bulk_create))
+        .route(
+            "/admin/accounts/import",
+            get(pages::accounts::import_form).post(pages::accounts::import).layer(account_import_limit()),
+        )
         .route("/admin/accounts/{id}/staff", post(pages::accounts::link_staff))
         .route("/admin/accounts/{id}/disable", post(pages::accounts::disable))
         .route("/admin/accounts/{id}/enable", post(pages::accounts::enable))
@@ -152,6 +161,7 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/me/tokens/{handle}", axum::routing::delete(api::auth::revoke_token))
         .route("/accounts", get(api::accounts::list).post(api::accounts::create))
         .route("/accounts/bulk", get(api::accounts::bulk_preview).post(api::accounts::bulk_create))
+        .route("/accounts/import", post(api::accounts::import).layer(account_import_limit()))
         .route("/accounts/{id}/staff", put(api::accounts::link_staff))
         .route("/accounts/{id}/disable", post(api::accounts::disable))
         .route("/accounts/{id}/enable", post(api::accounts::enable))

@@ -267,3 +267,100 @@ async fn a_transfer_moves_the_grant_from_the_post_and_the_security_department_is
     assert!(anbao_app::audit::verify(&app.db).await.unwrap().ok());
     app.finish().await;
 }
+
+fn account_list(rows: &[[&str; 3]]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in anbao_app::provision::import::IMPORT_COLUMNS.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+async fn upload_list(c: &mut anbao_testkit::Client, bytes: Vec<u8>) -> anbao_testkit::Resp {
+    let req = axum::http::Request::post("/api/v1/accounts/import")
+        .header(axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .body(axum::body::Body::from(bytes))
+        .unwrap();
+    c.send(req).await
+}
+
+#[tokio::test]
+async fn an_excel_list_of_accounts_is_made_whole_or_not_at_all() {
+    let app = TestApp::demo().await;
+    let mut admin = app.api("admin").await;
+    let unlinked = "SELECT s.id FROM staff s JOIN units u ON u.id = s.unit_id WHERE u.name = '东街分社' AND s.active = 1 \
+                    AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.staff_id = s.id) ORDER BY s.id";
+    let first = app.scalar(unlinked).await;
+    let second = app.scalar(&format!("{unlinked} LIMIT 1 OFFSET 1")).await;
+    let (a, b) = (staff_no(&app, &format!("SELECT {first}")).await, staff_no(&app, &format!("SELECT {second}")).await);
+    let linked = staff_no(&app, "SELECT staff_id FROM accounts WHERE username = 'chengguan.zhuren'").await;
+    let before = app.count("accounts").await;
+    let trail = app.count("audit_events").await;
+
+    // Every wrong row is reported with its row number, and nothing is made.
+    let bad = account_list(&[
+        [a.as_str(), "", ""],
+        ["NOPE-1", "", ""],
+        [linked.as_str(), "", ""],
+        [a.as_str(), "", ""],
+        [b.as_str(), "admin", "系统管理员"],
+    ]);
+    let r = upload_list(&mut admin, bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let errors = r.json()["errors"].clone();
+    let rows: Vec<i64> = errors.as_array().unwrap().iter().map(|e| e[0].as_i64().unwrap()).collect();
+    assert_eq!(rows, [3, 4, 5, 6], "{errors}");
+    let text = errors.to_string();
+    for why in [
+        "没有工号为“NOPE-1”的员工档案",
+        "该员工已有在用账号",
+        "与第2行是同一员工",
+        "不能通过导入授予系统管理员",
+        "用户名“admin”已被使用",
+    ] {
+        assert!(text.contains(why), "{why}: {text}");
+    }
+    assert_eq!((app.count("accounts").await, app.count("audit_events").await), (before, trail));
+
+    // A good list makes its accounts: the username and role as given, or by the rule and the posts.
+    let good = account_list(&[[a.as_str(), "", ""], [b.as_str(), "dongjie.shenhe", "只读审计"]]);
+    let r = upload_list(&mut admin, good.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let made = r.json()["made"].clone();
+    assert_eq!(made[0]["username"], a.to_ascii_lowercase());
+    assert_eq!(made[0]["role"], "staff");
+    assert_eq!((made[1]["username"].as_str(), made[1]["role"].as_str()), (Some("dongjie.shenhe"), Some("auditor")));
+    assert!(made[1]["initial_password"].as_str().is_some_and(|p| p.len() >= 8));
+    assert_eq!(app.count("accounts").await, before + 2);
+    let must_change = "SELECT COUNT(*) FROM accounts WHERE must_change_password = 1 AND username = 'dongjie.shenhe'";
+    assert_eq!(app.scalar(must_change).await, 1);
+    // The same list again makes nothing twice.
+    let r = upload_list(&mut admin, good.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("accounts").await, before + 2);
+    // Only an account administrator may import, refused before the file is read.
+    let mut security = app.api("baowei").await;
+    assert_eq!(upload_list(&mut security, good).await.status, StatusCode::FORBIDDEN);
+    // A file that is not a workbook is a clear error.
+    let r = upload_list(&mut admin, b"not a workbook".to_vec()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["code"], "invalid_input", "{}", r.body);
+    // On the page: a bad list answers with its rows' problems; a good one with the printable sheet.
+    let mut web = app.signed_in("admin").await;
+    let list = account_list(&[["NOPE-2", "", ""]]);
+    let r = web.post_multipart("/admin/accounts/import", &[], &[("file", "list.xlsx", &list)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"import-errors\"") && r.body.contains("NOPE-2"), "{}", r.body);
+    let third = staff_no(&app, &format!("{unlinked} LIMIT 1 OFFSET 2")).await;
+    let list = account_list(&[[third.as_str(), "", "员工"]]);
+    let r = web.post_multipart("/admin/accounts/import", &[], &[("file", "list.xlsx", &list)]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert!(r.body.contains(&third.to_ascii_lowercase()) && r.body.contains("初始账号交接单"));
+    app.finish().await;
+}

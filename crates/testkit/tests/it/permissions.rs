@@ -154,6 +154,10 @@ fn scenarios(f: &Fixture) -> Vec<Case> {
         get("admin", format!("/api/v1/accounts/bulk?unit={}", f.chengguan), OK).without("initial_password"),
         get("admin", format!("/admin/accounts/bulk?unit={}", f.chengguan), OK).with("按员工档案批量开户"),
         get("admin", "/api/v1/accounts".into(), OK).with("chengguan.zhuren").without("argon2"),
+        // Accounts from an Excel list: the administrator's page; anyone else is refused before the file is read.
+        get("admin", "/admin/accounts/import".into(), OK).with("从Excel名单开户"),
+        get("baowei", "/admin/accounts/import".into(), FORBIDDEN),
+        get("chengguan.zhuren", "/api/v1/accounts/import".into(), FORBIDDEN).json("POST", serde_json::json!({})),
         // Everyone sees their own sessions and tokens, and only theirs.
         get("chengguan.guiyuan", "/api/v1/me/tokens".into(), OK).without("token_hash"),
         get("chengguan.guiyuan", "/api/v1/me/tokens/0123456789abcdef".into(), NOT_FOUND)

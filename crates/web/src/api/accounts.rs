@@ -219,3 +219,31 @@ pub async fn bulk_create(
     let made = anbao_app::provision::create_all(&s.db, &a.ctx, UnitId::new(b.unit_id)).await?;
     Ok((StatusCode::CREATED, Json(made.into_iter().map(|m| proposal_body(m.proposal, Some(m.password))).collect())))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountImportBody {
+    pub rows: usize,
+    /// (row number in the sheet, what is wrong); when any, no account was made.
+    pub errors: Vec<(usize, String)>,
+    /// The accounts made, each with its initial password (answered once).
+    pub made: Vec<ProposalBody>,
+}
+
+/// Make accounts from an Excel list (工号, 用户名, 角色): all rows good, or none made.
+#[utoipa::path(post, path = "/api/v1/accounts/import", tag = "accounts",
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    responses((status = 201, body = AccountImportBody), (status = 422, body = AccountImportBody), (status = 403, body = ErrorBody)))]
+pub async fn import(
+    State(s): State<AppState>,
+    a: Api,
+    body: axum::body::Body,
+) -> Result<(StatusCode, Json<AccountImportBody>), ApiError> {
+    // Who may import is settled before a byte of the upload is read.
+    anbao_app::provision::import::may_import(&a.ctx)?;
+    let limit = anbao_app::provision::import::IMPORT_LIMITS.max_file_bytes;
+    let bytes = crate::form::body_within(body, limit).await?;
+    let r = anbao_app::provision::import::import(&s.db, &a.ctx, bytes).await?;
+    let status = if r.errors.is_empty() { StatusCode::CREATED } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let made = r.made.into_iter().map(|m| proposal_body(m.proposal, Some(m.password))).collect();
+    Ok((status, Json(AccountImportBody { rows: r.rows, errors: r.errors, made })))
+}

@@ -22,7 +22,7 @@ impl Modify for Bearer {
     info(title = "Anbao 安保 API", description = "安全保卫管理系统 JSON 接口。先 POST /api/v1/auth/login 取得 token，再以 Authorization: Bearer 调用。错误统一为 {\"error\":{\"code\",\"message\"}}。"),
     paths(
         auth::login, auth::logout, auth::me, auth::change_password, auth::tokens, auth::revoke_token, auth::todo, auth::notices, auth::publish_notice,
-        accounts::list, accounts::create, accounts::link_staff, accounts::bulk_preview, accounts::bulk_create, accounts::disable, accounts::enable, accounts::add_grant, accounts::remove_grant,
+        accounts::list, accounts::create, accounts::link_staff, accounts::bulk_preview, accounts::bulk_create, accounts::import, accounts::disable, accounts::enable, accounts::add_grant, accounts::remove_grant,
         org::list, org::get, org::create, org::update, org::move_unit,
         staff::list, staff::get, staff::create, staff::update,
         groups::list, groups::get, groups::create, groups::put_member, groups::remove_member,

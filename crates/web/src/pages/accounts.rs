@@ -255,19 +255,69 @@ pub async fn bulk_create(State(s): State<AppState>, p: Page, body: Bytes) -> Res
     let unit = form.id("unit_id").map_err(|e| p.err(e))?.ok_or_else(|| p.err(AppError::NotFound))?;
     let u = super::custody::unit(&s, &p, Some(unit)).await?;
     let made = anbao_app::provision::create_all(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
-    let rows = rows(&p, made.into_iter().map(|m| (m.proposal, m.password)).collect());
+    sheet(&p, u.name, made)
+}
+
+/// The hand-over sheet of accounts just made (201): shown once, with the Excel file inline.
+fn sheet(p: &Page, unit_name: String, made: Vec<anbao_app::provision::Made>) -> Result<Response, PageError> {
+    let rows = rows(p, made.into_iter().map(|m| (m.proposal, m.password)).collect());
     let headers = ["工号", "姓名", "单位", "用户名", "角色 @ 范围", "初始密码（首次登录须修改）"];
     let table: Vec<Vec<String>> = rows
         .iter()
         .map(|r| vec![r.0.clone(), r.1.clone(), r.2.clone(), r.3.clone(), r.4.clone(), r.5.clone()])
         .collect();
     let xlsx = anbao_app::export::xlsx("初始账号", &headers, &table).map_err(|e| p.err(e))?;
-    let l = Layout::new(&p, "/admin/accounts", "初始账号交接单", "Initial sign-ins")
+    let l = Layout::new(p, "/admin/accounts", "初始账号交接单", "Initial sign-ins")
         .crumb(p.lang.tr("账号与权限", "Accounts"), Some("/admin/accounts".into()))
         .crumb(p.lang.tr("初始账号交接单", "Initial sign-ins"), None);
-    let page =
-        SheetPage { l, unit_name: u.name, issued: super::when(&p.ctx.now), rows, xlsx_base64: base64_encode(&xlsx) };
+    let page = SheetPage { l, unit_name, issued: super::when(&p.ctx.now), rows, xlsx_base64: base64_encode(&xlsx) };
     Ok((axum::http::StatusCode::CREATED, render(&page)?).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "accounts/import.html")]
+struct ImportPage {
+    l: Layout,
+    columns: &'static [&'static str],
+    error: Option<String>,
+    rows: usize,
+    errors: Vec<(usize, String)>,
+}
+
+fn import_layout(p: &Page) -> Layout {
+    Layout::new(p, "/admin/accounts", "从Excel名单开户", "Accounts from an Excel list")
+        .crumb(p.lang.tr("账号与权限", "Accounts"), Some("/admin/accounts".into()))
+        .crumb(p.lang.tr("从Excel名单开户", "From an Excel list"), None)
+}
+
+pub async fn import_form(p: Page) -> Result<Response, PageError> {
+    anbao_app::provision::import::may_import(&p.ctx).map_err(|e| p.err(e))?;
+    let columns = &anbao_app::provision::import::IMPORT_COLUMNS;
+    Ok(render(&ImportPage { l: import_layout(&p), columns, error: None, rows: 0, errors: Vec::new() })?.into_response())
+}
+
+/// Upload a list: every row good makes the accounts and prints the sheet; any bad row makes nothing and lists why.
+pub async fn import(
+    State(s): State<AppState>,
+    p: Page,
+    mut mp: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    // Who may import is settled before a byte of the upload is read.
+    anbao_app::provision::import::may_import(&p.ctx).map_err(|e| p.err(e))?;
+    let (form, file) = crate::form::file_form(&mut mp, "file").await.map_err(|e| p.err(e))?;
+    p.check_csrf(&form)?;
+    let columns = &anbao_app::provision::import::IMPORT_COLUMNS;
+    match anbao_app::provision::import::import(&s.db, &p.ctx, file).await {
+        Ok(r) if r.errors.is_empty() => sheet(&p, p.lang.tr("Excel名单", "Excel list").to_owned(), r.made),
+        Ok(r) => {
+            super::again(&ImportPage { l: import_layout(&p), columns, error: None, rows: r.rows, errors: r.errors })
+        }
+        Err(e @ AppError::Invalid(_)) => {
+            let error = Some(if p.lang.is_en() { e.message_en() } else { e.message_zh() });
+            super::again(&ImportPage { l: import_layout(&p), columns, error, rows: 0, errors: Vec::new() })
+        }
+        Err(e) => Err(p.err(e)),
+    }
 }
 
 /// Standard base64 (RFC 4648), for the inline Excel file.

@@ -574,20 +574,7 @@ pub async fn import_form(p: Page) -> Result<Response, PageError> {
 pub async fn import(State(s): State<AppState>, p: Page, mut mp: Multipart) -> Result<Response, PageError> {
     // Who may import is settled before a byte of the upload is read.
     anbao_app::facility::may_import(&p.ctx).map_err(|e| p.err(e))?;
-    let bad = |_| {
-        p.err(AppError::Invalid(anbao_domain::DomainError::new("", "表单数据格式不正确", "the form data is malformed")))
-    };
-    let mut fields = Vec::new();
-    let mut file = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            file = field.bytes().await.map_err(bad)?.to_vec();
-        } else {
-            fields.push((name, field.text().await.map_err(bad)?));
-        }
-    }
-    let form = FormData(fields);
+    let (form, file) = crate::form::file_form(&mut mp, "file").await.map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let commit = form.flag("commit");
     let l = import_layout(&p);
