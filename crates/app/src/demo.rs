@@ -224,6 +224,96 @@ const REGIONS: [(&str, &[County]); 2] = [
     ),
 ];
 
+/// The demo's accounts, made as a union makes them. `admin` and `shenji` are made by hand: neither is a person of the
+/// staff register. Everyone else's account comes from a bulk run over their unit — the province's and the first
+/// county's security departments, and the first two outlets — so the roles are the ones their posts give; the people
+/// the README names get the usernames it documents, and every demo account the demo password (hashed once) instead
+/// of a one-time one. Returns the sign-ins to print, in the README's order.
+async fn accounts_for(
+    s: &Seeder<'_>,
+    password: &str,
+    province: UnitId,
+    security_dept: UnitId,
+    (county, county_name, county_security): (UnitId, &str, UnitId),
+    outlets: &[(UnitId, &str)],
+) -> AppResult<Vec<DemoLogin>> {
+    let (db, now) = (s.db, s.ctx.now);
+    let by_hand = |username: &str, display: &str, role: Role, unit: Option<UnitId>| AccountInput {
+        username: username.into(),
+        display_name: display.into(),
+        password: password.into(),
+        staff_id: None,
+        grants: vec![(role, unit)],
+        must_change_password: false,
+    };
+    accounts::create(db, Some(&s.ctx), now, by_hand("shenji", "稽核审计", Role::Auditor, Some(province))).await?;
+    let mut named: Vec<(StaffId, &str)> = Vec::new();
+    let province_head = crate::demo_custody::county_security_head(db, security_dept).await?;
+    named.extend(province_head.map(|h| (h, "baowei")));
+    named.extend(crate::demo_custody::county_security_head(db, county).await?.map(|h| (h, "qinghe.baowei")));
+    // An escort of the county union (押运员), who hands cash boxes over at the outlets.
+    let (guards, _) = crate::demo_custody::county_guards(db, county).await?;
+    let escort = guards.get(2).copied();
+    named.extend(escort.map(|g| (g, "qinghe.yayun")));
+    if let [(o1, _), (o2, _)] = outlets[..] {
+        let people = crate::demo_custody::outlet_people(db, o1).await?;
+        let people2 = crate::demo_custody::outlet_people(db, o2).await?;
+        named.extend([
+            (people.director, "chengguan.zhuren"),
+            (people.teller, "chengguan.guiyuan"),
+            (people.keepers[0], "chengguan.guanku"),
+            (people2.director, "dongjie.zhuren"),
+        ]);
+    }
+    let hash = crate::auth::hash_password_blocking(password).await?;
+    let mut made = Vec::new();
+    let units = [security_dept, county_security].into_iter().chain(outlets.iter().map(|(o, _)| *o));
+    for unit in units {
+        let mut proposals = crate::provision::propose(db, &s.ctx, unit).await?;
+        for p in &mut proposals {
+            if let Some((_, name)) = named.iter().find(|(id, _)| *id == p.staff_id) {
+                p.username = (*name).to_owned();
+            }
+        }
+        let initial = crate::provision::Initial::Demo { password, hash: &hash };
+        made.extend(crate::provision::make(db, &s.ctx, proposals, initial).await?);
+    }
+    // The escort rides to every outlet of the county: the union grants that by hand, beside the post's own grant.
+    if let Some(account) = made.iter().find(|m| Some(m.proposal.staff_id) == escort) {
+        let id = accounts::id_of(db, &account.proposal.username).await?;
+        accounts::add_grant(db, &s.ctx, id, Role::Staff, county).await?;
+    }
+    let mut logins = vec![DemoLogin {
+        username: "admin".into(),
+        role_zh: Role::Admin.label_zh(),
+        role_en: Role::Admin.label_en(),
+        unit: "全辖".into(),
+        pin: false,
+    }];
+    let order = ["baowei", "qinghe.baowei", "shenji", "qinghe.yayun", "chengguan.zhuren", "chengguan.guiyuan"];
+    for username in order.into_iter().chain(["chengguan.guanku", "dongjie.zhuren"]) {
+        if username == "shenji" {
+            let (zh, en) = (Role::Auditor.label_zh(), Role::Auditor.label_en());
+            let unit = "云岭省农村信用社联合社".into();
+            logins.push(DemoLogin { username: username.into(), role_zh: zh, role_en: en, unit, pin: false });
+            continue;
+        }
+        let Some(m) = made.iter().find(|m| m.proposal.username == username) else { continue };
+        let unit = if username == "qinghe.yayun" { county_name.to_owned() } else { m.proposal.grant_unit_name.clone() };
+        let id = accounts::id_of(db, username).await?;
+        crate::confirm::seed_pin(db, now, id, DEMO_PIN).await?;
+        let role = m.proposal.role;
+        logins.push(DemoLogin {
+            username: username.into(),
+            role_zh: role.label_zh(),
+            role_en: role.label_en(),
+            unit,
+            pin: true,
+        });
+    }
+    Ok(logins)
+}
+
 /// Fill an empty, migrated database with the demo; returns the sign-ins to print.
 pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>> {
     let admin = accounts::create(
@@ -298,7 +388,7 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
             let kinds: &[&str] = if county_no == 3 { &ALL_GROUPS[..1] } else { &ALL_GROUPS };
             s.groups(c, kinds, ch, dep, &members).await?;
             if first_county.is_none() {
-                first_county = Some((c, county.name));
+                first_county = Some((c, county.name, sec));
             }
             for (coop_no, (coop_name, outlets)) in county.coops.iter().enumerate() {
                 let coop = s.unit(Some(c), "cooperative", coop_name).await?;
@@ -337,77 +427,11 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
     )
     .await?;
 
-    let (county, county_name) = first_county.unwrap_or((province, "云岭省农村信用社联合社"));
-    let mut logins = vec![DemoLogin {
-        username: "admin".into(),
-        role_zh: Role::Admin.label_zh(),
-        role_en: Role::Admin.label_en(),
-        unit: "全辖".into(),
-        pin: false,
-    }];
-    let mut add = |username: &str, display: String, role: Role, unit: UnitId, unit_name: &str| {
-        logins.push(DemoLogin {
-            username: username.into(),
-            role_zh: role.label_zh(),
-            role_en: role.label_en(),
-            unit: unit_name.into(),
-            pin: false,
-        });
-        (username.to_owned(), display, role, unit, None::<StaffId>)
-    };
-    // The county's security department acts for the whole county union; its account is its head's, who inspects.
-    let mut qb = add("qinghe.baowei", "清河县联社保卫部".into(), Role::Security, county, county_name);
-    qb.4 = crate::demo_custody::county_security_head(db, county).await?;
-    let mut wanted = vec![
-        add("baowei", "省联社保卫部".into(), Role::Security, province, "云岭省农村信用社联合社"),
-        qb,
-        add("shenji", "稽核审计".into(), Role::Auditor, province, "云岭省农村信用社联合社"),
-    ];
-    // An escort of the county union (押运员), who hands cash boxes over at the outlets.
-    let (guards, _) = crate::demo_custody::county_guards(db, county).await?;
-    if let Some(g) = guards.get(2) {
-        let mut y = add("qinghe.yayun", "清河县联社押运员".into(), Role::Staff, county, county_name);
-        y.4 = Some(*g);
-        wanted.push(y);
-    }
-    if let [(o1, n1), (o2, n2)] = first_outlets[..] {
-        // The outlet people sign in as themselves, so their accounts name their staff records (two-person rules).
-        let people = crate::demo_custody::outlet_people(db, o1).await?;
-        let people2 = crate::demo_custody::outlet_people(db, o2).await?;
-        let mut z = add("chengguan.zhuren", format!("{n1}主任"), Role::UnitHead, o1, n1);
-        z.4 = Some(people.director);
-        let mut g = add("chengguan.guiyuan", format!("{n1}柜员"), Role::Staff, o1, n1);
-        g.4 = Some(people.teller);
-        let mut k = add("chengguan.guanku", format!("{n1}管库员"), Role::Staff, o1, n1);
-        k.4 = Some(people.keepers[0]);
-        let mut d = add("dongjie.zhuren", format!("{n2}主任"), Role::UnitHead, o2, n2);
-        d.4 = Some(people2.director);
-        wanted.extend([z, g, k, d]);
-    }
-    for (username, display, role, unit, staff_id) in wanted {
-        if staff_id.is_some()
-            && let Some(l) = logins.iter_mut().find(|l| l.username == username)
-        {
-            l.pin = true;
-        }
-        let id = accounts::create(
-            db,
-            Some(&s.ctx),
-            now,
-            AccountInput {
-                username,
-                display_name: display,
-                password: password.into(),
-                staff_id,
-                grants: vec![(role, Some(unit))],
-                must_change_password: false,
-            },
-        )
-        .await?;
-        if staff_id.is_some() {
-            crate::confirm::seed_pin(db, now, id, DEMO_PIN).await?;
-        }
-    }
+    let (county, county_name, county_security) =
+        first_county.unwrap_or((province, "云岭省农村信用社联合社", security_dept));
+    let logins =
+        accounts_for(&s, password, province, security_dept, (county, county_name, county_security), &first_outlets)
+            .await?;
     crate::demo_custody::seed(db, &s.ctx, county, first_outlets.first().map(|(o, _)| *o)).await?;
     crate::demo_facility::seed(db, &s.ctx).await?;
     Ok(logins)

@@ -104,19 +104,35 @@ pub async fn propose(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<Vec<Proposal
 /// Make the proposed accounts, all in one transaction (all or none), each with its audit event.
 pub async fn create_all(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<Vec<Made>> {
     let proposals = propose(db, ctx, unit).await?;
-    make(db, ctx, proposals).await
+    make(db, ctx, proposals, Initial::OneTime).await
+}
+
+/// The first password of accounts being made.
+pub(crate) enum Initial<'a> {
+    /// A one-time password each, shown once and changed at the first sign-in: what people are given.
+    OneTime,
+    /// One known password, already hashed, kept after the first sign-in: the demo's accounts only.
+    Demo { password: &'a str, hash: &'a str },
 }
 
 /// Make these accounts, each with a one-time password, in one transaction. The passwords are hashed first, outside
 /// the transaction; the one-per-person index refuses the whole run if a proposal went stale meanwhile.
-pub(crate) async fn make(db: &Db, ctx: &Ctx, proposals: Vec<Proposal>) -> AppResult<Vec<Made>> {
+pub(crate) async fn make(db: &Db, ctx: &Ctx, proposals: Vec<Proposal>, initial: Initial<'_>) -> AppResult<Vec<Made>> {
     let mut made = Vec::with_capacity(proposals.len());
     let mut hashes = Vec::with_capacity(proposals.len());
     for p in proposals {
-        let password = initial_password();
-        hashes.push(crate::auth::hash_password_blocking(&password).await?);
+        let (password, hash) = match initial {
+            Initial::OneTime => {
+                let password = initial_password();
+                let hash = crate::auth::hash_password_blocking(&password).await?;
+                (password, hash)
+            }
+            Initial::Demo { password, hash } => (password.to_owned(), hash.to_owned()),
+        };
+        hashes.push(hash);
         made.push(Made { proposal: p, password });
     }
+    let must_change = matches!(initial, Initial::OneTime);
     let mut tx = db.begin().await?;
     for (m, hash) in made.iter().zip(&hashes) {
         let p = &m.proposal;
@@ -127,7 +143,7 @@ pub(crate) async fn make(db: &Db, ctx: &Ctx, proposals: Vec<Proposal>) -> AppRes
                 display_name: &p.name,
                 password_hash: hash,
                 staff_id: Some(p.staff_id),
-                must_change_password: true,
+                must_change_password: must_change,
                 now: ctx.now,
             },
         )

@@ -2,7 +2,7 @@
 //! for the people a union wants to open accounts for by hand-made list rather than by a whole subtree. Every row is
 //! checked against the staff register first; with any bad row nothing is made (all or nothing), and the rows that
 //! were good make their accounts exactly as a bulk run does (a one-time password each, changed at first sign-in).
-use super::{Made, Proposal, make, role_at};
+use super::{Initial, Made, Proposal, make, role_at};
 use crate::error::invalid;
 use crate::workbook::Limits;
 use crate::{AppResult, Ctx};
@@ -156,7 +156,7 @@ pub async fn import(db: &Db, ctx: &Ctx, bytes: Vec<u8>) -> AppResult<ImportOutco
     }
     drop(c);
     if out.errors.is_empty() && !proposals.is_empty() {
-        out.made = make(db, ctx, proposals).await?;
+        out.made = make(db, ctx, proposals, Initial::OneTime).await?;
     }
     Ok(out)
 }

@@ -131,6 +131,16 @@ async fn a_vault_entry_at_night_needs_an_emergency_reason_from_an_authorised_per
 }
 
 /// Accounts for two county guards, linked to their staff records.
+/// Disable the accounts a person already has, so a test can give them one of its own.
+async fn step_aside(app: &TestApp, staff: i64) {
+    let mut c = app.db.read().await.unwrap();
+    let taken = anbao_store::accounts::by_staff(&mut c, anbao_domain::ids::StaffId::new(staff)).await.unwrap();
+    drop(c);
+    for a in taken {
+        anbao_app::accounts::set_disabled(&app.db, None, app.now(), a.id, true).await.unwrap();
+    }
+}
+
 async fn county_accounts(app: &TestApp) -> (i64, i64, i64) {
     let guards: Vec<i64> = {
         let mut ids = Vec::new();
@@ -148,14 +158,9 @@ async fn county_accounts(app: &TestApp) -> (i64, i64, i64) {
         ids
     };
     let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await;
-    // One person has one account in use: the demo escort's own account steps aside for these.
+    // One person has one account in use: the demo's own accounts of these people step aside.
     for g in &guards {
-        let mut c = app.db.read().await.unwrap();
-        let taken = anbao_store::accounts::by_staff(&mut c, anbao_domain::ids::StaffId::new(*g)).await.unwrap();
-        drop(c);
-        for a in taken {
-            anbao_app::accounts::set_disabled(&app.db, None, app.now(), a.id, true).await.unwrap();
-        }
+        step_aside(app, *g).await;
     }
     for (i, g) in guards.iter().enumerate() {
         let id = anbao_app::accounts::create(
@@ -399,6 +404,7 @@ async fn a_gun_is_approved_by_another_post_issued_before_both_and_returned_with_
         )
         .await;
     for (name, staff) in [("keeper", keeper), ("officer", officer)] {
+        step_aside(&app, staff).await;
         let id = anbao_app::accounts::create(
             &app.db,
             None,

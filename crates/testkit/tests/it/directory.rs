@@ -23,7 +23,7 @@ async fn a_directory_sign_in_opens_the_account_linked_to_the_staff_number_and_wr
     let teller = staff_no_of(&app, "chengguan.guiyuan").await;
     // A person whose account was made in bulk, with an initial password they never need.
     let mut admin = app.api("admin").await;
-    let outlet = app.scalar("SELECT id FROM units WHERE name = '东街分社'").await;
+    let outlet = app.scalar("SELECT id FROM units WHERE name = '西关分社'").await;
     let r = admin.json("POST", "/api/v1/accounts/bulk", &serde_json::json!({"unit_id": outlet})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let made = r.json()[0].clone();
