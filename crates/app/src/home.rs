@@ -98,7 +98,7 @@ async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
     for g in &ctx.actor.scope.grants {
         let path = match &g.unit_path {
             Some(p) => p.clone(),
-            None => match crate::compliance::home_unit(db, ctx).await {
+            None => match crate::org::home_unit(db, ctx).await {
                 Ok(u) => u.path,
                 Err(_) => continue,
             },

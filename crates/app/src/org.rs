@@ -215,6 +215,12 @@ pub async fn move_unit(db: &Db, ctx: &Ctx, id: UnitId, new_parent: UnitId) -> Ap
     Ok(())
 }
 
+/// The unit a person's pages open on (dashboard, custody, hazards, imports): the top of their scope.
+pub async fn home_unit(db: &Db, ctx: &Ctx) -> AppResult<UnitRow> {
+    let units = list_units(db, ctx).await?;
+    units.into_iter().min_by_key(|u| (u.depth, u.id.get())).ok_or(AppError::NotFound)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

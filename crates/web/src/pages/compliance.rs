@@ -35,7 +35,7 @@ pub async fn root_unit(s: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<UnitRow
             let id = u.parse::<i64>().map_err(|_| AppError::NotFound)?;
             anbao_app::org::get_unit(&s.db, ctx, UnitId::new(id)).await
         }
-        None => anbao_app::compliance::home_unit(&s.db, ctx).await,
+        None => anbao_app::org::home_unit(&s.db, ctx).await,
     }
 }
 

@@ -10,7 +10,7 @@ use anbao_store::org::UnitRow;
 
 /// The unit a custody page shows: the one asked for, or the person's own.
 pub async fn unit(s: &AppState, p: &Page, asked: Option<i64>) -> Result<UnitRow, PageError> {
-    let home = anbao_app::compliance::home_unit(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let home = anbao_app::org::home_unit(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
     let Some(id) = asked else { return Ok(home) };
     let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
     let u = anbao_store::org::get(&mut c, UnitId::new(id)).await.map_err(|e| p.err(e.into()))?;
