@@ -13,6 +13,7 @@ mod facility;
 mod inspect;
 mod org_tree;
 mod permissions;
+mod schema;
 mod security;
 mod sign_in;
 mod staff_records;
