@@ -3,6 +3,7 @@
 //! outlet waiting for its acceptance with a project under way, and a fault reported at a vault.
 use crate::facility::{ItemInput, add_item, add_place, item_action, project_step, propose, report_fault};
 use crate::{AppResult, Ctx};
+use anbao_domain::facility::ProjectStep;
 use anbao_domain::org::UnitKind;
 use anbao_domain::period;
 use anbao_store::Db;
@@ -86,8 +87,8 @@ pub async fn seed(db: &Db, ctx: &Ctx) -> AppResult<()> {
     if let Some(coop) = units.iter().find(|u| u.kind == UnitKind::Cooperative) {
         let p = add_place(db, ctx, coop.id, "outlet", "城南新区分社（筹建）", 2, None, false).await?;
         let j = propose(db, ctx, p, "bulletproof_glass", "FD-32 防弹复合玻璃", "云岭安防玻璃有限公司", 86_000).await?;
-        project_step(db, ctx, j, "approve", None).await?;
-        project_step(db, ctx, j, "install", None).await?;
+        project_step(db, ctx, j, ProjectStep::Approve, None).await?;
+        project_step(db, ctx, j, ProjectStep::Install, None).await?;
         propose(db, ctx, p, "interlock_door", "LD-200 防尾随联动门", "滇中安全门业有限公司", 128_000).await?;
     }
     if let Some(cam) = vault_fault {

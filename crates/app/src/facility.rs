@@ -7,7 +7,7 @@ use crate::error::{conflict, invalid};
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::DomainError;
 use anbao_domain::access::{Permission, Role};
-use anbao_domain::facility::{Catalogue, Gap, PLACE_KINDS, Present, gaps};
+use anbao_domain::facility::{Catalogue, FaultStep, Gap, PLACE_KINDS, Present, ProjectStatus, ProjectStep, gaps};
 use anbao_domain::ids::UnitId;
 use anbao_domain::period::{self, Day};
 use anbao_domain::records::{RecordDraft, RecordKind};
@@ -57,6 +57,36 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The catalogue in force, read on its own (for a page that shows kind names).
+pub async fn current_catalogue(db: &Db) -> AppResult<Catalogue> {
+    let mut c = db.read().await?;
+    Ok(catalogue(&mut c).await?.1)
+}
+
+/// A unit's monthly report as it was frozen, if it was: (id, the frozen statistics as JSON, when).
+pub async fn frozen_report(
+    db: &Db,
+    ctx: &Ctx,
+    unit: &anbao_store::org::UnitRow,
+    ym: &str,
+) -> AppResult<Option<(i64, String, i64)>> {
+    ctx.must_see(&unit.path)?;
+    let mut c = db.read().await?;
+    Ok(store::report(&mut c, unit.id.get(), ym).await?)
+}
+
+/// Everything the ledger export shows under a unit: the catalogue, the places and their items.
+pub async fn ledger_under(
+    db: &Db,
+    ctx: &Ctx,
+    unit: &anbao_store::org::UnitRow,
+) -> AppResult<(Catalogue, Vec<PlaceRow>, Vec<ItemRow>)> {
+    ctx.must_see(&unit.path)?;
+    let mut c = db.read().await?;
+    let (_, cat) = catalogue(&mut c).await?;
+    Ok((cat, store::places_under(&mut c, &unit.path).await?, store::items_under(&mut c, &unit.path).await?))
 }
 
 /// The catalogue in force (the newest version).

@@ -96,6 +96,12 @@ pub async fn checklists(c: &mut Conn) -> AppResult<Vec<Checklist>> {
     store::versions(c).await?.into_iter().map(checklist_of).collect()
 }
 
+/// Every version of the checklist, and the one in force on `day` (for the checklist page; anyone may read it).
+pub async fn checklist_versions(db: &Db, day: Day) -> AppResult<(Vec<Checklist>, Checklist)> {
+    let mut c = db.read().await?;
+    Ok((checklists(&mut c).await?, checklist_for_day(&mut c, day).await?))
+}
+
 /// The version in force on a day: the newest whose effective day has come.
 pub async fn checklist_for_day(c: &mut Conn, day: Day) -> AppResult<Checklist> {
     checklists(c)

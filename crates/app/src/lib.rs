@@ -27,6 +27,7 @@ pub mod facility;
 pub mod groups;
 pub mod home;
 pub mod inspect;
+pub mod messages;
 pub mod notices;
 pub mod org;
 pub mod provision;

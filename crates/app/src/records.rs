@@ -421,6 +421,15 @@ pub(crate) async fn insert_evidence_at(
 
 pub const PAGE_SIZE: i64 = 50;
 
+/// At most this many rows go into one Excel export of the record list (newest first).
+pub const EXPORT_ROWS: i64 = 20_000;
+
+/// The filtered list for an Excel export: up to `EXPORT_ROWS`, newest first, in the caller's scope.
+pub async fn export_rows(db: &Db, ctx: &Ctx, f: &RecordFilter) -> AppResult<Vec<RecordRow>> {
+    let mut c = db.read().await?;
+    Ok(anbao_store::records::list(&mut c, ctx.actor.account, &ctx.actor.scope, f, EXPORT_ROWS, 0).await?.0)
+}
+
 pub async fn list(db: &Db, ctx: &Ctx, f: &RecordFilter, page: i64) -> AppResult<(Vec<RecordRow>, i64)> {
     let mut c = db.read().await?;
     Ok(anbao_store::records::list(

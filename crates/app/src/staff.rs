@@ -60,6 +60,13 @@ pub async fn list_staff(db: &Db, ctx: &Ctx, f: &StaffFilter, page: i64) -> AppRe
     .await?)
 }
 
+/// Up to `limit` active people of the units under `path` (a unit the caller sees), for choosing a person.
+pub async fn active_under(db: &Db, ctx: &Ctx, path: &str, limit: usize) -> AppResult<Vec<StaffRow>> {
+    ctx.must_see(path)?;
+    let mut c = db.read().await?;
+    Ok(store::under(&mut c, path).await?.into_iter().filter(|r| r.active).take(limit).collect())
+}
+
 /// Every matching row (for Excel export), bounded to keep one request from exhausting memory.
 pub async fn export_staff(db: &Db, ctx: &Ctx, f: &StaffFilter) -> AppResult<Vec<StaffRow>> {
     let mut c = db.read().await?;

@@ -1,4 +1,5 @@
 //! The `anbao` binary as an operator runs it: demo, serve on an empty database, user add, backup, audit verify.
+#![allow(clippy::expect_used)] // test helpers: a failed set-up should stop the test loudly
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Output, Stdio};
 

@@ -140,6 +140,85 @@ pub fn gaps(cat: &Catalogue, place: &str, risk: i64, items: &[Present], today: i
         .collect()
 }
 
+labelled_enum!(
+    /// Where an installation project stands (FAC-3, 篇五 三: the union approves, its security department or the
+    /// regional centre accepts, and nothing is paid before the acceptance passes).
+    ProjectStatus, "status", "项目状态", "project status" {
+        Proposed => ("proposed", "待联社审批", "Awaiting the union's approval"),
+        Approved => ("approved", "已批准待安装", "Approved, to be installed"),
+        Rejected => ("rejected", "未批准", "Not approved"),
+        Installed => ("installed", "已安装待验收", "Installed, awaiting acceptance"),
+        Accepted => ("accepted", "验收合格，可付款", "Accepted, payable"),
+        Failed => ("failed", "验收不合格", "Failed its acceptance"),
+        Paid => ("paid", "已付款", "Paid"),
+    }
+);
+
+labelled_enum!(
+    /// A step of an installation project.
+    ProjectStep, "step", "操作", "step" {
+        Approve => ("approve", "批准", "Approve"),
+        Reject => ("reject", "不批准", "Reject"),
+        Install => ("install", "安装完成", "Installed"),
+        Accept => ("accept", "验收合格", "Accept"),
+        Fail => ("fail", "验收不合格", "Fail"),
+        Pay => ("pay", "付款", "Pay"),
+    }
+);
+
+impl ProjectStep {
+    /// The status a project must be in for this step, and the one it moves to. Paying follows only a passed
+    /// acceptance: there is no step from any other status to `Paid`.
+    pub fn moves(self) -> (ProjectStatus, ProjectStatus) {
+        use ProjectStatus as S;
+        match self {
+            Self::Approve => (S::Proposed, S::Approved),
+            Self::Reject => (S::Proposed, S::Rejected),
+            Self::Install => (S::Approved, S::Installed),
+            Self::Accept => (S::Installed, S::Accepted),
+            Self::Fail => (S::Installed, S::Failed),
+            Self::Pay => (S::Accepted, S::Paid),
+        }
+    }
+
+    /// Taken by the union above the place (approval, acceptance, payment); only the installation is reported by
+    /// the place itself.
+    pub fn by_the_union(self) -> bool {
+        !matches!(self, Self::Install)
+    }
+}
+
+labelled_enum!(
+    /// Where a fault stands (FAC-4, CCTV-5; 第四十七条: repairs go through the union's security department).
+    FaultStatus, "status", "故障状态", "fault status" {
+        Reported => ("reported", "已报修，待保卫部派修", "Reported, awaiting dispatch"),
+        Dispatched => ("dispatched", "已派修", "Dispatched"),
+        Repaired => ("repaired", "已修复待验证", "Repaired, awaiting verification"),
+        Verified => ("verified", "已验证", "Verified"),
+    }
+);
+
+labelled_enum!(
+    /// A step of a fault.
+    FaultStep, "step", "操作", "step" {
+        Dispatch => ("dispatch", "派修", "Dispatch"),
+        Repaired => ("repaired", "已修复", "Repaired"),
+        Verify => ("verify", "验证", "Verify"),
+    }
+);
+
+impl FaultStep {
+    /// The status a fault must be in for this step, and the one it moves to: no step skips another.
+    pub fn moves(self) -> (FaultStatus, FaultStatus) {
+        use FaultStatus as S;
+        match self {
+            Self::Dispatch => (S::Reported, S::Dispatched),
+            Self::Repaired => (S::Dispatched, S::Repaired),
+            Self::Verify => (S::Repaired, S::Verified),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +253,35 @@ mod tests {
         let g = gaps(&c, "vault", 1, &items, 100);
         let kinds: Vec<&str> = g.iter().map(|g| g.kind.as_str()).collect();
         assert_eq!(kinds, vec!["vibration_alarm", "cctv"]);
+    }
+
+    #[test]
+    fn project_steps_follow_the_lifecycle_and_pay_only_after_acceptance() {
+        use ProjectStatus as S;
+        assert_eq!(ProjectStep::Approve.moves(), (S::Proposed, S::Approved));
+        assert_eq!(ProjectStep::Reject.moves(), (S::Proposed, S::Rejected));
+        assert_eq!(ProjectStep::Install.moves(), (S::Approved, S::Installed));
+        assert_eq!(ProjectStep::Accept.moves(), (S::Installed, S::Accepted));
+        assert_eq!(ProjectStep::Fail.moves(), (S::Installed, S::Failed));
+        assert_eq!(ProjectStep::Pay.moves(), (S::Accepted, S::Paid));
+        let into_paid: Vec<_> = ProjectStep::ALL.iter().filter(|s| s.moves().1 == S::Paid).collect();
+        assert_eq!(into_paid, [&ProjectStep::Pay]);
+        assert!(!ProjectStep::Install.by_the_union());
+        assert!(ProjectStep::ALL.iter().filter(|s| **s != ProjectStep::Install).all(|s| s.by_the_union()));
+        assert_eq!(ProjectStep::parse("pay"), Ok(ProjectStep::Pay));
+        assert!(ProjectStep::parse("steal").is_err());
+        assert!(ProjectStatus::parse("lost").is_err(), "a stored status that does not parse is an error");
+    }
+
+    #[test]
+    fn fault_steps_never_skip_one() {
+        use FaultStatus as S;
+        assert_eq!(FaultStep::Dispatch.moves(), (S::Reported, S::Dispatched));
+        assert_eq!(FaultStep::Repaired.moves(), (S::Dispatched, S::Repaired));
+        assert_eq!(FaultStep::Verify.moves(), (S::Repaired, S::Verified));
+        for w in FaultStatus::ALL.windows(2) {
+            assert!(FaultStep::ALL.iter().any(|s| s.moves() == (w[0], w[1])), "{w:?}");
+        }
+        assert!(FaultStep::parse("verify").is_ok() && FaultStep::parse("skip").is_err());
     }
 }

@@ -2,33 +2,6 @@
 use crate::{DomainError, text};
 use serde::{Deserialize, Serialize};
 
-/// Declares a closed list of codes with Chinese and English labels, parsed at the edge.
-macro_rules! labelled_enum {
-    ($(#[$m:meta])* $name:ident, $field:literal, $what_zh:literal, $what_en:literal {
-        $($variant:ident => ($code:literal, $zh:literal, $en:literal)),* $(,)?
-    }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),* } }
-            pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh),* } }
-            pub fn label_en(self) -> &'static str { match self { $($name::$variant => $en),* } }
-
-            pub fn parse(raw: &str) -> Result<Self, DomainError> {
-                let raw = raw.trim();
-                Self::ALL.iter().copied().find(|v| v.code() == raw || v.label_zh() == raw).ok_or_else(|| {
-                    DomainError::new($field, format!("未知的{}：{}", $what_zh, raw), format!("unknown {}: {}", $what_en, raw))
-                })
-            }
-        }
-    };
-}
-
 labelled_enum!(
     /// A post a person holds; one person may hold several (an outlet head is often also its CCTV administrator).
     Position, "positions", "岗位", "position" {

@@ -1,5 +1,6 @@
 //! The facilities ledger: catalogue versions, places, items and their history, monthly reports, projects, faults.
 use crate::{Conn, Result, opt_i64};
+use anbao_domain::facility::{FaultStatus, ProjectStatus};
 use sqlx::Row;
 
 pub async fn catalogs(c: &mut Conn) -> Result<Vec<(i64, i64, String)>> {
@@ -324,24 +325,27 @@ pub async fn insert_project(
 pub async fn move_project(
     c: &mut Conn,
     id: i64,
-    from: &str,
-    to: &str,
+    from: ProjectStatus,
+    to: ProjectStatus,
     findings: Option<&str>,
     by: i64,
     now: i64,
 ) -> Result<bool> {
+    use ProjectStatus as S;
     let col = match to {
-        "installed" => "installed_at = $5",
-        "accepted" | "failed" => "accepted_at = $5, accepted_by = $6",
-        _ => "proposed_at = proposed_at, decided_by = $6",
+        S::Installed => "installed_at = $5",
+        S::Accepted | S::Failed => "accepted_at = $5, accepted_by = $6",
+        S::Approved | S::Rejected => "decided_by = $6",
+        // Payment keeps who decided; who paid is in the audit event. Nothing moves back to `Proposed`.
+        S::Paid | S::Proposed => "proposed_at = proposed_at",
     };
     let sql = format!(
         "UPDATE facility_projects SET status = $2, findings = COALESCE($4, findings), {col} WHERE id = $1 AND status = $3"
     );
     let r = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .bind(to)
-        .bind(from)
+        .bind(to.code())
+        .bind(from.code())
         .bind(findings)
         .bind(now)
         .bind(by)
@@ -415,8 +419,8 @@ pub async fn insert_fault(c: &mut Conn, item: i64, description: &str, by: i64, n
 }
 
 pub struct FaultMove<'a> {
-    pub from: &'a str,
-    pub to: &'a str,
+    pub from: FaultStatus,
+    pub to: FaultStatus,
     pub assignee: Option<&'a str>,
     pub deadline_day: Option<i64>,
     pub accompanied_by: Option<&'a str>,
@@ -426,9 +430,11 @@ pub struct FaultMove<'a> {
 /// Move a fault along; false when it was not in `from`.
 pub async fn move_fault(c: &mut Conn, id: i64, m: FaultMove<'_>) -> Result<bool> {
     let col = match m.to {
-        "dispatched" => "dispatched_at",
-        "repaired" => "repaired_at",
-        _ => "verified_at",
+        FaultStatus::Dispatched => "dispatched_at",
+        FaultStatus::Repaired => "repaired_at",
+        FaultStatus::Verified => "verified_at",
+        // Never a target: no step moves a fault back to `Reported`.
+        FaultStatus::Reported => "reported_at",
     };
     let sql = format!(
         "UPDATE facility_faults SET status = $2, assignee = COALESCE($4, assignee), deadline_day = COALESCE($5, deadline_day), \
@@ -436,8 +442,8 @@ pub async fn move_fault(c: &mut Conn, id: i64, m: FaultMove<'_>) -> Result<bool>
     );
     let r = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .bind(m.to)
-        .bind(m.from)
+        .bind(m.to.code())
+        .bind(m.from.code())
         .bind(m.assignee)
         .bind(m.deadline_day)
         .bind(m.accompanied_by)

@@ -75,6 +75,9 @@ pub(crate) struct Turn {
     gate: Arc<Gate>,
 }
 
+// A turn holds the open batch from `begin` to `commit`/drop: the `expect`s below state that invariant, which a
+// typestate would only restate at more cost.
+#[allow(clippy::expect_used)]
 impl Turn {
     /// Wait for the writer's turn, open the batch if none is open, and start this use case's savepoint.
     pub(crate) async fn begin(gate: &Arc<Gate>, pool: &sqlx::AnyPool) -> crate::Result<Turn> {

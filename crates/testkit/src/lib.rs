@@ -1,5 +1,5 @@
 //! Test support: a fresh Anbao per test — on SQLite by default, on PostgreSQL when `ANBAO_TEST_POSTGRES_URL` is
-#![allow(clippy::panic, clippy::unwrap_used)] // test support: a failed fixture should stop the test loudly
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // test support: a failed fixture should stop the test loudly
 //! set — driven in-process through the real router, with a cookie-keeping client and a settable clock.
 pub mod directory;
 

@@ -80,3 +80,42 @@ pub async fn file_form(mp: &mut axum::extract::Multipart, file_field: &str) -> R
     }
     Ok((FormData(fields), file))
 }
+
+/// A date typed as `YYYY-MM-DD`, as a local day number; the error names `field`.
+pub fn day(raw: &str, field: &'static str) -> Result<i64, AppError> {
+    raw.trim()
+        .parse::<jiff::civil::Date>()
+        .map(anbao_domain::period::day_of_date)
+        .map_err(|_| AppError::Invalid(DomainError::new(field, "日期格式应为 2026-03-02", "dates: YYYY-MM-DD")))
+}
+
+/// A date of a query or a filter (`date`).
+pub fn parse_day(raw: &str) -> Result<i64, AppError> {
+    day(raw, "date")
+}
+
+/// A numeric `{id}` in the path, parsed at the edge: anything but a number answers 404 (a page in the reader's
+/// language, or the JSON error under `/api/`), as an unknown id does.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let raw = axum::extract::Path::<String>::from_request_parts(parts, state).await.map(|p| p.0);
+        match raw.ok().and_then(|r| r.parse::<i64>().ok()) {
+            Some(id) => Ok(Id(id)),
+            None => {
+                let full =
+                    parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |u| u.0.path());
+                if full.starts_with("/api/") {
+                    Err(crate::error::ApiError(AppError::NotFound).into_response())
+                } else {
+                    let lang = crate::i18n::Lang::from_headers(&parts.headers);
+                    Err(crate::error::PageError::App(AppError::NotFound, lang).into_response())
+                }
+            }
+        }
+    }
+}

@@ -34,11 +34,12 @@ pub async fn report_fault(db: &Db, ctx: &Ctx, item: i64, description: &str) -> A
     Ok(id)
 }
 
+/// Move a fault one step along its lifecycle (`FaultStep::moves`), as a conditional update.
 pub async fn fault_step(
     db: &Db,
     ctx: &Ctx,
     id: i64,
-    step: &str,
+    step: FaultStep,
     assignee: Option<&str>,
     deadline: Option<Day>,
     accompanied_by: Option<&str>,
@@ -47,15 +48,10 @@ pub async fn fault_step(
     let f: FaultRow = store::fault_by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     ctx.must_see(&f.unit_path)?;
     ctx.must(Permission::RecordWrite, &f.unit_path)?;
-    let (from, to) = match step {
-        "dispatch" => ("reported", "dispatched"),
-        "repaired" => ("dispatched", "repaired"),
-        "verify" => ("repaired", "verified"),
-        _ => return Err(invalid("step", "未知的操作", "unknown step")),
-    };
+    let (from, to) = step.moves();
     let assignee = assignee.map(str::trim).filter(|s| !s.is_empty());
     let accompanied = accompanied_by.map(str::trim).filter(|s| !s.is_empty());
-    if step == "dispatch" {
+    if step == FaultStep::Dispatch {
         // 第四十七条: repairs go through the union's security department, never privately.
         if !from_above(ctx, &f.unit_path) {
             return Err(invalid(
@@ -72,14 +68,14 @@ pub async fn fault_step(
             ));
         }
     }
-    if step == "repaired" && f.place_kind == "vault" && accompanied.is_none() {
+    if step == FaultStep::Repaired && f.place_kind == "vault" && accompanied.is_none() {
         return Err(invalid(
             "accompanied_by",
             "金库设施维修须由网点负责人和管库员陪同并登记（第三十七条）",
             "a vault repair is accompanied by the outlet head and a vault keeper (art. 37)",
         ));
     }
-    if step == "verify" && !from_above(ctx, &f.unit_path) {
+    if step == FaultStep::Verify && !from_above(ctx, &f.unit_path) {
         return Err(AppError::Forbidden);
     }
     let before = Entity::Row("facility_faults", id).snapshot(&mut tx).await?;
@@ -97,14 +93,14 @@ pub async fn fault_step(
     audit::record(
         &mut tx,
         ctx.into(),
-        &format!("facility.fault_{step}"),
+        &format!("facility.fault_{}", step.code()),
         Entity::Row("facility_faults", id),
         unit,
         before.as_ref(),
     )
     .await?;
     let item_now = store::item_by_id(&mut tx, f.item_id).await?;
-    if step == "verify" && item_now.is_some_and(|i| i.status == "faulty") {
+    if step == FaultStep::Verify && item_now.is_some_and(|i| i.status == "faulty") {
         let b = Entity::Row("facility_items", f.item_id).snapshot(&mut tx).await?;
         store::set_item_status(&mut tx, f.item_id, "working", Some(period::day_of_ms(ctx.now))).await?;
         audit::record(

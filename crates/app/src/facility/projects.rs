@@ -42,26 +42,20 @@ pub async fn propose(
     Ok(id)
 }
 
-/// Move a project: `approve`, `reject`, `install`, `accept` (pass), `fail` (with findings), `pay`.
-pub async fn project_step(db: &Db, ctx: &Ctx, id: i64, step: &str, findings: Option<&str>) -> AppResult<()> {
+/// Move a project one step along its lifecycle (`ProjectStep::moves`); the move is a conditional update, so two
+/// people taking the same step at once move it once.
+pub async fn project_step(db: &Db, ctx: &Ctx, id: i64, step: ProjectStep, findings: Option<&str>) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let j = store::project_by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     ctx.must_see(&j.unit_path)?;
-    let (from, to) = match step {
-        "approve" => ("proposed", "approved"),
-        "reject" => ("proposed", "rejected"),
-        "install" => ("approved", "installed"),
-        "accept" => ("installed", "accepted"),
-        "fail" => ("installed", "failed"),
-        "pay" => ("accepted", "paid"),
-        _ => return Err(invalid("step", "未知的操作", "unknown step")),
-    };
-    let needs_union = matches!(step, "approve" | "reject" | "accept" | "fail" | "pay");
-    if needs_union && !from_above(ctx, &j.unit_path) {
+    let status = ProjectStatus::parse(&j.status)
+        .map_err(|e| AppError::Internal(format!("project {id}: stored {}", e.message_en)))?;
+    let (from, to) = step.moves();
+    if step.by_the_union() && !from_above(ctx, &j.unit_path) {
         return Err(AppError::Forbidden);
     }
     ctx.must(Permission::RecordWrite, &j.unit_path)?;
-    if step == "pay" && j.status != "accepted" {
+    if step == ProjectStep::Pay && status != ProjectStatus::Accepted {
         return Err(conflict(
             "status",
             "未经验收或验收不合格，不得支付工程款（篇五 三）",
@@ -69,14 +63,14 @@ pub async fn project_step(db: &Db, ctx: &Ctx, id: i64, step: &str, findings: Opt
         ));
     }
     let findings = findings.map(str::trim).filter(|s| !s.is_empty());
-    if step == "fail" && findings.is_none() {
+    if step == ProjectStep::Fail && findings.is_none() {
         return Err(invalid("findings", "验收不合格须写明问题", "a failed acceptance needs its findings"));
     }
     let before = Entity::Row("facility_projects", id).snapshot(&mut tx).await?;
     if !store::move_project(&mut tx, id, from, to, findings, ctx.actor.account.get(), ctx.now).await? {
         return Err(conflict(
             "status",
-            format!("该项目当前状态不能办理此操作（{}）", j.status),
+            format!("该项目当前状态不能办理此操作（{}）", status.label_zh()),
             "the project is not in a state for this",
         ));
     }
@@ -85,13 +79,13 @@ pub async fn project_step(db: &Db, ctx: &Ctx, id: i64, step: &str, findings: Opt
     audit::record(
         &mut tx,
         ctx.into(),
-        &format!("facility.project_{step}"),
+        &format!("facility.project_{}", step.code()),
         Entity::Row("facility_projects", id),
         Some(unit),
         before.as_ref(),
     )
     .await?;
-    if step == "accept" {
+    if step == ProjectStep::Accept {
         // Accepted work enters the ledger (with its service life from the catalogue); a place waiting for its
         // acceptance opens only once nothing the standard requires is missing.
         let today = period::day_of_ms(ctx.now);

@@ -111,6 +111,25 @@ pub async fn hazard(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Hazard> {
     })
 }
 
+/// The name the notice is issued in: the raising unit's, and a department signs in its union's name
+/// ("清河县农村信用合作联社保卫部", not just "保卫部"). Read without a scope check: the outlet addressed may not see the
+/// union's department, but the notice it holds names it.
+pub async fn issuer_of(db: &Db, row: &HazardRow) -> AppResult<String> {
+    let mut c = db.read().await?;
+    let Some(u) = anbao_store::org::get(&mut c, UnitId::new(row.raised_by_unit_id)).await? else {
+        return Ok(row.raised_by_name.clone());
+    };
+    if u.kind != anbao_domain::org::UnitKind::Department {
+        return Ok(u.name);
+    }
+    Ok(match u.parent_id {
+        Some(parent) => {
+            anbao_store::org::get(&mut c, parent).await?.map_or(u.name.clone(), |pu| format!("{}{}", pu.name, u.name))
+        }
+        None => u.name,
+    })
+}
+
 /// Who reports a hazard rectified: the head of the unit that has it, to whom the notice is addressed and who answers
 /// for a rectification left undone (篇二 (四): 下发隐患通知书告知网点负责人…督促限期整改; 责任追究办法 第十二条㈡),
 /// or the security department over it. An employee, or an escort granted at the county, may not.

@@ -530,6 +530,16 @@ async fn reminders_are_made_once_however_many_instances_run_the_job() {
     let mut web = app.signed_in("chengguan.zhuren").await;
     let home = web.get("/").await.body;
     assert!(home.contains("逾期") && home.contains("ATM"), "the head's to-do lists the missed patrols");
+    // Reading them is a write: the messages are marked read, and the trail says when and how many.
+    let unread = "SELECT COUNT(*) FROM messages m JOIN accounts a ON a.id = m.account_id \
+                  WHERE a.username = 'chengguan.zhuren' AND m.read_at IS NULL";
+    let n = app.scalar(unread).await;
+    assert!(n > 0);
+    let r = web.post_form("/messages/read", &[]).await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.scalar(unread).await, 0);
+    let events = app.scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'messages.read_all'").await;
+    assert_eq!(events, 1);
     app.finish().await;
 }
 

@@ -1,6 +1,6 @@
 //! Integration tests of Anbao through its real router, on SQLite (default) or PostgreSQL
 //! (`ANBAO_TEST_POSTGRES_URL=postgres://…/test`).
-#![allow(clippy::panic, clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 mod accounts;
 mod audit_trail;
 mod bad_input;

@@ -1,6 +1,7 @@
 //! `/api/v1/accounts`: the accounts an administrator keeps — list, disable and enable, add and remove grants.
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_domain::access::{Grant, Role};
 use anbao_domain::ids::{AccountId, UnitId};
@@ -50,16 +51,16 @@ pub async fn list(State(s): State<AppState>, a: Api) -> Result<Json<Vec<AccountB
 /// Disable an account: every session and token of it ends at once.
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/disable", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn disable(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    let id = AccountId::new(super::id(&id)?);
+pub async fn disable(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<StatusCode, ApiError> {
+    let id = AccountId::new(id);
     anbao_app::accounts::set_disabled(&s.db, Some(&a.ctx), a.ctx.now, id, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/enable", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn enable(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    let id = AccountId::new(super::id(&id)?);
+pub async fn enable(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<StatusCode, ApiError> {
+    let id = AccountId::new(id);
     anbao_app::accounts::set_disabled(&s.db, Some(&a.ctx), a.ctx.now, id, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -75,10 +76,10 @@ pub struct NewGrant {
 pub async fn add_grant(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<NewGrant>,
 ) -> Result<StatusCode, ApiError> {
-    let id = AccountId::new(super::id(&id)?);
+    let id = AccountId::new(id);
     anbao_app::accounts::add_grant(&s.db, &a.ctx, id, b.role, UnitId::new(b.unit_id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -92,7 +93,8 @@ pub async fn remove_grant(
     a: Api,
     Path((id, grant)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let id = AccountId::new(super::id(&id)?);
+    let id = super::id(&id)?;
+    let id = AccountId::new(id);
     anbao_app::accounts::remove_grant(&s.db, &a.ctx, id, super::id(&grant)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -149,10 +151,10 @@ pub struct LinkBody {
 pub async fn link_staff(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<LinkBody>,
 ) -> Result<StatusCode, ApiError> {
-    let id = AccountId::new(super::id(&id)?);
+    let id = AccountId::new(id);
     anbao_app::provision::link(&s.db, Some(&a.ctx), a.ctx.now, id, &b.staff_no).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,10 +3,11 @@ use super::auth::Created;
 use super::keys::{Confirmed, UnitQuery};
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_domain::ids::UnitId;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -156,10 +157,10 @@ pub struct Decision {
 pub async fn decide(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<Decision>,
 ) -> Result<StatusCode, ApiError> {
-    anbao_app::arms::decide(&s.db, &a.ctx, super::id(&id)?, b.approve, b.note.as_deref()).await?;
+    anbao_app::arms::decide(&s.db, &a.ctx, id, b.approve, b.note.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -168,10 +169,10 @@ pub async fn decide(
 pub async fn issue(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<Confirmed>,
 ) -> Result<StatusCode, ApiError> {
-    anbao_app::arms::issue(&s.db, &s.policy, &a.ctx, super::id(&id)?, &b.second()).await?;
+    anbao_app::arms::issue(&s.db, &s.policy, &a.ctx, id, &b.second()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -194,22 +195,14 @@ pub struct Returned {
 pub async fn give_back(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<Return>,
 ) -> Result<Json<Returned>, ApiError> {
     let second = anbao_app::confirm::SecondSignIn {
         confirm_username: Some(b.confirm_username),
         confirm_secret: Some(b.confirm_secret),
     };
-    let discrepancy = anbao_app::arms::give_back(
-        &s.db,
-        &s.policy,
-        &a.ctx,
-        super::id(&id)?,
-        b.rounds_back,
-        b.note.as_deref(),
-        &second,
-    )
-    .await?;
+    let discrepancy =
+        anbao_app::arms::give_back(&s.db, &s.policy, &a.ctx, id, b.rounds_back, b.note.as_deref(), &second).await?;
     Ok(Json(Returned { discrepancy }))
 }

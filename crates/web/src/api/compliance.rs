@@ -81,7 +81,7 @@ pub async fn edit_rule(
         ))
         .into());
     }
-    let from = crate::pages::records::parse_day(&b.effective_from)?;
+    let from = crate::form::parse_day(&b.effective_from)?;
     anbao_app::rulebook::edit(&s.db, &a.ctx, b.rule, b.active, from).await?;
     let h = anbao_app::rulebook::get(&s.db, &id).await?;
     Ok(Json(rule_body(&h).ok_or(anbao_app::AppError::NotFound)?))

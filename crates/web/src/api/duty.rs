@@ -2,10 +2,11 @@
 use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_app::duty::NightInput;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -56,7 +57,7 @@ fn date(d: i64) -> String {
 }
 
 fn day(raw: &str) -> Result<i64, ApiError> {
-    Ok(crate::pages::custody::day(raw, "date")?)
+    Ok(crate::form::day(raw, "date")?)
 }
 
 #[utoipa::path(get, path = "/api/v1/duty", tag = "custody", params(MonthQuery),
@@ -168,9 +169,9 @@ pub struct Decision {
 pub async fn decide_swap(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<Decision>,
 ) -> Result<StatusCode, ApiError> {
-    anbao_app::duty::decide_swap(&s.db, &a.ctx, super::id(&id)?, b.approve).await?;
+    anbao_app::duty::decide_swap(&s.db, &a.ctx, id, b.approve).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,6 +3,7 @@ use super::auth::Created;
 use super::keys::{Confirmed, UnitQuery};
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_domain::ids::UnitId;
 use axum::Json;
@@ -123,7 +124,7 @@ pub async fn plan(
     let input = anbao_app::escort::TripInput {
         unit_id: Some(b.unit_id),
         plate: Some(b.plate),
-        day: Some(crate::pages::custody::day(&b.date, "date")?),
+        day: Some(crate::form::day(&b.date, "date")?),
         route: Some(b.route),
         crew: b
             .crew
@@ -174,8 +175,8 @@ pub struct TripDetail {
 
 #[utoipa::path(get, path = "/api/v1/escort/trips/{id}", tag = "custody", params(("id" = i64, Path)),
     responses((status = 200, body = TripDetail), (status = 404, body = ErrorBody)))]
-pub async fn get(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> Result<Json<TripDetail>, ApiError> {
-    let t = anbao_app::escort::trip(&s.db, &a.ctx, super::id(&id)?).await?;
+pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<TripDetail>, ApiError> {
+    let t = anbao_app::escort::trip(&s.db, &a.ctx, id).await?;
     Ok(Json(TripDetail {
         trip: trip_body(&t.trip),
         boxes: t
@@ -200,15 +201,15 @@ pub async fn get(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> R
 
 #[utoipa::path(post, path = "/api/v1/escort/trips/{id}/depart", tag = "custody", params(("id" = i64, Path)),
     responses((status = 204), (status = 409, body = ErrorBody)))]
-pub async fn depart(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    anbao_app::escort::depart(&s.db, &a.ctx, super::id(&id)?).await?;
+pub async fn depart(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<StatusCode, ApiError> {
+    anbao_app::escort::depart(&s.db, &a.ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/v1/escort/trips/{id}/close", tag = "custody", params(("id" = i64, Path)),
     responses((status = 204), (status = 409, body = ErrorBody)))]
-pub async fn close(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    anbao_app::escort::close(&s.db, &a.ctx, super::id(&id)?).await?;
+pub async fn close(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<StatusCode, ApiError> {
+    anbao_app::escort::close(&s.db, &a.ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -221,7 +222,8 @@ pub async fn hand_box(
     Path((id, b)): Path<(String, String)>,
     ApiJson(body): ApiJson<Confirmed>,
 ) -> Result<StatusCode, ApiError> {
-    anbao_app::escort::hand_box(&s.db, &s.policy, &a.ctx, super::id(&id)?, super::id(&b)?, &body.second()).await?;
+    let id = super::id(&id)?;
+    anbao_app::escort::hand_box(&s.db, &s.policy, &a.ctx, id, super::id(&b)?, &body.second()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -239,10 +241,9 @@ pub struct NewEvent {
 pub async fn event(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<NewEvent>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id =
-        anbao_app::escort::record_event(&s.db, &a.ctx, super::id(&id)?, &b.kind, &b.note, b.police_verified).await?;
+    let id = anbao_app::escort::record_event(&s.db, &a.ctx, id, &b.kind, &b.note, b.police_verified).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }

@@ -105,7 +105,7 @@ pub async fn add_item(
     a: Api,
     ApiJson(b): ApiJson<NewItem>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let day = |raw: &str| crate::pages::custody::day(raw, "installed");
+    let day = |raw: &str| crate::form::day(raw, "installed");
     let input = anbao_app::facility::ItemInput {
         place_id: Some(b.place_id),
         kind: Some(b.kind),
@@ -156,7 +156,9 @@ pub async fn project_step(
     Path((id, step)): Path<(String, String)>,
     ApiJson(b): ApiJson<Step>,
 ) -> Result<StatusCode, ApiError> {
-    anbao_app::facility::project_step(&s.db, &a.ctx, super::id(&id)?, &step, b.findings.as_deref()).await?;
+    let id = super::id(&id)?;
+    let step = anbao_domain::facility::ProjectStep::parse(&step).map_err(anbao_app::AppError::from)?;
+    anbao_app::facility::project_step(&s.db, &a.ctx, id, step, b.findings.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -2,6 +2,7 @@
 use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_domain::groups::{GroupKind, GroupRole};
 use anbao_domain::ids::{GroupId, StaffId, UnitId};
@@ -57,8 +58,8 @@ pub async fn list(State(s): State<AppState>, a: Api) -> Result<Json<Vec<GroupBod
 
 #[utoipa::path(get, path = "/api/v1/groups/{id}", tag = "groups", params(("id" = i64, Path)),
     responses((status = 200, body = GroupDetail), (status = 404, body = ErrorBody)))]
-pub async fn get(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> Result<Json<GroupDetail>, ApiError> {
-    let (g, members, _) = anbao_app::groups::get_group(&s.db, &a.ctx, GroupId::new(super::id(&id)?)).await?;
+pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<GroupDetail>, ApiError> {
+    let (g, members, _) = anbao_app::groups::get_group(&s.db, &a.ctx, GroupId::new(id)).await?;
     Ok(Json(GroupDetail {
         group: body(g),
         members: members
@@ -107,7 +108,8 @@ pub async fn put_member(
     Path((id, staff)): Path<(String, String)>,
     ApiJson(b): ApiJson<MemberRole>,
 ) -> Result<StatusCode, ApiError> {
-    let (id, staff) = (GroupId::new(super::id(&id)?), StaffId::new(super::id(&staff)?));
+    let id = super::id(&id)?;
+    let (id, staff) = (GroupId::new(id), StaffId::new(super::id(&staff)?));
     anbao_app::groups::put_member(&s.db, &a.ctx, id, staff, &b.role).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -119,7 +121,8 @@ pub async fn remove_member(
     a: Api,
     Path((id, staff)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let (id, staff) = (GroupId::new(super::id(&id)?), StaffId::new(super::id(&staff)?));
+    let id = super::id(&id)?;
+    let (id, staff) = (GroupId::new(id), StaffId::new(super::id(&staff)?));
     anbao_app::groups::remove_member(&s.db, &a.ctx, id, staff).await?;
     Ok(StatusCode::NO_CONTENT)
 }

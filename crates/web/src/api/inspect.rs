@@ -4,11 +4,12 @@ use super::auth::Created;
 use super::keys::Confirmed;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_domain::ids::UnitId;
 use anbao_domain::inspect::ItemResult;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -96,12 +97,8 @@ pub struct InspectionDetail {
 
 #[utoipa::path(get, path = "/api/v1/inspections/{id}", tag = "inspect", params(("id" = i64, Path)),
     responses((status = 200, body = InspectionDetail), (status = 404, body = ErrorBody)))]
-pub async fn get(
-    State(s): State<AppState>,
-    a: Api,
-    Path(id): Path<String>,
-) -> Result<Json<InspectionDetail>, ApiError> {
-    let i = anbao_app::inspect::get(&s.db, &a.ctx, super::id(&id)?).await?;
+pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<InspectionDetail>, ApiError> {
+    let i = anbao_app::inspect::get(&s.db, &a.ctx, id).await?;
     Ok(Json(InspectionDetail {
         inspection: body(&i.row),
         results: serde_json::to_value(&i.results).unwrap_or_default(),
@@ -124,10 +121,9 @@ pub struct Results {
 pub async fn save(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<Results>,
 ) -> Result<StatusCode, ApiError> {
-    let id = super::id(&id)?;
     anbao_app::inspect::save(&s.db, &s.blobs, &a.ctx, id, b.results, b.suggestions.as_deref(), Vec::new()).await?;
     if b.sign {
         anbao_app::inspect::sign(&s.db, &a.ctx, id).await?;
@@ -140,10 +136,10 @@ pub async fn save(
 pub async fn countersign(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<Confirmed>,
 ) -> Result<StatusCode, ApiError> {
-    anbao_app::inspect::countersign(&s.db, &s.policy, &a.ctx, super::id(&id)?, &b.second()).await?;
+    anbao_app::inspect::countersign(&s.db, &s.policy, &a.ctx, id, &b.second()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -206,8 +202,8 @@ pub async fn hazards(
 
 #[utoipa::path(get, path = "/api/v1/hazards/{id}", tag = "inspect", params(("id" = i64, Path)),
     responses((status = 200, body = HazardBody), (status = 404, body = ErrorBody)))]
-pub async fn hazard(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> Result<Json<HazardBody>, ApiError> {
-    let h = anbao_app::inspect::hazard(&s.db, &a.ctx, super::id(&id)?).await?;
+pub async fn hazard(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<HazardBody>, ApiError> {
+    let h = anbao_app::inspect::hazard(&s.db, &a.ctx, id).await?;
     Ok(Json(hazard_body(&h.row, h.escalation)))
 }
 
@@ -235,7 +231,7 @@ pub async fn raise(
         title: Some(b.title),
         article: Some(b.article),
         severity: b.severity,
-        deadline: Some(crate::pages::custody::day(&b.deadline, "deadline")?),
+        deadline: Some(crate::form::day(&b.deadline, "deadline")?),
         owner_id: b.owner_id,
         case_ref: b.case_ref,
     };
@@ -253,10 +249,10 @@ pub struct Rectified {
 pub async fn rectify(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<Rectified>,
 ) -> Result<StatusCode, ApiError> {
-    anbao_app::inspect::rectify(&s.db, &a.ctx, super::id(&id)?, &b.note).await?;
+    anbao_app::inspect::rectify(&s.db, &a.ctx, id, &b.note).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -275,19 +271,11 @@ pub struct Verification {
 pub async fn verify(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<Verification>,
 ) -> Result<StatusCode, ApiError> {
-    anbao_app::inspect::verify(
-        &s.db,
-        &a.ctx,
-        super::id(&id)?,
-        b.pass,
-        &b.note,
-        b.cause.as_deref(),
-        b.accountability.as_deref(),
-    )
-    .await?;
+    anbao_app::inspect::verify(&s.db, &a.ctx, id, b.pass, &b.note, b.cause.as_deref(), b.accountability.as_deref())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -2,11 +2,12 @@
 use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_app::confirm::SecondSignIn;
 use anbao_domain::ids::UnitId;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -118,11 +119,10 @@ impl Confirmed {
 pub async fn handover(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<Confirmed>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id =
-        anbao_app::custody::handover(&s.db, &s.policy, &a.ctx, super::id(&id)?, &b.second(), b.note.as_deref()).await?;
+    let id = anbao_app::custody::handover(&s.db, &s.policy, &a.ctx, id, &b.second(), b.note.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -136,10 +136,10 @@ pub struct Lost {
 pub async fn lost(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<Lost>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = anbao_app::custody::report_lost(&s.db, &a.ctx, super::id(&id)?, &b.reason).await?;
+    let id = anbao_app::custody::report_lost(&s.db, &a.ctx, id, &b.reason).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -154,10 +154,10 @@ pub struct LockChanged {
 pub async fn lock_changed(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<LockChanged>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = anbao_app::custody::finish_lock_change(&s.db, &a.ctx, super::id(&id)?, b.holder_id, &b.note).await?;
+    let id = anbao_app::custody::finish_lock_change(&s.db, &a.ctx, id, b.holder_id, &b.note).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 

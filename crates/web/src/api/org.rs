@@ -2,13 +2,14 @@
 use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_app::org::{UnitEdit, UnitInput};
 use anbao_domain::ids::{StaffId, UnitId};
 use anbao_domain::org::UnitKind;
 use anbao_store::org::UnitRow;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -61,8 +62,8 @@ pub async fn list(State(s): State<AppState>, a: Api) -> Result<Json<Vec<UnitBody
 
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "org", params(("id" = i64, Path)),
     responses((status = 200, body = UnitBody), (status = 404, body = ErrorBody)))]
-pub async fn get(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> Result<Json<UnitBody>, ApiError> {
-    let u = anbao_app::org::get_unit(&s.db, &a.ctx, UnitId::new(super::id(&id)?)).await?;
+pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<UnitBody>, ApiError> {
+    let u = anbao_app::org::get_unit(&s.db, &a.ctx, UnitId::new(id)).await?;
     Ok(Json(u.into()))
 }
 
@@ -112,10 +113,10 @@ pub struct EditUnit {
 pub async fn update(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<EditUnit>,
 ) -> Result<Json<UnitBody>, ApiError> {
-    let id = UnitId::new(super::id(&id)?);
+    let id = UnitId::new(id);
     let edit = UnitEdit {
         name: b.name,
         first_responsible: b.first_responsible_id.map(StaffId::new),
@@ -137,10 +138,10 @@ pub struct MoveUnit {
 pub async fn move_unit(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<MoveUnit>,
 ) -> Result<Json<UnitBody>, ApiError> {
-    let id = UnitId::new(super::id(&id)?);
+    let id = UnitId::new(id);
     anbao_app::org::move_unit(&s.db, &a.ctx, id, UnitId::new(b.parent_id)).await?;
     Ok(Json(anbao_app::org::get_unit(&s.db, &a.ctx, id).await?.into()))
 }

@@ -2,6 +2,7 @@
 use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
+use crate::form::Id;
 use crate::pages::records::{ListQuery, filter_of};
 use crate::state::AppState;
 use anbao_app::AppError;
@@ -10,7 +11,7 @@ use anbao_domain::ids::UnitId;
 use anbao_domain::records::RecordInput;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -105,8 +106,8 @@ pub async fn create(
 /// One record.
 #[utoipa::path(get, path = "/api/v1/records/{id}", tag = "records", params(("id" = i64, Path)),
     responses((status = 200, body = RecordBody), (status = 404, body = ErrorBody)))]
-pub async fn get(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> Result<Json<RecordBody>, ApiError> {
-    let (r, _) = anbao_app::records::get(&s.db, &a.ctx, super::id(&id)?).await?;
+pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<RecordBody>, ApiError> {
+    let (r, _) = anbao_app::records::get(&s.db, &a.ctx, id).await?;
     Ok(Json(body(r)))
 }
 
@@ -118,11 +119,10 @@ pub async fn get(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> R
 pub async fn add_photo(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = super::id(&id)?;
     let (r, _) = anbao_app::records::get(&s.db, &a.ctx, id).await?;
     let taken = headers
         .get("x-taken-at")
@@ -249,8 +249,7 @@ pub struct MessageBody {
 /// The caller's message centre.
 #[utoipa::path(get, path = "/api/v1/messages", tag = "records", responses((status = 200, body = Vec<MessageBody>)))]
 pub async fn messages(State(s): State<AppState>, a: Api) -> Result<Json<Vec<MessageBody>>, ApiError> {
-    let mut c = s.db.read().await.map_err(AppError::from)?;
-    let rows = anbao_store::messages::list(&mut c, a.ctx.actor.account, 200).await.map_err(AppError::from)?;
+    let rows = anbao_app::messages::own(&s.db, &a.ctx).await?;
     Ok(Json(
         rows.into_iter()
             .map(|m| MessageBody {

@@ -2,6 +2,7 @@
 use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
+use crate::form::Id;
 use crate::pages::staff::{ListQuery, filter_of};
 use crate::state::AppState;
 use anbao_app::staff::StaffInput;
@@ -9,7 +10,7 @@ use anbao_domain::ids::{StaffId, UnitId};
 use anbao_domain::staff::{CardGrade, Employment, Position};
 use anbao_store::staff::StaffRow;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -78,8 +79,8 @@ pub async fn list(State(s): State<AppState>, a: Api, Query(q): Query<ListQuery>)
 
 #[utoipa::path(get, path = "/api/v1/staff/{id}", tag = "staff", params(("id" = i64, Path)),
     responses((status = 200, body = StaffBody), (status = 404, body = ErrorBody)))]
-pub async fn get(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> Result<Json<StaffBody>, ApiError> {
-    Ok(Json(anbao_app::staff::get_staff(&s.db, &a.ctx, StaffId::new(super::id(&id)?)).await?.into()))
+pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<StaffBody>, ApiError> {
+    Ok(Json(anbao_app::staff::get_staff(&s.db, &a.ctx, StaffId::new(id)).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -132,10 +133,10 @@ pub async fn create(
 pub async fn update(
     State(s): State<AppState>,
     a: Api,
-    Path(id): Path<String>,
+    Id(id): Id,
     ApiJson(b): ApiJson<StaffInputBody>,
 ) -> Result<Json<StaffBody>, ApiError> {
-    let id = StaffId::new(super::id(&id)?);
+    let id = StaffId::new(id);
     anbao_app::staff::update_staff(&s.db, &a.ctx, id, b.into()).await?;
     Ok(Json(anbao_app::staff::get_staff(&s.db, &a.ctx, id).await?.into()))
 }

@@ -2,6 +2,7 @@
 use super::{Flash, Layout, render};
 use crate::auth::Page;
 use crate::error::PageError;
+use crate::form::Id;
 use crate::form::{FormData, path_id};
 use crate::state::AppState;
 use anbao_app::AppError;
@@ -134,26 +135,16 @@ pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<R
 }
 
 /// Disable an account: its sessions and tokens end at once.
-pub async fn disable(
-    State(s): State<AppState>,
-    p: Page,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    set_disabled(&s, &p, &id, &body, true).await
+pub async fn disable(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+    set_disabled(&s, &p, id, &body, true).await
 }
 
-pub async fn enable(
-    State(s): State<AppState>,
-    p: Page,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    set_disabled(&s, &p, &id, &body, false).await
+pub async fn enable(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+    set_disabled(&s, &p, id, &body, false).await
 }
 
-async fn set_disabled(s: &AppState, p: &Page, id: &str, body: &[u8], disabled: bool) -> Result<Response, PageError> {
-    let id = AccountId::new(path_id(id).map_err(|e| p.err(e))?);
+async fn set_disabled(s: &AppState, p: &Page, id: i64, body: &[u8], disabled: bool) -> Result<Response, PageError> {
+    let id = AccountId::new(id);
     let form = FormData::parse(body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     match anbao_app::accounts::set_disabled(&s.db, Some(&p.ctx), p.ctx.now, id, disabled).await {
@@ -338,13 +329,8 @@ fn base64_encode(b: &[u8]) -> String {
 }
 
 /// Link an account to a staff record by its number (the form on the accounts list).
-pub async fn link_staff(
-    State(s): State<AppState>,
-    p: Page,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = AccountId::new(path_id(&id).map_err(|e| p.err(e))?);
+pub async fn link_staff(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+    let id = AccountId::new(id);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     match anbao_app::provision::link(&s.db, Some(&p.ctx), p.ctx.now, id, &form.text("staff_no")).await {

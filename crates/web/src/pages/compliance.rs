@@ -439,3 +439,15 @@ pub fn area_label(code: &str, en: bool) -> &str {
     };
     if en { e } else { zh }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_area_of_the_default_rulebook_has_its_names() {
+        let rules = anbao_app::rulebook::parse_file(anbao_app::rulebook::DEFAULT_RULEBOOK).unwrap();
+        assert!(rules.len() > 40);
+        for r in &rules {
+            assert_ne!(super::area_label(&r.area, false), r.area, "{}: area {}", r.id, r.area);
+        }
+    }
+}

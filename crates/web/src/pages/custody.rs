@@ -3,8 +3,6 @@
 use crate::auth::Page;
 use crate::error::PageError;
 use crate::state::AppState;
-use anbao_app::AppError;
-use anbao_domain::DomainError;
 use anbao_domain::ids::UnitId;
 use anbao_store::org::UnitRow;
 
@@ -12,21 +10,14 @@ use anbao_store::org::UnitRow;
 pub async fn unit(s: &AppState, p: &Page, asked: Option<i64>) -> Result<UnitRow, PageError> {
     let home = anbao_app::org::home_unit(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
     let Some(id) = asked else { return Ok(home) };
-    let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
-    let u = anbao_store::org::get(&mut c, UnitId::new(id)).await.map_err(|e| p.err(e.into()))?;
-    let u = u.ok_or_else(|| p.err(AppError::NotFound))?;
-    p.ctx.must_see(&u.path).map_err(|e| p.err(e))?;
-    Ok(u)
+    anbao_app::org::get_unit(&s.db, &p.ctx, UnitId::new(id)).await.map_err(|e| p.err(e))
 }
 
 /// Active staff of the units under `path`, as (id, "name（unit · posts）").
 pub async fn staff_options(s: &AppState, p: &Page, path: &str) -> Result<Vec<(i64, String)>, PageError> {
-    let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
-    let rows = anbao_store::staff::under(&mut c, path).await.map_err(|e| p.err(e.into()))?;
+    let rows = anbao_app::staff::active_under(&s.db, &p.ctx, path, 500).await.map_err(|e| p.err(e))?;
     Ok(rows
         .into_iter()
-        .filter(|r| r.active)
-        .take(500)
         .map(|r| {
             let pos = super::org::positions_label(&r.positions, p.lang);
             (r.id.get(), format!("{}（{} · {}）", r.name, r.unit_name, pos))
@@ -44,13 +35,7 @@ pub async fn unit_options(s: &AppState, p: &Page, path: &str) -> Result<Vec<(i64
         .collect())
 }
 
-/// A date typed as `YYYY-MM-DD`, as a local day number.
-pub fn day(raw: &str, field: &'static str) -> Result<i64, AppError> {
-    raw.trim()
-        .parse::<jiff::civil::Date>()
-        .map(anbao_domain::period::day_of_date)
-        .map_err(|_| AppError::Invalid(DomainError::new(field, "日期格式应为 2026-03-02", "dates: YYYY-MM-DD")))
-}
+pub use crate::form::day;
 
 /// A local day as `YYYY-MM-DD`.
 pub fn date(d: i64) -> String {

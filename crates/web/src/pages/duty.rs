@@ -3,13 +3,14 @@ use super::custody::{date, day};
 use super::{Layout, render, user_message};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::{FormData, path_id};
+use crate::form::FormData;
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_app::duty::NightInput;
 use anbao_domain::access::Permission;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(serde::Deserialize, Default)]
@@ -211,15 +212,9 @@ pub async fn request_swap(State(s): State<AppState>, p: Page, body: Bytes) -> Re
     }
 }
 
-pub async fn decide_swap(
-    State(s): State<AppState>,
-    p: Page,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
+pub async fn decide_swap(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     let (vault, month) = (form.id("vault").map_err(|e| p.err(e))?.unwrap_or(0), form.text("month"));
     match anbao_app::duty::decide_swap(&s.db, &p.ctx, id, form.flag("approve")).await {
         Ok(()) => Ok(back(vault, &month, "saved")),

@@ -4,7 +4,8 @@ use super::custody::{date, day, staff_options, unit, unit_options};
 use super::{Layout, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::{FormData, path_id};
+use crate::form::FormData;
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_app::confirm::SecondSignIn;
 use anbao_app::escort::{CrewInput, StopInput, TripInput};
@@ -263,10 +264,9 @@ async fn trip_page(
 pub async fn show(
     State(s): State<AppState>,
     p: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<EscortQuery>,
 ) -> Result<Response, PageError> {
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     Ok(render(&trip_page(&s, &p, id, q.ok.as_deref(), None).await?)?.into_response())
 }
 
@@ -276,9 +276,9 @@ pub async fn act(
     Path((id, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, PageError> {
+    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     let r = match action.as_str() {
         "depart" => anbao_app::escort::depart(&s.db, &p.ctx, id).await,
         "close" => anbao_app::escort::close(&s.db, &p.ctx, id).await,

@@ -4,7 +4,8 @@ use super::custody::{date, day, picker, unit};
 use super::{Layout, again, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::{FormData, path_id};
+use crate::form::FormData;
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_app::facility::ItemInput;
@@ -254,10 +255,9 @@ async fn ledger_page(
 pub async fn ledger(
     State(s): State<AppState>,
     p: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<UnitQuery>,
 ) -> Result<Response, PageError> {
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     Ok(render(&ledger_page(&s, &p, id, q.ok.as_deref(), None).await?)?.into_response())
 }
 
@@ -268,9 +268,9 @@ pub async fn place_act(
     Path((id, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, PageError> {
+    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     let item = form.id_lenient("item_id").unwrap_or(0);
     let r: Result<(), AppError> = async {
         match action.as_str() {
@@ -357,10 +357,7 @@ pub async fn report(State(s): State<AppState>, p: Page, Query(q): Query<UnitQuer
         format!("{y}-{m:02}")
     });
     let m = anbao_app::facility::gap_map(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
-    let frozen = {
-        let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
-        anbao_store::facility::report(&mut c, u.id.get(), &month).await.map_err(|e| p.err(e.into()))?
-    };
+    let frozen = anbao_app::facility::frozen_report(&s.db, &p.ctx, &u, &month).await.map_err(|e| p.err(e))?;
     let stats: anbao_app::facility::Stats = match &frozen {
         Some((_, body, _)) => serde_json::from_str(body).map_err(|e| p.err(AppError::Internal(e.to_string())))?,
         None => m.stats.clone(),
@@ -408,26 +405,14 @@ struct WorkPage {
     error: Option<String>,
 }
 
-fn project_status(s: &str) -> &'static str {
-    match s {
-        "proposed" => "待联社审批",
-        "approved" => "已批准待安装",
-        "rejected" => "未批准",
-        "installed" => "已安装待验收",
-        "accepted" => "验收合格，可付款",
-        "failed" => "验收不合格",
-        "paid" => "已付款",
-        _ => "—",
-    }
+fn project_status(p: &Page, s: &str) -> &'static str {
+    use anbao_domain::facility::ProjectStatus;
+    ProjectStatus::parse(s).map_or("—", |s| if p.lang.is_en() { s.label_en() } else { s.label_zh() })
 }
 
-fn fault_status(s: &str) -> &'static str {
-    match s {
-        "reported" => "已报修，待保卫部派修",
-        "dispatched" => "已派修",
-        "repaired" => "已修复待验证",
-        _ => "已验证",
-    }
+fn fault_status(p: &Page, s: &str) -> &'static str {
+    use anbao_domain::facility::FaultStatus;
+    FaultStatus::parse(s).map_or("—", |s| if p.lang.is_en() { s.label_en() } else { s.label_zh() })
 }
 
 async fn work_page(s: &AppState, p: &Page, q: &UnitQuery, error: Option<String>) -> Result<WorkPage, PageError> {
@@ -435,10 +420,7 @@ async fn work_page(s: &AppState, p: &Page, q: &UnitQuery, error: Option<String>)
     let projects = anbao_app::facility::projects(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
     let faults = anbao_app::facility::faults(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
     let today = anbao_domain::period::day_of_ms(p.ctx.now);
-    let cat = {
-        let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
-        anbao_app::facility::catalogue(&mut c).await.map_err(|e| p.err(e))?.1
-    };
+    let cat = anbao_app::facility::current_catalogue(&s.db).await.map_err(|e| p.err(e))?;
     Ok(WorkPage {
         l: Layout::new(p, "/facilities", "安装项目与故障", "Projects and faults")
             .crumb(p.lang.tr("安防设施", "Facilities"), Some("/facilities".into()))
@@ -455,7 +437,7 @@ async fn work_page(s: &AppState, p: &Page, q: &UnitQuery, error: Option<String>)
                     kind_name(&cat, &j.kind),
                     j.product.clone(),
                     j.budget,
-                    project_status(&j.status),
+                    project_status(p, &j.status),
                     j.status.clone(),
                     j.findings.clone().unwrap_or_default(),
                 )
@@ -470,7 +452,7 @@ async fn work_page(s: &AppState, p: &Page, q: &UnitQuery, error: Option<String>)
                     format!("{} · {}", f.unit_name, f.place_name),
                     kind_name(&cat, &f.kind),
                     f.description.clone(),
-                    fault_status(&f.status),
+                    fault_status(p, &f.status),
                     f.status.clone(),
                     f.assignee.clone().unwrap_or_default(),
                     overdue,
@@ -495,12 +477,16 @@ pub async fn project_step(
     Path((id, step)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, PageError> {
+    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     let back = form.id_lenient("back_unit");
     let findings = form.text("findings");
-    match anbao_app::facility::project_step(&s.db, &p.ctx, id, &step, Some(&findings)).await {
+    let r = match anbao_domain::facility::ProjectStep::parse(&step) {
+        Ok(step) => anbao_app::facility::project_step(&s.db, &p.ctx, id, step, Some(&findings)).await,
+        Err(e) => Err(e.into()),
+    };
+    match r {
         Ok(()) => Ok(Redirect::to(&format!("/facilities/work?unit={}&ok=saved", back.unwrap_or(0))).into_response()),
         Err(e) => {
             let msg = user_message(&p, e)?;
@@ -515,18 +501,19 @@ pub async fn fault_step(
     Path((id, step)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, PageError> {
+    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     let back = form.id_lenient("back_unit");
     let r = async {
+        let step = anbao_domain::facility::FaultStep::parse(&step)?;
         let deadline = form.text("deadline");
         let deadline = if deadline.trim().is_empty() { None } else { Some(day(&deadline, "deadline")?) };
         anbao_app::facility::fault_step(
             &s.db,
             &p.ctx,
             id,
-            &step,
+            step,
             Some(&form.text("assignee")),
             deadline,
             Some(&form.text("accompanied_by")),
@@ -596,10 +583,7 @@ pub async fn import(State(s): State<AppState>, p: Page, mut mp: Multipart) -> Re
 pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<UnitQuery>) -> Result<Response, PageError> {
     let u = unit(&s, &p, q.unit).await?;
     let today = anbao_domain::period::day_of_ms(p.ctx.now);
-    let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
-    let (_, cat) = anbao_app::facility::catalogue(&mut c).await.map_err(|e| p.err(e))?;
-    let places = anbao_store::facility::places_under(&mut c, &u.path).await.map_err(|e| p.err(e.into()))?;
-    let items = anbao_store::facility::items_under(&mut c, &u.path).await.map_err(|e| p.err(e.into()))?;
+    let (cat, places, items) = anbao_app::facility::ledger_under(&s.db, &p.ctx, &u).await.map_err(|e| p.err(e))?;
     let rows: Vec<Vec<String>> = items
         .iter()
         .filter_map(|i| {

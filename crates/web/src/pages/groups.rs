@@ -3,6 +3,7 @@ use super::org::xlsx_response;
 use super::{Flash, Layout, render};
 use crate::auth::Page;
 use crate::error::PageError;
+use crate::form::Id;
 use crate::form::{FormData, path_id};
 use crate::state::AppState;
 use anbao_domain::groups::GroupRole;
@@ -92,10 +93,10 @@ struct ShowPage {
 pub async fn show(
     State(s): State<AppState>,
     p: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let id = GroupId::new(path_id(&id).map_err(|e| p.err(e))?);
+    let id = GroupId::new(id);
     let (g, members, can_write) = anbao_app::groups::get_group(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
     let en = p.lang.is_en();
     let label = if en { g.kind.label_en() } else { g.kind.label_zh() };
@@ -140,13 +141,8 @@ pub async fn show(
     Ok(render(&page)?.into_response())
 }
 
-pub async fn put_member(
-    State(s): State<AppState>,
-    p: Page,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = GroupId::new(path_id(&id).map_err(|e| p.err(e))?);
+pub async fn put_member(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+    let id = GroupId::new(id);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let staff = form.id("staff_id").map_err(|e| p.err(e))?.unwrap_or(0);
@@ -162,7 +158,8 @@ pub async fn remove_member(
     Path((id, staff)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let id = GroupId::new(path_id(&id).map_err(|e| p.err(e))?);
+    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
+    let id = GroupId::new(id);
     let staff = StaffId::new(path_id(&staff).map_err(|e| p.err(e))?);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;

@@ -4,7 +4,8 @@ use super::custody::{date, day, picker, staff_options, unit, unit_options};
 use super::{Layout, again, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::{FormData, path_id};
+use crate::form::FormData;
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_app::inspect::HazardInput;
 use anbao_domain::access::Permission;
@@ -255,10 +256,9 @@ async fn show_page(
 pub async fn show(
     State(s): State<AppState>,
     p: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<RegisterQuery>,
 ) -> Result<Response, PageError> {
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     Ok(render(&show_page(&s, &p, id, q.ok.as_deref(), None).await?)?.into_response())
 }
 
@@ -268,9 +268,9 @@ pub async fn act(
     Path((id, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, PageError> {
+    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     let note = form.text("note");
     let r = match action.as_str() {
         "rectify" => anbao_app::inspect::rectify(&s.db, &p.ctx, id, &note).await,
@@ -301,29 +301,11 @@ struct NoticePage {
 }
 
 /// The rectification notice (隐患整改通知书) in the usual official layout, for printing.
-pub async fn notice(State(s): State<AppState>, p: Page, Path(id): Path<String>) -> Result<Response, PageError> {
-    let id = path_id(&id).map_err(|e| p.err(e))?;
+pub async fn notice(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
     let h = anbao_app::inspect::hazard(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
     let (y, m, d) = anbao_domain::period::ymd(anbao_domain::period::day_of_ms(h.row.raised_at));
     let (dy, dm, dd) = anbao_domain::period::ymd(h.row.deadline_day);
-    // A department signs in its union's name: "清河县农村信用合作联社保卫部", not just "保卫部".
-    let issuer = {
-        let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
-        let u = anbao_store::org::get(&mut c, anbao_domain::ids::UnitId::new(h.row.raised_by_unit_id))
-            .await
-            .map_err(|e| p.err(e.into()))?;
-        match u {
-            Some(u) if u.kind == anbao_domain::org::UnitKind::Department => match u.parent_id {
-                Some(parent) => anbao_store::org::get(&mut c, parent)
-                    .await
-                    .map_err(|e| p.err(e.into()))?
-                    .map_or(u.name.clone(), |pu| format!("{}{}", pu.name, u.name)),
-                None => u.name,
-            },
-            Some(u) => u.name,
-            None => h.row.raised_by_name.clone(),
-        }
-    };
+    let issuer = anbao_app::inspect::issuer_of(&s.db, &h.row).await.map_err(|e| p.err(e))?;
     Ok(render(&NoticePage {
         issuer,
         l: Layout::new(&p, "/hazards", "隐患整改通知书", "Rectification notice"),
@@ -415,10 +397,9 @@ struct BulletinPage {
 pub async fn bulletin(
     State(s): State<AppState>,
     p: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, PageError> {
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     let receipt = crate::security::same_site_navigation(&headers);
     let b = anbao_app::inspect::read_bulletin(&s.db, &p.ctx, id, receipt).await.map_err(|e| p.err(e))?;
     Ok(render(&BulletinPage {

@@ -4,7 +4,8 @@ use super::custody::{date, picker};
 use super::{Layout, again, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::{FormData, path_id};
+use crate::form::FormData;
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_app::confirm::SecondSignIn;
@@ -254,22 +255,15 @@ async fn show_page(
 pub async fn show(
     State(s): State<AppState>,
     p: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     Ok(render(&show_page(&s, &p, id, q.ok.as_deref(), None).await?)?.into_response())
 }
 
 /// The checklist form: per item `o_<code>` (pass/fail/na), `d_<code>` (deduction), `n_<code>` (note) and photos in
 /// `p_<code>`; `suggestions`; `then` = `sign` to sign after saving.
-pub async fn save(
-    State(s): State<AppState>,
-    p: Page,
-    Path(id): Path<String>,
-    mut mp: Multipart,
-) -> Result<Response, PageError> {
-    let id = path_id(&id).map_err(|e| p.err(e))?;
+pub async fn save(State(s): State<AppState>, p: Page, Id(id): Id, mut mp: Multipart) -> Result<Response, PageError> {
     let bad = |_| {
         p.err(AppError::Invalid(anbao_domain::DomainError::new("", "表单数据格式不正确", "the form data is malformed")))
     };
@@ -330,9 +324,9 @@ pub async fn act(
     Path((id, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, PageError> {
+    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     let r = match action.as_str() {
         "countersign" => {
             let second = SecondSignIn {
@@ -353,8 +347,7 @@ pub async fn act(
     }
 }
 
-pub async fn photo(State(s): State<AppState>, p: Page, Path(id): Path<String>) -> Result<Response, PageError> {
-    let id = path_id(&id).map_err(|e| p.err(e))?;
+pub async fn photo(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
     let (ct, bytes) = anbao_app::inspect::photo(&s.db, &s.blobs, &p.ctx, id).await.map_err(|e| p.err(e))?;
     Ok(([(header::CONTENT_TYPE, ct), (header::CACHE_CONTROL, "private, max-age=86400".into())], bytes).into_response())
 }
@@ -411,10 +404,8 @@ async fn checklist_page(
     body: Option<String>,
     error: Option<String>,
 ) -> Result<ChecklistPage, PageError> {
-    let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
-    let versions = anbao_app::inspect::checklists(&mut c).await.map_err(|e| p.err(e))?;
     let today = period::day_of_ms(p.ctx.now);
-    let current = anbao_app::inspect::checklist_for_day(&mut c, today).await.map_err(|e| p.err(e))?;
+    let (versions, current) = anbao_app::inspect::checklist_versions(&s.db, today).await.map_err(|e| p.err(e))?;
     let body = body.unwrap_or_else(|| toml::to_string(&current.template).unwrap_or_default());
     Ok(ChecklistPage {
         l: Layout::new(p, "/inspections", "检查表", "Checklist")

@@ -4,14 +4,15 @@ use super::custody::{staff_options, unit, unit_options};
 use super::{Layout, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::{FormData, path_id};
+use crate::form::FormData;
+use crate::form::Id;
 use crate::state::AppState;
 use anbao_app::confirm::SecondSignIn;
 use anbao_app::custody::{ItemInput, kind_label};
 use anbao_domain::access::Permission;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(serde::Deserialize, Default)]
@@ -167,29 +168,17 @@ pub async fn handover(State(s): State<AppState>, p: Page, body: Bytes) -> Result
     done(&s, &p, back, r).await
 }
 
-pub async fn lost(
-    State(s): State<AppState>,
-    p: Page,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
+pub async fn lost(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     let back = form.id("back_unit").map_err(|e| p.err(e))?;
     let r = anbao_app::custody::report_lost(&s.db, &p.ctx, id, &form.text("reason")).await;
     done(&s, &p, back, r).await
 }
 
-pub async fn lock_changed(
-    State(s): State<AppState>,
-    p: Page,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
+pub async fn lock_changed(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     let back = form.id("back_unit").map_err(|e| p.err(e))?;
     let holder = form.id("holder_id").map_err(|e| p.err(e))?.unwrap_or(0);
     let r = anbao_app::custody::finish_lock_change(&s.db, &p.ctx, id, holder, &form.text("note")).await;

@@ -20,8 +20,7 @@ struct MessagesPage {
 }
 
 pub async fn list(State(s): State<AppState>, p: Page) -> Result<Response, PageError> {
-    let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
-    let rows = anbao_store::messages::list(&mut c, p.ctx.actor.account, 200).await.map_err(|e| p.err(e.into()))?;
+    let rows = anbao_app::messages::own(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
     let l = Layout::new(&p, "/messages", "消息中心", "Messages").crumb(p.lang.tr("消息中心", "Messages"), None);
     let messages = rows.into_iter().map(|m| (m.title, m.body, m.link, when(&m.created_at), m.read)).collect();
     Ok(render(&MessagesPage { l, messages })?.into_response())
@@ -30,9 +29,7 @@ pub async fn list(State(s): State<AppState>, p: Page) -> Result<Response, PageEr
 pub async fn mark_read(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
-    let mut tx = s.db.begin().await.map_err(|e| p.err(e.into()))?;
-    anbao_store::messages::mark_all_read(&mut tx, p.ctx.actor.account, p.ctx.now).await.map_err(|e| p.err(e.into()))?;
-    tx.commit().await.map_err(|e| p.err(e.into()))?;
+    anbao_app::messages::mark_all_read(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
     Ok(Redirect::to("/messages").into_response())
 }
 

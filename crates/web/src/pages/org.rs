@@ -2,6 +2,7 @@
 use super::{Flash, Layout, render, when};
 use crate::auth::Page;
 use crate::error::PageError;
+use crate::form::Id;
 use crate::form::{FormData, path_id};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -13,7 +14,7 @@ use anbao_domain::org::UnitKind;
 use anbao_store::org::UnitRow;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -151,10 +152,10 @@ pub fn positions_label(ps: &[anbao_domain::staff::Position], lang: Lang) -> Stri
 pub async fn show(
     State(s): State<AppState>,
     p: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let id = UnitId::new(path_id(&id).map_err(|e| p.err(e))?);
+    let id = UnitId::new(id);
     let d = anbao_app::org::unit_detail(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
     let lang = p.lang;
     let mut l =
@@ -374,18 +375,13 @@ async fn edit_form(
     })
 }
 
-pub async fn edit(State(s): State<AppState>, p: Page, Path(id): Path<String>) -> Result<Response, PageError> {
-    let id = UnitId::new(path_id(&id).map_err(|e| p.err(e))?);
+pub async fn edit(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
+    let id = UnitId::new(id);
     Ok(render(&edit_form(&s, &p, id, None, None).await?)?.into_response())
 }
 
-pub async fn update(
-    State(s): State<AppState>,
-    p: Page,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = UnitId::new(path_id(&id).map_err(|e| p.err(e))?);
+pub async fn update(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+    let id = UnitId::new(id);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let staff_id = |k: &'static str| form.id(k).map(|v| v.filter(|v| *v != 0).map(StaffId::new));
@@ -439,18 +435,13 @@ async fn move_page(s: &AppState, p: &Page, id: UnitId, error: Option<String>) ->
     Ok(MovePage { l, id: id.get(), name: u.name, targets, error })
 }
 
-pub async fn move_form(State(s): State<AppState>, p: Page, Path(id): Path<String>) -> Result<Response, PageError> {
-    let id = UnitId::new(path_id(&id).map_err(|e| p.err(e))?);
+pub async fn move_form(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
+    let id = UnitId::new(id);
     Ok(render(&move_page(&s, &p, id, None).await?)?.into_response())
 }
 
-pub async fn move_unit(
-    State(s): State<AppState>,
-    p: Page,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = UnitId::new(path_id(&id).map_err(|e| p.err(e))?);
+pub async fn move_unit(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+    let id = UnitId::new(id);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let target = form.id("parent_id").map_err(|e| p.err(e))?.map(UnitId::new);
@@ -473,13 +464,8 @@ pub async fn move_unit(
 }
 
 /// Set up a leadership group at a unit (from the unit page).
-pub async fn create_group(
-    State(s): State<AppState>,
-    p: Page,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = UnitId::new(path_id(&id).map_err(|e| p.err(e))?);
+pub async fn create_group(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+    let id = UnitId::new(id);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let g = anbao_app::groups::create_group(&s.db, &p.ctx, id, &form.text("kind")).await.map_err(|e| p.err(e))?;

@@ -3,7 +3,7 @@
 use super::{Flash, Layout, render, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::path_id;
+use crate::form::Id;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use anbao_app::AppError;
@@ -12,7 +12,7 @@ use anbao_domain::access::Permission;
 use anbao_domain::records::{About, RecordInput, RecordKind, checklist};
 use anbao_store::records::RecordFilter;
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -537,11 +537,7 @@ fn ne(v: &Option<String>) -> Option<&str> {
 }
 
 /// A date (YYYY-MM-DD) as a local day number.
-pub fn parse_day(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<jiff::civil::Date>().map(anbao_domain::period::day_of_date).map_err(|_| {
-        AppError::Invalid(anbao_domain::DomainError::new("date", "日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD"))
-    })
-}
+pub use crate::form::parse_day;
 
 pub async fn filter_of(s: &AppState, ctx: &anbao_app::Ctx, q: &ListQuery) -> Result<RecordFilter, AppError> {
     let mut f = RecordFilter {
@@ -629,10 +625,7 @@ pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>
 /// The filtered record list as Excel (up to 20,000 rows, newest first).
 pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
     let f = filter_of(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
-    let mut c = s.db.read().await.map_err(|e| p.err(e.into()))?;
-    let (rows, _) = anbao_store::records::list(&mut c, p.ctx.actor.account, &p.ctx.actor.scope, &f, 20_000, 0)
-        .await
-        .map_err(|e| p.err(e.into()))?;
+    let rows = anbao_app::records::export_rows(&s.db, &p.ctx, &f).await.map_err(|e| p.err(e))?;
     let data: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -669,10 +662,9 @@ struct ShowPage {
 pub async fn show(
     State(s): State<AppState>,
     p: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     let (r, atts) = anbao_app::records::get(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
     // A record a procedure wrote is corrected through that procedure (an inspection by its correction), not here.
     let by_procedure = RecordKind::parse(&r.kind).is_ok_and(|k| k.produced_by_procedure());
@@ -691,8 +683,7 @@ pub async fn show(
     Ok(render(&ShowPage { l, r: v, attachments, can_correct })?.into_response())
 }
 
-pub async fn attachment(State(s): State<AppState>, p: Page, Path(id): Path<String>) -> Result<Response, PageError> {
-    let id = path_id(&id).map_err(|e| p.err(e))?;
+pub async fn attachment(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
     let (a, bytes) = anbao_app::records::attachment(&s.db, &s.blobs, &p.ctx, id).await.map_err(|e| p.err(e))?;
     Ok(([(header::CONTENT_TYPE, a.content_type), (header::CACHE_CONTROL, "private, max-age=86400".into())], bytes)
         .into_response())

@@ -3,7 +3,8 @@ use super::org::{positions_label, xlsx_response};
 use super::{Flash, Layout, render, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::{FormData, path_id};
+use crate::form::FormData;
+use crate::form::Id;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use anbao_app::AppError;
@@ -14,7 +15,7 @@ use anbao_domain::staff::{CardGrade, Employment, Position};
 use anbao_store::staff::{StaffFilter, StaffRow};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -212,10 +213,10 @@ struct ShowPage {
 pub async fn show(
     State(s): State<AppState>,
     p: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let id = StaffId::new(path_id(&id).map_err(|e| p.err(e))?);
+    let id = StaffId::new(id);
     let st = anbao_app::staff::get_staff(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
     let events =
         anbao_app::audit::history_of(&s.db, anbao_app::audit::Entity::Staff(id)).await.map_err(|e| p.err(e))?;
@@ -399,8 +400,8 @@ pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<R
     }
 }
 
-pub async fn edit(State(s): State<AppState>, p: Page, Path(id): Path<String>) -> Result<Response, PageError> {
-    let id = StaffId::new(path_id(&id).map_err(|e| p.err(e))?);
+pub async fn edit(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
+    let id = StaffId::new(id);
     let st = anbao_app::staff::get_staff(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
     if !p.ctx.actor.scope.allows(Permission::StaffWrite, &st.unit_path) {
         return Err(p.err(AppError::Forbidden));
@@ -419,13 +420,8 @@ pub async fn edit(State(s): State<AppState>, p: Page, Path(id): Path<String>) ->
     Ok(render(&form_page(&s, &p, format!("/staff/{id}/edit"), false, v, None).await?)?.into_response())
 }
 
-pub async fn update(
-    State(s): State<AppState>,
-    p: Page,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    let id = StaffId::new(path_id(&id).map_err(|e| p.err(e))?);
+pub async fn update(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+    let id = StaffId::new(id);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     match anbao_app::staff::update_staff(&s.db, &p.ctx, id, input_of(&form, &p)?).await {
