@@ -178,7 +178,10 @@ pub async fn login(db: &Db, policy: &AuthPolicy, now: i64, a: Attempt<'_>) -> Ap
         accounts::by_username(&mut c, &username).await?
     };
     // With a directory, a username that names no local account of its own (one linked to nobody) is the directory's.
-    let directory = policy.directory.as_deref().filter(|_| local.as_ref().is_none_or(|a| a.staff_id.is_some()));
+    let directory = match &local {
+        Some(a) => policy.directory_for(a.staff_id),
+        None => policy.directory.as_deref(),
+    };
     let (account, via) = match directory {
         Some(d) => (directory_account(db, d, &username, a.password).await?, "directory"),
         None => {
@@ -251,9 +254,14 @@ async fn directory_account(
     username: &str,
     password: &str,
 ) -> AppResult<Option<accounts::AccountRow>> {
-    let Some(staff_no) = d.authenticate(Lookup::Username(username), password).await? else { return Ok(None) };
+    let Some(found) = d.authenticate(Lookup::Username(username), password).await? else { return Ok(None) };
+    // The directory's value is input like any other: parsed as the register parses staff numbers.
+    let Ok(staff_no) = anbao_domain::staff::StaffNo::parse(&found) else {
+        tracing::info!(username, "directory sign-in: the directory's staff number is not one the register could hold");
+        return Ok(None);
+    };
     let mut c = db.read().await?;
-    let Some(staff) = anbao_store::staff::by_no(&mut c, staff_no.trim()).await? else {
+    let Some(staff) = anbao_store::staff::by_no(&mut c, staff_no.as_str()).await? else {
         tracing::info!(username, "directory sign-in: the directory's staff number is not in the staff register");
         return Ok(None);
     };

@@ -248,9 +248,9 @@ async fn accounts_for(
     };
     accounts::create(db, Some(&s.ctx), now, by_hand("shenji", "稽核审计", Role::Auditor, Some(province))).await?;
     let mut named: Vec<(StaffId, &str)> = Vec::new();
-    let province_head = crate::demo_custody::county_security_head(db, security_dept).await?;
+    let province_head = crate::demo_custody::security_head_under(db, security_dept).await?;
     named.extend(province_head.map(|h| (h, "baowei")));
-    named.extend(crate::demo_custody::county_security_head(db, county).await?.map(|h| (h, "qinghe.baowei")));
+    named.extend(crate::demo_custody::security_head_under(db, county).await?.map(|h| (h, "qinghe.baowei")));
     // An escort of the county union (押运员), who hands cash boxes over at the outlets.
     let (guards, _) = crate::demo_custody::county_guards(db, county).await?;
     let escort = guards.get(2).copied();
@@ -290,8 +290,17 @@ async fn accounts_for(
         unit: "全辖".into(),
         pin: false,
     }];
-    let order = ["baowei", "qinghe.baowei", "shenji", "qinghe.yayun", "chengguan.zhuren", "chengguan.guiyuan"];
-    for username in order.into_iter().chain(["chengguan.guanku", "dongjie.zhuren"]) {
+    let readme_order = [
+        "baowei",
+        "qinghe.baowei",
+        "shenji",
+        "qinghe.yayun",
+        "chengguan.zhuren",
+        "chengguan.guiyuan",
+        "chengguan.guanku",
+        "dongjie.zhuren",
+    ];
+    for username in readme_order {
         if username == "shenji" {
             let (zh, en) = (Role::Auditor.label_zh(), Role::Auditor.label_en());
             let unit = "云岭省农村信用社联合社".into();

@@ -103,10 +103,11 @@ async fn roster(db: &Db, ctx: &Ctx, o: UnitId, assets: &[anbao_store::assets::As
     Ok(())
 }
 
-/// The head of the county union's security department (保卫部), who inspects its outlets.
-pub async fn county_security_head(db: &Db, county: UnitId) -> AppResult<Option<StaffId>> {
+/// The head of the first security department (保卫部) under a unit: of a county union, the one who inspects its
+/// outlets; of the province's department, the province's head of security.
+pub async fn security_head_under(db: &Db, unit: UnitId) -> AppResult<Option<StaffId>> {
     let mut c = db.read().await?;
-    let path = anbao_store::org::get(&mut c, county).await?.map(|u| u.path).unwrap_or_default();
+    let path = anbao_store::org::get(&mut c, unit).await?.map(|u| u.path).unwrap_or_default();
     let staff = anbao_store::staff::under(&mut c, &path).await?;
     Ok(staff
         .iter()

@@ -288,6 +288,15 @@ impl Client {
         page[start..].split('"').next().unwrap_or_default().to_owned()
     }
 
+    /// Post an Excel workbook as the whole body (the API's imports).
+    pub async fn post_xlsx(&mut self, path: &str, bytes: Vec<u8>) -> Resp {
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .body(Body::from(bytes))
+            .expect("request");
+        self.send(req).await
+    }
+
     /// Post a multipart form (text fields and files), with the session's CSRF token added.
     pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Resp {
         let boundary = "----anbao-test-boundary-7MA4YWxkTrZu0gW";

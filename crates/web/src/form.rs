@@ -102,20 +102,35 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
     type Rejection = axum::response::Response;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
-        use axum::response::IntoResponse;
         let raw = axum::extract::Path::<String>::from_request_parts(parts, state).await.map(|p| p.0);
-        match raw.ok().and_then(|r| r.parse::<i64>().ok()) {
-            Some(id) => Ok(Id(id)),
-            None => {
-                let full =
-                    parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |u| u.0.path());
-                if full.starts_with("/api/") {
-                    Err(crate::error::ApiError(AppError::NotFound).into_response())
-                } else {
-                    let lang = crate::i18n::Lang::from_headers(&parts.headers);
-                    Err(crate::error::PageError::App(AppError::NotFound, lang).into_response())
-                }
-            }
+        raw.ok().and_then(|r| r.parse::<i64>().ok()).map(Id).ok_or_else(|| not_found(parts))
+    }
+}
+
+/// A numeric `{id}` followed by one more path segment (`/{id}/{action}`, `/{id}/{member}`), the id parsed as `Id`
+/// parses it.
+pub struct IdAnd(pub i64, pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdAnd {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await.map(|p| p.0);
+        match raw.ok().and_then(|(id, rest)| id.parse::<i64>().ok().map(|id| (id, rest))) {
+            Some((id, rest)) => Ok(IdAnd(id, rest)),
+            None => Err(not_found(parts)),
         }
+    }
+}
+
+/// 404 for a path that names nothing: the JSON error under `/api/`, else a page in the reader's language.
+fn not_found(parts: &axum::http::request::Parts) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let full = parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |u| u.0.path());
+    if full.starts_with("/api/") {
+        crate::error::ApiError(AppError::NotFound).into_response()
+    } else {
+        crate::error::PageError::App(AppError::NotFound, crate::i18n::Lang::from_headers(&parts.headers))
+            .into_response()
     }
 }

@@ -33,6 +33,20 @@ pub fn may_import(ctx: &Ctx) -> AppResult<()> {
     ctx.must_anywhere(Permission::AccountAdmin)
 }
 
+/// A unit's row, read from the database once per import.
+async fn unit_of(
+    c: &mut anbao_store::Conn,
+    cache: &mut HashMap<UnitId, anbao_store::org::UnitRow>,
+    id: UnitId,
+) -> AppResult<Option<anbao_store::org::UnitRow>> {
+    if !cache.contains_key(&id)
+        && let Some(u) = anbao_store::org::get(c, id).await?
+    {
+        cache.insert(id, u);
+    }
+    Ok(cache.get(&id).cloned())
+}
+
 /// Read, check and (when every row is good) carry out a list of accounts.
 pub async fn import(db: &Db, ctx: &Ctx, bytes: Vec<u8>) -> AppResult<ImportOutcome> {
     may_import(ctx)?;
@@ -85,12 +99,7 @@ pub async fn import(db: &Db, ctx: &Ctx, bytes: Vec<u8>) -> AppResult<ImportOutco
         if let Some(first) = seen.insert(s.id, row_no) {
             why.push(format!("与第{first}行是同一员工"));
         }
-        if !units.contains_key(&s.unit_id)
-            && let Some(u) = anbao_store::org::get(&mut c, s.unit_id).await?
-        {
-            units.insert(u.id, u);
-        }
-        let Some(unit) = units.get(&s.unit_id).cloned() else {
+        let Some(unit) = unit_of(&mut c, &mut units, s.unit_id).await? else {
             out.errors.push((row_no, absent()));
             continue;
         };
@@ -117,12 +126,7 @@ pub async fn import(db: &Db, ctx: &Ctx, bytes: Vec<u8>) -> AppResult<ImportOutco
             Some(Role::Security) if is_security_department(unit.kind, &unit.name) => unit.parent_id.unwrap_or(unit.id),
             _ => unit.id,
         };
-        if !units.contains_key(&grant_unit)
-            && let Some(u) = anbao_store::org::get(&mut c, grant_unit).await?
-        {
-            units.insert(u.id, u);
-        }
-        let grant = units.get(&grant_unit).cloned();
+        let grant = unit_of(&mut c, &mut units, grant_unit).await?;
         if let (Some(r), Some(g)) = (role, &grant)
             && !ctx.actor.scope.allows(Permission::AccountAdmin, &g.path)
         {

@@ -283,11 +283,7 @@ fn account_list(rows: &[[&str; 3]]) -> Vec<u8> {
 }
 
 async fn upload_list(c: &mut anbao_testkit::Client, bytes: Vec<u8>) -> anbao_testkit::Resp {
-    let req = axum::http::Request::post("/api/v1/accounts/import")
-        .header(axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .body(axum::body::Body::from(bytes))
-        .unwrap();
-    c.send(req).await
+    c.post_xlsx("/api/v1/accounts/import", bytes).await
 }
 
 #[tokio::test]

@@ -1,8 +1,7 @@
 //! The facilities ledger: statistics equal a direct count of the ledger, an import with bad rows changes nothing
 //! and names them, an installation is payable only after acceptance, and repairs go through the security department.
 use anbao_testkit::{Client, TestApp};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 async fn province(app: &TestApp) -> i64 {
@@ -69,12 +68,7 @@ fn workbook(rows: &[[String; 8]]) -> Vec<u8> {
 }
 
 async fn upload(c: &mut Client, bytes: Vec<u8>, commit: bool) -> anbao_testkit::Resp {
-    let req = Request::post(format!("/api/v1/facilities/import?commit={commit}"))
-        .header(header::AUTHORIZATION, format!("Bearer {}", c.bearer.clone().unwrap_or_default()))
-        .header(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .body(Body::from(bytes))
-        .unwrap();
-    c.send(req).await
+    c.post_xlsx(&format!("/api/v1/facilities/import?commit={commit}"), bytes).await
 }
 
 #[tokio::test]

@@ -14,11 +14,7 @@ fn hostile_workbook() -> Vec<u8> {
 }
 
 async fn post_bytes(c: &mut anbao_testkit::Client, path: &str, body: Vec<u8>) -> anbao_testkit::Resp {
-    let req = axum::http::Request::post(path)
-        .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    c.send(req).await
+    c.post_xlsx(path, body).await
 }
 
 #[tokio::test]

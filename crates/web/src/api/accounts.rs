@@ -2,11 +2,12 @@
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
 use crate::form::Id;
+use crate::form::IdAnd;
 use crate::state::AppState;
 use anbao_domain::access::{Grant, Role};
 use anbao_domain::ids::{AccountId, UnitId};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -88,12 +89,7 @@ pub async fn add_grant(
 #[utoipa::path(delete, path = "/api/v1/accounts/{id}/grants/{grant}", tag = "accounts",
     params(("id" = i64, Path), ("grant" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn remove_grant(
-    State(s): State<AppState>,
-    a: Api,
-    Path((id, grant)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
-    let id = super::id(&id)?;
+pub async fn remove_grant(State(s): State<AppState>, a: Api, IdAnd(id, grant): IdAnd) -> Result<StatusCode, ApiError> {
     let id = AccountId::new(id);
     anbao_app::accounts::remove_grant(&s.db, &a.ctx, id, super::id(&grant)?).await?;
     Ok(StatusCode::NO_CONTENT)

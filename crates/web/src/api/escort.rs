@@ -4,10 +4,11 @@ use super::keys::{Confirmed, UnitQuery};
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
 use crate::form::Id;
+use crate::form::IdAnd;
 use crate::state::AppState;
 use anbao_domain::ids::UnitId;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -219,10 +220,9 @@ pub async fn close(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Stat
 pub async fn hand_box(
     State(s): State<AppState>,
     a: Api,
-    Path((id, b)): Path<(String, String)>,
+    IdAnd(id, b): IdAnd,
     ApiJson(body): ApiJson<Confirmed>,
 ) -> Result<StatusCode, ApiError> {
-    let id = super::id(&id)?;
     anbao_app::escort::hand_box(&s.db, &s.policy, &a.ctx, id, super::id(&b)?, &body.second()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,11 +3,12 @@
 use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
+use crate::form::IdAnd;
 use crate::state::AppState;
 use anbao_domain::ids::UnitId;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -153,10 +154,9 @@ pub struct Step {
 pub async fn project_step(
     State(s): State<AppState>,
     a: Api,
-    Path((id, step)): Path<(String, String)>,
+    IdAnd(id, step): IdAnd,
     ApiJson(b): ApiJson<Step>,
 ) -> Result<StatusCode, ApiError> {
-    let id = super::id(&id)?;
     let step = anbao_domain::facility::ProjectStep::parse(&step).map_err(anbao_app::AppError::from)?;
     anbao_app::facility::project_step(&s.db, &a.ctx, id, step, b.findings.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)

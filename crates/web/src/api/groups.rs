@@ -3,11 +3,12 @@ use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
 use crate::form::Id;
+use crate::form::IdAnd;
 use crate::state::AppState;
 use anbao_domain::groups::{GroupKind, GroupRole};
 use anbao_domain::ids::{GroupId, StaffId, UnitId};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -105,10 +106,9 @@ pub struct MemberRole {
 pub async fn put_member(
     State(s): State<AppState>,
     a: Api,
-    Path((id, staff)): Path<(String, String)>,
+    IdAnd(id, staff): IdAnd,
     ApiJson(b): ApiJson<MemberRole>,
 ) -> Result<StatusCode, ApiError> {
-    let id = super::id(&id)?;
     let (id, staff) = (GroupId::new(id), StaffId::new(super::id(&staff)?));
     anbao_app::groups::put_member(&s.db, &a.ctx, id, staff, &b.role).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -116,12 +116,7 @@ pub async fn put_member(
 
 #[utoipa::path(delete, path = "/api/v1/groups/{id}/members/{staff_id}", tag = "groups",
     params(("id" = i64, Path), ("staff_id" = i64, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn remove_member(
-    State(s): State<AppState>,
-    a: Api,
-    Path((id, staff)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
-    let id = super::id(&id)?;
+pub async fn remove_member(State(s): State<AppState>, a: Api, IdAnd(id, staff): IdAnd) -> Result<StatusCode, ApiError> {
     let (id, staff) = (GroupId::new(id), StaffId::new(super::id(&staff)?));
     anbao_app::groups::remove_member(&s.db, &a.ctx, id, staff).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,6 +3,7 @@ use super::{Flash, Layout, render};
 use crate::auth::Page;
 use crate::error::PageError;
 use crate::form::Id;
+use crate::form::IdAnd;
 use crate::form::{FormData, path_id};
 use crate::state::AppState;
 use anbao_app::AppError;
@@ -11,7 +12,7 @@ use anbao_domain::access::{Permission, Role};
 use anbao_domain::ids::{AccountId, UnitId};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 pub struct AccountView {
@@ -158,10 +159,10 @@ async fn set_disabled(s: &AppState, p: &Page, id: i64, body: &[u8], disabled: bo
 pub async fn remove_grant(
     State(s): State<AppState>,
     p: Page,
-    Path((id, grant)): Path<(String, String)>,
+    IdAnd(id, grant): IdAnd,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let id = AccountId::new(path_id(&id).map_err(|e| p.err(e))?);
+    let id = AccountId::new(id);
     let grant = path_id(&grant).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;

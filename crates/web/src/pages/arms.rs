@@ -3,7 +3,8 @@ use super::custody::{staff_options, unit};
 use super::{Layout, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::{FormData, path_id};
+use crate::form::FormData;
+use crate::form::IdAnd;
 use crate::state::AppState;
 use anbao_app::arms::ArmInput;
 use anbao_app::confirm::SecondSignIn;
@@ -11,7 +12,7 @@ use anbao_domain::access::Permission;
 use anbao_domain::arms::CheckoutStatus;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(serde::Deserialize, Default)]
@@ -195,12 +196,11 @@ pub async fn request(State(s): State<AppState>, p: Page, body: Bytes) -> Result<
 pub async fn act(
     State(s): State<AppState>,
     p: Page,
-    Path((id, action)): Path<(String, String)>,
+    IdAnd(id, action): IdAnd,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
-    let id = path_id(&id).map_err(|e| p.err(e))?;
     let back = form.id("back_unit").map_err(|e| p.err(e))?;
     let note = form.text("note");
     let r = match action.as_str() {

@@ -6,6 +6,7 @@ use crate::auth::Page;
 use crate::error::PageError;
 use crate::form::FormData;
 use crate::form::Id;
+use crate::form::IdAnd;
 use crate::state::AppState;
 use anbao_app::confirm::SecondSignIn;
 use anbao_app::escort::{CrewInput, StopInput, TripInput};
@@ -13,7 +14,7 @@ use anbao_domain::access::Permission;
 use anbao_domain::escort::{EVENT_KINDS, TripStatus, event_kind};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(serde::Deserialize, Default)]
@@ -273,10 +274,9 @@ pub async fn show(
 pub async fn act(
     State(s): State<AppState>,
     p: Page,
-    Path((id, action)): Path<(String, String)>,
+    IdAnd(id, action): IdAnd,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let r = match action.as_str() {

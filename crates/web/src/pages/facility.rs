@@ -6,6 +6,7 @@ use crate::auth::Page;
 use crate::error::PageError;
 use crate::form::FormData;
 use crate::form::Id;
+use crate::form::IdAnd;
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_app::facility::ItemInput;
@@ -14,7 +15,7 @@ use anbao_domain::facility::place_label;
 use anbao_domain::ids::UnitId;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(serde::Deserialize, Default)]
@@ -265,10 +266,9 @@ pub async fn ledger(
 pub async fn place_act(
     State(s): State<AppState>,
     p: Page,
-    Path((id, action)): Path<(String, String)>,
+    IdAnd(id, action): IdAnd,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let item = form.id_lenient("item_id").unwrap_or(0);
@@ -474,10 +474,9 @@ pub async fn work(State(s): State<AppState>, p: Page, Query(q): Query<UnitQuery>
 pub async fn project_step(
     State(s): State<AppState>,
     p: Page,
-    Path((id, step)): Path<(String, String)>,
+    IdAnd(id, step): IdAnd,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let back = form.id_lenient("back_unit");
@@ -498,10 +497,9 @@ pub async fn project_step(
 pub async fn fault_step(
     State(s): State<AppState>,
     p: Page,
-    Path((id, step)): Path<(String, String)>,
+    IdAnd(id, step): IdAnd,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let back = form.id_lenient("back_unit");

@@ -4,13 +4,14 @@ use super::{Flash, Layout, render};
 use crate::auth::Page;
 use crate::error::PageError;
 use crate::form::Id;
+use crate::form::IdAnd;
 use crate::form::{FormData, path_id};
 use crate::state::AppState;
 use anbao_domain::groups::GroupRole;
 use anbao_domain::ids::{GroupId, StaffId};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 pub struct GroupRowView {
@@ -155,10 +156,9 @@ pub async fn put_member(State(s): State<AppState>, p: Page, Id(id): Id, body: By
 pub async fn remove_member(
     State(s): State<AppState>,
     p: Page,
-    Path((id, staff)): Path<(String, String)>,
+    IdAnd(id, staff): IdAnd,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let id = GroupId::new(id);
     let staff = StaffId::new(path_id(&staff).map_err(|e| p.err(e))?);
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;

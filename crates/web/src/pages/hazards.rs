@@ -6,13 +6,14 @@ use crate::auth::Page;
 use crate::error::PageError;
 use crate::form::FormData;
 use crate::form::Id;
+use crate::form::IdAnd;
 use crate::state::AppState;
 use anbao_app::inspect::HazardInput;
 use anbao_domain::access::Permission;
 use anbao_domain::inspect::HazardStatus;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(serde::Deserialize, Default)]
@@ -265,10 +266,9 @@ pub async fn show(
 pub async fn act(
     State(s): State<AppState>,
     p: Page,
-    Path((id, action)): Path<(String, String)>,
+    IdAnd(id, action): IdAnd,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let note = form.text("note");

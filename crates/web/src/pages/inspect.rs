@@ -6,6 +6,7 @@ use crate::auth::Page;
 use crate::error::PageError;
 use crate::form::FormData;
 use crate::form::Id;
+use crate::form::IdAnd;
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_app::confirm::SecondSignIn;
@@ -15,7 +16,7 @@ use anbao_domain::inspect::{ItemResult, Outcome};
 use anbao_domain::period;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
@@ -321,10 +322,9 @@ pub async fn save(State(s): State<AppState>, p: Page, Id(id): Id, mut mp: Multip
 pub async fn act(
     State(s): State<AppState>,
     p: Page,
-    Path((id, action)): Path<(String, String)>,
+    IdAnd(id, action): IdAnd,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let id = crate::form::path_id(&id).map_err(|e| p.err(e))?;
     let form = FormData::parse(&body).map_err(|e| p.err(e))?;
     p.check_csrf(&form)?;
     let r = match action.as_str() {
