@@ -16,19 +16,7 @@ pub struct AccountInput {
     pub must_change_password: bool,
 }
 
-/// A username as account creation accepts it; sign-in and confirmation parse what they are sent the same way, so
-/// nothing longer or stranger ever reaches the database or the audit trail.
-pub fn parse_username(raw: &str) -> Result<String, DomainError> {
-    let v = text::bounded("username", "用户名", "Username", raw, 32)?;
-    if !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
-        return Err(DomainError::new(
-            "username",
-            "用户名只能包含字母、数字、下划线、点和连字符",
-            "username may hold only letters, digits, _ . -",
-        ));
-    }
-    Ok(v)
-}
+pub use anbao_domain::access::parse_username;
 
 /// Create an account. `by` is None when the console creates it (the first administrator).
 pub async fn create(db: &Db, by: Option<&Ctx>, now: i64, input: AccountInput) -> AppResult<AccountId> {
@@ -58,7 +46,7 @@ pub async fn create(db: &Db, by: Option<&Ctx>, now: i64, input: AccountInput) ->
                 "that staff record is not active",
             )));
         }
-        crate::provision::ensure_unlinked(&mut tx, staff, None).await?;
+        ensure_unlinked(&mut tx, staff, None).await?;
     }
     for (_, unit) in &input.grants {
         if let Some(u) = unit {
@@ -274,4 +262,16 @@ pub async fn account_of_staff(db: &Db, ctx: &Ctx, staff: StaffId) -> AppResult<O
 pub async fn count(db: &Db) -> AppResult<i64> {
     let mut c = db.read().await?;
     Ok(accounts::count(&mut c).await?)
+}
+
+/// Check, in the caller's transaction, that `staff` has no other active account.
+pub async fn ensure_unlinked(c: &mut anbao_store::Conn, staff: StaffId, except: Option<AccountId>) -> AppResult<()> {
+    if accounts::by_staff(c, staff).await?.iter().any(|a| !a.disabled && Some(a.id) != except) {
+        return Err(crate::error::conflict(
+            "staff_no",
+            "该员工已有在用账号（每人至多一个在用账号）",
+            "that person already has an active account",
+        ));
+    }
+    Ok(())
 }

@@ -282,7 +282,7 @@ pub async fn issue(db: &Db, policy: &AuthPolicy, ctx: &Ctx, id: i64, second: &Se
         value: Some(k.rounds_out),
         data: serde_json::json!({ "checkout": id, "gun": g.serial, "issued_by": pair.first.id.get() }),
     };
-    crate::records::insert_evidence(&mut tx, ctx, &draft, unit, Some(g.cabinet_id)).await?;
+    crate::evidence::insert(&mut tx, ctx, &draft, unit, Some(g.cabinet_id)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -9,6 +9,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
+/// The keyed digests that stand for credentials in the trail: the trail's own concern, so they live under it.
+pub mod credentials;
+
 /// A row that the audit trail watches. Its canonical content is hashed after every write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entity {
@@ -117,9 +120,9 @@ impl Entity {
 /// Accounts as the trail records them: credential hashes replaced by keyed digests (`credentials`).
 async fn account_snapshots(c: &mut Conn, only: Option<AccountId>) -> AppResult<Vec<(String, Value)>> {
     let mut rows = anbao_store::accounts::snapshot_rows(c, only).await?;
-    let key = crate::credentials::key(c).await?;
+    let key = credentials::key(c).await?;
     for (_, v) in &mut rows {
-        crate::credentials::redact(&key, v);
+        credentials::redact(&key, v);
     }
     Ok(rows)
 }

@@ -155,7 +155,7 @@ pub async fn count_attempt(c: &mut Conn, policy: &AuthPolicy, key: &str, limit: 
 /// database or the trail; the attempt is counted (per username and client, and per client) in its own short write;
 /// Argon2 runs after it, outside any transaction; success and failure are each written in one more short write.
 pub async fn login(db: &Db, policy: &AuthPolicy, now: i64, a: Attempt<'_>) -> AppResult<Issued> {
-    let username = crate::accounts::parse_username(a.username).map_err(|_| wrong_credentials())?;
+    let username = anbao_domain::access::parse_username(a.username).map_err(|_| wrong_credentials())?;
     if a.password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(wrong_credentials());
     }

@@ -64,7 +64,7 @@ pub async fn second_person(
             "the second person must enter their username and confirmation PIN",
         ));
     }
-    let username = crate::accounts::parse_username(username)
+    let username = anbao_domain::access::parse_username(username)
         .map_err(|_| invalid("confirm_secret", "第二人的用户名或确认PIN错误", "wrong username or PIN"))?;
     let key = format!("c:{username}");
     {

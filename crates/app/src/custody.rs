@@ -265,12 +265,9 @@ pub async fn table(db: &Db, ctx: &Ctx, unit: anbao_domain::ids::UnitId) -> AppRe
     })
 }
 
-/// For a two-person procedure on an asset (vault entry, ATM loading, the monthly custody check): the two people
+/// For a two-person procedure on an asset (vault entry, ATM loading, the monthly key check): the two people
 /// must be its key holder and its code holder; a vault with an open lock change fails its custody check.
 pub async fn check_key_and_code(c: &mut Conn, asset: i64, d: &RecordDraft) -> AppResult<()> {
-    if d.kind == RecordKind::GunCustodyCheck {
-        return crate::arms::check_custody_pair(c, asset, d).await;
-    }
     if d.kind == RecordKind::KeyCustodyCheck && store::lock_change_open_for(c, asset).await? {
         return Err(invalid(
             "asset_id",

@@ -243,3 +243,26 @@ pub async fn decide_swap(db: &Db, ctx: &Ctx, swap: i64, approve: bool) -> AppRes
     tx.commit().await?;
     Ok(())
 }
+
+/// A night's duty is kept by the two people the roster names for it: anyone else needs an approved swap first
+/// (第十四条). Vaults without a roster for the day are not checked.
+pub(crate) async fn check_roster(
+    c: &mut anbao_store::Conn,
+    vault: i64,
+    d: &anbao_domain::records::RecordDraft,
+    at: i64,
+) -> AppResult<()> {
+    let (Some(p1), Some(p2)) = (d.performer, d.second_person) else { return Ok(()) };
+    let day = period::day_of_ms(at);
+    if let Some(sh) = store::shifts(c, vault, day, day + 1).await?.into_iter().next() {
+        let (x, y) = (p1.get(), p2.get());
+        if !((x == sh.guard_a && y == sh.guard_b) || (x == sh.guard_b && y == sh.guard_a)) {
+            return Err(invalid(
+                "second_person_id",
+                "值班人员与当日排班表不符；不得私自调换班次，调班须经本网点负责人同意（第十四条）",
+                "the guards differ from the roster for that night; a swap needs the outlet head's approval (art. 14)",
+            ));
+        }
+    }
+    Ok(())
+}

@@ -475,7 +475,7 @@ pub async fn report_month(db: &Db, ctx: &Ctx, unit: UnitId, ym: &str) -> AppResu
     };
     // Last month's report, made late, still counts for last month.
     let at = ctx.now.min(period::start_ms(to) - 1);
-    crate::records::insert_evidence_at(&mut tx, ctx, &draft, unit, None, at).await?;
+    crate::evidence::insert_at(&mut tx, ctx, &draft, unit, None, at).await?;
     tx.commit().await?;
     Ok((map.stats, previous, false))
 }

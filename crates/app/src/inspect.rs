@@ -5,7 +5,7 @@ use crate::audit::{self, Entity, Writer};
 use crate::auth::AuthPolicy;
 use crate::confirm::{self, SecondSignIn};
 use crate::error::{conflict, invalid};
-use crate::records::Upload;
+use crate::evidence::Upload;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::access::{Permission, Role};
 use anbao_domain::ids::{StaffId, UnitId};
@@ -19,7 +19,6 @@ use anbao_domain::staff::Position;
 use anbao_store::blobs::BlobStore;
 use anbao_store::inspect::{self as store, HazardRow, InspectionRow, NewHazard, NewInspection};
 use anbao_store::{Conn, Db};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 
 mod bulletins;
@@ -291,16 +290,12 @@ pub async fn save(
         if v.template.item(&code).is_none() {
             return Err(invalid("photos", "照片对应的检查项不存在", "the photo's item does not exist"));
         }
-        if u.bytes.len() > crate::records::MAX_UPLOAD_BYTES {
-            return Err(invalid("photos", "单张照片不能超过10MB", "a photo may be at most 10 MB"));
-        }
-        let ct = anbao_domain::records::image_type(&u.bytes)
-            .ok_or_else(|| invalid("photos", format!("“{}”不是图片", u.file_name), "not an image"))?;
-        let sha = hex::encode(Sha256::digest(&u.bytes));
-        blobs.put(&sha, &u.bytes).await.map_err(|e| AppError::Internal(format!("photo store: {e}")))?;
-        let taken = u.taken_at.unwrap_or(ctx.now);
+        let p = crate::evidence::check_photo(u, ctx.now)?;
+        let (ct, sha, taken) = (p.content_type, p.sha256, p.taken_at);
+        blobs.put(&sha, &p.upload.bytes).await.map_err(|e| AppError::Internal(format!("photo store: {e}")))?;
         let by = ctx.actor.account.get();
-        let pid = store::insert_photo(&mut tx, id, &code, ct, u.bytes.len() as i64, &sha, taken, by, ctx.now).await?;
+        let size = p.upload.bytes.len() as i64;
+        let pid = store::insert_photo(&mut tx, id, &code, ct, size, &sha, taken, by, ctx.now).await?;
         audit::record(&mut tx, ctx.into(), "inspection.photo", Entity::Row("inspection_photos", pid), unit, None)
             .await?;
     }
@@ -504,8 +499,7 @@ pub async fn countersign(db: &Db, policy: &AuthPolicy, ctx: &Ctx, id: i64, secon
     };
     // A correction corrects the findings of the same visit: the visit counts once, from the original.
     if row.supersedes_id.is_none() {
-        crate::records::insert_evidence_at(&mut tx, ctx, &draft, UnitId::new(row.unit_id), None, row.inspected_at)
-            .await?;
+        crate::evidence::insert_at(&mut tx, ctx, &draft, UnitId::new(row.unit_id), None, row.inspected_at).await?;
     }
     tx.commit().await?;
     Ok(())

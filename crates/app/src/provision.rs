@@ -3,7 +3,7 @@
 //! (`domain::provision::role_for`), the username from their staff number, a one-time initial password that must be
 //! changed at the first sign-in. Running it again makes nothing twice.
 use crate::audit::{self, Entity};
-use crate::error::{conflict, invalid};
+use crate::error::invalid;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::access::{Permission, Role};
 use anbao_domain::ids::{AccountId, StaffId, UnitId};
@@ -180,18 +180,6 @@ async fn staff_in_scope(
     Ok(s)
 }
 
-/// Check, in the caller's transaction, that `staff` has no other active account.
-pub async fn ensure_unlinked(c: &mut anbao_store::Conn, staff: StaffId, except: Option<AccountId>) -> AppResult<()> {
-    if accounts::by_staff(c, staff).await?.iter().any(|a| !a.disabled && Some(a.id) != except) {
-        return Err(conflict(
-            "staff_no",
-            "该员工已有在用账号（每人至多一个在用账号）",
-            "that person already has an active account",
-        ));
-    }
-    Ok(())
-}
-
 /// Resolve a staff number for an account being created by `by` (None from the console): in scope, active, unlinked.
 pub async fn staff_for_new_account(db: &Db, by: Option<&Ctx>, staff_no: &str) -> AppResult<StaffId> {
     let mut c = db.read().await?;
@@ -204,7 +192,7 @@ pub async fn staff_for_new_account(db: &Db, by: Option<&Ctx>, staff_no: &str) ->
             })?
         }
     };
-    ensure_unlinked(&mut c, s.id, None).await?;
+    crate::accounts::ensure_unlinked(&mut c, s.id, None).await?;
     Ok(s.id)
 }
 
@@ -228,7 +216,7 @@ pub async fn link(db: &Db, by: Option<&Ctx>, now: i64, account: AccountId, staff
         }
     };
     let a = accounts::by_id(&mut tx, account).await?.ok_or(AppError::NotFound)?;
-    ensure_unlinked(&mut tx, s.id, Some(a.id)).await?;
+    crate::accounts::ensure_unlinked(&mut tx, s.id, Some(a.id)).await?;
     let before = Entity::Account(a.id).snapshot(&mut tx).await?;
     accounts::set_staff(&mut tx, a.id, Some(s.id)).await?;
     let w = crate::audit::Writer { now, actor: by.map(|c| c.actor.account) };

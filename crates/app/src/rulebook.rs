@@ -41,7 +41,7 @@ pub fn parse_file(text: &str) -> AppResult<Vec<Rule>> {
     Ok(file.rule)
 }
 
-/// Load the default rulebook into an empty database (first start). Does nothing when rules exist.
+/// Load the default rulebook's rules new to this database (first start, or an upgrade); returns how many.
 pub async fn load_default(db: &Db, now: i64) -> AppResult<usize> {
     let rules = parse_file(DEFAULT_RULEBOOK)?;
     let mut tx = db.begin().await?;
@@ -60,8 +60,6 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<usize> {
             .await?;
     }
     tx.commit().await?;
-    crate::inspect::load_default(db, now).await?;
-    crate::facility::load_default(db, now).await?;
     Ok(new.len())
 }
 

@@ -161,6 +161,20 @@ pub fn check_new_password(pw: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// A username as account creation accepts it; sign-in and confirmation parse what they are sent the same way, so
+/// nothing longer or stranger ever reaches the database or the audit trail.
+pub fn parse_username(raw: &str) -> Result<String, DomainError> {
+    let v = crate::text::bounded("username", "用户名", "Username", raw, 32)?;
+    if !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
+        return Err(DomainError::new(
+            "username",
+            "用户名只能包含字母、数字、下划线、点和连字符",
+            "username may hold only letters, digits, _ . -",
+        ));
+    }
+    Ok(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,7 +83,7 @@ impl TestApp {
         let (db, url) = fresh_db().await;
         let clock = Arc::new(AtomicI64::new(START_MS));
         let c = clock.clone();
-        anbao_app::rulebook::load_default(&db, START_MS).await.expect("load the default rulebook");
+        anbao_app::setup::load_defaults(&db, START_MS).await.expect("load the default rulebook");
         let blobs = anbao_store::blobs::BlobStore::local(std::env::temp_dir().join("anbao-tests").join("blobs"));
         let mut state = AppState::new(db.clone(), AuthPolicy::default(), false, blobs.clone());
         state.clock = Arc::new(move || c.load(Ordering::SeqCst));

@@ -17,7 +17,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 
 /// A form carrying photos: `MAX_UPLOADS` photos of `MAX_UPLOAD_BYTES` each, and the fields around them.
 fn photo_limit() -> DefaultBodyLimit {
-    use anbao_app::records::{MAX_UPLOAD_BYTES, MAX_UPLOADS};
+    use anbao_app::evidence::{MAX_UPLOAD_BYTES, MAX_UPLOADS};
     DefaultBodyLimit::max(MAX_UPLOADS * MAX_UPLOAD_BYTES + BODY_LIMIT)
 }
 

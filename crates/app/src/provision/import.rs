@@ -135,7 +135,7 @@ pub async fn import(db: &Db, ctx: &Ctx, bytes: Vec<u8>) -> AppResult<ImportOutco
         let username = if text(1).is_empty() {
             Some(username_for(&s.staff_no, |u| taken.contains(u)))
         } else {
-            match crate::accounts::parse_username(&text(1)) {
+            match anbao_domain::access::parse_username(&text(1)) {
                 Ok(u) if taken.contains(&u) => {
                     why.push(format!("用户名“{u}”已被使用"));
                     None

@@ -37,7 +37,7 @@ pub async fn run(cfg: &Config, args: Args, db_given: bool) -> anyhow::Result<Exi
     ensure_sqlite_dir(&url);
     let db = Db::connect(&url).await?;
     db.migrate().await?;
-    anbao_app::rulebook::load_default(&db, super::now_ms()).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+    anbao_app::setup::load_defaults(&db, super::now_ms()).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
     if anbao_app::accounts::count(&db).await? > 0 {
         anyhow::bail!(
             "该数据库已有数据；演示数据只写入空数据库 (the database is not empty; the demo needs an empty one)"

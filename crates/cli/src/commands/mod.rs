@@ -16,7 +16,7 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
     ensure_sqlite_dir(&cfg.database_url);
     let db = Db::connect(&cfg.database_url).await?;
     db.migrate().await?;
-    anbao_app::rulebook::load_default(&db, now_ms()).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
+    anbao_app::setup::load_defaults(&db, now_ms()).await.map_err(|e| anyhow::anyhow!("{}", e.message_zh()))?;
     // Events written before credentials were kept out of the trail are rewritten once (a no-op afterwards).
     let redacted = anbao_app::credentials::redact_stored_events(&db, now_ms())
         .await

@@ -1,33 +1,24 @@
-//! Parsing a record as it arrives (a form, the API) into a draft: each kind's fields, what it requires, and its
-//! error messages.
+//! Parsing a record as it arrives (a form, the API) into a draft, by walking its kind's declaration: each input the
+//! kind asks for, what it requires, and its error messages. People's posts and scope are checked by the app.
+use super::spec::*;
 use super::*;
+use crate::text;
 
-/// Parse and check a record's input. People's posts and scope are checked by the app against the store.
+fn no(field: &'static str, w: Words) -> DomainError {
+    err(field, w.0, w.1)
+}
+
+/// Parse and check a record's input.
 pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
     let kind = RecordKind::parse(&input.kind)?;
-    if let Some((zh, en)) = kind.procedure() {
-        return Err(err("kind", zh, en));
+    let spec = kind.spec();
+    if let Some(p) = spec.procedure {
+        return Err(no("kind", p.why));
     }
-    let subkind = match input.subkind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None if kind.subkinds().is_empty() || kind == RecordKind::CctvReview => None,
-        None if kind == RecordKind::InterlockOpen => return Err(interlock_reason()),
-        None if kind == RecordKind::WeaponUse => return Err(weapon_case()),
-        None => return Err(err("subkind", "请选择类别", "choose the sub-kind")),
-        Some(s) => {
-            if !kind.subkinds().iter().any(|(c, _)| *c == s) {
-                match kind {
-                    RecordKind::InterlockOpen => return Err(interlock_reason()),
-                    RecordKind::WeaponUse => return Err(weapon_case()),
-                    _ => {}
-                }
-                return Err(err("subkind", "类别不正确", "unknown sub-kind"));
-            }
-            Some(s.to_owned())
-        }
-    };
-    let text = text::optional("text", "说明", "Notes", input.text.as_deref(), 2000)?;
-    let text2 = text::optional("text2", "补充说明", "More notes", input.text2.as_deref(), 2000)?;
-    let allowed: Vec<&str> = checklist(kind).iter().map(|(c, _)| *c).collect();
+    let subkind = subkind(spec, input.subkind.as_deref())?;
+    let text = text::optional("text", spec.text.name.0, spec.text.name.1, input.text.as_deref(), LONG_TEXT)?;
+    let text2 = text::optional("text2", "补充说明", "More notes", input.text2.as_deref(), LONG_TEXT)?;
+    let allowed: Vec<&str> = spec.checklist.iter().map(|(c, _)| *c).collect();
     let mut checks = serde_json::Map::new();
     for c in &allowed {
         checks.insert((*c).to_owned(), serde_json::Value::Bool(input.checks.iter().any(|x| x == c)));
@@ -40,8 +31,10 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
         ));
     }
     let all_checked = allowed.iter().all(|c| input.checks.iter().any(|x| x == c));
-    if kind.needs_performer() && input.performer_id.is_none() {
-        return Err(err("performer_id", "请选择执行人", "choose who did it"));
+    if let Need::Required(w) = spec.performer
+        && input.performer_id.is_none()
+    {
+        return Err(no("performer_id", w));
     }
     let mut people = input.people.clone();
     people.sort_unstable();
@@ -64,336 +57,169 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
         value: None,
         data: serde_json::json!({ "checks": checks }),
     };
-    let obj = |d: &mut RecordDraft, k: &str, v: serde_json::Value| {
-        if let Some(m) = d.data.as_object_mut() {
-            m.insert(k.to_owned(), v);
+    let mut data = serde_json::Map::new();
+    match spec.about {
+        About::Asset { missing, .. } if input.asset_id.is_none() => return Err(no("asset_id", missing)),
+        About::TargetUnit => {
+            let t = input
+                .target_unit_id
+                .ok_or_else(|| err("target_unit_id", "请选择被检查单位", "choose the unit checked"))?;
+            d.target_unit = Some(UnitId::new(t));
         }
-    };
-    match kind {
-        RecordKind::AtmPatrol => {
-            if input.asset_id.is_none() {
-                return Err(err("asset_id", "请选择ATM", "choose the ATM"));
-            }
+        _ => {}
+    }
+    if let Need::Required(w) = spec.subject {
+        d.subject_staff = Some(StaffId::new(input.subject_staff_id.ok_or_else(|| no("subject_staff_id", w))?));
+    }
+    if let Some(posts) = spec.posts {
+        let pos = d.performer_position.clone().unwrap_or_default();
+        if !posts.allowed.iter().any(|p| p.code() == pos) {
+            return Err(no("performer_position", posts.wrong));
+        }
+        if posts.as_subkind {
+            d.subkind = Some(pos);
+        }
+    }
+    if let Need::Required(w) = spec.results.need {
+        let result = input.result.as_deref().unwrap_or_default();
+        if !spec.results.options.iter().any(|(c, _, _)| *c == result) {
+            return Err(no("result", w));
+        }
+        if spec.results.as_subkind {
+            d.subkind = Some(result.to_owned());
+        }
+        data.insert("result".into(), result.into());
+    }
+    if let Some(n) = spec.number {
+        d.value = Some(number(&n, input.number)?);
+    }
+    // The one-line second text (a requester, a visitor) comes before the main text, as it does on paper.
+    if let Some(v) = text_field("text2", &spec.text2, input.text2.as_deref(), text2.as_ref())? {
+        data.insert(spec.text2.key.into(), v.into());
+    }
+    if let Some(v) = text_field("text", &spec.text, input.text.as_deref(), text.as_ref())? {
+        data.insert(spec.text.key.into(), v.into());
+    }
+    if let Some(p) = spec.people {
+        if people.is_empty() {
+            return Err(no("people", p.missing));
+        }
+        data.insert(p.key.into(), people.clone().into());
+    }
+    if let Some(s) = spec.second {
+        if let Need::Required(w) = s.need
+            && input.second_person_id.is_none()
+        {
+            return Err(no("second_person_id", w));
+        }
+        if let Some(w) = s.distinct
+            && input.second_person_id.is_some()
+            && input.second_person_id == input.performer_id
+        {
+            return Err(no("second_person_id", w));
+        }
+        d.second_person = input.second_person_id.map(StaffId::new);
+    }
+    match spec.unticked {
+        Unticked::Explained(w) if !all_checked && text.is_none() => return Err(no("text", w)),
+        Unticked::Refused(w) if !all_checked => return Err(no("checks", w)),
+        Unticked::RefusedWithText2(w) if !all_checked && text2.is_some() => return Err(no("checks", w)),
+        _ => {}
+    }
+    match spec.outcome {
+        Outcome::None => {}
+        Outcome::Normal => {
+            data.insert("result".into(), (if all_checked { "normal" } else { "abnormal" }).into());
+        }
+        Outcome::Complete => {
+            data.insert("result".into(), (if all_checked { "complete" } else { "incomplete" }).into());
+        }
+        Outcome::Prompted => {
+            data.insert("prompted".into(), all_checked.into());
+        }
+    }
+    hook(spec.hook, input, &text, all_checked, &mut d, &mut data)?;
+    // The notes are the main text unless it already is the record's reason, plan or minutes.
+    let has_main_text = ["reason", "plan", "minutes"].iter().any(|k| data.contains_key(*k));
+    if let (Some(t), false) = (&text, has_main_text) {
+        data.insert("notes".into(), t.clone().into());
+    }
+    if let Some(m) = d.data.as_object_mut() {
+        m.extend(data);
+    }
+    Ok(d)
+}
+
+/// The sub-kind given, checked against the kind's list; kinds whose sub-kind is the post or the result set it later.
+fn subkind(spec: &KindSpec, raw: Option<&str>) -> Result<Option<String>, DomainError> {
+    if spec.subkinds.list.is_empty() || spec.posts.is_some_and(|p| p.as_subkind) {
+        return Ok(None);
+    }
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Err(no("subkind", spec.subkinds.missing)),
+        Some(s) if spec.subkinds.list.iter().any(|(c, _)| *c == s) => Ok(Some(s.to_owned())),
+        Some(_) => Err(no("subkind", spec.subkinds.unknown)),
+    }
+}
+
+/// A text the kind asks for: `None` when it is absent or optional and empty. A one-line text is checked against its
+/// own length and name.
+fn text_field(
+    field: &'static str,
+    t: &Text,
+    raw: Option<&str>,
+    long: Option<&String>,
+) -> Result<Option<String>, DomainError> {
+    match t.need {
+        Need::Absent => Ok(None),
+        Need::Optional => Ok(long.cloned()),
+        Need::Required(_) if t.max < LONG_TEXT => {
+            text::bounded(field, t.name.0, t.name.1, raw.unwrap_or_default(), t.max).map(Some)
+        }
+        Need::Required(w) => long.cloned().map(Some).ok_or_else(|| no(field, w)),
+    }
+}
+
+/// A measured number within the kind's range, stored times its scale.
+fn number(n: &Number, raw: Option<f64>) -> Result<i64, DomainError> {
+    let v = raw.ok_or_else(|| no("number", n.missing))?;
+    if !(n.min..=n.max).contains(&v) || (n.whole && v.fract() != 0.0) {
+        return Err(no("number", n.out_of_range));
+    }
+    Ok((v * n.scale).round() as i64)
+}
+
+/// The rules of the few kinds no declaration can say.
+fn hook(
+    h: Hook,
+    input: &RecordInput,
+    text: &Option<String>,
+    all_checked: bool,
+    d: &mut RecordDraft,
+    data: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<(), DomainError> {
+    match h {
+        Hook::None => {}
+        Hook::AtmPatrol => {
             let normal = input.result.as_deref().unwrap_or("normal") == "normal";
             if !normal && text.is_none() {
                 return Err(err("text", "发现异常时须说明情况", "describe the problem found"));
             }
-            obj(&mut d, "result", (if normal && all_checked { "normal" } else { "abnormal" }).into());
+            data.insert("result".into(), (if normal && all_checked { "normal" } else { "abnormal" }).into());
         }
-        RecordKind::CctvCheck => {
-            let days = input.number.ok_or_else(|| err("number", "请填写录像保存天数", "enter the retention days"))?;
-            if !(0.0..=3650.0).contains(&days) || days.fract() != 0.0 {
-                return Err(err("number", "录像保存天数须为0–3650之间的整数", "retention days: a whole number 0–3650"));
-            }
-            d.value = Some(days as i64);
-        }
-        RecordKind::CctvReview => {
-            let pos = d.performer_position.clone().unwrap_or_default();
-            if pos != "cctv_admin" && pos != "director" {
-                return Err(err(
-                    "performer_position",
-                    "请选择回放人的身份：监控管理员或网点负责人",
-                    "review as CCTV administrator or outlet head",
-                ));
-            }
-            d.subkind = Some(pos);
-            if text.is_none() {
-                return Err(err("text", "请填写回放检查情况", "describe what the review found"));
-            }
-        }
-        RecordKind::CctvAccess => {
-            let requester =
-                text::bounded("text2", "调阅人及单位", "Requester", input.text2.as_deref().unwrap_or_default(), 100)?;
-            let reason = text.clone().ok_or_else(|| err("text", "请填写调阅事由", "state the reason"))?;
+        Hook::PlaybackAccess => {
             let business = input.result.as_deref() == Some("business");
-            if !business && input.second_person_id.is_none() {
+            if !business && d.second_person.is_none() {
                 return Err(err(
                     "second_person_id",
                     "与业务无关的调阅须经网点负责人同意（第四十六条）",
                     "access unrelated to business needs the outlet head's consent (art. 46)",
                 ));
             }
-            d.second_person = input.second_person_id.map(StaffId::new);
-            obj(&mut d, "requester", requester.into());
-            obj(&mut d, "reason", reason.into());
-            obj(&mut d, "business_related", business.into());
-        }
-        RecordKind::DutyLog => {
-            let second = input
-                .second_person_id
-                .ok_or_else(|| err("second_person_id", "请选择同班值守人员", "choose the second person on duty"))?;
-            if Some(second) == input.performer_id {
-                return Err(err(
-                    "second_person_id",
-                    "值班须由两个不同的人担任（第十二条）",
-                    "duty needs two different people (art. 12)",
-                ));
-            }
-            d.second_person = Some(StaffId::new(second));
-            if input.asset_id.is_none() {
-                return Err(err("asset_id", "请选择库房", "choose the vault"));
-            }
-        }
-        RecordKind::Drill => {
-            let plan = text.clone().ok_or_else(|| err("text", "请填写演练方案", "describe the drill plan"))?;
-            let deployment = text2.clone().ok_or_else(|| err("text2", "请填写演练部署", "describe the deployment"))?;
-            if people.is_empty() {
-                return Err(err("people", "请选择参加人员", "choose the participants"));
-            }
-            obj(&mut d, "plan", plan.into());
-            obj(&mut d, "deployment", deployment.into());
-            obj(&mut d, "participants", people.clone().into());
-        }
-        RecordKind::Meeting => {
-            let minutes = text.clone().ok_or_else(|| err("text", "请填写会议纪要", "write the minutes"))?;
-            if people.is_empty() {
-                return Err(err("people", "请选择参会人员", "choose the attendees"));
-            }
-            obj(&mut d, "minutes", minutes.into());
-            obj(&mut d, "attendees", people.clone().into());
-        }
-        RecordKind::Training => {
-            let title = text::bounded("text2", "培训内容", "Subject", input.text2.as_deref().unwrap_or_default(), 100)?;
-            let hours = input.number.ok_or_else(|| err("number", "请填写学时", "enter the hours"))?;
-            if !(0.5..=24.0).contains(&hours) {
-                return Err(err("number", "学时须在0.5–24小时之间", "hours must be 0.5–24"));
-            }
-            if people.is_empty() {
-                return Err(err("people", "请选择参加人员", "choose the attendees"));
-            }
-            d.value = Some((hours * 10.0).round() as i64);
-            obj(&mut d, "title", title.into());
-            obj(&mut d, "attendees", people.clone().into());
-        }
-        RecordKind::QualificationReview => {
-            let who = input
-                .subject_staff_id
-                .ok_or_else(|| err("subject_staff_id", "请选择被审查人员", "choose the person reviewed"))?;
-            let result = input.result.as_deref().unwrap_or_default();
-            if result != "pass" && result != "fail" {
-                return Err(err("result", "请选择审查结论：合格或不合格", "choose the result: pass or fail"));
-            }
-            d.subject_staff = Some(StaffId::new(who));
-            // The result is also the sub-kind, so a rule can count only reviews that passed.
-            d.subkind = Some(result.to_owned());
-            obj(&mut d, "result", result.into());
-        }
-        RecordKind::RespLetter => {
-            if input.performer_id.is_none() {
-                return Err(err("performer_id", "请选择签订人", "choose who signed"));
-            }
-        }
-        RecordKind::VaultEntry => {
-            if input.asset_id.is_none() {
-                return Err(err("asset_id", "请选择金库", "choose the vault"));
-            }
-            let purpose =
-                text.clone().ok_or_else(|| err("text", "请填写出入金库的事由", "state why the vault is entered"))?;
-            obj(&mut d, "purpose", purpose.into());
-            if let Some(v) = &text2 {
-                // 第四十一条: outsiders enter only with a letter naming the vault check (the outlet head is checked
-                // by the app, which knows people's posts).
-                if !all_checked {
-                    return Err(err(
-                        "checks",
-                        "外来人员须凭注明查库的介绍信，经查验无误方可进入金库（第四十一条）",
-                        "outsiders need a letter of introduction naming the vault check (art. 41)",
-                    ));
-                }
-                obj(&mut d, "visitors", v.clone().into());
-            }
-        }
-        RecordKind::AtmLoading => {
-            if input.asset_id.is_none() {
-                return Err(err("asset_id", "请选择ATM", "choose the ATM"));
-            }
-            d.value = Some(amount(input.number)?);
-            if !all_checked && text.is_none() {
-                return Err(err("text", "有未完成的加钞步骤时须说明原因", "explain the steps not done"));
-            }
-            obj(&mut d, "result", (if all_checked { "complete" } else { "incomplete" }).into());
-        }
-        RecordKind::CounterRoster => {
-            let second = input.second_person_id.ok_or_else(|| {
-                err(
-                    "second_person_id",
-                    "请选择另一名临柜人员（第四条：必须坚持双人临柜）",
-                    "choose the second person at the counter (art. 4)",
-                )
-            })?;
-            if Some(second) == input.performer_id {
-                return Err(err(
-                    "second_person_id",
-                    "双人临柜须由两个不同的人担任（第四条）",
-                    "two different people at the counter (art. 4)",
-                ));
-            }
-            d.second_person = Some(StaffId::new(second));
-            obj(&mut d, "result", (if all_checked { "normal" } else { "abnormal" }).into());
-        }
-        RecordKind::OpeningCheck | RecordKind::ClosingCheck | RecordKind::VaultContentCheck | RecordKind::GunCheck => {
-            if !all_checked && text.is_none() {
-                return Err(err("text", "有未通过的检查项时须说明情况", "describe the items that failed"));
-            }
-            if kind == RecordKind::VaultContentCheck && input.asset_id.is_none() {
-                return Err(err("asset_id", "请选择金库", "choose the vault"));
-            }
-            if kind == RecordKind::GunCheck {
-                if input.asset_id.is_none() {
-                    return Err(err("asset_id", "请选择枪弹柜", "choose the gun cabinet"));
-                }
-                let pos = d.performer_position.clone().unwrap_or_default();
-                if !GUN_CHECKERS.contains(&pos.as_str()) {
-                    return Err(err(
-                        "performer_position",
-                        "请选择检查人的身份：保卫人员或单位领导",
-                        "check as security officer or as a leader",
-                    ));
-                }
-            }
-            obj(&mut d, "result", (if all_checked { "normal" } else { "abnormal" }).into());
-        }
-        RecordKind::Visitor => {
-            let who = text::bounded(
-                "text2",
-                "来访人员及单位",
-                "Visitor and unit",
-                input.text2.as_deref().unwrap_or_default(),
-                100,
-            )?;
-            let why = text.clone().ok_or_else(|| err("text", "请填写来访事由", "state the purpose of the visit"))?;
-            if !all_checked {
-                return Err(err(
-                    "checks",
-                    "进入营业室须出示和查验证件（第九条）",
-                    "visitors' identity papers must be checked (art. 9)",
-                ));
-            }
-            let head = input.second_person_id.ok_or_else(|| {
-                err(
-                    "second_person_id",
-                    "须由网点负责人陪同方可进入（第九条）",
-                    "the outlet head must accompany the visitor (art. 9)",
-                )
-            })?;
-            d.second_person = Some(StaffId::new(head));
-            obj(&mut d, "visitor", who.into());
-            obj(&mut d, "purpose", why.into());
-        }
-        RecordKind::LargeWithdrawal => {
-            d.value = Some(amount(input.number)?);
-            if !all_checked && text.is_none() {
-                return Err(err(
-                    "text",
-                    "未进行安全提示的须说明原因（第七条）",
-                    "explain why no prompt was given (art. 7)",
-                ));
-            }
-            obj(&mut d, "prompted", all_checked.into());
-        }
-        RecordKind::InterlockOpen => {}
-        RecordKind::NightCheck => {
-            if input.asset_id.is_none() {
-                return Err(err("asset_id", "请选择金库", "choose the vault"));
-            }
-            let who = text::bounded(
-                "text2",
-                "检查人员及单位",
-                "Checkers and unit",
-                input.text2.as_deref().unwrap_or_default(),
-                100,
-            )?;
-            let with = text.clone().ok_or_else(|| {
-                err(
-                    "text",
-                    "请填写陪同的联社领导或保卫部门人员（第十七条）",
-                    "name the union leader or security officer accompanying (art. 17)",
-                )
-            })?;
-            if !all_checked {
-                return Err(err(
-                    "checks",
-                    "夜间接受检查必须验明有关证件（第十七条）",
-                    "credentials must be verified before a night check (art. 17)",
-                ));
-            }
-            obj(&mut d, "checkers", who.into());
-            obj(&mut d, "companion", with.into());
-        }
-        RecordKind::GunCleaning => {
-            if input.asset_id.is_none() {
-                return Err(err("asset_id", "请选择枪弹柜", "choose the gun cabinet"));
-            }
-        }
-        RecordKind::WeaponUse => {
-            let what = text.clone().ok_or_else(|| err("text", "请填写使用经过", "describe what happened"))?;
-            obj(&mut d, "account", what.into());
-        }
-        // Refused above: their procedures build the draft themselves.
-        RecordKind::GunCheckout | RecordKind::MonthlyFacilityReport | RecordKind::InspectionVisit => {}
-        // 篇二 四: the security department checks night duty by phone and staff operations by CCTV.
-        RecordKind::PhoneCheck | RecordKind::CctvSpotCheck => {
-            let target = input
-                .target_unit_id
-                .ok_or_else(|| err("target_unit_id", "请选择被检查单位", "choose the unit checked"))?;
-            d.target_unit = Some(UnitId::new(target));
-            if kind == RecordKind::PhoneCheck {
-                let answered =
-                    text::bounded("text2", "接听人", "Who answered", input.text2.as_deref().unwrap_or_default(), 40)?;
-                let result = input.result.as_deref().unwrap_or_default();
-                if !["on_time", "late", "no_answer"].contains(&result) {
-                    return Err(err("result", "请选择查岗结果：及时接听、接听迟缓或无人接听", "choose the result"));
-                }
-                d.subkind = Some(result.to_owned());
-                obj(&mut d, "answered_by", answered.into());
-                obj(&mut d, "result", result.into());
-            } else {
-                let found =
-                    text.clone().ok_or_else(|| err("text", "请填写抽查情况", "describe what the check found"))?;
-                obj(&mut d, "found", found.into());
-            }
-        }
-        RecordKind::KeyCustodyCheck | RecordKind::GunCustodyCheck => {
-            if input.asset_id.is_none() {
-                return Err(err("asset_id", "请选择金库或枪弹柜", "choose the vault or gun cabinet"));
-            }
-        }
-        RecordKind::LiveFireTraining => {
-            if people.is_empty() {
-                return Err(err("people", "请选择参训人员", "choose who trained"));
-            }
-            obj(&mut d, "participants", people.clone().into());
+            data.insert("business_related".into(), business.into());
         }
     }
-    let has_main_text = ["reason", "plan", "minutes"].iter().any(|k| d.data.get(*k).is_some());
-    if let (Some(t), false) = (&text, has_main_text) {
-        obj(&mut d, "notes", t.clone().into());
-    }
-    Ok(d)
-}
-
-/// Posts that may check guns and ammunition: the security department weekly, leaders monthly (第四篇 一、(3)).
-pub const GUN_CHECKERS: [&str; 4] = ["security_officer", "chairman", "director", "deputy_in_charge"];
-
-fn interlock_reason() -> DomainError {
-    err(
-        "subkind",
-        "防尾随门双开程序仅限接送款、接受检查时使用（第五篇 第10题）",
-        "both interlock doors may open only for a cash handover or an inspection",
-    )
-}
-
-fn weapon_case() -> DomainError {
-    err("subkind", "须注明属于第五十四条所列四种情形中的哪一种", "name which of the four cases of art. 54 applied")
-}
-
-/// An amount of money in whole yuan.
-fn amount(n: Option<f64>) -> Result<i64, DomainError> {
-    let n = n.ok_or_else(|| err("number", "请填写金额（元）", "enter the amount in yuan"))?;
-    if !(1.0..=1.0e12).contains(&n) || n.fract() != 0.0 {
-        return Err(err("number", "金额须为正的整数（元）", "the amount must be a positive whole number of yuan"));
-    }
-    Ok(n as i64)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use crate::form::Id;
 use crate::pages::records::{ListQuery, filter_of};
 use crate::state::AppState;
 use anbao_app::AppError;
-use anbao_app::records::Upload;
+use anbao_app::evidence::Upload;
 use anbao_domain::ids::UnitId;
 use anbao_domain::records::RecordInput;
 use axum::Json;
@@ -127,7 +127,7 @@ pub async fn add_photo(
     let taken = headers
         .get("x-taken-at")
         .and_then(|v| v.to_str().ok())
-        .map(|t| anbao_app::records::parse_time(Some(t), a.ctx.now))
+        .map(|t| anbao_app::evidence::parse_time(Some(t), a.ctx.now))
         .transpose()?;
     let data: serde_json::Value = serde_json::from_str(&r.data).unwrap_or_default();
     let text = |k: &str| data.get(k).and_then(|v| v.as_str()).map(str::to_owned);

@@ -10,7 +10,7 @@ use crate::form::IdAnd;
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_app::confirm::SecondSignIn;
-use anbao_app::records::Upload;
+use anbao_app::evidence::Upload;
 use anbao_domain::access::Permission;
 use anbao_domain::inspect::{ItemResult, Outcome};
 use anbao_domain::period;

@@ -7,8 +7,9 @@ use crate::form::Id;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use anbao_app::AppError;
-use anbao_app::records::Upload;
+use anbao_app::evidence::Upload;
 use anbao_domain::access::Permission;
+use anbao_domain::records::spec::{Photos, Unticked, Words};
 use anbao_domain::records::{About, RecordInput, RecordKind, checklist};
 use anbao_store::records::RecordFilter;
 use askama::Template;
@@ -41,6 +42,8 @@ struct FormPage {
     asset_label: &'static str,
     assets: Vec<Opt>,
     units: Vec<Opt>,
+    /// The unit chosen is the one inspecting (the record is about a unit below it).
+    inspecting: bool,
     subkinds: Vec<Opt>,
     performer: bool,
     positions: Vec<Opt>,
@@ -68,103 +71,6 @@ pub struct NewQuery {
     supersedes: Option<String>,
 }
 
-fn labels(
-    kind: RecordKind,
-    en: bool,
-) -> (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str) {
-    // (second person, number, people, text, text2, asset)
-    let t = |zh: &'static str, e: &'static str| if en { e } else { zh };
-    match kind {
-        RecordKind::AtmPatrol => ("", "", "", t("异常情况说明", "Problem found"), "", t("ATM", "ATM")),
-        RecordKind::CctvCheck => ("", t("录像保存天数", "Days of recordings kept"), "", t("备注", "Notes"), "", ""),
-        RecordKind::CctvReview => {
-            ("", "", "", t("回放检查情况（查看时段、发现的问题）", "What the review covered and found"), "", "")
-        }
-        RecordKind::CctvAccess => (
-            t(
-                "同意调阅的网点负责人（与业务无关时必填）",
-                "Outlet head consenting (required when unrelated to business)",
-            ),
-            "",
-            "",
-            t("调阅事由", "Reason"),
-            t("调阅人及单位", "Requester and unit"),
-            "",
-        ),
-        RecordKind::DutyLog => (
-            t("同班值守人员", "Second person on duty"),
-            "",
-            "",
-            t("值班期间情况", "Events during the duty"),
-            t("交接情况", "Handover"),
-            t("库房", "Vault"),
-        ),
-        RecordKind::Drill => {
-            ("", "", t("参加人员", "Participants"), t("演练方案", "Drill plan"), t("演练部署", "Deployment"), "")
-        }
-        RecordKind::Meeting => ("", "", t("参会人员", "Attendees"), t("会议纪要", "Minutes"), "", ""),
-        RecordKind::Training => (
-            "",
-            t("学时（小时/人）", "Hours per person"),
-            t("参加人员", "Attendees"),
-            t("备注", "Notes"),
-            t("培训内容", "Subject"),
-            "",
-        ),
-        RecordKind::QualificationReview => ("", "", "", t("审查意见", "Findings"), "", ""),
-        RecordKind::InspectionVisit => ("", "", "", t("检查情况及发现的问题", "What was found"), "", ""),
-        RecordKind::RespLetter => ("", "", "", t("备注", "Notes"), "", ""),
-        RecordKind::VaultEntry => (
-            "",
-            "",
-            "",
-            t("出入事由（紧急出入须写明紧急情况）", "Purpose (for an emergency, what happened)"),
-            t("外来人员及介绍信（无则不填）", "Outsiders and their letter (if any)"),
-            t("金库", "Vault"),
-        ),
-        RecordKind::AtmLoading => {
-            ("", t("加钞金额（元）", "Amount loaded (yuan)"), "", t("备注", "Notes"), "", t("ATM", "ATM"))
-        }
-        RecordKind::CounterRoster => {
-            (t("另一名临柜人员", "Second person at the counter"), "", "", t("备注", "Notes"), "", "")
-        }
-        RecordKind::OpeningCheck | RecordKind::ClosingCheck => {
-            ("", "", "", t("未通过项目说明", "Items that failed"), "", "")
-        }
-        RecordKind::Visitor => (
-            t("陪同的网点负责人", "Outlet head accompanying"),
-            "",
-            "",
-            t("来访事由", "Purpose"),
-            t("来访人员及单位、证件", "Visitor, unit and papers"),
-            "",
-        ),
-        RecordKind::LargeWithdrawal => ("", t("取款金额（元）", "Amount (yuan)"), "", t("备注", "Notes"), "", ""),
-        RecordKind::InterlockOpen => ("", "", "", t("情况说明", "Notes"), "", ""),
-        RecordKind::NightCheck => (
-            "",
-            "",
-            "",
-            t("陪同的联社领导或保卫部门人员", "Union leader or security officer accompanying"),
-            t("检查人员及单位", "Checkers and unit"),
-            t("金库", "Vault"),
-        ),
-        RecordKind::VaultContentCheck => ("", "", "", t("发现的问题", "Problems found"), "", t("金库", "Vault")),
-        RecordKind::GunCheck => ("", "", "", t("发现的问题", "Problems found"), "", t("枪弹柜", "Gun cabinet")),
-        RecordKind::GunCleaning => ("", "", "", t("保养情况", "What was done"), "", t("枪弹柜", "Gun cabinet")),
-        RecordKind::WeaponUse => ("", "", "", t("使用经过", "What happened"), "", ""),
-        RecordKind::LiveFireTraining => ("", "", t("参训人员", "Trainees"), t("训练情况", "Notes"), "", ""),
-        RecordKind::KeyCustodyCheck => ("", "", "", t("核对情况", "Notes"), "", t("金库", "Vault")),
-        RecordKind::GunCustodyCheck => ("", "", "", t("核对情况", "Notes"), "", t("枪弹柜", "Gun cabinet")),
-        RecordKind::GunCheckout => ("", "", "", "", "", t("枪弹柜", "Gun cabinet")),
-        RecordKind::PhoneCheck => ("", "", "", t("备注", "Notes"), t("接听人", "Who answered"), ""),
-        RecordKind::MonthlyFacilityReport => ("", "", "", "", "", ""),
-        RecordKind::CctvSpotCheck => {
-            ("", "", "", t("抽查情况（时段、员工操作是否规范）", "What the check found"), "", "")
-        }
-    }
-}
-
 async fn form_page(
     s: &AppState,
     p: &Page,
@@ -178,9 +84,10 @@ async fn form_page(
     let writable: Vec<_> =
         units.into_iter().filter(|u| p.ctx.actor.scope.allows(Permission::RecordWrite, &u.path)).collect();
     let want_unit = q.unit.as_deref().and_then(|u| u.parse::<i64>().ok());
-    let (second, number, people, text, text2, asset_label) = labels(kind, en);
-    let assets = match kind.about() {
-        About::Asset(k) => anbao_app::assets::list(&s.db, &p.ctx, Some(k))
+    let spec = kind.spec();
+    let t = |w: Words| if en { w.1 } else { w.0 };
+    let assets = match spec.about {
+        About::Asset { kind: k, .. } => anbao_app::assets::list(&s.db, &p.ctx, Some(k))
             .await
             .map_err(|e| p.err(e))?
             .into_iter()
@@ -204,61 +111,32 @@ async fn form_page(
             break;
         }
     }
+    let inspecting = spec.about == About::TargetUnit;
+    // The unit inspecting may be a department (the security department checks by phone); others are where it happened.
     let unit_opts: Vec<Opt> = writable
         .iter()
-        .filter(|u| {
-            u.kind != anbao_domain::org::UnitKind::Department
-                || matches!(kind, RecordKind::InspectionVisit | RecordKind::PhoneCheck | RecordKind::CctvSpotCheck)
-        })
+        .filter(|u| u.kind != anbao_domain::org::UnitKind::Department || inspecting)
         .map(|u| opt(u.id, u.name.clone(), want_unit == Some(u.id.get())))
         .collect();
-    let positions = match kind {
-        RecordKind::CctvReview => vec![
-            opt("cctv_admin", if en { "as CCTV administrator" } else { "以监控管理员身份" }, true),
-            opt("director", if en { "as outlet head" } else { "以网点负责人身份" }, false),
-        ],
-        RecordKind::GunCheck => anbao_domain::records::GUN_CHECKERS
+    let positions = spec.posts.map_or_else(Vec::new, |posts| {
+        posts
+            .allowed
             .iter()
-            .filter_map(|c| anbao_domain::staff::Position::ALL.iter().find(|x| x.code() == *c))
-            .map(|x| opt(x.code(), if en { x.label_en() } else { x.label_zh() }, false))
-            .collect(),
-        RecordKind::InspectionVisit => anbao_domain::staff::Position::ALL
-            .iter()
-            .filter(|x| {
-                matches!(
-                    x,
-                    anbao_domain::staff::Position::Chairman
-                        | anbao_domain::staff::Position::Director
-                        | anbao_domain::staff::Position::DeputyInCharge
-                        | anbao_domain::staff::Position::SecurityOfficer
-                )
+            .enumerate()
+            .map(|(i, x)| {
+                let label = if en { format!("as {}", x.label_en()) } else { format!("以{}身份", x.label_zh()) };
+                opt(x.code(), label, i == 0)
             })
-            .map(|x| opt(x.code(), if en { x.label_en() } else { x.label_zh() }, false))
-            .collect(),
-        _ => Vec::new(),
-    };
-    let results = match kind {
-        RecordKind::AtmPatrol => vec![
-            opt("normal", if en { "Normal" } else { "正常" }, true),
-            opt("abnormal", if en { "Problem found" } else { "发现异常" }, false),
-        ],
-        RecordKind::CctvAccess => vec![
-            opt("business", if en { "Business-related" } else { "因业务调阅" }, true),
-            opt("other", if en { "Not business-related" } else { "与业务无关" }, false),
-        ],
-        RecordKind::LargeWithdrawal => Vec::new(),
-        RecordKind::PhoneCheck => vec![
-            opt("on_time", if en { "Answered promptly" } else { "及时接听" }, true),
-            opt("late", if en { "Answered late" } else { "接听迟缓" }, false),
-            opt("no_answer", if en { "No answer" } else { "无人接听" }, false),
-        ],
-        RecordKind::QualificationReview => vec![
-            opt("pass", if en { "Pass" } else { "合格" }, true),
-            opt("fail", if en { "Fail" } else { "不合格" }, false),
-        ],
-        _ => Vec::new(),
-    };
-    let targets = if matches!(kind, RecordKind::InspectionVisit | RecordKind::PhoneCheck | RecordKind::CctvSpotCheck) {
+            .collect()
+    });
+    let results = spec
+        .results
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, (c, zh, e))| opt(c, if en { *e } else { *zh }, i == 0))
+        .collect();
+    let targets = if inspecting {
         anbao_app::org::list_units(&s.db, &p.ctx)
             .await
             .map_err(|e| p.err(e))?
@@ -285,49 +163,36 @@ async fn form_page(
             .collect(),
         confirm: kind.confirmed_by_two(),
         now_local,
-        asset_label,
+        asset_label: match spec.about {
+            About::Asset { label, .. } => t(label),
+            _ => "",
+        },
         assets,
         units: unit_opts,
-        subkinds: if kind == RecordKind::CctvReview {
+        inspecting,
+        subkinds: if spec.posts.is_some_and(|p| p.as_subkind) {
             Vec::new()
         } else {
             kind.subkinds().iter().map(|(c, l)| opt(c, *l, false)).collect()
         },
-        performer: kind.needs_performer()
-            || matches!(
-                kind,
-                RecordKind::RespLetter
-                    | RecordKind::AtmPatrol
-                    | RecordKind::CctvCheck
-                    | RecordKind::OpeningCheck
-                    | RecordKind::ClosingCheck
-                    | RecordKind::LargeWithdrawal
-                    | RecordKind::VaultContentCheck
-            ),
+        performer: spec.performer.shown(),
         positions,
-        second_label: second,
-        subject: kind == RecordKind::QualificationReview,
+        second_label: spec.second.map_or("", |s| t(s.label)),
+        subject: spec.subject.shown(),
         targets,
-        // Everything ticked as done by default, except the letter for outsiders, which only applies when there are any.
-        checks: checklist(kind).iter().map(|(c, l)| opt(c, *l, kind != RecordKind::VaultEntry)).collect(),
-        number_label: number,
-        people_label: people,
+        // Everything ticked as done by default, except items that apply only sometimes (the letter for outsiders).
+        checks: spec
+            .checklist
+            .iter()
+            .map(|(c, l)| opt(c, *l, !matches!(spec.unticked, Unticked::RefusedWithText2(_))))
+            .collect(),
+        number_label: spec.number.map_or("", |n| t(n.label)),
+        people_label: spec.people.map_or("", |x| t(x.label)),
         results,
-        text_label: text,
-        text2_label: text2,
-        photos: matches!(
-            kind,
-            RecordKind::Drill
-                | RecordKind::LiveFireTraining
-                | RecordKind::WeaponUse
-                | RecordKind::VaultContentCheck
-                | RecordKind::AtmPatrol
-                | RecordKind::Meeting
-                | RecordKind::Training
-                | RecordKind::InspectionVisit
-                | RecordKind::RespLetter
-        ),
-        photos_required: kind == RecordKind::Drill,
+        text_label: t(spec.text.label),
+        text2_label: if spec.text2.need.shown() { t(spec.text2.label) } else { "" },
+        photos: spec.photos != Photos::None,
+        photos_required: spec.photos == Photos::Expected,
         staff,
         supersedes: q.supersedes.clone().unwrap_or_default(),
         error,
@@ -417,7 +282,7 @@ async fn read_form(p: &Page, mut mp: Multipart) -> Result<(RecordInput, Vec<Uplo
         ))));
     }
     if let Some(t) = taken_at.filter(|t| !t.trim().is_empty()) {
-        let at = anbao_app::records::parse_time(Some(&t), p.ctx.now).map_err(|e| p.err(e))?;
+        let at = anbao_app::evidence::parse_time(Some(&t), p.ctx.now).map_err(|e| p.err(e))?;
         for u in &mut uploads {
             u.taken_at = Some(at);
         }
@@ -508,7 +373,10 @@ fn view(r: &anbao_store::records::RecordRow, lang: Lang) -> RecordView {
         at: when(&r.occurred_at),
         value: r
             .value
-            .map(|v| if r.kind == "training" { format!("{:.1}", v as f64 / 10.0) } else { v.to_string() })
+            .map(|v| match kind.and_then(|k| k.spec().number).filter(|n| n.scale != 1.0) {
+                Some(n) => format!("{:.1}", v as f64 / n.scale),
+                None => v.to_string(),
+            })
             .unwrap_or_default(),
         summary: summary.join("；"),
         superseded_by: r.superseded_by,

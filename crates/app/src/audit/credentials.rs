@@ -3,7 +3,7 @@
 //! a hash replaced behind the system's back still changes the snapshot, so `audit verify` catches it, but an auditor
 //! reading events learns nothing to crack offline. `redact_stored_events` rewrites the events written before this
 //! existed and re-links the chain from the first one it changed, once, recording the old head in a new event.
-use crate::audit::{Writer, record_event};
+use super::{Writer, record_event};
 use crate::{AppError, AppResult};
 use anbao_domain::audit::{EventContent, event_hash, row_hash};
 use anbao_store::{Conn, Db};

@@ -1,0 +1,108 @@
+//! Every record kind, declared once. The list below names each kind and its declaration (a [`KindSpec`] literal in
+//! the file of its area); the parse, the app's checks, the compliance labels and the web form all read that literal.
+//!
+//! Adding a kind: one line here and one `KindSpec` in the area's file (the compiler asks for every field), then a
+//! rule in the rulebook that counts it.
+use super::spec::KindSpec;
+use serde::{Deserialize, Serialize};
+
+mod arms;
+mod cctv;
+mod management;
+mod outlet;
+mod vault;
+
+macro_rules! record_kinds {
+    ($($variant:ident => $spec:path),* $(,)?) => {
+        /// A kind of evidence record; its declaration is [`RecordKind::spec`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum RecordKind { $($variant),* }
+
+        impl RecordKind {
+            pub const ALL: &'static [RecordKind] = &[$(RecordKind::$variant),*];
+
+            /// What this kind is, asks for and needs.
+            pub fn spec(self) -> &'static KindSpec {
+                match self { $(RecordKind::$variant => &$spec),* }
+            }
+        }
+    };
+}
+
+record_kinds! {
+    AtmPatrol => outlet::ATM_PATROL,
+    CctvCheck => cctv::CCTV_CHECK,
+    CctvReview => cctv::CCTV_REVIEW,
+    CctvAccess => cctv::CCTV_ACCESS,
+    DutyLog => vault::DUTY_LOG,
+    Drill => management::DRILL,
+    Meeting => management::MEETING,
+    Training => management::TRAINING,
+    QualificationReview => management::QUALIFICATION_REVIEW,
+    InspectionVisit => management::INSPECTION_VISIT,
+    RespLetter => management::RESP_LETTER,
+    VaultEntry => vault::VAULT_ENTRY,
+    AtmLoading => outlet::ATM_LOADING,
+    CounterRoster => outlet::COUNTER_ROSTER,
+    OpeningCheck => outlet::OPENING_CHECK,
+    ClosingCheck => outlet::CLOSING_CHECK,
+    Visitor => outlet::VISITOR,
+    LargeWithdrawal => outlet::LARGE_WITHDRAWAL,
+    InterlockOpen => outlet::INTERLOCK_OPEN,
+    NightCheck => vault::NIGHT_CHECK,
+    VaultContentCheck => vault::VAULT_CONTENT_CHECK,
+    GunCheck => arms::GUN_CHECK,
+    GunCleaning => arms::GUN_CLEANING,
+    WeaponUse => arms::WEAPON_USE,
+    LiveFireTraining => arms::LIVE_FIRE_TRAINING,
+    KeyCustodyCheck => vault::KEY_CUSTODY_CHECK,
+    GunCustodyCheck => arms::GUN_CUSTODY_CHECK,
+    GunCheckout => arms::GUN_CHECKOUT,
+    PhoneCheck => management::PHONE_CHECK,
+    CctvSpotCheck => cctv::CCTV_SPOT_CHECK,
+    MonthlyFacilityReport => management::MONTHLY_FACILITY_REPORT,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::spec::{About, Need, Results};
+
+    #[test]
+    fn every_kind_has_its_own_code_and_labels() {
+        let mut codes: Vec<&str> = RecordKind::ALL.iter().map(|k| k.spec().code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), RecordKind::ALL.len());
+        for k in RecordKind::ALL {
+            let s = k.spec();
+            assert!(!s.label.0.is_empty() && !s.label.1.is_empty(), "{}", s.code);
+            assert_eq!(RecordKind::parse(s.code), Ok(*k));
+        }
+    }
+
+    #[test]
+    fn what_a_kind_asks_for_has_a_label_on_the_form() {
+        for k in RecordKind::ALL.iter().filter(|k| k.spec().procedure.is_none()) {
+            let s = k.spec();
+            assert!(!s.text.label.0.is_empty(), "{}: the form always has a text", s.code);
+            if s.text2.need.shown() {
+                assert!(!s.text2.label.0.is_empty(), "{}", s.code);
+            }
+            if let About::Asset { label, .. } = s.about {
+                assert!(!label.0.is_empty(), "{}", s.code);
+            }
+            if let Some(p) = s.posts {
+                assert!(!p.allowed.is_empty(), "{}", s.code);
+            }
+            // A required result is one of the options offered.
+            if matches!(s.results.need, Need::Required(_)) {
+                assert!(!s.results.options.is_empty(), "{}", s.code);
+            }
+            if s.results == Results::NONE {
+                assert!(!s.results.as_subkind, "{}", s.code);
+            }
+        }
+    }
+}
