@@ -21,7 +21,7 @@ pub fn kind_label(code: &str, en: bool) -> &str {
 
 pub async fn list(db: &Db, ctx: &Ctx, kind: Option<&str>) -> AppResult<Vec<AssetRow>> {
     let mut c = db.read().await?;
-    Ok(anbao_store::assets::list_in_scope(&mut c, ctx.actor.account, &ctx.actor.scope, kind).await?)
+    Ok(anbao_store::assets::list_in_scope(&mut c, &ctx.actor.scope, kind).await?)
 }
 
 pub async fn create(db: &Db, ctx: &Ctx, unit: UnitId, kind: &str, code: &str, name: &str) -> AppResult<i64> {

@@ -230,15 +230,7 @@ pub async fn list(
 ) -> AppResult<Vec<StoredEvent>> {
     ctx.must_anywhere(Permission::AuditRead)?;
     let mut c = db.read().await?;
-    Ok(anbao_store::audit::list_in_scope(
-        &mut c,
-        ctx.actor.account,
-        &ctx.actor.scope,
-        entity,
-        limit.clamp(1, 500),
-        before_seq,
-    )
-    .await?)
+    Ok(anbao_store::audit::list_in_scope(&mut c, &ctx.actor.scope, entity, limit.clamp(1, 500), before_seq).await?)
 }
 
 /// The history of one watched row, for its page: visible to anyone who may see the row.

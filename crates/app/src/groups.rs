@@ -10,7 +10,7 @@ use anbao_store::groups::{self as store, GroupRow, MemberRow};
 
 pub async fn list_groups(db: &Db, ctx: &Ctx) -> AppResult<Vec<GroupRow>> {
     let mut c = db.read().await?;
-    Ok(store::list_in_scope(&mut c, ctx.actor.account, &ctx.actor.scope, Permission::OrgRead).await?)
+    Ok(store::list_in_scope(&mut c, &ctx.actor.scope, Permission::OrgRead).await?)
 }
 
 pub async fn get_group(db: &Db, ctx: &Ctx, id: GroupId) -> AppResult<(GroupRow, Vec<MemberRow>, bool)> {

@@ -40,11 +40,8 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
     }
     if ctx.actor.scope.has_anywhere(Permission::OrgWrite) {
         let mut c = db.read().await?;
-        let units =
-            anbao_store::org::list_in_scope(&mut c, ctx.actor.account, &ctx.actor.scope, Permission::OrgWrite).await?;
-        let groups =
-            anbao_store::groups::list_in_scope(&mut c, ctx.actor.account, &ctx.actor.scope, Permission::OrgWrite)
-                .await?;
+        let units = anbao_store::org::list_in_scope(&mut c, &ctx.actor.scope, Permission::OrgWrite).await?;
+        let groups = anbao_store::groups::list_in_scope(&mut c, &ctx.actor.scope, Permission::OrgWrite).await?;
         let have: HashSet<(i64, GroupKind)> = groups.iter().map(|g| (g.unit_id.get(), g.kind)).collect();
         for u in units.iter().filter(|u| u.kind != UnitKind::Department) {
             if u.first_responsible_id.is_none() {

@@ -15,7 +15,7 @@ use rand::RngCore;
 /// Every unit the actor may see, in tree order.
 pub async fn list_units(db: &Db, ctx: &Ctx) -> AppResult<Vec<UnitRow>> {
     let mut c = db.read().await?;
-    Ok(store::list_in_scope(&mut c, ctx.actor.account, &ctx.actor.scope, Permission::OrgRead).await?)
+    Ok(store::list_in_scope(&mut c, &ctx.actor.scope, Permission::OrgRead).await?)
 }
 
 /// A unit with what its page shows.

@@ -188,20 +188,12 @@ pub const EXPORT_ROWS: i64 = 20_000;
 /// The filtered list for an Excel export: up to `EXPORT_ROWS`, newest first, in the caller's scope.
 pub async fn export_rows(db: &Db, ctx: &Ctx, f: &RecordFilter) -> AppResult<Vec<RecordRow>> {
     let mut c = db.read().await?;
-    Ok(anbao_store::records::list(&mut c, ctx.actor.account, &ctx.actor.scope, f, EXPORT_ROWS, 0).await?.0)
+    Ok(anbao_store::records::list(&mut c, &ctx.actor.scope, f, EXPORT_ROWS, 0).await?.0)
 }
 
 pub async fn list(db: &Db, ctx: &Ctx, f: &RecordFilter, page: i64) -> AppResult<(Vec<RecordRow>, i64)> {
     let mut c = db.read().await?;
-    Ok(anbao_store::records::list(
-        &mut c,
-        ctx.actor.account,
-        &ctx.actor.scope,
-        f,
-        PAGE_SIZE,
-        (page.max(1) - 1) * PAGE_SIZE,
-    )
-    .await?)
+    Ok(anbao_store::records::list(&mut c, &ctx.actor.scope, f, PAGE_SIZE, (page.max(1) - 1) * PAGE_SIZE).await?)
 }
 
 pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> AppResult<(RecordRow, Vec<AttachmentRow>)> {

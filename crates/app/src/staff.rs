@@ -48,16 +48,7 @@ pub const PAGE_SIZE: i64 = 50;
 pub async fn list_staff(db: &Db, ctx: &Ctx, f: &StaffFilter, page: i64) -> AppResult<(Vec<StaffRow>, i64)> {
     let mut c = db.read().await?;
     let offset = (page.max(1) - 1) * PAGE_SIZE;
-    Ok(store::list(
-        &mut c,
-        db.counts(),
-        ctx.actor.account,
-        &ctx.actor.scope,
-        Permission::OrgRead,
-        f,
-        (PAGE_SIZE, offset),
-    )
-    .await?)
+    Ok(store::list(&mut c, db.counts(), &ctx.actor.scope, Permission::OrgRead, f, (PAGE_SIZE, offset)).await?)
 }
 
 /// Up to `limit` active people of the units under `path` (a unit the caller sees), for choosing a person.
@@ -70,9 +61,7 @@ pub async fn active_under(db: &Db, ctx: &Ctx, path: &str, limit: usize) -> AppRe
 /// Every matching row (for Excel export), bounded to keep one request from exhausting memory.
 pub async fn export_staff(db: &Db, ctx: &Ctx, f: &StaffFilter) -> AppResult<Vec<StaffRow>> {
     let mut c = db.read().await?;
-    Ok(store::list(&mut c, db.counts(), ctx.actor.account, &ctx.actor.scope, Permission::OrgRead, f, (100_000, 0))
-        .await?
-        .0)
+    Ok(store::list(&mut c, db.counts(), &ctx.actor.scope, Permission::OrgRead, f, (100_000, 0)).await?.0)
 }
 
 pub async fn get_staff(db: &Db, ctx: &Ctx, id: StaffId) -> AppResult<StaffRow> {

@@ -1,7 +1,7 @@
 //! Assets that rules are about: ATMs, vaults, CCTV systems, vans, gun cabinets.
 use crate::{Conn, Result, scope};
 use anbao_domain::access::{Permission, Scope};
-use anbao_domain::ids::{AccountId, UnitId};
+use anbao_domain::ids::UnitId;
 use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,13 +32,13 @@ fn row(r: &sqlx::any::AnyRow) -> Result<AssetRow> {
     })
 }
 
-pub async fn list_in_scope(c: &mut Conn, account: AccountId, sc: &Scope, kind: Option<&str>) -> Result<Vec<AssetRow>> {
-    let mut sql = format!("{SELECT} WHERE a.active = 1 AND {}", scope::clause("u.path", 1, sc, Permission::OrgRead));
+pub async fn list_in_scope(c: &mut Conn, sc: &Scope, kind: Option<&str>) -> Result<Vec<AssetRow>> {
+    let mut sql = format!("{SELECT} WHERE a.active = 1 AND {}", scope::clause("u.path", sc, Permission::OrgRead));
     if kind.is_some() {
-        sql.push_str(" AND a.kind = $2");
+        sql.push_str(" AND a.kind = $1");
     }
     sql.push_str(" ORDER BY u.path, a.code");
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.get());
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     if let Some(k) = kind {
         q = q.bind(k);
     }

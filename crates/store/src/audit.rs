@@ -3,7 +3,6 @@
 use crate::{Conn, Result, scope};
 use anbao_domain::access::{Permission, Scope};
 use anbao_domain::audit::{EventContent, event_hash};
-use anbao_domain::ids::AccountId;
 use sqlx::Row;
 
 /// An event to append; the store assigns its sequence number and chain hash.
@@ -197,24 +196,23 @@ const SELECT: &str = "SELECT e.seq, e.at, e.actor_id, a.display_name AS actor_na
 /// Newest events first, limited to the account's audit scope; events without a unit need a whole-tree grant.
 pub async fn list_in_scope(
     c: &mut Conn,
-    account: AccountId,
     sc: &Scope,
     entity: Option<(&str, &str)>,
     limit: i64,
     before_seq: Option<i64>,
 ) -> Result<Vec<StoredEvent>> {
-    let mut sql = format!("{SELECT} WHERE {}", scope::clause("COALESCE(u.path, '')", 1, sc, Permission::AuditRead));
-    let mut n = 1;
+    let mut sql = format!("{SELECT} WHERE {}", scope::clause("COALESCE(u.path, '')", sc, Permission::AuditRead));
+    let mut n = 0;
     if entity.is_some() {
-        sql.push_str(" AND e.entity = $2 AND e.entity_id = $3");
-        n = 3;
+        sql.push_str(" AND e.entity = $1 AND e.entity_id = $2");
+        n = 2;
     }
     if before_seq.is_some() {
         n += 1;
         sql.push_str(&format!(" AND e.seq < ${n}"));
     }
     sql.push_str(&format!(" ORDER BY e.seq DESC LIMIT ${}", n + 1));
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.get());
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     if let Some((kind, id)) = entity {
         q = q.bind(kind).bind(id);
     }

@@ -2,7 +2,7 @@
 use crate::{Conn, Result, scope};
 use anbao_domain::access::{Permission, Scope};
 use anbao_domain::groups::{GroupKind, GroupRole};
-use anbao_domain::ids::{AccountId, GroupId, StaffId, UnitId};
+use anbao_domain::ids::{GroupId, StaffId, UnitId};
 use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,9 +46,9 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<GroupRow> {
     })
 }
 
-pub async fn list_in_scope(c: &mut Conn, account: AccountId, sc: &Scope, perm: Permission) -> Result<Vec<GroupRow>> {
-    let sql = format!("{SELECT} WHERE {} ORDER BY u.path, g.kind", scope::clause("u.path", 1, sc, perm));
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.get()).fetch_all(&mut *c).await?;
+pub async fn list_in_scope(c: &mut Conn, sc: &Scope, perm: Permission) -> Result<Vec<GroupRow>> {
+    let sql = format!("{SELECT} WHERE {} ORDER BY u.path, g.kind", scope::clause("u.path", sc, perm));
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await?;
     rows.iter().map(from_row).collect()
 }
 

@@ -52,9 +52,9 @@ fn from_row(r: &AnyRow) -> Result<UnitRow> {
 }
 
 /// Every unit in `account`'s scope, in tree order (by path).
-pub async fn list_in_scope(c: &mut Conn, account: AccountId, sc: &Scope, perm: Permission) -> Result<Vec<UnitRow>> {
-    let sql = format!("{SELECT} WHERE {} ORDER BY u.path", scope::clause("u.path", 1, sc, perm));
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.get()).fetch_all(&mut *c).await?;
+pub async fn list_in_scope(c: &mut Conn, sc: &Scope, perm: Permission) -> Result<Vec<UnitRow>> {
+    let sql = format!("{SELECT} WHERE {} ORDER BY u.path", scope::clause("u.path", sc, perm));
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await?;
     rows.iter().map(from_row).collect()
 }
 

@@ -230,13 +230,12 @@ pub struct RecordFilter {
 /// Records in the account's scope, newest first.
 pub async fn list(
     c: &mut Conn,
-    account: AccountId,
     sc: &Scope,
     f: &RecordFilter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<RecordRow>, i64)> {
-    let mut conds = vec![scope::clause("u.path", 1, sc, Permission::OrgRead)];
+    let mut conds = vec![scope::clause("u.path", sc, Permission::OrgRead)];
     let mut texts: Vec<String> = Vec::new();
     let mut ints: Vec<i64> = Vec::new();
     if let Some(k) = &f.kind {
@@ -267,27 +266,26 @@ pub async fn list(
         ints.push(d);
         conds.push(format!("r.local_day < $I{}", ints.len()));
     }
-    // Number the placeholders: $1 is the account, then the texts, then the integers.
+    // Number the placeholders: the texts, then the integers.
     let mut cond = conds.join(" AND ");
     for i in (1..=ints.len()).rev() {
-        cond = cond.replace(&format!("$I{i}"), &format!("${}", 1 + texts.len() + i));
+        cond = cond.replace(&format!("$I{i}"), &format!("${}", texts.len() + i));
     }
     for i in (1..=texts.len()).rev() {
-        cond = cond.replace(&format!("$T{i}"), &format!("${}", 1 + i));
+        cond = cond.replace(&format!("$T{i}"), &format!("${i}"));
     }
-    let n = 1 + texts.len() + ints.len();
+    let n = texts.len() + ints.len();
     // Which end to start from. A scope holding a good share of the units (a province, a region) has matches all
     // through the time index: walk it newest first and stop after the page. A narrow one (a county, an outlet) has
     // few records: take its units' records by unit, then sort those. SQLite follows the order a CROSS JOIN names;
     // PostgreSQL plans both as the inner join they are.
-    let mut unit_cond = scope::clause("u.path", 1, sc, Permission::OrgRead);
+    let mut unit_cond = scope::clause("u.path", sc, Permission::OrgRead);
     if f.under_path.is_some() {
-        unit_cond.push_str(" AND u.path LIKE $2 || '%'");
+        unit_cond.push_str(" AND u.path LIKE $1 || '%'");
     }
     let q = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT (SELECT COUNT(*) FROM units u WHERE {unit_cond}) AS inside, (SELECT COUNT(*) FROM units) AS total"
-    )))
-    .bind(account.get());
+    )));
     let q = match &f.under_path {
         Some(p) => q.bind(p.as_str()),
         None => q,
@@ -304,7 +302,7 @@ pub async fn list(
         "SELECT COUNT(*) AS n FROM (SELECT 1 FROM {from} WHERE u.id = r.unit_id AND {cond} LIMIT {}) AS m",
         COUNT_CAP + 1
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql)).bind(account.get());
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql));
     for t in &texts {
         q = q.bind(t.as_str());
     }
@@ -323,7 +321,7 @@ pub async fn list(
         n + 2,
         record_joins!()
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.get());
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for t in &texts {
         q = q.bind(t.as_str());
     }

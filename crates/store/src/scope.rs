@@ -6,13 +6,11 @@ use anbao_domain::access::{Permission, Scope};
 ///
 /// The grants' unit paths (resolved for this request) are inlined as prefixes, so the database tests each row with
 /// a plain prefix match instead of a correlated subquery over the grants. They are materialised paths of digits and
-/// slashes, checked here before they touch SQL. `${account_param}` stays in the condition so that callers keep
-/// binding the account first and their parameter numbering is unchanged.
-pub fn clause(path_col: &str, account_param: usize, scope: &Scope, perm: Permission) -> String {
-    let keep = format!("${account_param} = ${account_param}");
+/// slashes, checked here before they touch SQL; the condition binds nothing, so a caller's parameters start at `$1`.
+pub fn clause(path_col: &str, scope: &Scope, perm: Permission) -> String {
     let grants: Vec<_> = scope.grants.iter().filter(|g| g.role.grants(perm)).collect();
     if grants.iter().any(|g| g.unit_path.is_none()) {
-        return format!("({keep})");
+        return "(1 = 1)".to_owned();
     }
     let mut prefixes: Vec<&str> = grants
         .iter()
@@ -25,10 +23,10 @@ pub fn clause(path_col: &str, account_param: usize, scope: &Scope, perm: Permiss
     let outer: Vec<&str> =
         prefixes.iter().copied().filter(|p| !prefixes.iter().any(|q| q != p && p.starts_with(q))).collect();
     if outer.is_empty() {
-        return format!("({keep} AND 1 = 0)");
+        return "(1 = 0)".to_owned();
     }
     let ors: Vec<String> = outer.iter().map(|p| format!("{path_col} LIKE '{p}%'")).collect();
-    format!("({keep} AND ({}))", ors.join(" OR "))
+    format!("({})", ors.join(" OR "))
 }
 
 #[cfg(test)]
@@ -47,26 +45,20 @@ mod tests {
 
     #[test]
     fn a_whole_tree_grant_filters_nothing_and_no_grant_matches_nothing() {
-        assert_eq!(clause("u.path", 1, &scope(&[(Role::Admin, None)]), Permission::OrgRead), "($1 = $1)");
-        assert_eq!(
-            clause("u.path", 1, &scope(&[(Role::Staff, Some("/1/"))]), Permission::StaffWrite),
-            "($1 = $1 AND 1 = 0)"
-        );
+        assert_eq!(clause("u.path", &scope(&[(Role::Admin, None)]), Permission::OrgRead), "(1 = 1)");
+        assert_eq!(clause("u.path", &scope(&[(Role::Staff, Some("/1/"))]), Permission::StaffWrite), "(1 = 0)");
     }
 
     #[test]
     fn nested_grants_collapse_to_the_outer_prefix() {
         let s =
             scope(&[(Role::Security, Some("/1/4/")), (Role::UnitHead, Some("/1/4/17/")), (Role::Staff, Some("/1/9/"))]);
-        assert_eq!(
-            clause("u.path", 1, &s, Permission::OrgRead),
-            "($1 = $1 AND (u.path LIKE '/1/4/%' OR u.path LIKE '/1/9/%'))"
-        );
+        assert_eq!(clause("u.path", &s, Permission::OrgRead), "(u.path LIKE '/1/4/%' OR u.path LIKE '/1/9/%')");
     }
 
     #[test]
     fn anything_but_a_path_never_reaches_the_sql() {
         let s = scope(&[(Role::Staff, Some("/1/' OR 1=1 --"))]);
-        assert_eq!(clause("u.path", 1, &s, Permission::OrgRead), "($1 = $1 AND 1 = 0)");
+        assert_eq!(clause("u.path", &s, Permission::OrgRead), "(1 = 0)");
     }
 }

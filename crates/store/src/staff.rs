@@ -1,7 +1,7 @@
 //! Staff records.
 use crate::{Conn, Result, b, like_escape, scope};
 use anbao_domain::access::{Permission, Scope};
-use anbao_domain::ids::{AccountId, StaffId, UnitId};
+use anbao_domain::ids::{StaffId, UnitId};
 use anbao_domain::staff::{CardGrade, Employment, Position, StaffDraft, decode_positions, encode_positions};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -75,13 +75,13 @@ fn from_row(r: &AnyRow) -> Result<StaffRow> {
     })
 }
 
-/// Build the WHERE clause and its text binds. `$1` is always the account for the scope filter.
+/// Build the WHERE clause and its text binds, numbered from `$1`.
 fn where_clause(f: &StaffFilter, sc: &Scope, perm: Permission) -> (String, Vec<String>) {
-    let mut conds = vec![scope::clause("u.path", 1, sc, perm)];
+    let mut conds = vec![scope::clause("u.path", sc, perm)];
     let mut binds: Vec<String> = Vec::new();
     let next = |binds: &mut Vec<String>, v: String| {
         binds.push(v);
-        binds.len() + 1
+        binds.len()
     };
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let n = next(&mut binds, format!("%{}%", like_escape(&q.to_lowercase())));
@@ -117,7 +117,6 @@ fn where_clause(f: &StaffFilter, sc: &Scope, perm: Permission) -> (String, Vec<S
 pub async fn list(
     c: &mut Conn,
     counts: &crate::counts::CountCache,
-    account: AccountId,
     sc: &Scope,
     perm: Permission,
     f: &StaffFilter,
@@ -130,7 +129,7 @@ pub async fn list(
     let total = match counts.get(&key, version) {
         Some(n) => n,
         None => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql)).bind(account.get());
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql));
             for v in &binds {
                 q = q.bind(v.as_str());
             }
@@ -142,10 +141,10 @@ pub async fn list(
     let n = binds.len();
     let sql = format!(
         "{LIST_SELECT} WHERE s.unit_id = u.id AND {cond} ORDER BY u.path, s.staff_no LIMIT ${} OFFSET ${}",
-        n + 2,
-        n + 3
+        n + 1,
+        n + 2
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account.get());
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for v in &binds {
         q = q.bind(v.as_str());
     }

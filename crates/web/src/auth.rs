@@ -5,38 +5,13 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use anbao_app::{AppError, Ctx};
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::{HeaderMap, Method, header, request::Parts};
+use axum::http::{Method, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-pub const SESSION_COOKIE: &str = "anbao_session";
-/// Behind TLS the cookie takes the `__Host-` prefix: browsers then accept it only with `Secure`, `Path=/` and no
-/// `Domain`, so neither a plain-HTTP page nor a sibling subdomain can plant or overwrite it.
-pub const SECURE_SESSION_COOKIE: &str = "__Host-anbao_session";
-
-pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE }
-}
-
-/// The value of cookie `name`, if sent.
-pub fn cookie(h: &HeaderMap, name: &str) -> Option<String> {
-    h.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_owned())
-    })
-}
-
-pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
-    let name = session_cookie_name(secure);
-    let flag = if secure { "; Secure" } else { "" };
-    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{flag}")
-}
-
-pub fn clear_session_cookie(secure: bool) -> String {
-    let name = session_cookie_name(secure);
-    let flag = if secure { "; Secure" } else { "" };
-    format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{flag}")
-}
+pub use crate::cookies::{
+    SECURE_SESSION_COOKIE, SESSION_COOKIE, clear_session_cookie, cookie, session_cookie, session_cookie_name,
+};
 
 /// Pages a person who must change their password may still open (and sign out from).
 const PAGES_WHILE_PASSWORD_MUST_CHANGE: [&str; 2] = ["/account/password", "/logout"];
@@ -59,22 +34,7 @@ pub struct Page {
 impl Page {
     /// Forms carry the session's CSRF token; a mismatch means the form did not come from our page.
     pub fn check_csrf(&self, form: &FormData) -> Result<(), PageError> {
-        if form.get("csrf") == Some(self.csrf.as_str()) {
-            Ok(())
-        } else {
-            Err(PageError::App(
-                AppError::Invalid(anbao_domain::DomainError::new(
-                    "csrf",
-                    "表单已过期或来源不明，请刷新页面后重试",
-                    "the form has expired or did not come from this site; reload and try again",
-                )),
-                self.lang,
-            ))
-        }
-    }
-
-    pub fn err(&self, e: AppError) -> PageError {
-        PageError::App(e, self.lang)
+        crate::form::check_csrf(form.get("csrf"), &self.csrf)
     }
 }
 
@@ -87,11 +47,13 @@ impl FromRequestParts<AppState> for Page {
         let name = session_cookie_name(state.secure_cookies);
         let token = cookie(&parts.headers, name).ok_or_else(|| PageError::SignIn(next.clone()))?;
         let now = state.now();
-        match anbao_app::auth::resolve(&state.db, now, &token).await.map_err(|e| PageError::App(e, lang))? {
+        match anbao_app::auth::resolve(&state.db, now, &token).await? {
             Some((actor, csrf, kind)) if kind == "web" => {
                 if actor.must_change_password && !PAGES_WHILE_PASSWORD_MUST_CHANGE.contains(&full_path(parts)) {
                     return Err(PageError::ChangePassword);
                 }
+                // For the form extractor, which runs after this one and checks the form's token against it.
+                parts.extensions.insert(crate::form::SessionCsrf(csrf.clone()));
                 Ok(Page { ctx: Ctx::new(now, actor), csrf, token, lang })
             }
             _ => Err(PageError::SignIn(next)),

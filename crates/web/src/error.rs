@@ -27,9 +27,11 @@ fn log(e: &AppError) {
     }
 }
 
+/// A page's error. It carries no language: the page is rendered in Chinese, and in English too, and
+/// [`localise_error_pages`] sends the one the reader asked for, so a handler can just use `?`.
 #[derive(Debug)]
 pub enum PageError {
-    App(AppError, Lang),
+    App(AppError),
     /// Not signed in: go to the sign-in page and come back.
     SignIn(String),
     /// Signed in with a password that must be changed first: only the password page opens.
@@ -38,17 +40,41 @@ pub enum PageError {
 
 impl From<AppError> for PageError {
     fn from(e: AppError) -> Self {
-        PageError::App(e, Lang::Zh)
+        PageError::App(e)
     }
 }
 
-impl PageError {
-    pub fn lang(self, lang: Lang) -> Self {
-        match self {
-            PageError::App(e, _) => PageError::App(e, lang),
-            other => other,
-        }
+impl From<anbao_domain::DomainError> for PageError {
+    fn from(e: anbao_domain::DomainError) -> Self {
+        PageError::App(e.into())
     }
+}
+
+/// The English rendering of an error page, carried on the response until [`localise_error_pages`] picks.
+#[derive(Clone)]
+struct EnglishPage(String);
+
+fn error_page(e: &AppError, status: StatusCode, lang: Lang) -> String {
+    let page = ErrorPage {
+        lang: lang.code(),
+        title: format!("{} {}", status.as_u16(), lang.tr("出错了", "Something went wrong")),
+        message: if lang.is_en() { e.message_en() } else { e.message_zh() },
+        home: lang.tr("回到首页", "Home"),
+    };
+    page.render().unwrap_or_else(|_| e.message_zh())
+}
+
+/// Middleware: an error page goes out in the reader's language (the `lang` cookie), Chinese unless English is asked.
+pub async fn localise_error_pages(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let en = Lang::from_headers(req.headers()).is_en();
+    let mut res = next.run(req).await;
+    if let Some(EnglishPage(body)) = res.extensions_mut().remove::<EnglishPage>()
+        && en
+    {
+        res.headers_mut().remove(header::CONTENT_LENGTH);
+        *res.body_mut() = axum::body::Body::from(body);
+    }
+    res
 }
 
 #[derive(Template)]
@@ -67,21 +93,16 @@ impl IntoResponse for PageError {
                 let q = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
                 Redirect::to(&format!("/login?{q}")).into_response()
             }
-            PageError::App(AppError::Unauthenticated, _) => Redirect::to("/login").into_response(),
-            PageError::ChangePassword | PageError::App(AppError::PasswordChangeRequired, _) => {
+            PageError::App(AppError::Unauthenticated) => Redirect::to("/login").into_response(),
+            PageError::ChangePassword | PageError::App(AppError::PasswordChangeRequired) => {
                 Redirect::to("/account/password?ok=must_change").into_response()
             }
-            PageError::App(e, lang) => {
+            PageError::App(e) => {
                 log(&e);
                 let status = status_of(&e);
-                let page = ErrorPage {
-                    lang: lang.code(),
-                    title: format!("{} {}", status.as_u16(), lang.tr("出错了", "Something went wrong")),
-                    message: if lang.is_en() { e.message_en() } else { e.message_zh() },
-                    home: lang.tr("回到首页", "Home"),
-                };
-                let body = page.render().unwrap_or_else(|_| e.message_zh());
-                (status, Html(body)).into_response()
+                let mut res = (status, Html(error_page(&e, status, Lang::Zh))).into_response();
+                res.extensions_mut().insert(EnglishPage(error_page(&e, status, Lang::En)));
+                res
             }
         }
     }

@@ -1,4 +1,5 @@
-//! URL-encoded form bodies as a list of pairs, so repeated fields (several positions) survive parsing.
+//! URL-encoded form bodies as a list of pairs, so repeated fields (several positions) survive parsing; the page form
+//! extractor that parses one and checks its CSRF token in one place; typed path ids; shared date parsers.
 use anbao_app::AppError;
 use anbao_domain::DomainError;
 
@@ -123,6 +124,54 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdAnd {
     }
 }
 
+/// The verbs a route table names after `/{id}/` (`/hazards/{id}/rectify`); the handler gets the verb typed.
+pub trait Verb: Sized {
+    fn parse(raw: &str) -> Option<Self>;
+}
+
+/// Declare a page's verbs: an enum and the path segment of each, which the route table spells out route by route.
+#[macro_export]
+macro_rules! verbs {
+    ($(#[$m:meta])* $name:ident { $($v:ident => $code:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($v),* }
+
+        impl $crate::form::Verb for $name {
+            fn parse(raw: &str) -> Option<Self> {
+                match raw { $($code => Some($name::$v),)* _ => None }
+            }
+        }
+    };
+}
+
+/// The facility lifecycles' steps are path verbs as they are (`/facilities/projects/{id}/approve`), by their codes.
+impl Verb for anbao_domain::facility::ProjectStep {
+    fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.code() == raw)
+    }
+}
+
+impl Verb for anbao_domain::facility::FaultStep {
+    fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.code() == raw)
+    }
+}
+
+/// A numeric `{id}` and the verb that ends the path (`/{id}/approve`): the route table names each verb, so an
+/// unknown one never reaches the handler; a verb the enum does not know answers 404 all the same.
+pub struct IdVerb<V>(pub i64, pub V);
+
+impl<S: Send + Sync, V: Verb> axum::extract::FromRequestParts<S> for IdVerb<V> {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Id(id) = <Id as axum::extract::FromRequestParts<S>>::from_request_parts(parts, state).await?;
+        let verb = parts.uri.path().rsplit('/').next().and_then(V::parse);
+        verb.map(|v| IdVerb(id, v)).ok_or_else(|| not_found(parts))
+    }
+}
+
 /// 404 for a path that names nothing: the JSON error under `/api/`, else a page in the reader's language.
 fn not_found(parts: &axum::http::request::Parts) -> axum::response::Response {
     use axum::response::IntoResponse;
@@ -130,7 +179,43 @@ fn not_found(parts: &axum::http::request::Parts) -> axum::response::Response {
     if full.starts_with("/api/") {
         crate::error::ApiError(AppError::NotFound).into_response()
     } else {
-        crate::error::PageError::App(AppError::NotFound, crate::i18n::Lang::from_headers(&parts.headers))
-            .into_response()
+        crate::error::PageError::App(AppError::NotFound).into_response()
+    }
+}
+
+/// The signed-in page session's CSRF token, left on the request by the `Page` extractor for [`PageForm`].
+#[derive(Clone)]
+pub struct SessionCsrf(pub String);
+
+/// A form's token must be the session's: a mismatch means the form did not come from our page.
+pub fn check_csrf(sent: Option<&str>, session: &str) -> Result<(), crate::error::PageError> {
+    if sent == Some(session) {
+        return Ok(());
+    }
+    Err(AppError::Invalid(DomainError::new(
+        "csrf",
+        "表单已过期或来源不明，请刷新页面后重试",
+        "the form has expired or did not come from this site; reload and try again",
+    ))
+    .into())
+}
+
+/// A page's URL-encoded form, parsed, whose CSRF token matched the session's. Put it after `Page` in a handler's
+/// arguments (a body extractor comes last anyway); without a signed-in page session it is refused.
+pub struct PageForm(pub FormData);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for PageForm {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let session = req.extensions().get::<SessionCsrf>().map(|t| t.0.clone()).unwrap_or_default();
+        let body = axum::body::Bytes::from_request(req, state).await.map_err(IntoResponse::into_response)?;
+        let form = FormData::parse(&body).map_err(|e| crate::error::PageError::from(e).into_response())?;
+        if session.is_empty() {
+            return Err(crate::error::PageError::from(AppError::Forbidden).into_response());
+        }
+        check_csrf(form.get("csrf"), &session).map_err(IntoResponse::into_response)?;
+        Ok(PageForm(form))
     }
 }

@@ -11,7 +11,7 @@ pub enum Lang {
 
 impl Lang {
     pub fn from_headers(h: &HeaderMap) -> Lang {
-        match crate::auth::cookie(h, "lang").as_deref() {
+        match crate::cookies::cookie(h, "lang").as_deref() {
             Some("en") => Lang::En,
             _ => Lang::Zh,
         }

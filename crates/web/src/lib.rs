@@ -2,12 +2,15 @@
 //! and the JSON API (`api/`, described by OpenAPI). Handlers parse input, build a `Ctx` and call `anbao_app`.
 pub mod api;
 pub mod auth;
+pub mod cookies;
 pub mod error;
 pub mod form;
 pub mod i18n;
 pub mod pages;
+pub mod queries;
 pub mod routes;
 pub mod security;
+pub mod sign_in_limits;
 pub mod state;
 
 pub use routes::{ServerLimits, router, router_with};

@@ -25,7 +25,7 @@ pub struct AppState {
     /// Take the client's address from `X-Forwarded-For` (its last hop), set only behind a proxy that writes it.
     pub trust_proxy: bool,
     /// Sign-in bursts refused before any database work, per client and in all (this instance only).
-    pub sign_in_limits: Arc<crate::security::SignInLimits>,
+    pub sign_in_limits: Arc<crate::sign_in_limits::SignInLimits>,
 }
 
 impl AppState {
@@ -37,7 +37,9 @@ impl AppState {
             secure_cookies,
             blobs,
             trust_proxy: false,
-            sign_in_limits: Arc::new(crate::security::SignInLimits::new(crate::security::SignInRates::default())),
+            sign_in_limits: Arc::new(crate::sign_in_limits::SignInLimits::new(
+                crate::sign_in_limits::SignInRates::default(),
+            )),
         }
     }
 

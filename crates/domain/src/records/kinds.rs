@@ -62,6 +62,8 @@ record_kinds! {
     PhoneCheck => management::PHONE_CHECK,
     CctvSpotCheck => cctv::CCTV_SPOT_CHECK,
     MonthlyFacilityReport => management::MONTHLY_FACILITY_REPORT,
+    ResponsibilitySystem => management::RESPONSIBILITY_SYSTEM,
+    RulesRevision => management::RULES_REVISION,
 }
 
 #[cfg(test)]

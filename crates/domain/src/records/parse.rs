@@ -304,4 +304,193 @@ mod tests {
         assert_eq!(image_type(b"%PDF-1.7"), None);
         assert_eq!(image_type(b"MZ\x90\x00"), None);
     }
+
+    fn field_of(r: &RecordInput) -> Result<RecordDraft, &'static str> {
+        parse(r).map_err(|e| e.field)
+    }
+
+    #[test]
+    fn sub_kinds_are_required_and_checked_and_some_say_their_article() {
+        let drill = RecordInput {
+            unit_id: Some(1),
+            text: Some("方案".into()),
+            text2: Some("部署".into()),
+            people: vec![3],
+            ..input("drill")
+        };
+        assert_eq!(parse(&drill).unwrap_err().message, "请选择类别");
+        let odd = RecordInput { subkind: Some("parade".into()), ..drill.clone() };
+        assert_eq!(parse(&odd).unwrap_err().message, "类别不正确");
+        let ok = RecordInput { subkind: Some(" fire ".into()), ..drill };
+        assert_eq!(parse(&ok).map(|d| d.subkind), Ok(Some("fire".into())));
+        let door = RecordInput { unit_id: Some(1), subkind: Some("party".into()), ..input("interlock_open") };
+        assert!(parse(&door).unwrap_err().message.contains("第五篇 第10题"));
+        assert!(parse(&input("interlock_open")).unwrap_err().message.contains("第五篇 第10题"));
+    }
+
+    #[test]
+    fn numbers_keep_their_range_wholeness_and_scale() {
+        let t = RecordInput {
+            unit_id: Some(1),
+            text2: Some("制度学习".into()),
+            people: vec![3],
+            number: Some(1.5),
+            ..input("training")
+        };
+        assert_eq!(parse(&t).map(|d| d.value), Ok(Some(15)));
+        assert_eq!(field_of(&RecordInput { number: Some(24.5), ..t.clone() }).err(), Some("number"));
+        assert_eq!(field_of(&RecordInput { number: Some(0.4), ..t.clone() }).err(), Some("number"));
+        assert_eq!(field_of(&RecordInput { number: None, ..t.clone() }).err(), Some("number"));
+        assert_eq!(parse(&RecordInput { number: Some(24.0), ..t.clone() }).map(|d| d.value), Ok(Some(240)));
+        assert_eq!(field_of(&RecordInput { people: vec![], ..t.clone() }).err(), Some("people"));
+        assert_eq!(parse(&t).map(|d| d.data["attendees"].clone()), Ok(serde_json::json!([3])));
+        assert_eq!(parse(&t).map(|d| d.data["title"].clone()), Ok("制度学习".into()));
+        let cash = RecordInput { unit_id: Some(1), number: Some(50_000.5), ..input("large_withdrawal") };
+        assert_eq!(field_of(&cash).err(), Some("number"));
+        let cash = RecordInput { number: Some(1.0), checks: vec!["prompt_given".into()], ..cash };
+        assert_eq!(parse(&cash).map(|d| (d.value, d.data["prompted"].clone())), Ok((Some(1), true.into())));
+        assert_eq!(field_of(&RecordInput { number: Some(0.0), ..cash }).err(), Some("number"));
+    }
+
+    #[test]
+    fn a_one_line_text_is_required_and_bounded_by_its_own_length() {
+        let phone = RecordInput {
+            unit_id: Some(1),
+            performer_id: Some(2),
+            target_unit_id: Some(7),
+            result: Some("late".into()),
+            text2: Some("王".repeat(40)),
+            ..input("phone_check")
+        };
+        let d = parse(&phone).unwrap();
+        assert_eq!((d.subkind.as_deref(), d.target_unit), (Some("late"), Some(UnitId::new(7))));
+        assert_eq!(d.data["result"], "late");
+        assert_eq!(field_of(&RecordInput { text2: Some("王".repeat(41)), ..phone.clone() }).err(), Some("text2"));
+        assert_eq!(field_of(&RecordInput { text2: None, ..phone.clone() }).err(), Some("text2"));
+        assert_eq!(field_of(&RecordInput { result: Some("maybe".into()), ..phone.clone() }).err(), Some("result"));
+        assert_eq!(field_of(&RecordInput { target_unit_id: None, ..phone.clone() }).err(), Some("target_unit_id"));
+        assert_eq!(field_of(&RecordInput { performer_id: None, ..phone }).err(), Some("performer_id"));
+    }
+
+    #[test]
+    fn a_post_is_checked_and_may_become_the_sub_kind() {
+        let review = RecordInput {
+            unit_id: Some(1),
+            performer_id: Some(2),
+            performer_position: Some("director".into()),
+            text: Some("查看了三天录像".into()),
+            ..input("cctv_review")
+        };
+        assert_eq!(parse(&review).map(|d| d.subkind), Ok(Some("director".into())));
+        let teller = RecordInput { performer_position: Some("teller".into()), ..review.clone() };
+        assert_eq!(field_of(&teller).err(), Some("performer_position"));
+        assert_eq!(field_of(&RecordInput { text: None, ..review }).err(), Some("text"));
+        let gun = RecordInput {
+            asset_id: Some(1),
+            performer_id: Some(2),
+            performer_position: Some("chairman".into()),
+            checks: vec!["count_matches".into(), "kept_apart".into(), "condition_ok".into(), "register_ok".into()],
+            ..input("gun_check")
+        };
+        let d = parse(&gun).unwrap();
+        assert_eq!((d.subkind, d.data["result"].clone()), (None, "normal".into()));
+        assert_eq!(
+            field_of(&RecordInput { performer_position: None, ..gun.clone() }).err(),
+            Some("performer_position")
+        );
+        // An unticked item must be explained, and then it is abnormal.
+        let missing = RecordInput { checks: vec!["count_matches".into()], ..gun };
+        assert_eq!(field_of(&missing).err(), Some("text"));
+        let explained = RecordInput { text: Some("一支枪待修".into()), ..missing };
+        assert_eq!(parse(&explained).map(|d| d.data["result"].clone()), Ok("abnormal".into()));
+    }
+
+    #[test]
+    fn ticks_may_be_refused_or_required_only_with_outsiders() {
+        let visitor = RecordInput {
+            unit_id: Some(1),
+            performer_id: Some(2),
+            second_person_id: Some(3),
+            text: Some("检修".into()),
+            text2: Some("电力公司 李工".into()),
+            ..input("visitor")
+        };
+        assert_eq!(field_of(&visitor).err(), Some("checks"));
+        let checked = RecordInput { checks: vec!["id_checked".into()], ..visitor };
+        let d = parse(&checked).unwrap();
+        assert_eq!((d.second_person, d.data["visitor"].clone()), (Some(StaffId::new(3)), "电力公司 李工".into()));
+        assert_eq!(d.data["purpose"], "检修");
+        assert_eq!(d.data["notes"], "检修");
+        assert_eq!(field_of(&RecordInput { second_person_id: None, ..checked }).err(), Some("second_person_id"));
+        let entry = RecordInput {
+            asset_id: Some(1),
+            subkind: Some("routine".into()),
+            text: Some("取款箱".into()),
+            ..input("vault_entry")
+        };
+        let d = parse(&entry).unwrap();
+        assert!(d.data.get("visitors").is_none());
+        let outsiders = RecordInput { text2: Some("市联社检查组".into()), ..entry };
+        assert_eq!(field_of(&outsiders).err(), Some("checks"));
+        let letter = RecordInput { checks: vec!["letter_checked".into()], ..outsiders };
+        assert_eq!(parse(&letter).map(|d| d.data["visitors"].clone()), Ok("市联社检查组".into()));
+        assert_eq!(field_of(&RecordInput { asset_id: None, ..letter }).err(), Some("asset_id"));
+    }
+
+    #[test]
+    fn loading_outcomes_and_the_main_text_are_kept_where_the_summary_reads_them() {
+        let all: Vec<String> = checklist(RecordKind::AtmLoading).iter().map(|(c, _)| (*c).to_owned()).collect();
+        let load =
+            RecordInput { asset_id: Some(1), number: Some(200_000.0), checks: all.clone(), ..input("atm_loading") };
+        assert_eq!(parse(&load).map(|d| d.data["result"].clone()), Ok("complete".into()));
+        let part = RecordInput { checks: all[1..].to_vec(), text: Some("系统故障未测试".into()), ..load };
+        let d = parse(&part).unwrap();
+        assert_eq!((d.data["result"].clone(), d.data["notes"].clone()), ("incomplete".into(), "系统故障未测试".into()));
+        let meeting = RecordInput {
+            unit_id: Some(1),
+            subkind: Some("monthly".into()),
+            text: Some("纪要".into()),
+            people: vec![4, 3],
+            ..input("meeting")
+        };
+        let d = parse(&meeting).unwrap();
+        assert_eq!(d.data["minutes"], "纪要");
+        assert!(d.data.get("notes").is_none(), "the minutes are not repeated as notes");
+        assert_eq!(d.data["attendees"], serde_json::json!([3, 4]));
+        let roster = RecordInput {
+            unit_id: Some(1),
+            performer_id: Some(2),
+            second_person_id: Some(2),
+            ..input("counter_roster")
+        };
+        assert_eq!(field_of(&roster).err(), Some("second_person_id"));
+        let roster = RecordInput { second_person_id: Some(5), ..roster };
+        assert_eq!(parse(&roster).map(|d| d.data["result"].clone()), Ok("abnormal".into()));
+    }
+
+    #[test]
+    fn a_qualification_review_names_its_person_and_its_result_is_the_sub_kind() {
+        let r = RecordInput {
+            unit_id: Some(1),
+            performer_id: Some(2),
+            subject_staff_id: Some(9),
+            result: Some("pass".into()),
+            ..input("qualification_review")
+        };
+        let d = parse(&r).unwrap();
+        assert_eq!((d.subject_staff, d.subkind.as_deref()), (Some(StaffId::new(9)), Some("pass")));
+        assert_eq!(field_of(&RecordInput { subject_staff_id: None, ..r.clone() }).err(), Some("subject_staff_id"));
+        assert_eq!(field_of(&RecordInput { result: None, ..r }).err(), Some("result"));
+    }
+
+    #[test]
+    fn an_unknown_check_item_is_refused() {
+        let r = RecordInput { asset_id: Some(1), checks: vec!["smells_ok".into()], ..input("atm_patrol") };
+        assert_eq!(field_of(&r).err(), Some("checks"));
+        let ok = RecordInput { asset_id: Some(1), checks: vec!["no_skimmer".into()], ..input("atm_patrol") };
+        let d = parse(&ok).unwrap();
+        assert_eq!(d.data["checks"]["no_skimmer"], true);
+        assert_eq!(d.data["checks"]["notice_ok"], false);
+        assert_eq!(d.data["result"], "abnormal", "a patrol with an item unticked is not normal");
+    }
 }

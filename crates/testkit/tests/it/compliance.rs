@@ -567,3 +567,43 @@ async fn the_dashboard_and_its_tables_export_to_excel() {
     assert!(bad.body.contains("月份格式应为"));
     app.finish().await;
 }
+
+/// RESP-4's two January items were listed but not judged until their record kinds existed; each kind is one
+/// declaration, and the rule now judges it like any other.
+#[tokio::test]
+async fn responsibility_systems_and_rules_revised_by_january_are_judged_from_their_records() {
+    let app = TestApp::demo().await;
+    let mut c = app.api("admin").await;
+    let counties: Vec<i64> = {
+        let n = app.scalar("SELECT COUNT(*) FROM units WHERE kind = 'county'").await;
+        let mut v = Vec::new();
+        for i in 0..n {
+            v.push(
+                id_of(&app, &format!("SELECT id FROM units WHERE kind = 'county' ORDER BY id LIMIT 1 OFFSET {i}"))
+                    .await,
+            );
+        }
+        v
+    };
+    let (done, rest) = counties.split_first().expect("the demo has a county union");
+    let all_checks = json!(["security_system", "fire_system"]);
+    let r = post(&mut c, json!({"kind": "responsibility_system", "unit_id": done, "checks": all_checks, "text2": "曲农信发〔2026〕1号", "occurred_at": local(40, 10, 0)})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // The revision must say what was revised; a refusal writes nothing.
+    let before = app.count("records").await;
+    let r = post(&mut c, json!({"kind": "rules_revision", "unit_id": done, "checks": ["rules", "rewards_penalties", "procedures"], "occurred_at": local(40, 11, 0)})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "text");
+    assert_eq!(app.count("records").await, before);
+    let status = |items: &[Value], unit: i64| {
+        items.iter().find(|i| i["unit_id"] == unit).map(|i| i["status"].as_str().unwrap_or_default().to_owned())
+    };
+    let items_a = items(&mut c, "rule=RESP-4-a&month=2026-03").await;
+    assert_eq!(status(&items_a, *done).as_deref(), Some("met"), "{items_a:?}");
+    for other in rest {
+        assert_eq!(status(&items_a, *other).as_deref(), Some("overdue"));
+    }
+    let items_b = items(&mut c, "rule=RESP-4-b&month=2026-03").await;
+    assert_eq!(status(&items_b, *done).as_deref(), Some("overdue"), "{items_b:?}");
+    app.finish().await;
+}

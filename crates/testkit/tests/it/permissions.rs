@@ -306,6 +306,10 @@ fn area_scenarios(f: &Fixture, t: &Targets) -> Vec<Case> {
         get("qinghe.yayun", retire(t.chengguan_place), FORBIDDEN).form(&item_of(t.chengguan_item)),
         get("chengguan.zhuren", retire(t.chengguan_place), FORBIDDEN).form(&item_of(t.chengguan_item)),
         get("dongjie.zhuren", retire(t.chengguan_place), NOT_FOUND).form(&item_of(t.chengguan_item)),
+        // Verbs are spelled out in the route table: one it does not name is no page at all.
+        get("qinghe.baowei", format!("/facilities/places/{}/demolish", t.chengguan_place), NOT_FOUND)
+            .form(&item_of(t.chengguan_item)),
+        get("qinghe.baowei", format!("/facilities/projects/{}/skip", t.chengguan_place), NOT_FOUND).form(&[]),
         get("chengguan.zhuren", "/api/v1/facilities/items".into(), FORBIDDEN).json("POST", ledger_item(t.chengguan_place)),
         get("dongjie.zhuren", format!("/api/v1/facilities/gaps?unit={cg}"), NOT_FOUND),
         get("dongjie.zhuren", format!("/facilities/places/{}", t.chengguan_place), NOT_FOUND),

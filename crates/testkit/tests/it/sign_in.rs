@@ -209,7 +209,12 @@ async fn the_interface_switches_to_english_and_back() {
     assert_eq!(r.location(), "/");
     let home = c.get("/").await.body;
     assert!(home.contains("My to-do") && !home.contains("我的待办"));
+    // Error pages follow the reader's language too, whichever handler failed.
+    let missing = c.get("/records/999999").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("Something went wrong") && !missing.body.contains("出错了"), "{}", missing.body);
     c.get("/lang/zh?next=/").await;
     assert!(c.get("/").await.body.contains("我的待办"));
+    assert!(c.get("/records/999999").await.body.contains("出错了"));
     app.finish().await;
 }

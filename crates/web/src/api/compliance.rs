@@ -1,7 +1,7 @@
 //! `/api/v1/rules` and `/api/v1/compliance`: the rulebook, due items and the roll-up over the tree.
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
-use crate::pages::compliance::{DashQuery, items_for, month_window, root_unit};
+use crate::queries::compliance::{DashQuery, items_for, month_window, root_unit};
 use crate::state::AppState;
 use anbao_app::compliance_summary::summary;
 use anbao_domain::rulebook::{Rule, Status};

@@ -3,7 +3,7 @@
 use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
-use crate::form::IdAnd;
+use crate::form::IdVerb;
 use crate::state::AppState;
 use anbao_domain::ids::UnitId;
 use axum::Json;
@@ -154,10 +154,9 @@ pub struct Step {
 pub async fn project_step(
     State(s): State<AppState>,
     a: Api,
-    IdAnd(id, step): IdAnd,
+    IdVerb(id, step): IdVerb<anbao_domain::facility::ProjectStep>,
     ApiJson(b): ApiJson<Step>,
 ) -> Result<StatusCode, ApiError> {
-    let step = anbao_domain::facility::ProjectStep::parse(&step).map_err(anbao_app::AppError::from)?;
     anbao_app::facility::project_step(&s.db, &a.ctx, id, step, b.findings.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

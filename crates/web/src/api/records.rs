@@ -3,7 +3,7 @@ use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
 use crate::form::Id;
-use crate::pages::records::{ListQuery, filter_of};
+use crate::queries::records::{ListQuery, filter_of};
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_app::evidence::Upload;

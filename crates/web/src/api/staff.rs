@@ -3,7 +3,7 @@ use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
 use crate::form::Id;
-use crate::pages::staff::{ListQuery, filter_of};
+use crate::queries::staff::{ListQuery, filter_of};
 use crate::state::AppState;
 use anbao_app::staff::StaffInput;
 use anbao_domain::ids::{StaffId, UnitId};

@@ -2,9 +2,9 @@
 use super::{Flash, Layout, render};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::Id;
 use crate::form::IdAnd;
 use crate::form::{FormData, path_id};
+use crate::form::{Id, PageForm};
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_app::accounts::AccountInput;
@@ -47,10 +47,10 @@ async fn page(
     ok: Option<&str>,
 ) -> Result<ListPage, PageError> {
     let en = p.lang.is_en();
-    let list = anbao_app::accounts::list(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let list = anbao_app::accounts::list(&s.db, &p.ctx).await?;
     let rows: Vec<_> = list.iter().map(|(a, _)| a.clone()).collect();
-    let people = anbao_app::accounts::people_of(&s.db, &p.ctx, &rows).await.map_err(|e| p.err(e))?;
-    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let people = anbao_app::accounts::people_of(&s.db, &p.ctx, &rows).await?;
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await?;
     let names: std::collections::HashMap<i64, String> = units.iter().map(|u| (u.id.get(), u.name.clone())).collect();
     let accounts = list
         .into_iter()
@@ -96,11 +96,9 @@ pub async fn list(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) ->
     Ok(render(&page(&s, &p, None, None, f.ok.as_deref()).await?)?.into_response())
 }
 
-pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let role = Role::parse(&form.text("role")).map_err(|e| p.err(e.into()))?;
-    let unit = form.id("unit_id").map_err(|e| p.err(e))?.map(UnitId::new);
+pub async fn create(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let role = Role::parse(&form.text("role"))?;
+    let unit = form.id("unit_id")?.map(UnitId::new);
     let staff_no = form.text("staff_no");
     let staff_id = if staff_no.trim().is_empty() {
         Ok(None)
@@ -114,7 +112,7 @@ pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<R
             let pg = page(&s, &p, Some(&form), Some(msg), None).await?;
             return Ok((crate::error::status_of(&e), render(&pg)?).into_response());
         }
-        Err(e) => return Err(p.err(e)),
+        Err(e) => return Err(PageError::from(e)),
     };
     let input = AccountInput {
         username: form.text("username"),
@@ -131,27 +129,25 @@ pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<R
             let pg = page(&s, &p, Some(&form), Some(msg), None).await?;
             Ok((crate::error::status_of(&e), render(&pg)?).into_response())
         }
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
 /// Disable an account: its sessions and tokens end at once.
-pub async fn disable(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
-    set_disabled(&s, &p, id, &body, true).await
+pub async fn disable(State(s): State<AppState>, p: Page, Id(id): Id, _: PageForm) -> Result<Response, PageError> {
+    set_disabled(&s, &p, id, true).await
 }
 
-pub async fn enable(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
-    set_disabled(&s, &p, id, &body, false).await
+pub async fn enable(State(s): State<AppState>, p: Page, Id(id): Id, _: PageForm) -> Result<Response, PageError> {
+    set_disabled(&s, &p, id, false).await
 }
 
-async fn set_disabled(s: &AppState, p: &Page, id: i64, body: &[u8], disabled: bool) -> Result<Response, PageError> {
+async fn set_disabled(s: &AppState, p: &Page, id: i64, disabled: bool) -> Result<Response, PageError> {
     let id = AccountId::new(id);
-    let form = FormData::parse(body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
     match anbao_app::accounts::set_disabled(&s.db, Some(&p.ctx), p.ctx.now, id, disabled).await {
         Ok(()) => Ok(Redirect::to("/admin/accounts?ok=saved").into_response()),
         Err(e @ AppError::Invalid(_)) => again(s, p, e).await,
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
@@ -163,13 +159,13 @@ pub async fn remove_grant(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let id = AccountId::new(id);
-    let grant = path_id(&grant).map_err(|e| p.err(e))?;
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    let grant = path_id(&grant)?;
+    let form = FormData::parse(&body)?;
     p.check_csrf(&form)?;
     match anbao_app::accounts::remove_grant(&s.db, &p.ctx, id, grant).await {
         Ok(()) => Ok(Redirect::to("/admin/accounts?ok=saved").into_response()),
         Err(e @ AppError::Invalid(_)) => again(&s, &p, e).await,
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
@@ -214,7 +210,7 @@ pub async fn bulk_preview(
     Query(q): Query<BulkQuery>,
 ) -> Result<Response, PageError> {
     let u = super::custody::unit(&s, &p, q.unit).await?;
-    let list = anbao_app::provision::propose(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
+    let list = anbao_app::provision::propose(&s.db, &p.ctx, u.id).await?;
     let l = Layout::new(&p, "/admin/accounts", "按员工档案批量开户", "Accounts from the staff register")
         .crumb(p.lang.tr("账号与权限", "Accounts"), Some("/admin/accounts".into()))
         .crumb(p.lang.tr("批量开户", "Accounts in bulk"), None);
@@ -241,12 +237,10 @@ struct SheetPage {
 }
 
 /// Make the accounts and hand over the one-time passwords: a printable sheet with the Excel file inside it.
-pub async fn bulk_create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let unit = form.id("unit_id").map_err(|e| p.err(e))?.ok_or_else(|| p.err(AppError::NotFound))?;
+pub async fn bulk_create(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let unit = form.id("unit_id")?.ok_or_else(|| PageError::from(AppError::NotFound))?;
     let u = super::custody::unit(&s, &p, Some(unit)).await?;
-    let made = anbao_app::provision::create_all(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
+    let made = anbao_app::provision::create_all(&s.db, &p.ctx, u.id).await?;
     sheet(&p, u.name, made)
 }
 
@@ -258,7 +252,7 @@ fn sheet(p: &Page, unit_name: String, made: Vec<anbao_app::provision::Made>) -> 
         .iter()
         .map(|r| vec![r.0.clone(), r.1.clone(), r.2.clone(), r.3.clone(), r.4.clone(), r.5.clone()])
         .collect();
-    let xlsx = anbao_app::export::xlsx("初始账号", &headers, &table).map_err(|e| p.err(e))?;
+    let xlsx = anbao_app::export::xlsx("初始账号", &headers, &table)?;
     let l = Layout::new(p, "/admin/accounts", "初始账号交接单", "Initial sign-ins")
         .crumb(p.lang.tr("账号与权限", "Accounts"), Some("/admin/accounts".into()))
         .crumb(p.lang.tr("初始账号交接单", "Initial sign-ins"), None);
@@ -283,7 +277,7 @@ fn import_layout(p: &Page) -> Layout {
 }
 
 pub async fn import_form(p: Page) -> Result<Response, PageError> {
-    anbao_app::provision::import::may_import(&p.ctx).map_err(|e| p.err(e))?;
+    anbao_app::provision::import::may_import(&p.ctx)?;
     let columns = &anbao_app::provision::import::IMPORT_COLUMNS;
     Ok(render(&ImportPage { l: import_layout(&p), columns, error: None, rows: 0, errors: Vec::new() })?.into_response())
 }
@@ -295,8 +289,8 @@ pub async fn import(
     mut mp: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     // Who may import is settled before a byte of the upload is read.
-    anbao_app::provision::import::may_import(&p.ctx).map_err(|e| p.err(e))?;
-    let (form, file) = crate::form::file_form(&mut mp, "file").await.map_err(|e| p.err(e))?;
+    anbao_app::provision::import::may_import(&p.ctx)?;
+    let (form, file) = crate::form::file_form(&mut mp, "file").await?;
     p.check_csrf(&form)?;
     let columns = &anbao_app::provision::import::IMPORT_COLUMNS;
     match anbao_app::provision::import::import(&s.db, &p.ctx, file).await {
@@ -308,7 +302,7 @@ pub async fn import(
             let error = Some(if p.lang.is_en() { e.message_en() } else { e.message_zh() });
             super::again(&ImportPage { l: import_layout(&p), columns, error, rows: 0, errors: Vec::new() })
         }
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
@@ -330,14 +324,17 @@ fn base64_encode(b: &[u8]) -> String {
 }
 
 /// Link an account to a staff record by its number (the form on the accounts list).
-pub async fn link_staff(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+pub async fn link_staff(
+    State(s): State<AppState>,
+    p: Page,
+    Id(id): Id,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
     let id = AccountId::new(id);
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
     match anbao_app::provision::link(&s.db, Some(&p.ctx), p.ctx.now, id, &form.text("staff_no")).await {
         Ok(()) => Ok(Redirect::to("/admin/accounts?ok=saved").into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => again(&s, &p, e).await,
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 

@@ -3,15 +3,13 @@ use super::custody::{staff_options, unit};
 use super::{Layout, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::FormData;
-use crate::form::IdAnd;
+use crate::form::{FormData, IdVerb, PageForm};
 use crate::state::AppState;
 use anbao_app::arms::ArmInput;
 use anbao_app::confirm::SecondSignIn;
 use anbao_domain::access::Permission;
 use anbao_domain::arms::CheckoutStatus;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -60,8 +58,8 @@ struct ArmsPage {
 
 async fn page(s: &AppState, p: &Page, q: &ArmsQuery, error: Option<String>) -> Result<ArmsPage, PageError> {
     let u = unit(s, p, q.unit).await?;
-    let r = anbao_app::arms::register_of(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
-    let cabinets = anbao_app::assets::list(&s.db, &p.ctx, Some("gun_cabinet")).await.map_err(|e| p.err(e))?;
+    let r = anbao_app::arms::register_of(&s.db, &p.ctx, u.id).await?;
+    let cabinets = anbao_app::assets::list(&s.db, &p.ctx, Some("gun_cabinet")).await?;
     let l = Layout::new(p, "/arms", "枪弹管理", "Guns and ammunition")
         .crumb(p.lang.tr("枪弹管理", "Guns and ammunition"), None)
         .flash_from(q.ok.as_deref());
@@ -165,53 +163,58 @@ fn second(form: &FormData) -> SecondSignIn {
     }
 }
 
-pub async fn register(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let back = form.id("back_unit").map_err(|e| p.err(e))?;
+pub async fn register(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let back = form.id("back_unit")?;
     let input = ArmInput {
         kind: Some(form.text("kind")),
         label: Some(form.text("label")),
         serial: Some(form.text("serial")),
         rounds: form.id_lenient("rounds").or(Some(0)),
-        cabinet_id: form.id("cabinet_id").map_err(|e| p.err(e))?,
-        keeper_id: form.id("keeper_id").map_err(|e| p.err(e))?,
-        gun_id: form.id("gun_id").map_err(|e| p.err(e))?,
+        cabinet_id: form.id("cabinet_id")?,
+        keeper_id: form.id("keeper_id")?,
+        gun_id: form.id("gun_id")?,
     };
     let r = anbao_app::arms::register(&s.db, &p.ctx, &input).await;
     done(&s, &p, back, r).await
 }
 
-pub async fn request(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let back = form.id("back_unit").map_err(|e| p.err(e))?;
-    let gun = form.id("gun_id").map_err(|e| p.err(e))?.unwrap_or(0);
-    let ammo = form.id("ammo_id").map_err(|e| p.err(e))?;
+pub async fn request(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let back = form.id("back_unit")?;
+    let gun = form.id("gun_id")?.unwrap_or(0);
+    let ammo = form.id("ammo_id")?;
     let rounds = form.id_lenient("rounds").unwrap_or(0);
     let r = anbao_app::arms::request(&s.db, &p.ctx, gun, ammo, rounds, &form.text("purpose")).await;
     done(&s, &p, back, r).await
 }
 
+crate::verbs!(
+    /// What can be done to a gun checkout from its page.
+    CheckoutVerb {
+        Approve => "approve",
+        Refuse => "refuse",
+        Issue => "issue",
+        Return => "return",
+    }
+);
+
 pub async fn act(
     State(s): State<AppState>,
     p: Page,
-    IdAnd(id, action): IdAnd,
-    body: Bytes,
+    IdVerb(id, verb): IdVerb<CheckoutVerb>,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let back = form.id("back_unit").map_err(|e| p.err(e))?;
+    let back = form.id("back_unit")?;
     let note = form.text("note");
-    let r = match action.as_str() {
-        "approve" => anbao_app::arms::decide(&s.db, &p.ctx, id, true, Some(&note)).await.map(|_| false),
-        "refuse" => anbao_app::arms::decide(&s.db, &p.ctx, id, false, Some(&note)).await.map(|_| false),
-        "issue" => anbao_app::arms::issue(&s.db, &s.policy, &p.ctx, id, &second(&form)).await.map(|_| false),
-        "return" => {
+    let r = match verb {
+        CheckoutVerb::Approve => anbao_app::arms::decide(&s.db, &p.ctx, id, true, Some(&note)).await.map(|_| false),
+        CheckoutVerb::Refuse => anbao_app::arms::decide(&s.db, &p.ctx, id, false, Some(&note)).await.map(|_| false),
+        CheckoutVerb::Issue => {
+            anbao_app::arms::issue(&s.db, &s.policy, &p.ctx, id, &second(&form)).await.map(|_| false)
+        }
+        CheckoutVerb::Return => {
             let rounds = form.id_lenient("rounds_back").unwrap_or(0);
             anbao_app::arms::give_back(&s.db, &s.policy, &p.ctx, id, rounds, Some(&note), &second(&form)).await
         }
-        _ => return Err(p.err(anbao_app::AppError::NotFound)),
     };
     done(&s, &p, back, r).await
 }
@@ -251,7 +254,6 @@ pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<ArmsQuer
         "枪弹登记",
         &["类型", "类别/时间", "型号/枪支", "编号/事由", "弹药数", "枪弹柜/领用人", "保管人/审批人", "状态"],
         &rows,
-    )
-    .map_err(|e| p.err(e))?;
+    )?;
     Ok(super::org::xlsx_response(bytes, "arms.xlsx"))
 }

@@ -38,13 +38,13 @@ pub struct AuditQuery {
 }
 
 pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
-    let events = anbao_app::audit::list(&s.db, &p.ctx, None, 100, q.before).await.map_err(|e| p.err(e))?;
+    let events = anbao_app::audit::list(&s.db, &p.ctx, None, 100, q.before).await?;
     let verified = if q.verify.is_some() {
         // Verification reads every row of the union: only for those who audit the whole tree.
         if !p.ctx.actor.scope.covers_whole_tree(Permission::AuditRead) {
-            return Err(p.err(AppError::Forbidden));
+            return Err(PageError::from(AppError::Forbidden));
         }
-        let r = anbao_app::audit::verify(&s.db).await.map_err(|e| p.err(e))?;
+        let r = anbao_app::audit::verify(&s.db).await?;
         Some((r.ok(), r.events, r.rows, r.problems.iter().map(ToString::to_string).collect()))
     } else {
         None
@@ -73,7 +73,7 @@ pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<AuditQuery
 }
 
 pub async fn export(State(s): State<AppState>, p: Page) -> Result<Response, PageError> {
-    let events = anbao_app::audit::list(&s.db, &p.ctx, None, 500, None).await.map_err(|e| p.err(e))?;
+    let events = anbao_app::audit::list(&s.db, &p.ctx, None, 500, None).await?;
     let rows: Vec<Vec<String>> = events
         .into_iter()
         .map(|e| {
@@ -91,6 +91,6 @@ pub async fn export(State(s): State<AppState>, p: Page) -> Result<Response, Page
         })
         .collect();
     let headers = ["序号", "时间", "操作人", "单位", "操作", "对象", "修改前", "修改后", "哈希"];
-    let bytes = anbao_app::export::xlsx("审计日志", &headers, &rows).map_err(|e| p.err(e))?;
+    let bytes = anbao_app::export::xlsx("审计日志", &headers, &rows)?;
     Ok(xlsx_response(bytes, "audit.xlsx"))
 }

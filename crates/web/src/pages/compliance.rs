@@ -5,49 +5,16 @@ use super::{Layout, render};
 use crate::auth::Page;
 use crate::error::PageError;
 use crate::state::AppState;
-use anbao_app::compliance::{DueItem, Tally, evaluate_core};
+use anbao_app::compliance::Tally;
 use anbao_app::compliance_summary::summary;
-use anbao_app::{AppError, Ctx};
-use anbao_domain::ids::UnitId;
 use anbao_domain::org::UnitKind;
 use anbao_domain::period::{self, Day};
-use anbao_domain::rulebook::Status;
 use anbao_store::org::UnitRow;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
-#[derive(Deserialize, Default, Clone)]
-pub struct DashQuery {
-    pub unit: Option<String>,
-    /// `YYYY-MM`; defaults to the current month.
-    pub month: Option<String>,
-    pub rule: Option<String>,
-    pub status: Option<String>,
-    pub area: Option<String>,
-}
-
-/// The unit asked for (visible to the person) or the top of their scope.
-pub async fn root_unit(s: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<UnitRow, AppError> {
-    match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-        Some(u) => {
-            let id = u.parse::<i64>().map_err(|_| AppError::NotFound)?;
-            anbao_app::org::get_unit(&s.db, ctx, UnitId::new(id)).await
-        }
-        None => anbao_app::org::home_unit(&s.db, ctx).await,
-    }
-}
-
-/// The month window [from, to) and its label; a month still running ends today.
-pub fn month_window(q: &DashQuery, today: Day) -> Result<(Day, Day, String), AppError> {
-    let (from, to) = match q.month.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => period::month_of(raw)?,
-        None => period::containing(anbao_domain::rulebook::PeriodKind::Month, today),
-    };
-    let (y, m, _) = period::ymd(from);
-    Ok((from, to, format!("{y}-{m:02}")))
-}
+pub use crate::queries::compliance::{DashQuery, items_for, month_window, root_unit};
 
 pub struct TallyRow {
     pub key: String,
@@ -134,10 +101,10 @@ fn link(unit: i64, month: &str, extra: &str) -> String {
 
 pub async fn dashboard(State(s): State<AppState>, p: Page, Query(q): Query<DashQuery>) -> Result<Response, PageError> {
     let today = period::day_of_ms(p.ctx.now);
-    let root = root_unit(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
-    let (from, to, month) = month_window(&q, today).map_err(|e| p.err(e))?;
+    let root = root_unit(&s, &p.ctx, &q).await?;
+    let (from, to, month) = month_window(&q, today)?;
     let en = p.lang.is_en();
-    let e = summary(&s.db, &root.path, from, to, today).await.map_err(|e| p.err(e))?;
+    let e = summary(&s.db, &root.path, from, to, today).await?;
     let per_unit = e.rollup();
     // The units below come from the summary, which has read the subtree already.
     let mut below: Vec<&UnitRow> =
@@ -195,12 +162,8 @@ pub async fn dashboard(State(s): State<AppState>, p: Page, Query(q): Query<DashQ
             e.trend().permille()
         } else {
             let q = DashQuery { month: Some(m.clone()), ..Default::default() };
-            let (mf, mt, _) = month_window(&q, today).map_err(|e| p.err(e))?;
-            if mf > today {
-                None
-            } else {
-                summary(&s.db, &root.path, mf, mt, today).await.map_err(|e| p.err(e))?.trend().permille()
-            }
+            let (mf, mt, _) = month_window(&q, today)?;
+            if mf > today { None } else { summary(&s.db, &root.path, mf, mt, today).await?.trend().permille() }
         };
         points.push((m, value));
     }
@@ -259,40 +222,8 @@ fn day_text(d: Day) -> String {
     format!("{y}-{m:02}-{dd:02}")
 }
 
-/// Due items matching the query, worst first. Filters apply to the compact items before any is materialised.
-pub async fn items_for(s: &AppState, ctx: &Ctx, q: &DashQuery) -> Result<(UnitRow, String, Vec<DueItem>), AppError> {
-    let today = period::day_of_ms(ctx.now);
-    let root = root_unit(s, ctx, q).await?;
-    let (from, to, month) = month_window(q, today)?;
-    let e = evaluate_core(&s.db, &root.path, from, to, today).await?;
-    let rule = q.rule.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    let status = q.status.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    let area = q.area.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    let mut items: Vec<DueItem> = e
-        .cores
-        .iter()
-        .filter(|c| {
-            let r = e.rule_of(c);
-            rule.is_none_or(|x| r.id == x)
-                && status.is_none_or(|st| c.status.code() == st)
-                && area.is_none_or(|a| r.area == a)
-        })
-        .map(|c| e.item(c))
-        .collect();
-    items.sort_by(|a, b| {
-        let rank = |s: Status| match s {
-            Status::Overdue => 0,
-            Status::PartlyMet => 1,
-            Status::NotYetDue => 2,
-            Status::Met => 3,
-        };
-        (rank(a.status), &a.unit_path, a.period.0).cmp(&(rank(b.status), &b.unit_path, b.period.0))
-    });
-    Ok((root, month, items))
-}
-
 pub async fn items(State(s): State<AppState>, p: Page, Query(q): Query<DashQuery>) -> Result<Response, PageError> {
-    let (root, month, items) = items_for(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
+    let (root, month, items) = items_for(&s, &p.ctx, &q).await?;
     let en = p.lang.is_en();
     let mut tally = Tally::default();
     for i in &items {
@@ -359,10 +290,10 @@ pub async fn export_units(
     Query(q): Query<DashQuery>,
 ) -> Result<Response, PageError> {
     let today = period::day_of_ms(p.ctx.now);
-    let root = root_unit(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
-    let (from, to, month) = month_window(&q, today).map_err(|e| p.err(e))?;
-    let per = summary(&s.db, &root.path, from, to, today).await.map_err(|e| p.err(e))?.rollup();
-    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let root = root_unit(&s, &p.ctx, &q).await?;
+    let (from, to, month) = month_window(&q, today)?;
+    let per = summary(&s.db, &root.path, from, to, today).await?.rollup();
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await?;
     let rows: Vec<Vec<String>> = units
         .iter()
         .filter(|u| u.path.starts_with(&root.path) && u.kind != UnitKind::Department)
@@ -381,7 +312,7 @@ pub async fn export_units(
         })
         .collect();
     let headers = ["月份", "单位", "类型", "合规率", "已完成", "部分完成", "逾期", "进行中"];
-    let bytes = anbao_app::export::xlsx("合规统计", &headers, &rows).map_err(|e| p.err(e))?;
+    let bytes = anbao_app::export::xlsx("合规统计", &headers, &rows)?;
     Ok(xlsx_response(bytes, "compliance.xlsx"))
 }
 
@@ -390,7 +321,7 @@ pub async fn export_items(
     p: Page,
     Query(q): Query<DashQuery>,
 ) -> Result<Response, PageError> {
-    let (_, _, items) = items_for(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
+    let (_, _, items) = items_for(&s, &p.ctx, &q).await?;
     let rows: Vec<Vec<String>> = items
         .iter()
         .map(|i| {
@@ -413,7 +344,7 @@ pub async fn export_items(
         })
         .collect();
     let headers = ["状态", "规则", "名称", "单位", "设备/人员", "期间", "实际", "要求", "说明", "出处"];
-    let bytes = anbao_app::export::xlsx("应办事项", &headers, &rows).map_err(|e| p.err(e))?;
+    let bytes = anbao_app::export::xlsx("应办事项", &headers, &rows)?;
     Ok(xlsx_response(bytes, "due-items.xlsx"))
 }
 

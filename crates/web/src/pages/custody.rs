@@ -8,14 +8,14 @@ use anbao_store::org::UnitRow;
 
 /// The unit a custody page shows: the one asked for, or the person's own.
 pub async fn unit(s: &AppState, p: &Page, asked: Option<i64>) -> Result<UnitRow, PageError> {
-    let home = anbao_app::org::home_unit(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let home = anbao_app::org::home_unit(&s.db, &p.ctx).await?;
     let Some(id) = asked else { return Ok(home) };
-    anbao_app::org::get_unit(&s.db, &p.ctx, UnitId::new(id)).await.map_err(|e| p.err(e))
+    anbao_app::org::get_unit(&s.db, &p.ctx, UnitId::new(id)).await.map_err(PageError::from)
 }
 
 /// Active staff of the units under `path`, as (id, "name（unit · posts）").
 pub async fn staff_options(s: &AppState, p: &Page, path: &str) -> Result<Vec<(i64, String)>, PageError> {
-    let rows = anbao_app::staff::active_under(&s.db, &p.ctx, path, 500).await.map_err(|e| p.err(e))?;
+    let rows = anbao_app::staff::active_under(&s.db, &p.ctx, path, 500).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -27,7 +27,7 @@ pub async fn staff_options(s: &AppState, p: &Page, path: &str) -> Result<Vec<(i6
 
 /// Units at and below `path` that are not departments, as options.
 pub async fn unit_options(s: &AppState, p: &Page, path: &str) -> Result<Vec<(i64, String)>, PageError> {
-    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await?;
     Ok(units
         .into_iter()
         .filter(|u| u.path.starts_with(path) && u.kind != anbao_domain::org::UnitKind::Department)
@@ -44,7 +44,7 @@ pub fn date(d: i64) -> String {
 
 /// The units a custody page can switch to: every unit in the person's scope but departments, the shown one marked.
 pub async fn picker(s: &AppState, p: &Page, current: i64) -> Result<Vec<(i64, String, bool)>, PageError> {
-    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await?;
     Ok(units
         .into_iter()
         .filter(|u| u.kind != anbao_domain::org::UnitKind::Department)

@@ -3,13 +3,12 @@ use super::custody::{date, day};
 use super::{Layout, render, user_message};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::FormData;
 use crate::form::Id;
+use crate::form::{FormData, PageForm};
 use crate::state::AppState;
 use anbao_app::duty::NightInput;
 use anbao_domain::access::Permission;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -58,7 +57,7 @@ async fn page(
     entered: Option<&FormData>,
     error: Option<String>,
 ) -> Result<RosterPage, PageError> {
-    let vaults = anbao_app::assets::list(&s.db, &p.ctx, Some("vault")).await.map_err(|e| p.err(e))?;
+    let vaults = anbao_app::assets::list(&s.db, &p.ctx, Some("vault")).await?;
     let vault = q.vault.or(vaults.first().map(|v| v.id)).unwrap_or(0);
     let month = q.month.clone().unwrap_or_else(|| {
         let (y, m, _) = anbao_domain::period::ymd(anbao_domain::period::day_of_ms(p.ctx.now));
@@ -84,7 +83,7 @@ async fn page(
     if vault == 0 {
         return Ok(out);
     }
-    let m = anbao_app::duty::month(&s.db, &p.ctx, vault, &month).await.map_err(|e| p.err(e))?;
+    let m = anbao_app::duty::month(&s.db, &p.ctx, vault, &month).await?;
     out.can_write = p.ctx.actor.scope.allows(Permission::RecordWrite, &m.vault.unit_path);
     out.can_manage = p.ctx.actor.scope.allows(Permission::StaffWrite, &m.vault.unit_path);
     out.people = m
@@ -135,12 +134,10 @@ fn back(vault: i64, month: &str, ok: &str) -> Response {
     Redirect::to(&format!("/duty?vault={vault}&month={month}&ok={ok}")).into_response()
 }
 
-pub async fn save(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let vault = form.id("vault").map_err(|e| p.err(e))?.unwrap_or(0);
+pub async fn save(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let vault = form.id("vault")?.unwrap_or(0);
     let month = form.text("month");
-    let (from, to) = anbao_domain::period::month_of(&month).map_err(|e| p.err(e.into()))?;
+    let (from, to) = anbao_domain::period::month_of(&month)?;
     let nights: Vec<NightInput> = (from..to)
         .map(|d| NightInput {
             day: d,
@@ -173,10 +170,8 @@ async fn refuse(
     super::again(&pg)
 }
 
-pub async fn leave(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let (vault, month) = (form.id("vault").map_err(|e| p.err(e))?.unwrap_or(0), form.text("month"));
+pub async fn leave(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let (vault, month) = (form.id("vault")?.unwrap_or(0), form.text("month"));
     let r = async {
         let staff = form.id("staff_id")?.ok_or_else(|| {
             anbao_app::AppError::Invalid(anbao_domain::DomainError::new(
@@ -195,10 +190,8 @@ pub async fn leave(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Re
     }
 }
 
-pub async fn request_swap(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let (vault, month) = (form.id("vault").map_err(|e| p.err(e))?.unwrap_or(0), form.text("month"));
+pub async fn request_swap(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let (vault, month) = (form.id("vault")?.unwrap_or(0), form.text("month"));
     let r = async {
         let shift = form.id("shift_id")?.unwrap_or(0);
         let out = form.id("out_staff")?.unwrap_or(0);
@@ -212,10 +205,13 @@ pub async fn request_swap(State(s): State<AppState>, p: Page, body: Bytes) -> Re
     }
 }
 
-pub async fn decide_swap(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let (vault, month) = (form.id("vault").map_err(|e| p.err(e))?.unwrap_or(0), form.text("month"));
+pub async fn decide_swap(
+    State(s): State<AppState>,
+    p: Page,
+    Id(id): Id,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
+    let (vault, month) = (form.id("vault")?.unwrap_or(0), form.text("month"));
     match anbao_app::duty::decide_swap(&s.db, &p.ctx, id, form.flag("approve")).await {
         Ok(()) => Ok(back(vault, &month, "saved")),
         Err(e) => refuse(&s, &p, vault, month, e).await,
@@ -232,7 +228,6 @@ pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<DutyQuer
         .filter(|r| r.saved)
         .map(|r| vec![date(r.day), name(r.a), name(r.b), if r.holiday { "是".into() } else { String::new() }])
         .collect();
-    let bytes = anbao_app::export::xlsx("守库排班", &["日期", "值班人员一", "值班人员二", "节假日"], &rows)
-        .map_err(|e| p.err(e))?;
+    let bytes = anbao_app::export::xlsx("守库排班", &["日期", "值班人员一", "值班人员二", "节假日"], &rows)?;
     Ok(super::org::xlsx_response(bytes, "duty-roster.xlsx"))
 }

@@ -4,16 +4,15 @@ use super::custody::{date, day, staff_options, unit, unit_options};
 use super::{Layout, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::FormData;
 use crate::form::Id;
-use crate::form::IdAnd;
+use crate::form::IdVerb;
+use crate::form::PageForm;
 use crate::state::AppState;
 use anbao_app::confirm::SecondSignIn;
 use anbao_app::escort::{CrewInput, StopInput, TripInput};
 use anbao_domain::access::Permission;
 use anbao_domain::escort::{EVENT_KINDS, TripStatus, event_kind};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -44,7 +43,7 @@ struct ListPage {
 
 async fn list_page(s: &AppState, p: &Page, q: &EscortQuery, error: Option<String>) -> Result<ListPage, PageError> {
     let u = unit(s, p, q.unit).await?;
-    let (trips, vans) = anbao_app::escort::trips(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
+    let (trips, vans) = anbao_app::escort::trips(&s.db, &p.ctx, u.id).await?;
     let l = Layout::new(p, "/escort", "押运管理", "Escort trips")
         .crumb(p.lang.tr("押运管理", "Escort trips"), None)
         .flash_from(q.ok.as_deref());
@@ -86,10 +85,8 @@ async fn list_refused(
     super::again(&pg)
 }
 
-pub async fn register_van(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let unit = form.id("unit_id").map_err(|e| p.err(e))?;
+pub async fn register_van(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let unit = form.id("unit_id")?;
     let r = anbao_app::escort::register_van(
         &s.db,
         &p.ctx,
@@ -110,10 +107,8 @@ fn boxes(raw: &str) -> Vec<String> {
     raw.split([',', '，', '、', ' ', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
-pub async fn plan(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let unit = form.id("unit_id").map_err(|e| p.err(e))?;
+pub async fn plan(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let unit = form.id("unit_id")?;
     let r = async {
         let mut crew = Vec::new();
         for i in 0..4 {
@@ -193,7 +188,7 @@ async fn trip_page(
     ok: Option<&str>,
     error: Option<String>,
 ) -> Result<TripPage, PageError> {
-    let t = anbao_app::escort::trip(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let t = anbao_app::escort::trip(&s.db, &p.ctx, id).await?;
     let st = t.status();
     let l = Layout::new(p, "/escort", "押运单", "Escort trip")
         .crumb(p.lang.tr("押运管理", "Escort trips"), Some("/escort".into()))
@@ -271,18 +266,26 @@ pub async fn show(
     Ok(render(&trip_page(&s, &p, id, q.ok.as_deref(), None).await?)?.into_response())
 }
 
+crate::verbs!(
+    /// What can be done to an escort trip from its page.
+    TripVerb {
+        Depart => "depart",
+        Close => "close",
+        Handover => "handover",
+        Event => "event",
+    }
+);
+
 pub async fn act(
     State(s): State<AppState>,
     p: Page,
-    IdAnd(id, action): IdAnd,
-    body: Bytes,
+    IdVerb(id, verb): IdVerb<TripVerb>,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let r = match action.as_str() {
-        "depart" => anbao_app::escort::depart(&s.db, &p.ctx, id).await,
-        "close" => anbao_app::escort::close(&s.db, &p.ctx, id).await,
-        "handover" => {
+    let r = match verb {
+        TripVerb::Depart => anbao_app::escort::depart(&s.db, &p.ctx, id).await,
+        TripVerb::Close => anbao_app::escort::close(&s.db, &p.ctx, id).await,
+        TripVerb::Handover => {
             let second = SecondSignIn {
                 confirm_username: Some(form.text("confirm_username")),
                 confirm_secret: Some(form.text("confirm_secret")),
@@ -290,7 +293,7 @@ pub async fn act(
             let b = form.id_lenient("box_id").unwrap_or(0);
             anbao_app::escort::hand_box(&s.db, &s.policy, &p.ctx, id, b, &second).await
         }
-        "event" => anbao_app::escort::record_event(
+        TripVerb::Event => anbao_app::escort::record_event(
             &s.db,
             &p.ctx,
             id,
@@ -300,7 +303,6 @@ pub async fn act(
         )
         .await
         .map(|_| ()),
-        _ => return Err(p.err(anbao_app::AppError::NotFound)),
     };
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/escort/trips/{id}?ok=saved")).into_response()),
@@ -317,7 +319,6 @@ pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<EscortQu
     let pg = list_page(&s, &p, &q, None).await?;
     let rows: Vec<Vec<String>> =
         pg.trips.iter().map(|t| vec![t.0.to_string(), t.1.clone(), t.2.clone(), t.3.clone(), t.4.to_owned()]).collect();
-    let bytes =
-        anbao_app::export::xlsx("押运记录", &["编号", "日期", "车辆", "线路", "状态"], &rows).map_err(|e| p.err(e))?;
+    let bytes = anbao_app::export::xlsx("押运记录", &["编号", "日期", "车辆", "线路", "状态"], &rows)?;
     Ok(super::org::xlsx_response(bytes, "escort-trips.xlsx"))
 }

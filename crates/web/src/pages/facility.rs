@@ -4,9 +4,9 @@ use super::custody::{date, day, picker, unit};
 use super::{Layout, again, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::FormData;
 use crate::form::Id;
-use crate::form::IdAnd;
+use crate::form::IdVerb;
+use crate::form::PageForm;
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_app::facility::ItemInput;
@@ -14,7 +14,6 @@ use anbao_domain::access::Permission;
 use anbao_domain::facility::place_label;
 use anbao_domain::ids::UnitId;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Multipart, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -53,7 +52,7 @@ struct MapPage {
 
 async fn map_page(s: &AppState, p: &Page, q: &UnitQuery, error: Option<String>) -> Result<MapPage, PageError> {
     let u = unit(s, p, q.unit).await?;
-    let m = anbao_app::facility::gap_map(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
+    let m = anbao_app::facility::gap_map(&s.db, &p.ctx, u.id).await?;
     let lines = m
         .stats
         .lacking
@@ -121,9 +120,7 @@ pub async fn map(State(s): State<AppState>, p: Page, Query(q): Query<UnitQuery>)
     Ok(render(&map_page(&s, &p, &q, None).await?)?.into_response())
 }
 
-pub async fn add_place(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
+pub async fn add_place(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
     let unit_id = form.id_lenient("unit_id").unwrap_or(0);
     let risk = form.id_lenient("risk_level").unwrap_or(0);
     let r = anbao_app::facility::add_place(
@@ -188,7 +185,7 @@ async fn ledger_page(
     ok: Option<&str>,
     error: Option<String>,
 ) -> Result<LedgerPage, PageError> {
-    let g = anbao_app::facility::ledger(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let g = anbao_app::facility::ledger(&s.db, &p.ctx, id).await?;
     let today = anbao_domain::period::day_of_ms(p.ctx.now);
     let cat = &g.catalogue;
     Ok(LedgerPage {
@@ -262,19 +259,28 @@ pub async fn ledger(
     Ok(render(&ledger_page(&s, &p, id, q.ok.as_deref(), None).await?)?.into_response())
 }
 
+crate::verbs!(
+    /// What can be done at a facility place from its page.
+    PlaceVerb {
+        Item => "item",
+        Check => "check",
+        Retire => "retire",
+        Fault => "fault",
+        Propose => "propose",
+    }
+);
+
 /// Actions on a place's ledger: `item` (add), `check`, `retire`, `fault`, `propose`.
 pub async fn place_act(
     State(s): State<AppState>,
     p: Page,
-    IdAnd(id, action): IdAnd,
-    body: Bytes,
+    IdVerb(id, verb): IdVerb<PlaceVerb>,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
     let item = form.id_lenient("item_id").unwrap_or(0);
     let r: Result<(), AppError> = async {
-        match action.as_str() {
-            "item" => {
+        match verb {
+            PlaceVerb::Item => {
                 let expires = form.text("expires");
                 let input = ItemInput {
                     place_id: Some(id),
@@ -287,12 +293,16 @@ pub async fn place_act(
                 };
                 anbao_app::facility::add_item(&s.db, &p.ctx, &input).await.map(|_| ())
             }
-            "check" => anbao_app::facility::item_action(&s.db, &p.ctx, item, "checked", &form.text("note")).await,
-            "retire" => anbao_app::facility::item_action(&s.db, &p.ctx, item, "retired", &form.text("note")).await,
-            "fault" => {
+            PlaceVerb::Check => {
+                anbao_app::facility::item_action(&s.db, &p.ctx, item, "checked", &form.text("note")).await
+            }
+            PlaceVerb::Retire => {
+                anbao_app::facility::item_action(&s.db, &p.ctx, item, "retired", &form.text("note")).await
+            }
+            PlaceVerb::Fault => {
                 anbao_app::facility::report_fault(&s.db, &p.ctx, item, &form.text("description")).await.map(|_| ())
             }
-            "propose" => {
+            PlaceVerb::Propose => {
                 let pick = form.text("product");
                 let (kind, model) = pick.split_once('|').unwrap_or_default();
                 let budget = form.id_lenient("budget").unwrap_or(0);
@@ -300,7 +310,6 @@ pub async fn place_act(
                     .await
                     .map(|_| ())
             }
-            _ => Err(AppError::NotFound),
         }
     }
     .await;
@@ -356,10 +365,12 @@ pub async fn report(State(s): State<AppState>, p: Page, Query(q): Query<UnitQuer
         let (y, m, _) = anbao_domain::period::ymd(anbao_domain::period::day_of_ms(p.ctx.now));
         format!("{y}-{m:02}")
     });
-    let m = anbao_app::facility::gap_map(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
-    let frozen = anbao_app::facility::frozen_report(&s.db, &p.ctx, &u, &month).await.map_err(|e| p.err(e))?;
+    let m = anbao_app::facility::gap_map(&s.db, &p.ctx, u.id).await?;
+    let frozen = anbao_app::facility::frozen_report(&s.db, &p.ctx, &u, &month).await?;
     let stats: anbao_app::facility::Stats = match &frozen {
-        Some((_, body, _)) => serde_json::from_str(body).map_err(|e| p.err(AppError::Internal(e.to_string())))?,
+        Some((_, body, _)) => {
+            serde_json::from_str(body).map_err(|e| PageError::from(AppError::Internal(e.to_string())))?
+        }
         None => m.stats.clone(),
     };
     Ok(render(&ReportPage {
@@ -378,12 +389,10 @@ pub async fn report(State(s): State<AppState>, p: Page, Query(q): Query<UnitQuer
     .into_response())
 }
 
-pub async fn freeze(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
+pub async fn freeze(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
     let unit_id = form.id_lenient("unit_id").unwrap_or(0);
     let month = form.text("month");
-    anbao_app::facility::report_month(&s.db, &p.ctx, UnitId::new(unit_id), &month).await.map_err(|e| p.err(e))?;
+    anbao_app::facility::report_month(&s.db, &p.ctx, UnitId::new(unit_id), &month).await?;
     Ok(Redirect::to(&format!("/facilities/report?unit={unit_id}&month={month}&ok=saved")).into_response())
 }
 
@@ -417,10 +426,10 @@ fn fault_status(p: &Page, s: &str) -> &'static str {
 
 async fn work_page(s: &AppState, p: &Page, q: &UnitQuery, error: Option<String>) -> Result<WorkPage, PageError> {
     let u = unit(s, p, q.unit).await?;
-    let projects = anbao_app::facility::projects(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
-    let faults = anbao_app::facility::faults(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
+    let projects = anbao_app::facility::projects(&s.db, &p.ctx, u.id).await?;
+    let faults = anbao_app::facility::faults(&s.db, &p.ctx, u.id).await?;
     let today = anbao_domain::period::day_of_ms(p.ctx.now);
-    let cat = anbao_app::facility::current_catalogue(&s.db).await.map_err(|e| p.err(e))?;
+    let cat = anbao_app::facility::current_catalogue(&s.db).await?;
     Ok(WorkPage {
         l: Layout::new(p, "/facilities", "安装项目与故障", "Projects and faults")
             .crumb(p.lang.tr("安防设施", "Facilities"), Some("/facilities".into()))
@@ -474,17 +483,12 @@ pub async fn work(State(s): State<AppState>, p: Page, Query(q): Query<UnitQuery>
 pub async fn project_step(
     State(s): State<AppState>,
     p: Page,
-    IdAnd(id, step): IdAnd,
-    body: Bytes,
+    IdVerb(id, step): IdVerb<anbao_domain::facility::ProjectStep>,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
     let back = form.id_lenient("back_unit");
     let findings = form.text("findings");
-    let r = match anbao_domain::facility::ProjectStep::parse(&step) {
-        Ok(step) => anbao_app::facility::project_step(&s.db, &p.ctx, id, step, Some(&findings)).await,
-        Err(e) => Err(e.into()),
-    };
+    let r = anbao_app::facility::project_step(&s.db, &p.ctx, id, step, Some(&findings)).await;
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/facilities/work?unit={}&ok=saved", back.unwrap_or(0))).into_response()),
         Err(e) => {
@@ -497,14 +501,11 @@ pub async fn project_step(
 pub async fn fault_step(
     State(s): State<AppState>,
     p: Page,
-    IdAnd(id, step): IdAnd,
-    body: Bytes,
+    IdVerb(id, step): IdVerb<anbao_domain::facility::FaultStep>,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
     let back = form.id_lenient("back_unit");
     let r = async {
-        let step = anbao_domain::facility::FaultStep::parse(&step)?;
         let deadline = form.text("deadline");
         let deadline = if deadline.trim().is_empty() { None } else { Some(day(&deadline, "deadline")?) };
         anbao_app::facility::fault_step(
@@ -558,8 +559,8 @@ pub async fn import_form(p: Page) -> Result<Response, PageError> {
 /// Upload a workbook: with `commit` unticked it is only checked; ticked, it is imported if every row is good.
 pub async fn import(State(s): State<AppState>, p: Page, mut mp: Multipart) -> Result<Response, PageError> {
     // Who may import is settled before a byte of the upload is read.
-    anbao_app::facility::may_import(&p.ctx).map_err(|e| p.err(e))?;
-    let (form, file) = crate::form::file_form(&mut mp, "file").await.map_err(|e| p.err(e))?;
+    anbao_app::facility::may_import(&p.ctx)?;
+    let (form, file) = crate::form::file_form(&mut mp, "file").await?;
     p.check_csrf(&form)?;
     let commit = form.flag("commit");
     let l = import_layout(&p);
@@ -581,7 +582,7 @@ pub async fn import(State(s): State<AppState>, p: Page, mut mp: Multipart) -> Re
 pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<UnitQuery>) -> Result<Response, PageError> {
     let u = unit(&s, &p, q.unit).await?;
     let today = anbao_domain::period::day_of_ms(p.ctx.now);
-    let (cat, places, items) = anbao_app::facility::ledger_under(&s.db, &p.ctx, &u).await.map_err(|e| p.err(e))?;
+    let (cat, places, items) = anbao_app::facility::ledger_under(&s.db, &p.ctx, &u).await?;
     let rows: Vec<Vec<String>> = items
         .iter()
         .filter_map(|i| {
@@ -610,6 +611,6 @@ pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<UnitQuer
     // The first eight columns are the import's, so an exported ledger can be edited and imported elsewhere.
     let mut headers: Vec<&str> = anbao_app::facility::IMPORT_COLUMNS.to_vec();
     headers.push("状态");
-    let bytes = anbao_app::export::xlsx("安防设施台账", &headers, &rows).map_err(|e| p.err(e))?;
+    let bytes = anbao_app::export::xlsx("安防设施台账", &headers, &rows)?;
     Ok(super::org::xlsx_response(bytes, "facilities.xlsx"))
 }

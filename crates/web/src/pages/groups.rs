@@ -5,6 +5,7 @@ use crate::auth::Page;
 use crate::error::PageError;
 use crate::form::Id;
 use crate::form::IdAnd;
+use crate::form::PageForm;
 use crate::form::{FormData, path_id};
 use crate::state::AppState;
 use anbao_domain::groups::GroupRole;
@@ -30,7 +31,7 @@ struct ListPage {
 }
 
 pub async fn list(State(s): State<AppState>, p: Page) -> Result<Response, PageError> {
-    let groups = anbao_app::groups::list_groups(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let groups = anbao_app::groups::list_groups(&s.db, &p.ctx).await?;
     let en = p.lang.is_en();
     let l = Layout::new(&p, "/groups", "领导小组", "Leadership groups")
         .crumb(p.lang.tr("领导小组", "Leadership groups"), None);
@@ -48,10 +49,10 @@ pub async fn list(State(s): State<AppState>, p: Page) -> Result<Response, PageEr
 }
 
 pub async fn export(State(s): State<AppState>, p: Page) -> Result<Response, PageError> {
-    let groups = anbao_app::groups::list_groups(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let groups = anbao_app::groups::list_groups(&s.db, &p.ctx).await?;
     let mut rows = Vec::new();
     for g in groups {
-        let (_, members, _) = anbao_app::groups::get_group(&s.db, &p.ctx, g.id).await.map_err(|e| p.err(e))?;
+        let (_, members, _) = anbao_app::groups::get_group(&s.db, &p.ctx, g.id).await?;
         for m in members {
             rows.push(vec![
                 g.unit_name.clone(),
@@ -64,8 +65,7 @@ pub async fn export(State(s): State<AppState>, p: Page) -> Result<Response, Page
         }
     }
     let bytes =
-        anbao_app::export::xlsx("领导小组", &["单位", "领导小组", "组内职务", "姓名", "工号", "所在单位"], &rows)
-            .map_err(|e| p.err(e))?;
+        anbao_app::export::xlsx("领导小组", &["单位", "领导小组", "组内职务", "姓名", "工号", "所在单位"], &rows)?;
     Ok(xlsx_response(bytes, "groups.xlsx"))
 }
 
@@ -98,16 +98,16 @@ pub async fn show(
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
     let id = GroupId::new(id);
-    let (g, members, can_write) = anbao_app::groups::get_group(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let (g, members, can_write) = anbao_app::groups::get_group(&s.db, &p.ctx, id).await?;
     let en = p.lang.is_en();
     let label = if en { g.kind.label_en() } else { g.kind.label_zh() };
     let candidates = if can_write {
         // Candidates: the unit's own staff and those of its departments (leaders and security staff sit there).
-        let d = anbao_app::org::unit_detail(&s.db, &p.ctx, g.unit_id).await.map_err(|e| p.err(e))?;
+        let d = anbao_app::org::unit_detail(&s.db, &p.ctx, g.unit_id).await?;
         let mut c: Vec<(i64, String)> =
             d.staff.iter().map(|s| (s.id.get(), format!("{}（{}）", s.name, s.staff_no))).collect();
         for dept in d.children.iter().filter(|u| u.kind == anbao_domain::org::UnitKind::Department) {
-            let sub = anbao_app::org::unit_detail(&s.db, &p.ctx, dept.id).await.map_err(|e| p.err(e))?;
+            let sub = anbao_app::org::unit_detail(&s.db, &p.ctx, dept.id).await?;
             c.extend(sub.staff.iter().map(|s| (s.id.get(), format!("{}（{} · {}）", s.name, s.staff_no, dept.name))));
         }
         c
@@ -142,14 +142,15 @@ pub async fn show(
     Ok(render(&page)?.into_response())
 }
 
-pub async fn put_member(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+pub async fn put_member(
+    State(s): State<AppState>,
+    p: Page,
+    Id(id): Id,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
     let id = GroupId::new(id);
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let staff = form.id("staff_id").map_err(|e| p.err(e))?.unwrap_or(0);
-    anbao_app::groups::put_member(&s.db, &p.ctx, id, StaffId::new(staff), &form.text("role"))
-        .await
-        .map_err(|e| p.err(e))?;
+    let staff = form.id("staff_id")?.unwrap_or(0);
+    anbao_app::groups::put_member(&s.db, &p.ctx, id, StaffId::new(staff), &form.text("role")).await?;
     Ok(Redirect::to(&format!("/groups/{id}?ok=saved")).into_response())
 }
 
@@ -160,9 +161,9 @@ pub async fn remove_member(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let id = GroupId::new(id);
-    let staff = StaffId::new(path_id(&staff).map_err(|e| p.err(e))?);
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
+    let staff = StaffId::new(path_id(&staff)?);
+    let form = FormData::parse(&body)?;
     p.check_csrf(&form)?;
-    anbao_app::groups::remove_member(&s.db, &p.ctx, id, staff).await.map_err(|e| p.err(e))?;
+    anbao_app::groups::remove_member(&s.db, &p.ctx, id, staff).await?;
     Ok(Redirect::to(&format!("/groups/{id}?ok=saved")).into_response())
 }

@@ -4,15 +4,14 @@ use super::custody::{date, day, picker, staff_options, unit, unit_options};
 use super::{Layout, again, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::FormData;
 use crate::form::Id;
-use crate::form::IdAnd;
+use crate::form::IdVerb;
+use crate::form::PageForm;
 use crate::state::AppState;
 use anbao_app::inspect::HazardInput;
 use anbao_domain::access::Permission;
 use anbao_domain::inspect::HazardStatus;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -78,9 +77,8 @@ async fn register_page(
     let u = unit(s, p, q.unit).await?;
     let status = q.status.clone().unwrap_or_default();
     let repeat_only = q.repeat.as_deref() == Some("1");
-    let rows = anbao_app::inspect::register(&s.db, &p.ctx, u.id, Some(status.as_str()).filter(|s| !s.is_empty()))
-        .await
-        .map_err(|e| p.err(e))?;
+    let rows =
+        anbao_app::inspect::register(&s.db, &p.ctx, u.id, Some(status.as_str()).filter(|s| !s.is_empty())).await?;
     let l = Layout::new(p, "/hazards", "隐患台账", "Hazard register")
         .crumb(p.lang.tr("隐患台账", "Hazard register"), None)
         .flash_from(q.ok.as_deref());
@@ -163,14 +161,11 @@ pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<Register
             "此前同类次数",
         ],
         &rows,
-    )
-    .map_err(|e| p.err(e))?;
+    )?;
     Ok(super::org::xlsx_response(bytes, "hazards.xlsx"))
 }
 
-pub async fn raise(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
+pub async fn raise(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
     let back = form.id_lenient("back_unit");
     let r = async {
         let input = HazardInput {
@@ -218,7 +213,7 @@ async fn show_page(
     ok: Option<&str>,
     error: Option<String>,
 ) -> Result<ShowPage, PageError> {
-    let h = anbao_app::inspect::hazard(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let h = anbao_app::inspect::hazard(&s.db, &p.ctx, id).await?;
     let st = HazardStatus::parse(&h.row.status).unwrap_or(HazardStatus::Closed);
     let l = Layout::new(p, "/hazards", "隐患", "Hazard")
         .crumb(p.lang.tr("隐患台账", "Hazard register"), Some("/hazards".into()))
@@ -263,22 +258,27 @@ pub async fn show(
     Ok(render(&show_page(&s, &p, id, q.ok.as_deref(), None).await?)?.into_response())
 }
 
+crate::verbs!(
+    /// What can be done to a hazard from its page.
+    HazardVerb {
+        Rectify => "rectify",
+        Verify => "verify",
+    }
+);
+
 pub async fn act(
     State(s): State<AppState>,
     p: Page,
-    IdAnd(id, action): IdAnd,
-    body: Bytes,
+    IdVerb(id, verb): IdVerb<HazardVerb>,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
     let note = form.text("note");
-    let r = match action.as_str() {
-        "rectify" => anbao_app::inspect::rectify(&s.db, &p.ctx, id, &note).await,
-        "verify" => {
+    let r = match verb {
+        HazardVerb::Rectify => anbao_app::inspect::rectify(&s.db, &p.ctx, id, &note).await,
+        HazardVerb::Verify => {
             let (cause, acc) = (form.text("cause"), form.text("accountability"));
             anbao_app::inspect::verify(&s.db, &p.ctx, id, form.flag("pass"), &note, Some(&cause), Some(&acc)).await
         }
-        _ => return Err(p.err(anbao_app::AppError::NotFound)),
     };
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/hazards/{id}?ok=saved")).into_response()),
@@ -302,10 +302,10 @@ struct NoticePage {
 
 /// The rectification notice (隐患整改通知书) in the usual official layout, for printing.
 pub async fn notice(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
-    let h = anbao_app::inspect::hazard(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let h = anbao_app::inspect::hazard(&s.db, &p.ctx, id).await?;
     let (y, m, d) = anbao_domain::period::ymd(anbao_domain::period::day_of_ms(h.row.raised_at));
     let (dy, dm, dd) = anbao_domain::period::ymd(h.row.deadline_day);
-    let issuer = anbao_app::inspect::issuer_of(&s.db, &h.row).await.map_err(|e| p.err(e))?;
+    let issuer = anbao_app::inspect::issuer_of(&s.db, &h.row).await?;
     Ok(render(&NoticePage {
         issuer,
         l: Layout::new(&p, "/hazards", "隐患整改通知书", "Rectification notice"),
@@ -335,12 +335,11 @@ async fn bulletins_page(
     ok: Option<&str>,
 ) -> Result<BulletinsPage, PageError> {
     let u = unit(s, p, None).await?;
-    let rows = anbao_app::inspect::bulletins(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let rows = anbao_app::inspect::bulletins(&s.db, &p.ctx).await?;
     let can_publish = p.ctx.actor.scope.allows(Permission::NoticeWrite, &u.path);
     let hazards = if can_publish {
         anbao_app::inspect::register(&s.db, &p.ctx, u.id, None)
-            .await
-            .map_err(|e| p.err(e))?
+            .await?
             .into_iter()
             .take(200)
             .map(|r| (r.row.id, r.row.notice_no.clone(), format!("{}：{}", r.row.unit_name, r.row.title)))
@@ -368,9 +367,7 @@ pub async fn bulletins(
     Ok(render(&bulletins_page(&s, &p, None, q.ok.as_deref()).await?)?.into_response())
 }
 
-pub async fn publish(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
+pub async fn publish(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
     let hazards: Vec<i64> = form.all("hazard_ids").iter().filter_map(|v| v.parse().ok()).collect();
     let unit = anbao_domain::ids::UnitId::new(form.id_lenient("unit_id").unwrap_or(0));
     match anbao_app::inspect::publish(&s.db, &p.ctx, unit, &form.text("title"), &form.text("body"), &hazards, &[]).await
@@ -401,7 +398,7 @@ pub async fn bulletin(
     headers: axum::http::HeaderMap,
 ) -> Result<Response, PageError> {
     let receipt = crate::security::same_site_navigation(&headers);
-    let b = anbao_app::inspect::read_bulletin(&s.db, &p.ctx, id, receipt).await.map_err(|e| p.err(e))?;
+    let b = anbao_app::inspect::read_bulletin(&s.db, &p.ctx, id, receipt).await?;
     Ok(render(&BulletinPage {
         l: Layout::new(&p, "/bulletins", "安全通报", "Safety bulletin")
             .crumb(p.lang.tr("安全通报", "Safety bulletins"), Some("/bulletins".into()))

@@ -2,13 +2,12 @@
 use super::{Flash, Layout, render, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::PageForm;
 use crate::state::AppState;
 use anbao_app::home::Urgency;
 use anbao_domain::access::Permission;
 use anbao_domain::ids::UnitId;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -41,8 +40,7 @@ struct HomePage {
 pub async fn home(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) -> Result<Response, PageError> {
     let en = p.lang.is_en();
     let todo = anbao_app::home::todo(&s.db, &p.ctx)
-        .await
-        .map_err(|e| p.err(e))?
+        .await?
         .into_iter()
         .map(|t| TodoView {
             now: t.urgency == Urgency::Now,
@@ -52,8 +50,7 @@ pub async fn home(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) ->
         })
         .collect();
     let notices = anbao_app::notices::visible(&s.db, &p.ctx, 10)
-        .await
-        .map_err(|e| p.err(e))?
+        .await?
         .into_iter()
         .map(|n| NoticeView {
             title: n.title,
@@ -62,9 +59,8 @@ pub async fn home(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) ->
             at: when(&n.published_at),
         })
         .collect();
-    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
-    let (_, staff_total) =
-        anbao_app::staff::list_staff(&s.db, &p.ctx, &Default::default(), 1).await.map_err(|e| p.err(e))?;
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await?;
+    let (_, staff_total) = anbao_app::staff::list_staff(&s.db, &p.ctx, &Default::default(), 1).await?;
     let publish_units: Vec<(i64, String)> = units
         .iter()
         .filter(|u| p.ctx.actor.scope.allows(Permission::NoticeWrite, &u.path))
@@ -83,12 +79,12 @@ pub async fn home(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) ->
     Ok(render(&page)?.into_response())
 }
 
-pub async fn publish_notice(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let unit = form.id("unit_id").map_err(|e| p.err(e))?.ok_or_else(|| p.err(anbao_app::AppError::NotFound))?;
-    anbao_app::notices::publish(&s.db, &p.ctx, UnitId::new(unit), &form.text("title"), &form.text("body"))
-        .await
-        .map_err(|e| p.err(e))?;
+pub async fn publish_notice(
+    State(s): State<AppState>,
+    p: Page,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
+    let unit = form.id("unit_id")?.ok_or_else(|| PageError::from(anbao_app::AppError::NotFound))?;
+    anbao_app::notices::publish(&s.db, &p.ctx, UnitId::new(unit), &form.text("title"), &form.text("body")).await?;
     Ok(Redirect::to("/?ok=created").into_response())
 }

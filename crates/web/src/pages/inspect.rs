@@ -4,9 +4,8 @@ use super::custody::{date, picker};
 use super::{Layout, again, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::FormData;
 use crate::form::Id;
-use crate::form::IdAnd;
+use crate::form::{FormData, IdVerb, PageForm};
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_app::confirm::SecondSignIn;
@@ -15,7 +14,6 @@ use anbao_domain::access::Permission;
 use anbao_domain::inspect::{ItemResult, Outcome};
 use anbao_domain::period;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Multipart, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -70,8 +68,8 @@ fn month_of(q: Option<&str>, now: i64) -> String {
 async fn list_page(s: &AppState, p: &Page, q: &ListQuery, error: Option<String>) -> Result<ListPage, PageError> {
     let u = super::custody::unit(s, p, q.unit).await?;
     let month = month_of(q.month.as_deref(), p.ctx.now);
-    let (from, to) = anbao_domain::period::month_of(&month).map_err(|e| p.err(e.into()))?;
-    let rows = anbao_app::inspect::list(&s.db, &p.ctx, u.id, from, to).await.map_err(|e| p.err(e))?;
+    let (from, to) = anbao_domain::period::month_of(&month)?;
+    let rows = anbao_app::inspect::list(&s.db, &p.ctx, u.id, from, to).await?;
     let me = anbao_app::confirm::first_person(&s.db, &p.ctx).await.ok();
     let mut by: BTreeMap<(String, String), (usize, std::collections::BTreeSet<i64>)> = BTreeMap::new();
     let superseded: std::collections::HashSet<i64> = rows.iter().filter_map(|r| r.supersedes_id).collect();
@@ -134,9 +132,7 @@ pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>
     Ok(render(&list_page(&s, &p, &q, None).await?)?.into_response())
 }
 
-pub async fn start(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
+pub async fn start(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
     let target = form.id_lenient("target_unit_id").unwrap_or(0);
     match anbao_app::inspect::start(&s.db, &p.ctx, target, &form.text("kind"), &form.text("position")).await {
         Ok(id) => Ok(Redirect::to(&format!("/inspections/{id}")).into_response()),
@@ -191,7 +187,7 @@ async fn show_page(
     ok: Option<&str>,
     error: Option<String>,
 ) -> Result<ShowPage, PageError> {
-    let i = anbao_app::inspect::get(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let i = anbao_app::inspect::get(&s.db, &p.ctx, id).await?;
     let st = i.status();
     let mine = i.row.created_by == Some(p.ctx.actor.account.get());
     let l = Layout::new(p, "/inspections", "安全检查", "Inspection")
@@ -266,7 +262,11 @@ pub async fn show(
 /// `p_<code>`; `suggestions`; `then` = `sign` to sign after saving.
 pub async fn save(State(s): State<AppState>, p: Page, Id(id): Id, mut mp: Multipart) -> Result<Response, PageError> {
     let bad = |_| {
-        p.err(AppError::Invalid(anbao_domain::DomainError::new("", "表单数据格式不正确", "the form data is malformed")))
+        PageError::from(AppError::Invalid(anbao_domain::DomainError::new(
+            "",
+            "表单数据格式不正确",
+            "the form data is malformed",
+        )))
     };
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut photos: Vec<(String, Upload)> = Vec::new();
@@ -319,24 +319,29 @@ pub async fn save(State(s): State<AppState>, p: Page, Id(id): Id, mut mp: Multip
     }
 }
 
+crate::verbs!(
+    /// What can be done to an inspection from its page.
+    InspectionVerb {
+        Countersign => "countersign",
+        Correct => "correct",
+    }
+);
+
 pub async fn act(
     State(s): State<AppState>,
     p: Page,
-    IdAnd(id, action): IdAnd,
-    body: Bytes,
+    IdVerb(id, verb): IdVerb<InspectionVerb>,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let r = match action.as_str() {
-        "countersign" => {
+    let r = match verb {
+        InspectionVerb::Countersign => {
             let second = SecondSignIn {
                 confirm_username: Some(form.text("confirm_username")),
                 confirm_secret: Some(form.text("confirm_secret")),
             };
             anbao_app::inspect::countersign(&s.db, &s.policy, &p.ctx, id, &second).await.map(|_| id)
         }
-        "correct" => anbao_app::inspect::correct(&s.db, &p.ctx, id).await,
-        _ => return Err(p.err(AppError::NotFound)),
+        InspectionVerb::Correct => anbao_app::inspect::correct(&s.db, &p.ctx, id).await,
     };
     match r {
         Ok(to) => Ok(Redirect::to(&format!("/inspections/{to}?ok=saved")).into_response()),
@@ -348,7 +353,7 @@ pub async fn act(
 }
 
 pub async fn photo(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
-    let (ct, bytes) = anbao_app::inspect::photo(&s.db, &s.blobs, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let (ct, bytes) = anbao_app::inspect::photo(&s.db, &s.blobs, &p.ctx, id).await?;
     Ok(([(header::CONTENT_TYPE, ct), (header::CACHE_CONTROL, "private, max-age=86400".into())], bytes).into_response())
 }
 
@@ -368,8 +373,8 @@ struct ReportPage {
 pub async fn report(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
     let u = super::custody::unit(&s, &p, q.unit).await?;
     let month = month_of(q.month.as_deref(), p.ctx.now);
-    let (from, to) = anbao_domain::period::month_of(&month).map_err(|e| p.err(e.into()))?;
-    let sum = anbao_app::inspect::summary(&s.db, &p.ctx, u.id, from, to).await.map_err(|e| p.err(e))?;
+    let (from, to) = anbao_domain::period::month_of(&month)?;
+    let sum = anbao_app::inspect::summary(&s.db, &p.ctx, u.id, from, to).await?;
     let l = Layout::new(&p, "/inspections", "检查情况报告", "Inspection report")
         .crumb(p.lang.tr("安全检查", "Inspections"), Some("/inspections".into()))
         .crumb(p.lang.tr("检查情况报告", "Report"), None);
@@ -405,7 +410,7 @@ async fn checklist_page(
     error: Option<String>,
 ) -> Result<ChecklistPage, PageError> {
     let today = period::day_of_ms(p.ctx.now);
-    let (versions, current) = anbao_app::inspect::checklist_versions(&s.db, today).await.map_err(|e| p.err(e))?;
+    let (versions, current) = anbao_app::inspect::checklist_versions(&s.db, today).await?;
     let body = body.unwrap_or_else(|| toml::to_string(&current.template).unwrap_or_default());
     Ok(ChecklistPage {
         l: Layout::new(p, "/inspections", "检查表", "Checklist")
@@ -428,9 +433,11 @@ pub async fn checklist(State(s): State<AppState>, p: Page) -> Result<Response, P
     Ok(render(&checklist_page(&s, &p, None, None).await?)?.into_response())
 }
 
-pub async fn edit_checklist(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
+pub async fn edit_checklist(
+    State(s): State<AppState>,
+    p: Page,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
     let text = form.text("body");
     let r = async {
         let day = super::custody::day(&form.text("effective_from"), "effective_from")?;
@@ -463,7 +470,6 @@ pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<ListQuer
             ]
         })
         .collect();
-    let bytes = anbao_app::export::xlsx("安全检查", &["日期", "被检查单位", "类别", "检查人", "得分", "状态"], &rows)
-        .map_err(|e| p.err(e))?;
+    let bytes = anbao_app::export::xlsx("安全检查", &["日期", "被检查单位", "类别", "检查人", "得分", "状态"], &rows)?;
     Ok(super::org::xlsx_response(bytes, "inspections.xlsx"))
 }

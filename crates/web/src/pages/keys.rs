@@ -4,14 +4,13 @@ use super::custody::{staff_options, unit, unit_options};
 use super::{Layout, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::FormData;
 use crate::form::Id;
+use crate::form::PageForm;
 use crate::state::AppState;
 use anbao_app::confirm::SecondSignIn;
 use anbao_app::custody::{ItemInput, kind_label};
 use anbao_domain::access::Permission;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -57,9 +56,9 @@ struct KeysPage {
 
 async fn page(s: &AppState, p: &Page, q: &KeysQuery, error: Option<String>) -> Result<KeysPage, PageError> {
     let u = unit(s, p, q.unit).await?;
-    let t = anbao_app::custody::table(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
+    let t = anbao_app::custody::table(&s.db, &p.ctx, u.id).await?;
     let labels: std::collections::HashMap<i64, String> = t.items.iter().map(|i| (i.id, i.label.clone())).collect();
-    let assets = anbao_app::assets::list(&s.db, &p.ctx, None).await.map_err(|e| p.err(e))?;
+    let assets = anbao_app::assets::list(&s.db, &p.ctx, None).await?;
     let en = p.lang.is_en();
     let l = Layout::new(p, "/keys", "钥匙密码", "Keys and codes")
         .crumb(p.lang.tr("钥匙密码", "Keys and codes"), None)
@@ -139,26 +138,22 @@ async fn done(
     }
 }
 
-pub async fn register(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let back = form.id("back_unit").map_err(|e| p.err(e))?;
+pub async fn register(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let back = form.id("back_unit")?;
     let input = ItemInput {
-        unit_id: form.id("unit_id").map_err(|e| p.err(e))?,
-        asset_id: form.id("asset_id").map_err(|e| p.err(e))?,
+        unit_id: form.id("unit_id")?,
+        asset_id: form.id("asset_id")?,
         kind: Some(form.text("kind")),
         label: Some(form.text("label")),
-        holder_id: form.id("holder_id").map_err(|e| p.err(e))?,
+        holder_id: form.id("holder_id")?,
     };
     let r = anbao_app::custody::register(&s.db, &p.ctx, &input).await;
     done(&s, &p, back, r).await
 }
 
-pub async fn handover(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let back = form.id("back_unit").map_err(|e| p.err(e))?;
-    let item = form.id("item_id").map_err(|e| p.err(e))?.unwrap_or(0);
+pub async fn handover(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let back = form.id("back_unit")?;
+    let item = form.id("item_id")?.unwrap_or(0);
     let second = SecondSignIn {
         confirm_username: Some(form.text("confirm_username")),
         confirm_secret: Some(form.text("confirm_secret")),
@@ -168,19 +163,25 @@ pub async fn handover(State(s): State<AppState>, p: Page, body: Bytes) -> Result
     done(&s, &p, back, r).await
 }
 
-pub async fn lost(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let back = form.id("back_unit").map_err(|e| p.err(e))?;
+pub async fn lost(
+    State(s): State<AppState>,
+    p: Page,
+    Id(id): Id,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
+    let back = form.id("back_unit")?;
     let r = anbao_app::custody::report_lost(&s.db, &p.ctx, id, &form.text("reason")).await;
     done(&s, &p, back, r).await
 }
 
-pub async fn lock_changed(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let back = form.id("back_unit").map_err(|e| p.err(e))?;
-    let holder = form.id("holder_id").map_err(|e| p.err(e))?.unwrap_or(0);
+pub async fn lock_changed(
+    State(s): State<AppState>,
+    p: Page,
+    Id(id): Id,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
+    let back = form.id("back_unit")?;
+    let holder = form.id("holder_id")?.unwrap_or(0);
     let r = anbao_app::custody::finish_lock_change(&s.db, &p.ctx, id, holder, &form.text("note")).await;
     done(&s, &p, back, r).await
 }
@@ -196,7 +197,6 @@ pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<KeysQuer
             vec![i.unit.clone(), i.asset.clone(), i.kind.to_owned(), i.label.clone(), holder, i.since.clone()]
         })
         .collect();
-    let bytes = anbao_app::export::xlsx("钥匙密码保管表", &["单位", "设备", "类别", "名称", "保管人", "自"], &rows)
-        .map_err(|e| p.err(e))?;
+    let bytes = anbao_app::export::xlsx("钥匙密码保管表", &["单位", "设备", "类别", "名称", "保管人", "自"], &rows)?;
     Ok(super::org::xlsx_response(bytes, "custody.xlsx"))
 }

@@ -2,7 +2,7 @@
 use super::{Flash, Layout, render};
 use crate::auth::{ClientIp, Page, clear_session_cookie, session_cookie};
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::{FormData, PageForm};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use anbao_app::AppError;
@@ -86,7 +86,7 @@ pub async fn login(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let lang = Lang::from_headers(&headers);
-    let form = FormData::parse(&body).map_err(|e| PageError::App(e, lang))?;
+    let form = FormData::parse(&body).map_err(PageError::App)?;
     let username = anbao_domain::text::clip(&form.text("username"), 64);
     let next = safe_next(form.get("next"));
     let password = form.text("password");
@@ -110,14 +110,12 @@ pub async fn login(
             let page = LoginPage { lang, next, username, error: Some(message) };
             Ok((status, render(&page)?).into_response())
         }
-        Err(e) => Err(PageError::App(e, lang)),
+        Err(e) => Err(PageError::App(e)),
     }
 }
 
-pub async fn logout(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    anbao_app::auth::logout(&s.db, &p.ctx, &p.token).await.map_err(|e| p.err(e))?;
+pub async fn logout(State(s): State<AppState>, p: Page, PageForm(_form): PageForm) -> Result<Response, PageError> {
+    anbao_app::auth::logout(&s.db, &p.ctx, &p.token).await?;
     let mut res = Redirect::to("/login").into_response();
     if let Ok(v) = header::HeaderValue::from_str(&clear_session_cookie(s.secure_cookies)) {
         res.headers_mut().insert(header::SET_COOKIE, v);
@@ -155,8 +153,7 @@ async fn password_page(
 ) -> Result<PasswordPage, PageError> {
     let l = Layout::new(p, "", "修改密码", "Change password").crumb(p.lang.tr("修改密码", "Change password"), None);
     let sessions = anbao_app::auth::own_sessions(&s.db, &p.ctx, &p.token)
-        .await
-        .map_err(|e| p.err(e))?
+        .await?
         .into_iter()
         .map(|x| {
             let kind = if x.kind == "api" {
@@ -192,17 +189,17 @@ pub async fn revoke_session(
     State(s): State<AppState>,
     p: Page,
     Path(handle): Path<String>,
-    body: Bytes,
+    PageForm(_form): PageForm,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    anbao_app::auth::revoke_own_session(&s.db, &p.ctx, &handle).await.map_err(|e| p.err(e))?;
+    anbao_app::auth::revoke_own_session(&s.db, &p.ctx, &handle).await?;
     Ok(Redirect::to("/account/password?ok=revoked").into_response())
 }
 
-pub async fn change_password(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
+pub async fn change_password(
+    State(s): State<AppState>,
+    p: Page,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
     let (new, again) = (form.text("new_password"), form.text("new_password2"));
     let result = if new != again {
         Err(AppError::Invalid(anbao_domain::DomainError::new(
@@ -220,14 +217,12 @@ pub async fn change_password(State(s): State<AppState>, p: Page, body: Bytes) ->
             let status = crate::error::status_of(&e);
             Ok((status, render(&password_page(&s, &p, None, Some(msg)).await?)?).into_response())
         }
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
 /// Set the confirmation PIN a person types, as the second of two people, on a colleague's device (SYS-2).
-pub async fn set_pin(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
+pub async fn set_pin(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
     let (pin, again) = (form.text("pin"), form.text("pin2"));
     let result = if pin != again {
         Err(AppError::Invalid(anbao_domain::DomainError::new("pin2", "两次输入的PIN不一致", "the two PINs differ")))
@@ -241,7 +236,7 @@ pub async fn set_pin(State(s): State<AppState>, p: Page, body: Bytes) -> Result<
             let status = crate::error::status_of(&e);
             Ok((status, render(&password_page(&s, &p, None, Some(msg)).await?)?).into_response())
         }
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 

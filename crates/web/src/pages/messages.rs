@@ -2,13 +2,12 @@
 use super::{Flash, Layout, render, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::PageForm;
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_domain::access::Permission;
 use anbao_domain::ids::UnitId;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -20,16 +19,14 @@ struct MessagesPage {
 }
 
 pub async fn list(State(s): State<AppState>, p: Page) -> Result<Response, PageError> {
-    let rows = anbao_app::messages::own(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let rows = anbao_app::messages::own(&s.db, &p.ctx).await?;
     let l = Layout::new(&p, "/messages", "消息中心", "Messages").crumb(p.lang.tr("消息中心", "Messages"), None);
     let messages = rows.into_iter().map(|m| (m.title, m.body, m.link, when(&m.created_at), m.read)).collect();
     Ok(render(&MessagesPage { l, messages })?.into_response())
 }
 
-pub async fn mark_read(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    anbao_app::messages::mark_all_read(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+pub async fn mark_read(State(s): State<AppState>, p: Page, PageForm(_form): PageForm) -> Result<Response, PageError> {
+    anbao_app::messages::mark_all_read(&s.db, &p.ctx).await?;
     Ok(Redirect::to("/messages").into_response())
 }
 
@@ -45,8 +42,8 @@ struct AssetsPage {
 
 async fn assets_page(s: &AppState, p: &Page, error: Option<String>, ok: Option<&str>) -> Result<AssetsPage, PageError> {
     let en = p.lang.is_en();
-    let rows = anbao_app::assets::list(&s.db, &p.ctx, None).await.map_err(|e| p.err(e))?;
-    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let rows = anbao_app::assets::list(&s.db, &p.ctx, None).await?;
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await?;
     let l = Layout::new(p, "/assets", "设备台账", "Assets").crumb(p.lang.tr("设备台账", "Assets"), None).flash_from(ok);
     Ok(AssetsPage {
         l,
@@ -70,10 +67,8 @@ pub async fn assets(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) 
     Ok(render(&assets_page(&s, &p, None, f.ok.as_deref()).await?)?.into_response())
 }
 
-pub async fn create_asset(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let unit = form.id("unit_id").map_err(|e| p.err(e))?.unwrap_or(0);
+pub async fn create_asset(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let unit = form.id("unit_id")?.unwrap_or(0);
     match anbao_app::assets::create(
         &s.db,
         &p.ctx,
@@ -89,6 +84,6 @@ pub async fn create_asset(State(s): State<AppState>, p: Page, body: Bytes) -> Re
             let msg = if p.lang.is_en() { e.message_en() } else { e.message_zh() };
             Ok((crate::error::status_of(&e), render(&assets_page(&s, &p, Some(msg), None).await?)?).into_response())
         }
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }

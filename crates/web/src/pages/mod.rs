@@ -167,7 +167,7 @@ pub fn user_message(p: &crate::auth::Page, e: anbao_app::AppError) -> Result<Str
         E::Invalid(_) | E::Conflict(_) | E::TooManyAttempts { .. } => {
             Ok(if p.lang.is_en() { e.message_en() } else { e.message_zh() })
         }
-        other => Err(p.err(other)),
+        other => Err(PageError::from(other)),
     }
 }
 

@@ -2,8 +2,8 @@
 use super::{Flash, Layout, render, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::Id;
 use crate::form::{FormData, path_id};
+use crate::form::{Id, PageForm};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use anbao_app::AppError;
@@ -13,7 +13,6 @@ use anbao_domain::ids::{StaffId, UnitId};
 use anbao_domain::org::UnitKind;
 use anbao_store::org::UnitRow;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -58,7 +57,7 @@ struct TreePage {
 }
 
 pub async fn tree(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) -> Result<Response, PageError> {
-    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await?;
     let base = units.iter().map(|u| u.depth).min().unwrap_or(1);
     let l = Layout::new(&p, "/org", "组织机构", "Organisation")
         .crumb(p.lang.tr("组织机构", "Organisation"), None)
@@ -72,7 +71,7 @@ pub async fn tree(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) ->
 }
 
 pub async fn export(State(s): State<AppState>, p: Page) -> Result<Response, PageError> {
-    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await?;
     let names: std::collections::HashMap<i64, String> = units.iter().map(|u| (u.id.get(), u.name.clone())).collect();
     let rows: Vec<Vec<String>> = units
         .iter()
@@ -91,7 +90,7 @@ pub async fn export(State(s): State<AppState>, p: Page) -> Result<Response, Page
         })
         .collect();
     let headers = ["编号", "单位名称", "类型", "上级单位", "第一责任人", "分管领导", "在岗人数", "电话", "地址"];
-    let bytes = anbao_app::export::xlsx("组织机构", &headers, &rows).map_err(|e| p.err(e))?;
+    let bytes = anbao_app::export::xlsx("组织机构", &headers, &rows)?;
     Ok(xlsx_response(bytes, "units.xlsx"))
 }
 
@@ -156,7 +155,7 @@ pub async fn show(
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
     let id = UnitId::new(id);
-    let d = anbao_app::org::unit_detail(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let d = anbao_app::org::unit_detail(&s.db, &p.ctx, id).await?;
     let lang = p.lang;
     let mut l =
         Layout::new(&p, "/org", "单位详情", "Unit").crumb(lang.tr("组织机构", "Organisation"), Some("/org".into()));
@@ -267,7 +266,7 @@ async fn new_form(
     error: Option<String>,
 ) -> Result<UnitForm, PageError> {
     let parent_row = match parent {
-        Some(pid) => Some(anbao_app::org::get_unit(&s.db, &p.ctx, pid).await.map_err(|e| p.err(e))?),
+        Some(pid) => Some(anbao_app::org::get_unit(&s.db, &p.ctx, pid).await?),
         None => None,
     };
     let l = Layout::new(p, "/org", "新增单位", "New unit")
@@ -295,7 +294,7 @@ async fn new_form(
 
 pub async fn new_unit(State(s): State<AppState>, p: Page, Query(q): Query<NewQuery>) -> Result<Response, PageError> {
     let parent = match q.parent.as_deref() {
-        Some(raw) if !raw.is_empty() => Some(UnitId::new(path_id(raw).map_err(|e| p.err(e))?)),
+        Some(raw) if !raw.is_empty() => Some(UnitId::new(path_id(raw)?)),
         _ => None,
     };
     let page = new_form(&s, &p, parent, &FormData::default(), None).await?;
@@ -306,10 +305,8 @@ fn message(e: &AppError, lang: Lang) -> String {
     if lang.is_en() { e.message_en() } else { e.message_zh() }
 }
 
-pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let parent = form.id("parent_id").map_err(|e| p.err(e))?.map(UnitId::new);
+pub async fn create(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let parent = form.id("parent_id")?.map(UnitId::new);
     let input = UnitInput {
         parent,
         kind: form.text("kind"),
@@ -323,7 +320,7 @@ pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<R
             let page = new_form(&s, &p, parent, &form, Some(message(&e, p.lang))).await?;
             Ok((crate::error::status_of(&e), render(&page)?).into_response())
         }
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
@@ -334,16 +331,16 @@ async fn edit_form(
     f: Option<&FormData>,
     error: Option<String>,
 ) -> Result<UnitForm, PageError> {
-    let u = anbao_app::org::get_unit(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let u = anbao_app::org::get_unit(&s.db, &p.ctx, id).await?;
     if !p.ctx.actor.scope.allows(Permission::OrgWrite, &u.path) {
-        return Err(p.err(AppError::Forbidden));
+        return Err(PageError::from(AppError::Forbidden));
     }
     // Leaders are chosen from the unit's own staff and, for unions, the staff of its departments.
-    let d = anbao_app::org::unit_detail(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let d = anbao_app::org::unit_detail(&s.db, &p.ctx, id).await?;
     let mut leaders: Vec<(i64, String)> =
         d.staff.iter().map(|s| (s.id.get(), format!("{}（{}）", s.name, s.staff_no))).collect();
     for child in d.children.iter().filter(|c| c.kind == UnitKind::Department) {
-        let sub = anbao_app::org::unit_detail(&s.db, &p.ctx, child.id).await.map_err(|e| p.err(e))?;
+        let sub = anbao_app::org::unit_detail(&s.db, &p.ctx, child.id).await?;
         leaders
             .extend(sub.staff.iter().map(|s| (s.id.get(), format!("{}（{} · {}）", s.name, s.staff_no, child.name))));
     }
@@ -380,15 +377,18 @@ pub async fn edit(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Resp
     Ok(render(&edit_form(&s, &p, id, None, None).await?)?.into_response())
 }
 
-pub async fn update(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+pub async fn update(
+    State(s): State<AppState>,
+    p: Page,
+    Id(id): Id,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
     let id = UnitId::new(id);
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
     let staff_id = |k: &'static str| form.id(k).map(|v| v.filter(|v| *v != 0).map(StaffId::new));
     let edit = UnitEdit {
         name: form.text("name"),
-        first_responsible: staff_id("first_responsible").map_err(|e| p.err(e))?,
-        deputy_in_charge: staff_id("deputy_in_charge").map_err(|e| p.err(e))?,
+        first_responsible: staff_id("first_responsible")?,
+        deputy_in_charge: staff_id("deputy_in_charge")?,
         address: form.get("address").map(str::to_owned),
         phone: form.get("phone").map(str::to_owned),
     };
@@ -398,7 +398,7 @@ pub async fn update(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes)
             let page = edit_form(&s, &p, id, Some(&form), Some(message(&e, p.lang))).await?;
             Ok((crate::error::status_of(&e), render(&page)?).into_response())
         }
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
@@ -413,11 +413,11 @@ struct MovePage {
 }
 
 async fn move_page(s: &AppState, p: &Page, id: UnitId, error: Option<String>) -> Result<MovePage, PageError> {
-    let u = anbao_app::org::get_unit(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let u = anbao_app::org::get_unit(&s.db, &p.ctx, id).await?;
     if !p.ctx.actor.scope.allows(Permission::OrgWrite, &u.path) {
-        return Err(p.err(AppError::Forbidden));
+        return Err(PageError::from(AppError::Forbidden));
     }
-    let all = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let all = anbao_app::org::list_units(&s.db, &p.ctx).await?;
     let targets = all
         .iter()
         .filter(|t| {
@@ -440,11 +440,14 @@ pub async fn move_form(State(s): State<AppState>, p: Page, Id(id): Id) -> Result
     Ok(render(&move_page(&s, &p, id, None).await?)?.into_response())
 }
 
-pub async fn move_unit(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+pub async fn move_unit(
+    State(s): State<AppState>,
+    p: Page,
+    Id(id): Id,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
     let id = UnitId::new(id);
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let target = form.id("parent_id").map_err(|e| p.err(e))?.map(UnitId::new);
+    let target = form.id("parent_id")?.map(UnitId::new);
     let result = match target {
         Some(t) => anbao_app::org::move_unit(&s.db, &p.ctx, id, t).await,
         None => Err(AppError::Invalid(anbao_domain::DomainError::new(
@@ -459,15 +462,18 @@ pub async fn move_unit(State(s): State<AppState>, p: Page, Id(id): Id, body: Byt
             let page = move_page(&s, &p, id, Some(message(&e, p.lang))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
 /// Set up a leadership group at a unit (from the unit page).
-pub async fn create_group(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+pub async fn create_group(
+    State(s): State<AppState>,
+    p: Page,
+    Id(id): Id,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
     let id = UnitId::new(id);
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let g = anbao_app::groups::create_group(&s.db, &p.ctx, id, &form.text("kind")).await.map_err(|e| p.err(e))?;
+    let g = anbao_app::groups::create_group(&s.db, &p.ctx, id, &form.text("kind")).await?;
     Ok(Redirect::to(&format!("/groups/{g}?ok=created")).into_response())
 }

@@ -11,7 +11,6 @@ use anbao_app::evidence::Upload;
 use anbao_domain::access::Permission;
 use anbao_domain::records::spec::{Photos, Unticked, Words};
 use anbao_domain::records::{About, RecordInput, RecordKind, checklist};
-use anbao_store::records::RecordFilter;
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::header;
@@ -80,7 +79,7 @@ async fn form_page(
 ) -> Result<FormPage, PageError> {
     let lang = p.lang;
     let en = lang.is_en();
-    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await?;
     let writable: Vec<_> =
         units.into_iter().filter(|u| p.ctx.actor.scope.allows(Permission::RecordWrite, &u.path)).collect();
     let want_unit = q.unit.as_deref().and_then(|u| u.parse::<i64>().ok());
@@ -88,8 +87,7 @@ async fn form_page(
     let t = |w: Words| if en { w.1 } else { w.0 };
     let assets = match spec.about {
         About::Asset { kind: k, .. } => anbao_app::assets::list(&s.db, &p.ctx, Some(k))
-            .await
-            .map_err(|e| p.err(e))?
+            .await?
             .into_iter()
             .filter(|a| p.ctx.actor.scope.allows(Permission::RecordWrite, &a.unit_path))
             .map(|a| {
@@ -102,7 +100,7 @@ async fn form_page(
     // People to choose from: staff of the units the person may record for (a bounded list for large scopes).
     let mut staff = Vec::new();
     for u in writable.iter().filter(|u| want_unit.is_none_or(|w| w == u.id.get())).take(60) {
-        let d = anbao_app::org::unit_detail(&s.db, &p.ctx, u.id).await.map_err(|e| p.err(e))?;
+        let d = anbao_app::org::unit_detail(&s.db, &p.ctx, u.id).await?;
         for st in d.staff {
             let pos = super::org::positions_label(&st.positions, lang);
             staff.push(opt(st.id, format!("{}（{} · {}）", st.name, u.name, pos), false));
@@ -138,8 +136,7 @@ async fn form_page(
         .collect();
     let targets = if inspecting {
         anbao_app::org::list_units(&s.db, &p.ctx)
-            .await
-            .map_err(|e| p.err(e))?
+            .await?
             .into_iter()
             .filter(|u| u.depth > 1 && u.kind != anbao_domain::org::UnitKind::Department)
             .map(|u| opt(u.id, u.name, false))
@@ -201,12 +198,12 @@ async fn form_page(
 
 pub async fn new(State(s): State<AppState>, p: Page, Query(q): Query<NewQuery>) -> Result<Response, PageError> {
     if !p.ctx.actor.scope.has_anywhere(Permission::RecordWrite) {
-        return Err(p.err(AppError::Forbidden));
+        return Err(PageError::from(AppError::Forbidden));
     }
-    let kind = RecordKind::parse(q.kind.as_deref().unwrap_or("atm_patrol")).map_err(|e| p.err(e.into()))?;
+    let kind = RecordKind::parse(q.kind.as_deref().unwrap_or("atm_patrol"))?;
     // Kinds a procedure writes (an inspection's visit, a gun checkout) have no form.
     if let Some((zh, en)) = kind.procedure() {
-        return Err(p.err(AppError::Invalid(anbao_domain::DomainError::new("kind", zh, en))));
+        return Err(PageError::from(AppError::Invalid(anbao_domain::DomainError::new("kind", zh, en))));
     }
     Ok(render(&form_page(&s, &p, kind, &q, None).await?)?.into_response())
 }
@@ -218,7 +215,11 @@ fn num(v: &str) -> Option<i64> {
 /// Read the multipart form into a record input and its uploads, checking the CSRF token.
 async fn read_form(p: &Page, mut mp: Multipart) -> Result<(RecordInput, Vec<Upload>), PageError> {
     let bad = |_| {
-        p.err(AppError::Invalid(anbao_domain::DomainError::new("", "表单数据格式不正确", "the form data is malformed")))
+        PageError::from(AppError::Invalid(anbao_domain::DomainError::new(
+            "",
+            "表单数据格式不正确",
+            "the form data is malformed",
+        )))
     };
     let mut input = RecordInput::default();
     let mut uploads = Vec::new();
@@ -251,7 +252,7 @@ async fn read_form(p: &Page, mut mp: Multipart) -> Result<(RecordInput, Vec<Uplo
                     None
                 } else {
                     Some(v.trim().parse::<f64>().map_err(|_| {
-                        p.err(AppError::Invalid(anbao_domain::DomainError::new(
+                        PageError::from(AppError::Invalid(anbao_domain::DomainError::new(
                             "number",
                             "请填写数字",
                             "enter a number",
@@ -275,14 +276,14 @@ async fn read_form(p: &Page, mut mp: Multipart) -> Result<(RecordInput, Vec<Uplo
         }
     }
     if csrf != p.csrf {
-        return Err(p.err(AppError::Invalid(anbao_domain::DomainError::new(
+        return Err(PageError::from(AppError::Invalid(anbao_domain::DomainError::new(
             "csrf",
             "表单已过期或来源不明，请刷新页面后重试",
             "the form has expired; reload and try again",
         ))));
     }
     if let Some(t) = taken_at.filter(|t| !t.trim().is_empty()) {
-        let at = anbao_app::evidence::parse_time(Some(&t), p.ctx.now).map_err(|e| p.err(e))?;
+        let at = anbao_app::evidence::parse_time(Some(&t), p.ctx.now)?;
         for u in &mut uploads {
             u.taken_at = Some(at);
         }
@@ -309,7 +310,7 @@ pub async fn create(State(s): State<AppState>, p: Page, mp: Multipart) -> Result
             let page = form_page(&s, &p, kind, &q, Some(msg)).await?;
             Ok((crate::error::status_of(&e), render(&page)?).into_response())
         }
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
@@ -387,43 +388,7 @@ fn view(r: &anbao_store::records::RecordRow, lang: Lang) -> RecordView {
     }
 }
 
-#[derive(Deserialize, Default, Clone)]
-pub struct ListQuery {
-    pub kind: Option<String>,
-    pub unit: Option<String>,
-    pub asset: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub subkind: Option<String>,
-    pub position: Option<String>,
-    pub page: Option<String>,
-    pub ok: Option<String>,
-}
-
-fn ne(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// A date (YYYY-MM-DD) as a local day number.
-pub use crate::form::parse_day;
-
-pub async fn filter_of(s: &AppState, ctx: &anbao_app::Ctx, q: &ListQuery) -> Result<RecordFilter, AppError> {
-    let mut f = RecordFilter {
-        kind: ne(&q.kind).map(|k| RecordKind::parse(k).map(|k| k.code().to_owned())).transpose()?,
-        subkind: ne(&q.subkind).map(str::to_owned),
-        position: ne(&q.position).map(str::to_owned),
-        ..Default::default()
-    };
-    if let Some(u) = ne(&q.unit) {
-        let id = u.parse::<i64>().map_err(|_| AppError::NotFound)?;
-        f.under_path = Some(anbao_app::org::get_unit(&s.db, ctx, anbao_domain::ids::UnitId::new(id)).await?.path);
-    }
-    f.asset_id = ne(&q.asset).and_then(|a| a.parse().ok());
-    f.from_day = ne(&q.from).map(parse_day).transpose()?;
-    // `to` is inclusive in the page; the store takes the day after.
-    f.to_day = ne(&q.to).map(parse_day).transpose()?.map(|d| d + 1);
-    Ok(f)
-}
+pub use crate::queries::records::{ListQuery, filter_of, ne};
 
 #[derive(Template)]
 #[template(path = "records/list.html")]
@@ -443,9 +408,9 @@ struct ListPage {
 }
 
 pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
-    let f = filter_of(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
+    let f = filter_of(&s, &p.ctx, &q).await?;
     let page = ne(&q.page).and_then(|v| v.parse::<i64>().ok()).unwrap_or(1).max(1);
-    let (rows, total) = anbao_app::records::list(&s.db, &p.ctx, &f, page).await.map_err(|e| p.err(e))?;
+    let (rows, total) = anbao_app::records::list(&s.db, &p.ctx, &f, page).await?;
     let en = p.lang.is_en();
     let mut keep: Vec<(&str, String)> = Vec::new();
     for (k, v) in [
@@ -492,8 +457,8 @@ pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>
 
 /// The filtered record list as Excel (up to 20,000 rows, newest first).
 pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
-    let f = filter_of(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
-    let rows = anbao_app::records::export_rows(&s.db, &p.ctx, &f).await.map_err(|e| p.err(e))?;
+    let f = filter_of(&s, &p.ctx, &q).await?;
+    let rows = anbao_app::records::export_rows(&s.db, &p.ctx, &f).await?;
     let data: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -514,7 +479,7 @@ pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<ListQuer
         })
         .collect();
     let headers = ["编号", "时间", "类型", "类别", "单位", "设备", "执行人", "第二人", "数值", "内容", "录入人"];
-    let bytes = anbao_app::export::xlsx("工作记录", &headers, &data).map_err(|e| p.err(e))?;
+    let bytes = anbao_app::export::xlsx("工作记录", &headers, &data)?;
     Ok(super::org::xlsx_response(bytes, "records.xlsx"))
 }
 
@@ -533,7 +498,7 @@ pub async fn show(
     Id(id): Id,
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let (r, atts) = anbao_app::records::get(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let (r, atts) = anbao_app::records::get(&s.db, &p.ctx, id).await?;
     // A record a procedure wrote is corrected through that procedure (an inspection by its correction), not here.
     let by_procedure = RecordKind::parse(&r.kind).is_ok_and(|k| k.produced_by_procedure());
     let can_correct =
@@ -552,7 +517,7 @@ pub async fn show(
 }
 
 pub async fn attachment(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
-    let (a, bytes) = anbao_app::records::attachment(&s.db, &s.blobs, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let (a, bytes) = anbao_app::records::attachment(&s.db, &s.blobs, &p.ctx, id).await?;
     Ok(([(header::CONTENT_TYPE, a.content_type), (header::CACHE_CONTROL, "private, max-age=86400".into())], bytes)
         .into_response())
 }

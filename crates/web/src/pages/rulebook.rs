@@ -2,14 +2,13 @@
 use super::{Flash, Layout, render, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::FormData;
+use crate::form::{FormData, PageForm};
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_app::rulebook::{RuleHistory, tracked};
 use anbao_domain::access::Permission;
 use anbao_domain::rulebook::{Rule, RuleKind};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -96,7 +95,7 @@ struct ListPage {
 }
 
 pub async fn list(State(s): State<AppState>, p: Page) -> Result<Response, PageError> {
-    let all = anbao_app::rulebook::all(&s.db).await.map_err(|e| p.err(e))?;
+    let all = anbao_app::rulebook::all(&s.db).await?;
     let en = p.lang.is_en();
     let l = Layout::new(&p, "/rulebook", "规则库", "Rulebook").crumb(p.lang.tr("规则库", "Rulebook"), None);
     Ok(render(&ListPage { l, rules: all.iter().filter_map(|h| row(h, en)).collect() })?.into_response())
@@ -130,10 +129,10 @@ fn day_text(d: i64) -> String {
 }
 
 async fn show_page(s: &AppState, p: &Page, id: &str, error: Option<String>) -> Result<ShowPage, PageError> {
-    let h = anbao_app::rulebook::get(&s.db, id).await.map_err(|e| p.err(e))?;
+    let h = anbao_app::rulebook::get(&s.db, id).await?;
     let en = p.lang.is_en();
-    let r = row(&h, en).ok_or_else(|| p.err(AppError::NotFound))?;
-    let rule = h.current().map(|v| v.rule.clone()).ok_or_else(|| p.err(AppError::NotFound))?;
+    let r = row(&h, en).ok_or_else(|| PageError::from(AppError::NotFound))?;
+    let rule = h.current().map(|v| v.rule.clone()).ok_or_else(|| PageError::from(AppError::NotFound))?;
     let subject = format!(
         "{} {} {} {}",
         rule.unit_kinds
@@ -218,12 +217,10 @@ pub async fn update(
     State(s): State<AppState>,
     p: Page,
     Path(id): Path<String>,
-    body: Bytes,
+    PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    let h = anbao_app::rulebook::get(&s.db, &id).await.map_err(|e| p.err(e))?;
-    let mut rule = h.current().map(|v| v.rule.clone()).ok_or_else(|| p.err(AppError::NotFound))?;
+    let h = anbao_app::rulebook::get(&s.db, &id).await?;
+    let mut rule = h.current().map(|v| v.rule.clone()).ok_or_else(|| PageError::from(AppError::NotFound))?;
     let result: Result<i64, AppError> = async {
         rule.title = form.text("title");
         rule.min_count = int(&form, "min_count")?;
@@ -231,7 +228,7 @@ pub async fn update(
         rule.validity_months = int(&form, "validity_months")?;
         rule.retention_days = int(&form, "retention_days")?;
         rule.deadline_month = int(&form, "deadline_month")?;
-        let from = crate::pages::records::parse_day(&form.text("effective_from"))?;
+        let from = crate::form::parse_day(&form.text("effective_from"))?;
         anbao_app::rulebook::edit(&s.db, &p.ctx, rule, form.flag("active"), from).await
     }
     .await;
@@ -242,6 +239,6 @@ pub async fn update(
             let page = show_page(&s, &p, &id, Some(msg)).await?;
             Ok((crate::error::status_of(&e), render(&page)?).into_response())
         }
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }

@@ -3,57 +3,22 @@ use super::org::{positions_label, xlsx_response};
 use super::{Flash, Layout, render, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::FormData;
 use crate::form::Id;
+use crate::form::{FormData, PageForm};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use anbao_app::AppError;
 use anbao_app::staff::{PAGE_SIZE, StaffInput};
 use anbao_domain::access::Permission;
-use anbao_domain::ids::{StaffId, UnitId};
+use anbao_domain::ids::StaffId;
 use anbao_domain::staff::{CardGrade, Employment, Position};
-use anbao_store::staff::{StaffFilter, StaffRow};
+use anbao_store::staff::StaffRow;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-/// The list's query string; every field optional. Unknown codes are refused with a clear message.
-#[derive(Debug, Deserialize, Default, Clone)]
-pub struct ListQuery {
-    pub q: Option<String>,
-    pub unit: Option<String>,
-    pub position: Option<String>,
-    pub employment: Option<String>,
-    pub key: Option<String>,
-    pub card: Option<String>,
-    pub page: Option<String>,
-    pub ok: Option<String>,
-}
-
-fn nonempty(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// Turn the query into a store filter; the unit filter must name a unit the person may see.
-pub async fn filter_of(s: &AppState, p_ctx: &anbao_app::Ctx, q: &ListQuery) -> Result<StaffFilter, AppError> {
-    let mut f = StaffFilter { q: nonempty(&q.q).map(str::to_owned), ..Default::default() };
-    if let Some(u) = nonempty(&q.unit) {
-        let id = u.parse::<i64>().map_err(|_| AppError::NotFound)?;
-        let unit = anbao_app::org::get_unit(&s.db, p_ctx, UnitId::new(id)).await?;
-        f.under_path = Some(unit.path);
-    }
-    f.position = nonempty(&q.position).map(Position::parse).transpose()?;
-    f.employment = nonempty(&q.employment).map(Employment::parse).transpose()?;
-    f.card_grade = nonempty(&q.card).map(CardGrade::parse).transpose()?;
-    f.key_position = match nonempty(&q.key) {
-        Some("1") => Some(true),
-        Some("0") => Some(false),
-        _ => None,
-    };
-    Ok(f)
-}
+pub use crate::queries::staff::{ListQuery, filter_of, nonempty};
 
 pub struct Row {
     pub id: i64,
@@ -118,9 +83,9 @@ struct ListPage {
 }
 
 pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
-    let f = filter_of(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
+    let f = filter_of(&s, &p.ctx, &q).await?;
     let page = nonempty(&q.page).and_then(|v| v.parse::<i64>().ok()).unwrap_or(1).max(1);
-    let (rows, total) = anbao_app::staff::list_staff(&s.db, &p.ctx, &f, page).await.map_err(|e| p.err(e))?;
+    let (rows, total) = anbao_app::staff::list_staff(&s.db, &p.ctx, &f, page).await?;
     let lang = p.lang;
     let mut keep: Vec<(&str, String)> = Vec::new();
     for (k, v) in [
@@ -174,8 +139,8 @@ pub async fn list(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>
 }
 
 pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
-    let f = filter_of(&s, &p.ctx, &q).await.map_err(|e| p.err(e))?;
-    let rows = anbao_app::staff::export_staff(&s.db, &p.ctx, &f).await.map_err(|e| p.err(e))?;
+    let f = filter_of(&s, &p.ctx, &q).await?;
+    let rows = anbao_app::staff::export_staff(&s.db, &p.ctx, &f).await?;
     let data: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -193,7 +158,7 @@ pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<ListQuer
         })
         .collect();
     let headers = ["工号", "姓名", "所属单位", "岗位", "用工性质", "要害岗位", "柜员卡等级", "联系电话", "状态"];
-    let bytes = anbao_app::export::xlsx("员工档案", &headers, &data).map_err(|e| p.err(e))?;
+    let bytes = anbao_app::export::xlsx("员工档案", &headers, &data)?;
     Ok(xlsx_response(bytes, "staff.xlsx"))
 }
 
@@ -217,13 +182,11 @@ pub async fn show(
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
     let id = StaffId::new(id);
-    let st = anbao_app::staff::get_staff(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
-    let events =
-        anbao_app::audit::history_of(&s.db, anbao_app::audit::Entity::Staff(id)).await.map_err(|e| p.err(e))?;
+    let st = anbao_app::staff::get_staff(&s.db, &p.ctx, id).await?;
+    let events = anbao_app::audit::history_of(&s.db, anbao_app::audit::Entity::Staff(id)).await?;
     let lang = p.lang;
     let account = anbao_app::accounts::account_of_staff(&s.db, &p.ctx, id)
-        .await
-        .map_err(|e| p.err(e))?
+        .await?
         .map(|a| {
             let state = if a.disabled { lang.tr("停用", "disabled") } else { lang.tr("在用", "active") };
             format!("{}（{state}）", a.username)
@@ -304,7 +267,7 @@ async fn form_page(
     error: Option<String>,
 ) -> Result<FormPage, PageError> {
     let lang = p.lang;
-    let units = anbao_app::org::list_units(&s.db, &p.ctx).await.map_err(|e| p.err(e))?;
+    let units = anbao_app::org::list_units(&s.db, &p.ctx).await?;
     let units = units
         .into_iter()
         .filter(|u| p.ctx.actor.scope.allows(Permission::StaffWrite, &u.path))
@@ -352,7 +315,7 @@ pub struct NewQuery {
 
 pub async fn new(State(s): State<AppState>, p: Page, Query(q): Query<NewQuery>) -> Result<Response, PageError> {
     if !p.ctx.actor.scope.has_anywhere(Permission::StaffWrite) {
-        return Err(p.err(AppError::Forbidden));
+        return Err(PageError::from(AppError::Forbidden));
     }
     let v = Values {
         unit: q.unit.as_deref().and_then(|u| u.parse().ok()).unwrap_or(0),
@@ -368,9 +331,9 @@ pub async fn new(State(s): State<AppState>, p: Page, Query(q): Query<NewQuery>) 
     Ok(render(&form_page(&s, &p, "/staff".into(), true, v, None).await?)?.into_response())
 }
 
-fn input_of(f: &FormData, p: &Page) -> Result<StaffInput, PageError> {
+fn input_of(f: &FormData) -> Result<StaffInput, PageError> {
     Ok(StaffInput {
-        unit_id: f.id("unit_id").map_err(|e| p.err(e))?,
+        unit_id: f.id("unit_id")?,
         name: f.text("name"),
         staff_no: f.text("staff_no"),
         positions: f.all("positions"),
@@ -386,25 +349,23 @@ fn message(e: &AppError, lang: Lang) -> String {
     if lang.is_en() { e.message_en() } else { e.message_zh() }
 }
 
-pub async fn create(State(s): State<AppState>, p: Page, body: Bytes) -> Result<Response, PageError> {
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    match anbao_app::staff::create_staff(&s.db, &p.ctx, input_of(&form, &p)?).await {
+pub async fn create(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+    match anbao_app::staff::create_staff(&s.db, &p.ctx, input_of(&form)?).await {
         Ok(id) => Ok(Redirect::to(&format!("/staff/{id}?ok=created")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let page =
                 form_page(&s, &p, "/staff".into(), true, Values::from_form(&form), Some(message(&e, p.lang))).await?;
             Ok((crate::error::status_of(&e), render(&page)?).into_response())
         }
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }
 
 pub async fn edit(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
     let id = StaffId::new(id);
-    let st = anbao_app::staff::get_staff(&s.db, &p.ctx, id).await.map_err(|e| p.err(e))?;
+    let st = anbao_app::staff::get_staff(&s.db, &p.ctx, id).await?;
     if !p.ctx.actor.scope.allows(Permission::StaffWrite, &st.unit_path) {
-        return Err(p.err(AppError::Forbidden));
+        return Err(PageError::from(AppError::Forbidden));
     }
     let v = Values {
         unit: st.unit_id.get(),
@@ -420,11 +381,14 @@ pub async fn edit(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Resp
     Ok(render(&form_page(&s, &p, format!("/staff/{id}/edit"), false, v, None).await?)?.into_response())
 }
 
-pub async fn update(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes) -> Result<Response, PageError> {
+pub async fn update(
+    State(s): State<AppState>,
+    p: Page,
+    Id(id): Id,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
     let id = StaffId::new(id);
-    let form = FormData::parse(&body).map_err(|e| p.err(e))?;
-    p.check_csrf(&form)?;
-    match anbao_app::staff::update_staff(&s.db, &p.ctx, id, input_of(&form, &p)?).await {
+    match anbao_app::staff::update_staff(&s.db, &p.ctx, id, input_of(&form)?).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/{id}?ok=saved")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let page = form_page(
@@ -438,6 +402,6 @@ pub async fn update(State(s): State<AppState>, p: Page, Id(id): Id, body: Bytes)
             .await?;
             Ok((crate::error::status_of(&e), render(&page)?).into_response())
         }
-        Err(e) => Err(p.err(e)),
+        Err(e) => Err(PageError::from(e)),
     }
 }

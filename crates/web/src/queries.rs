@@ -1,0 +1,4 @@
+//! Query strings a page and its API twin both take, parsed one way in one place (so `api/` never imports `pages/`).
+pub mod compliance;
+pub mod records;
+pub mod staff;
