@@ -493,4 +493,48 @@ mod tests {
         assert_eq!(d.data["checks"]["notice_ok"], false);
         assert_eq!(d.data["result"], "abnormal", "a patrol with an item unticked is not normal");
     }
+
+    #[test]
+    fn a_missing_main_text_says_what_to_write() {
+        let r = RecordInput {
+            unit_id: Some(1),
+            subkind: Some("fire".into()),
+            text2: Some("部署".into()),
+            people: vec![3],
+            ..input("drill")
+        };
+        assert_eq!(parse(&r).unwrap_err().message, "请填写演练方案");
+        let r = RecordInput { text: Some("方案".into()), text2: None, ..r };
+        assert_eq!(parse(&r).unwrap_err().message, "请填写演练部署");
+    }
+
+    #[test]
+    fn a_kind_answers_from_its_declaration() {
+        assert_eq!((RecordKind::Drill.label_zh(), RecordKind::Drill.label_en()), ("应急演练", "Drill"));
+        assert!(RecordKind::Drill.subkinds().iter().any(|(c, l)| *c == "fire" && *l == "消防演练"));
+        assert!(RecordKind::AtmPatrol.subkinds().is_empty());
+        assert!(RecordKind::DutyLog.needs_performer() && !RecordKind::Drill.needs_performer());
+        assert!(RecordKind::GunCheckout.produced_by_procedure() && !RecordKind::Drill.produced_by_procedure());
+        assert_eq!(RecordKind::Drill.procedure(), None);
+        assert!(
+            RecordKind::MonthlyFacilityReport
+                .procedure()
+                .is_some_and(|(zh, en)| zh.contains("月报") && en.contains("monthly"))
+        );
+        assert!(RecordKind::VaultEntry.confirmed_by_two() && !RecordKind::Drill.confirmed_by_two());
+    }
+
+    #[test]
+    fn every_accepted_photo_format_is_recognised_and_lookalikes_are_not() {
+        assert_eq!(image_type(b"GIF87a...."), Some("image/gif"));
+        assert_eq!(image_type(b"GIF89a...."), Some("image/gif"));
+        assert_eq!(image_type(b"RIFF\x10\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(image_type(b"RIFF\x10\0\0\0WAVEfmt "), None);
+        assert_eq!(image_type(b"RIFF\x10\0\0\0WEBP"), None, "a header alone is not an image");
+        assert_eq!(image_type(b"\0\0\0\x18ftypheic\0\0"), Some("image/heic"));
+        assert_eq!(image_type(b"\0\0\0\x18ftypmif1\0\0"), Some("image/heic"));
+        assert_eq!(image_type(b"\0\0\0\x18ftypisom\0\0"), None);
+        assert_eq!(image_type(b"\0\0\0\x18ftypheic"), None, "a header alone is not an image");
+        assert_eq!(image_type(b"\0\0\0\x18fxypheic\0\0"), None);
+    }
 }
