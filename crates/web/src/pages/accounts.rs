@@ -11,7 +11,6 @@ use anbao_app::accounts::AccountInput;
 use anbao_domain::access::{Permission, Role};
 use anbao_domain::ids::{AccountId, UnitId};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -156,12 +155,10 @@ pub async fn remove_grant(
     State(s): State<AppState>,
     p: Page,
     IdAnd(id, grant): IdAnd,
-    body: Bytes,
+    _: PageForm,
 ) -> Result<Response, PageError> {
     let id = AccountId::new(id);
     let grant = path_id(&grant)?;
-    let form = FormData::parse(&body)?;
-    p.check_csrf(&form)?;
     match anbao_app::accounts::remove_grant(&s.db, &p.ctx, id, grant).await {
         Ok(()) => Ok(Redirect::to("/admin/accounts?ok=saved").into_response()),
         Err(e @ AppError::Invalid(_)) => again(&s, &p, e).await,

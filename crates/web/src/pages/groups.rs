@@ -6,12 +6,11 @@ use crate::error::PageError;
 use crate::form::Id;
 use crate::form::IdAnd;
 use crate::form::PageForm;
-use crate::form::{FormData, path_id};
+use crate::form::path_id;
 use crate::state::AppState;
 use anbao_domain::groups::GroupRole;
 use anbao_domain::ids::{GroupId, StaffId};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -158,12 +157,10 @@ pub async fn remove_member(
     State(s): State<AppState>,
     p: Page,
     IdAnd(id, staff): IdAnd,
-    body: Bytes,
+    _: PageForm,
 ) -> Result<Response, PageError> {
     let id = GroupId::new(id);
     let staff = StaffId::new(path_id(&staff)?);
-    let form = FormData::parse(&body)?;
-    p.check_csrf(&form)?;
     anbao_app::groups::remove_member(&s.db, &p.ctx, id, staff).await?;
     Ok(Redirect::to(&format!("/groups/{id}?ok=saved")).into_response())
 }
