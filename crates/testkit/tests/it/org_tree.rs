@@ -215,3 +215,46 @@ async fn the_unit_list_exports_to_excel() {
     assert_eq!(sheet.len() as i64 - 1, app.count("units").await);
     app.finish().await;
 }
+
+/// The page forms that remove a group member or a grant carry the session's CSRF token: a forged one changes
+/// nothing, the page's own removes the row.
+#[tokio::test]
+async fn removing_a_member_or_a_grant_from_a_page_needs_the_pages_token() {
+    let app = TestApp::demo().await;
+    let mut web = app.signed_in("admin").await;
+    let g = app
+        .scalar("SELECT group_id FROM group_members WHERE role = 'member' ORDER BY group_id, staff_id LIMIT 1")
+        .await;
+    let s = app
+        .scalar(&format!(
+            "SELECT staff_id FROM group_members WHERE group_id = {g} AND role = 'member' ORDER BY staff_id LIMIT 1"
+        ))
+        .await;
+    let members = format!("SELECT COUNT(*) FROM group_members WHERE group_id = {g} AND staff_id = {s}");
+    let path = format!("/groups/{g}/members/{s}/remove");
+    let r = web.post_form(&path, &[("csrf", "forged")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("表单已过期或来源不明"), "{}", r.body);
+    assert_eq!(app.scalar(&members).await, 1);
+    let r = web.post_form(&path, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.scalar(&members).await, 0);
+
+    let grant = app
+        .scalar(
+            "SELECT g.id FROM grants g JOIN accounts a ON a.id = g.account_id WHERE a.username <> 'admin' \
+             AND g.account_id IN (SELECT account_id FROM grants GROUP BY account_id HAVING COUNT(*) > 1) \
+             ORDER BY g.id DESC LIMIT 1",
+        )
+        .await;
+    let account = app.scalar(&format!("SELECT account_id FROM grants WHERE id = {grant}")).await;
+    let path = format!("/admin/accounts/{account}/grants/{grant}/remove");
+    let grants = format!("SELECT COUNT(*) FROM grants WHERE id = {grant}");
+    let r = web.post_form(&path, &[("csrf", "forged")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(app.scalar(&grants).await, 1);
+    let r = web.post_form(&path, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.scalar(&grants).await, 0);
+    app.finish().await;
+}
