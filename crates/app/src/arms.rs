@@ -281,6 +281,7 @@ pub async fn issue(db: &Db, policy: &AuthPolicy, ctx: &Ctx, id: i64, second: &Se
         target_unit: None,
         value: Some(k.rounds_out),
         data: serde_json::json!({ "checkout": id, "gun": g.serial, "issued_by": pair.first.id.get() }),
+        breach: None,
     };
     crate::evidence::insert(&mut tx, ctx, &draft, unit, Some(g.cabinet_id)).await?;
     tx.commit().await?;

@@ -30,7 +30,7 @@ pub enum Entity {
 
 /// Tables audited whole row by row (the custody and inspection areas); the entity kind of their rows is the
 /// table's name.
-pub const WHOLE_ROW_TABLES: [&str; 26] = [
+pub const WHOLE_ROW_TABLES: [&str; 31] = [
     "staff_leaves",
     "duty_shifts",
     "duty_swaps",
@@ -57,6 +57,11 @@ pub const WHOLE_ROW_TABLES: [&str; 26] = [
     "facility_reports",
     "facility_projects",
     "facility_faults",
+    "accountability_versions",
+    "cases",
+    "case_reports",
+    "case_events",
+    "violations",
 ];
 
 /// The entity kinds with their own snapshots; with `WHOLE_ROW_TABLES`, every kind verification compares.

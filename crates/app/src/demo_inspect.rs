@@ -11,7 +11,7 @@ use anbao_store::blobs::BlobStore;
 use std::collections::BTreeMap;
 
 /// Sign in as a demo account at a given moment.
-async fn as_user(db: &Db, username: &str, password: &str, now: i64) -> AppResult<Ctx> {
+pub(crate) async fn as_user(db: &Db, username: &str, password: &str, now: i64) -> AppResult<Ctx> {
     let policy = AuthPolicy::default();
     let attempt = Attempt { username, password, kind: "api", client_ip: "demo" };
     let issued = login(db, &policy, now, attempt).await?;

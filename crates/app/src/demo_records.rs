@@ -41,6 +41,7 @@ fn draft(kind: RecordKind) -> RecordDraft {
         target_unit: None,
         value: None,
         data: serde_json::json!({}),
+        breach: None,
     }
 }
 

@@ -472,6 +472,7 @@ pub async fn report_month(db: &Db, ctx: &Ctx, unit: UnitId, ym: &str) -> AppResu
         target_unit: None,
         value: None,
         data: serde_json::json!({ "checks": {}, "month": ym, "report": id }),
+        breach: None,
     };
     // Last month's report, made late, still counts for last month.
     let at = ctx.now.min(period::start_ms(to) - 1);

@@ -435,6 +435,9 @@ pub async fn sign(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Vec<i64>> {
         )
         .await?;
         raised.push(h);
+        // A failed item the accountability rules map to a violation (第五篇 第4–10题) proposes its penalty.
+        let facts = format!("检查发现：{title}（{}）", item.article);
+        crate::incident::from_item(&mut tx, ctx, id, &item.code, target, row.inspected_at, &facts).await?;
     }
     tx.commit().await?;
     Ok(raised)
@@ -496,6 +499,7 @@ pub async fn countersign(db: &Db, policy: &AuthPolicy, ctx: &Ctx, id: i64, secon
         target_unit: Some(target.id),
         value: Some(row.score_tenths),
         data: serde_json::json!({ "checks": {}, "inspection": id, "score": row.score_tenths as f64 / 10.0 }),
+        breach: None,
     };
     // A correction corrects the findings of the same visit: the visit counts once, from the original.
     if row.supersedes_id.is_none() {

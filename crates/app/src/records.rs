@@ -100,6 +100,22 @@ pub async fn create(
     }
     let placed = Placed { unit: unit.id, asset, at, supersedes: input.supersedes_id };
     let id = evidence::write(&mut tx, blobs, ctx, &draft, placed, photos).await?;
+    // A register records what happened: the breach is stored with the record above, and its violation is proposed
+    // for a penalty in the same transaction (INC-4).
+    if let Some(b) = draft.breach {
+        let reason = draft.data.get("violation_reason").and_then(|v| v.as_str()).unwrap_or(b.words.0);
+        let who = draft.performer.map(|p| p.get());
+        let breached = crate::incident::Breached {
+            record: id,
+            code: b.violation,
+            kind: draft.kind.code(),
+            unit: unit.id,
+            performer: who,
+            occurred_at: at,
+            reason,
+        };
+        crate::incident::from_record(&mut tx, ctx, breached).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

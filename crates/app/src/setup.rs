@@ -1,5 +1,5 @@
 //! What a new or upgraded database is given before anyone signs in: the default rulebook, the inspection
-//! checklist and the facility catalogue. Each area loads its own defaults; this is the one place that calls them all,
+//! checklist, the facility catalogue and the accountability rules. Each area loads its own defaults; this is the one place that calls them all,
 //! so no area imports another just to set up.
 use crate::AppResult;
 use anbao_store::Db;
@@ -9,5 +9,6 @@ pub async fn load_defaults(db: &Db, now: i64) -> AppResult<usize> {
     let rules = crate::rulebook::load_default(db, now).await?;
     crate::inspect::load_default(db, now).await?;
     crate::facility::load_default(db, now).await?;
+    crate::incident::load_default(db, now).await?;
     Ok(rules)
 }

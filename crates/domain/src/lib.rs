@@ -36,6 +36,7 @@ pub mod escort;
 pub mod facility;
 pub mod groups;
 pub mod ids;
+pub mod incident;
 pub mod inspect;
 pub mod org;
 pub mod period;

@@ -100,6 +100,8 @@ pub struct RecordDraft {
     pub value: Option<i64>,
     /// Kind-specific details, stored as JSON.
     pub data: serde_json::Value,
+    /// The regulation this record shows was broken (kept in `data` as `violation` too).
+    pub breach: Option<spec::Breach>,
 }
 
 fn err(field: &'static str, zh: &str, en: &str) -> DomainError {

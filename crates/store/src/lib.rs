@@ -14,6 +14,7 @@ pub mod escort;
 pub mod facility;
 mod group;
 pub mod groups;
+pub mod incident;
 pub mod inspect;
 pub mod messages;
 pub mod notices;

@@ -16,6 +16,12 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
         return Err(no("kind", p.why));
     }
     let subkind = subkind(spec, input.subkind.as_deref())?;
+    let mut breaches: Vec<Breach> = Vec::new();
+    if let (Some((code, b)), Some(s)) = (spec.subkinds.breach, subkind.as_deref())
+        && code == s
+    {
+        breaches.push(b);
+    }
     let text = text::optional("text", spec.text.name.0, spec.text.name.1, input.text.as_deref(), LONG_TEXT)?;
     let text2 = text::optional("text2", "补充说明", "More notes", input.text2.as_deref(), LONG_TEXT)?;
     let allowed: Vec<&str> = spec.checklist.iter().map(|(c, _)| *c).collect();
@@ -56,6 +62,7 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
         target_unit: None,
         value: None,
         data: serde_json::json!({ "checks": checks }),
+        breach: None,
     };
     let mut data = serde_json::Map::new();
     match spec.about {
@@ -119,11 +126,14 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
             return Err(no("second_person_id", w));
         }
         d.second_person = input.second_person_id.map(StaffId::new);
+        if d.second_person.is_none() {
+            breaches.extend(s.absent);
+        }
     }
     match spec.unticked {
         Unticked::Explained(w) if !all_checked && text.is_none() => return Err(no("text", w)),
-        Unticked::Refused(w) if !all_checked => return Err(no("checks", w)),
-        Unticked::RefusedWithText2(w) if !all_checked && text2.is_some() => return Err(no("checks", w)),
+        Unticked::Breach(b) if !all_checked => breaches.push(b),
+        Unticked::BreachWithText2(b) if !all_checked && text2.is_some() => breaches.push(b),
         _ => {}
     }
     match spec.outcome {
@@ -143,6 +153,14 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
     let has_main_text = ["reason", "plan", "minutes"].iter().any(|k| data.contains_key(*k));
     if let (Some(t), false) = (&text, has_main_text) {
         data.insert("notes".into(), t.clone().into());
+    }
+    // A register records what happened: a breach is kept with the record, flagged with its article, and the app
+    // proposes the violation for a penalty.
+    if let Some(b) = breaches.first() {
+        data.insert("violation".into(), b.violation.into());
+        let words: Vec<&str> = breaches.iter().map(|b| b.words.0).collect();
+        data.insert("violation_reason".into(), words.join("；").into());
+        d.breach = Some(*b);
     }
     if let Some(m) = d.data.as_object_mut() {
         m.extend(data);
@@ -324,8 +342,16 @@ mod tests {
         let ok = RecordInput { subkind: Some(" fire ".into()), ..drill };
         assert_eq!(parse(&ok).map(|d| d.subkind), Ok(Some("fire".into())));
         let door = RecordInput { unit_id: Some(1), subkind: Some("party".into()), ..input("interlock_open") };
-        assert!(parse(&door).unwrap_err().message.contains("第五篇 第10题"));
-        assert!(parse(&input("interlock_open")).unwrap_err().message.contains("第五篇 第10题"));
+        assert_eq!(parse(&door).unwrap_err().field, "subkind");
+        assert_eq!(parse(&input("interlock_open")).unwrap_err().field, "subkind");
+        // Opened for anything but a cash handover or an inspection: recorded, flagged with 第10题.
+        let misuse = RecordInput { subkind: Some("other".into()), ..door.clone() };
+        let d = parse(&misuse).unwrap();
+        assert_eq!(d.breach.map(|b| b.violation), Some("interlock_misuse"));
+        assert_eq!(d.data["violation"], "interlock_misuse");
+        assert!(d.data["violation_reason"].as_str().is_some_and(|r| r.contains("第五篇 第10题")));
+        let handover = RecordInput { subkind: Some("cash_handover".into()), ..door };
+        assert_eq!(parse(&handover).map(|d| d.breach), Ok(None));
     }
 
     #[test]
@@ -406,7 +432,7 @@ mod tests {
     }
 
     #[test]
-    fn ticks_may_be_refused_or_required_only_with_outsiders() {
+    fn unticked_items_and_a_missing_companion_are_recorded_as_breaches_with_their_article() {
         let visitor = RecordInput {
             unit_id: Some(1),
             performer_id: Some(2),
@@ -415,13 +441,18 @@ mod tests {
             text2: Some("电力公司 李工".into()),
             ..input("visitor")
         };
-        assert_eq!(field_of(&visitor).err(), Some("checks"));
+        let unchecked = parse(&visitor).unwrap();
+        assert_eq!(unchecked.breach.map(|b| b.violation), Some("visitor_unchecked"));
+        assert!(unchecked.data["violation_reason"].as_str().is_some_and(|r| r.contains("第九条")));
         let checked = RecordInput { checks: vec!["id_checked".into()], ..visitor };
         let d = parse(&checked).unwrap();
+        assert_eq!(d.breach, None);
+        assert!(d.data.get("violation").is_none());
         assert_eq!((d.second_person, d.data["visitor"].clone()), (Some(StaffId::new(3)), "电力公司 李工".into()));
         assert_eq!(d.data["purpose"], "检修");
         assert_eq!(d.data["notes"], "检修");
-        assert_eq!(field_of(&RecordInput { second_person_id: None, ..checked }).err(), Some("second_person_id"));
+        let alone = parse(&RecordInput { second_person_id: None, ..checked }).unwrap();
+        assert!(alone.data["violation_reason"].as_str().is_some_and(|r| r.contains("网点负责人陪同")));
         let entry = RecordInput {
             asset_id: Some(1),
             subkind: Some("routine".into()),
@@ -430,10 +461,19 @@ mod tests {
         };
         let d = parse(&entry).unwrap();
         assert!(d.data.get("visitors").is_none());
+        assert_eq!(d.breach, None);
         let outsiders = RecordInput { text2: Some("市联社检查组".into()), ..entry };
-        assert_eq!(field_of(&outsiders).err(), Some("checks"));
+        assert_eq!(parse(&outsiders).map(|d| d.breach.map(|b| b.violation)), Ok(Some("vault_outsider_unchecked")));
         let letter = RecordInput { checks: vec!["letter_checked".into()], ..outsiders };
         assert_eq!(parse(&letter).map(|d| d.data["visitors"].clone()), Ok("市联社检查组".into()));
+        assert_eq!(parse(&letter).map(|d| d.breach), Ok(None));
+        let night = RecordInput {
+            asset_id: Some(1),
+            text: Some("县联社保卫部 王科长".into()),
+            text2: Some("市联社检查组".into()),
+            ..input("night_check")
+        };
+        assert_eq!(parse(&night).map(|d| d.breach.map(|b| b.violation)), Ok(Some("night_check_unverified")));
         assert_eq!(field_of(&RecordInput { asset_id: None, ..letter }).err(), Some("asset_id"));
     }
 

@@ -128,6 +128,18 @@ pub struct Second {
     pub distinct: Option<Words>,
     /// Must hold this post: the post and the message when they do not.
     pub post: Option<(Position, Words)>,
+    /// Going without the second person is a breach to record (a visitor without the outlet head), not a refusal.
+    pub absent: Option<Breach>,
+}
+
+/// A breach of a regulation that a register records as it happened (第五篇: registers record reality): the
+/// violation type of the accountability rules it is, and the words that say so, citing the article. The record is
+/// stored with it and a violation is proposed for a penalty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Breach {
+    /// A `violation` code of `rulebook/accountability.toml`.
+    pub violation: &'static str,
+    pub words: Words,
 }
 
 /// The posts the performer may act in, and whether the post chosen becomes the record's sub-kind.
@@ -144,21 +156,35 @@ pub struct Subkinds {
     pub list: &'static [(&'static str, &'static str)],
     pub missing: Words,
     pub unknown: Words,
+    /// A sub-kind on the list that is itself a breach (both interlock doors opened for anything else).
+    pub breach: Option<(&'static str, Breach)>,
 }
 
 impl Subkinds {
-    pub const NONE: Subkinds = Subkinds { list: &[], missing: ("", ""), unknown: ("", "") };
+    pub const NONE: Subkinds = Subkinds { list: &[], missing: ("", ""), unknown: ("", ""), breach: None };
 
     /// One must be chosen, with the usual messages.
     pub const fn choose(list: &'static [(&'static str, &'static str)]) -> Subkinds {
         Subkinds {
-            list, missing: ("请选择类别", "choose the sub-kind"), unknown: ("类别不正确", "unknown sub-kind")
+            list,
+            missing: ("请选择类别", "choose the sub-kind"),
+            unknown: ("类别不正确", "unknown sub-kind"),
+            breach: None,
         }
     }
 
     /// One must be chosen, and the regulation says which are allowed: one message for missing and unknown.
     pub const fn only(list: &'static [(&'static str, &'static str)], why: Words) -> Subkinds {
-        Subkinds { list, missing: why, unknown: why }
+        Subkinds { list, missing: why, unknown: why, breach: None }
+    }
+
+    /// One must be chosen; the last is allowed on the form but recorded as a breach.
+    pub const fn or_breach(
+        list: &'static [(&'static str, &'static str)],
+        why: Words,
+        breach: (&'static str, Breach),
+    ) -> Subkinds {
+        Subkinds { list, missing: why, unknown: why, breach: Some(breach) }
     }
 }
 
@@ -184,10 +210,10 @@ pub enum Unticked {
     Recorded,
     /// It must be explained in the text.
     Explained(Words),
-    /// It is refused: the regulation forbids going on without it.
-    Refused(Words),
-    /// It is refused when the second text is given (the items apply only then, so the boxes start unticked).
-    RefusedWithText2(Words),
+    /// It is a breach: the regulation forbids going on without it, and the register records that it happened.
+    Breach(Breach),
+    /// It is a breach when the second text is given (the items apply only then, so the boxes start unticked).
+    BreachWithText2(Breach),
 }
 
 /// What the ticks add up to, kept in the record's data.

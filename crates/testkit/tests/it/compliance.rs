@@ -233,6 +233,7 @@ async fn coverage_counts_distinct_outlets_visited_in_the_month() {
             target_unit: Some(UnitId::new(target)),
             value: None,
             data: json!({"checks": {}, "notes": "常规检查"}),
+            breach: None,
         },
         unit: UnitId::new(county),
         asset: None,

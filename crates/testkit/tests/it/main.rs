@@ -4,6 +4,7 @@
 mod accounts;
 mod audit_trail;
 mod bad_input;
+mod cases;
 mod compliance;
 mod compliance_summary;
 mod concurrent_writes;

@@ -427,3 +427,53 @@ async fn an_account_created_for_an_outlet_is_confined_to_it() {
     assert!(staff.contains(&f.dongjie_name) && !staff.contains(&f.chengguan_name));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn cases_and_penalties_are_seen_and_decided_only_within_scope() {
+    let app = TestApp::demo().await;
+    let made =
+        anbao_app::demo_incident::seed(&app.db, &app.blobs(), anbao_testkit::START_MS, anbao_testkit::DEMO_PASSWORD)
+            .await
+            .expect("seed cases");
+    assert_eq!(made, 4);
+    let f = fixture(&app).await;
+    let cg = f.chengguan;
+    let theft = app.scalar(&format!("SELECT id FROM cases WHERE unit_id = {cg} AND kind = 'theft'")).await;
+    let robbery =
+        app.scalar(&format!("SELECT id FROM cases WHERE unit_id = {} AND kind = 'attempted_robbery'", f.dongjie)).await;
+    let misuse = app.scalar("SELECT id FROM violations WHERE code = 'interlock_misuse'").await;
+    let none = serde_json::json!({});
+    let cases = vec![
+        get("dongjie.zhuren", "/api/v1/cases".into(), OK).with("东街分社").without("城关信用社营业部"),
+        get("dongjie.zhuren", format!("/api/v1/cases/{theft}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/cases/{theft}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/cases/{theft}/determination"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/api/v1/cases?unit={cg}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/api/v1/cases/{theft}/forward"), NOT_FOUND).json("POST", none.clone()),
+        get("dongjie.zhuren", format!("/cases/{robbery}/determination"), OK).with("东街分社").with("第十二条"),
+        get("chengguan.zhuren", format!("/api/v1/cases/{theft}"), OK).with("第十一条"),
+        get("chengguan.zhuren", format!("/api/v1/cases/{theft}/decide"), FORBIDDEN).json("POST", none.clone()),
+        get("chengguan.zhuren", format!("/api/v1/cases/{theft}/propose"), FORBIDDEN).json("POST", none.clone()),
+        get("chengguan.zhuren", format!("/api/v1/cases/{theft}/findings"), FORBIDDEN).json("PUT", none.clone()),
+        get("chengguan.zhuren", format!("/api/v1/cases/{theft}/close"), FORBIDDEN).json("POST", none.clone()),
+        get("shenji", format!("/api/v1/cases/{theft}"), OK),
+        get("shenji", format!("/api/v1/cases/{theft}/decide"), FORBIDDEN).json("POST", none.clone()),
+        get("shenji", "/api/v1/cases".into(), FORBIDDEN)
+            .json("POST", serde_json::json!({"kind": "theft", "unit_id": cg, "place": "outlet", "description": "x"})),
+        get("dongjie.zhuren", format!("/api/v1/penalties?unit={cg}"), NOT_FOUND),
+        get("dongjie.zhuren", "/api/v1/penalties".into(), OK).without("城关信用社营业部"),
+        get("dongjie.zhuren", format!("/penalties/{misuse}"), NOT_FOUND),
+        get("chengguan.zhuren", format!("/penalties/{misuse}"), OK).with("第五篇 第10题"),
+        get("chengguan.zhuren", format!("/api/v1/penalties/{misuse}/decide"), FORBIDDEN)
+            .json("POST", serde_json::json!({"status": "waived", "reason": "x"})),
+        get("dongjie.zhuren", format!("/api/v1/penalties/{misuse}/decide"), NOT_FOUND)
+            .json("POST", serde_json::json!({"status": "waived", "reason": "x"})),
+        get("qinghe.baowei", format!("/cases/{theft}/decide"), SEE_OTHER).form(&[]),
+        get("qinghe.baowei", format!("/cases/{theft}/approve"), NOT_FOUND).form(&[]),
+        get("qinghe.baowei", format!("/api/v1/penalties/{misuse}/decide"), NO_CONTENT)
+            .json("POST", serde_json::json!({"status": "decided", "fine": 200, "sanction": "warning"})),
+        get("baowei", "/cases".into(), OK).with("AJ2026-").with("城关信用社营业部").with("东街分社"),
+    ];
+    run(&app, cases).await;
+    app.finish().await;
+}

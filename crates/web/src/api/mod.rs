@@ -8,6 +8,7 @@ pub mod duty;
 pub mod escort;
 pub mod facility;
 pub mod groups;
+pub mod incident;
 pub mod inspect;
 pub mod keys;
 pub mod openapi;

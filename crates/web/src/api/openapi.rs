@@ -1,6 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
 use super::{
-    accounts, arms, audit, auth, compliance, duty, escort, facility, groups, inspect, keys, org, records, staff,
+    accounts, arms, audit, auth, compliance, duty, escort, facility, groups, incident, inspect, keys, org, records,
+    staff,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -36,6 +37,8 @@ impl Modify for Bearer {
         inspect::list, inspect::start, inspect::get, inspect::save, inspect::countersign,
         inspect::hazards, inspect::hazard, inspect::raise, inspect::rectify, inspect::verify, inspect::bulletins,
         facility::gaps, facility::add_item, facility::propose, facility::project_step, facility::import,
+        incident::list, incident::report, incident::get, incident::forward, incident::findings, incident::propose, incident::decide, incident::send_back, incident::close,
+        incident::penalties, incident::decide_penalty,
     ),
     modifiers(&Bearer),
     security(("bearer" = [])),
@@ -45,6 +48,7 @@ impl Modify for Bearer {
           (name = "records", description = "工作记录、设备、消息 (evidence records, assets, messages)"),
           (name = "compliance", description = "规则库与合规 (rulebook, due items, roll-up)"),
           (name = "facility", description = "安防设施台账 (facility ledger, gaps, projects, import)"),
+          (name = "cases", description = "案件责任追究、违规处罚 (cases, reports upward, determination, penalties)"),
           (name = "inspect", description = "安全检查、隐患台账、安全通报 (inspections, hazards, bulletins)"),
           (name = "custody", description = "守库排班、钥匙密码、枪弹、押运 (duty roster, keys and codes, guns, escort); 双人手续的第二人以 confirm_username/confirm_secret 当场确认"))
 )]

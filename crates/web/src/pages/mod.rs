@@ -12,6 +12,7 @@ pub mod facility;
 pub mod groups;
 pub mod hazards;
 pub mod home;
+pub mod incident;
 pub mod inspect;
 pub mod keys;
 pub mod login;
@@ -52,7 +53,7 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 21] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 23] = [
     ("/", "首页", "Home", None),
     ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
     ("/records", "工作记录", "Records", None),
@@ -66,6 +67,8 @@ const NAV: [(&str, &str, &str, Option<Permission>); 21] = [
     ("/inspections", "安全检查", "Inspections", None),
     ("/hazards", "隐患台账", "Hazard register", None),
     ("/bulletins", "安全通报", "Safety bulletins", None),
+    ("/cases", "案件管理", "Cases", None),
+    ("/penalties", "违规处罚", "Penalties", None),
     ("/facilities", "安防设施", "Facilities", None),
     ("/duty", "守库排班", "Duty roster", None),
     ("/keys", "钥匙密码", "Keys and codes", None),

@@ -181,7 +181,7 @@ async fn form_page(
         checks: spec
             .checklist
             .iter()
-            .map(|(c, l)| opt(c, *l, !matches!(spec.unticked, Unticked::RefusedWithText2(_))))
+            .map(|(c, l)| opt(c, *l, !matches!(spec.unticked, Unticked::BreachWithText2(_))))
             .collect(),
         number_label: spec.number.map_or("", |n| t(n.label)),
         people_label: spec.people.map_or("", |x| t(x.label)),

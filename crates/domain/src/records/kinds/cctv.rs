@@ -98,6 +98,7 @@ pub static CCTV_ACCESS: KindSpec = KindSpec {
             Position::Director,
             ("同意调阅的须为网点负责人（第四十六条）", "consent must come from the outlet head (art. 46)"),
         )),
+        absent: None,
     }),
     subject: Need::Absent,
     results: Results {

@@ -88,6 +88,7 @@ pub static COUNTER_ROSTER: KindSpec = KindSpec {
         )),
         distinct: Some(("双人临柜须由两个不同的人担任（第四条）", "two different people at the counter (art. 4)")),
         post: None,
+        absent: None,
     }),
     subject: Need::Absent,
     results: Results::NONE,
@@ -171,24 +172,25 @@ pub static VISITOR: KindSpec = KindSpec {
     about: About::Unit,
     subkinds: Subkinds::NONE,
     checklist: &[("id_checked", "已查验证件")],
-    unticked: Unticked::Refused((
-        "进入营业室须出示和查验证件（第九条）",
-        "visitors' identity papers must be checked (art. 9)",
-    )),
+    unticked: Unticked::Breach(Breach {
+        violation: "visitor_unchecked",
+        words: ("进入营业室须出示和查验证件（第九条）", "visitors' identity papers must be checked (art. 9)"),
+    }),
     outcome: Outcome::None,
     performer: Need::Required(("请选择执行人", "choose who did it")),
     posts: None,
     second: Some(Second {
         label: ("陪同的网点负责人", "Outlet head accompanying"),
-        need: Need::Required((
-            "须由网点负责人陪同方可进入（第九条）",
-            "the outlet head must accompany the visitor (art. 9)",
-        )),
+        need: Need::Optional,
         distinct: None,
         post: Some((
             crate::staff::Position::Director,
             ("陪同来访人员的须为网点负责人（第九条）", "the visitor must be accompanied by the outlet head (art. 9)"),
         )),
+        absent: Some(Breach {
+            violation: "visitor_unchecked",
+            words: ("须由网点负责人陪同方可进入（第九条）", "the outlet head must accompany the visitor (art. 9)"),
+        }),
     }),
     subject: Need::Absent,
     results: Results::NONE,
@@ -239,11 +241,18 @@ pub static INTERLOCK_OPEN: KindSpec = KindSpec {
     code: "interlock_open",
     label: ("防尾随门双开登记", "Interlock door dual-open"),
     about: About::Unit,
-    subkinds: Subkinds::only(
-        &[("cash_handover", "接送款"), ("inspection", "接受检查")],
+    subkinds: Subkinds::or_breach(
+        &[("cash_handover", "接送款"), ("inspection", "接受检查"), ("other", "其他情况（违规双开）")],
+        ("请选择双开事由", "choose why both doors were opened"),
         (
-            "防尾随门双开程序仅限接送款、接受检查时使用（第五篇 第10题）",
-            "both interlock doors may open only for a cash handover or an inspection",
+            "other",
+            Breach {
+                violation: "interlock_misuse",
+                words: (
+                    "防尾随门双开程序仅限接送款、接受检查时使用（第五篇 第10题）",
+                    "both interlock doors may open only for a cash handover or an inspection",
+                ),
+            },
         ),
     ),
     checklist: &[],

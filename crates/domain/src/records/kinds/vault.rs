@@ -29,6 +29,7 @@ pub static DUTY_LOG: KindSpec = KindSpec {
         need: Need::Required(("请选择同班值守人员", "choose the second person on duty")),
         distinct: Some(("值班须由两个不同的人担任（第十二条）", "duty needs two different people (art. 12)")),
         post: None,
+        absent: None,
     }),
     subject: Need::Absent,
     results: Results::NONE,
@@ -50,10 +51,13 @@ pub static VAULT_ENTRY: KindSpec = KindSpec {
     about: VAULT,
     subkinds: Subkinds::choose(&[("routine", "营业时间内正常出入"), ("emergency", "非营业时间紧急出入")]),
     checklist: &[("letter_checked", "外来人员的查库介绍信已查验（无外来人员可不勾）")],
-    unticked: Unticked::RefusedWithText2((
-        "外来人员须凭注明查库的介绍信，经查验无误方可进入金库（第四十一条）",
-        "outsiders need a letter of introduction naming the vault check (art. 41)",
-    )),
+    unticked: Unticked::BreachWithText2(Breach {
+        violation: "vault_outsider_unchecked",
+        words: (
+            "外来人员须凭注明查库的介绍信，经查验无误方可进入金库（第四十一条）",
+            "outsiders need a letter of introduction naming the vault check (art. 41)",
+        ),
+    }),
     outcome: Outcome::None,
     performer: Need::Absent,
     posts: None,
@@ -83,10 +87,13 @@ pub static NIGHT_CHECK: KindSpec = KindSpec {
     about: VAULT,
     subkinds: Subkinds::NONE,
     checklist: &[("credential_verified", "已验明检查人员证件")],
-    unticked: Unticked::Refused((
-        "夜间接受检查必须验明有关证件（第十七条）",
-        "credentials must be verified before a night check (art. 17)",
-    )),
+    unticked: Unticked::Breach(Breach {
+        violation: "night_check_unverified",
+        words: (
+            "夜间接受检查必须验明有关证件（第十七条）",
+            "credentials must be verified before a night check (art. 17)",
+        ),
+    }),
     outcome: Outcome::None,
     performer: Need::Absent,
     posts: None,

@@ -1,0 +1,417 @@
+//! Cases and accountability end to end: a case reported at the outlet climbs the tree, a late level is recorded and
+//! aggravates, the investigation is prefilled, the determination follows 第十一条 and 第十二条 from the records, the
+//! union decides (a change needs its reason), penalties follow, and 三不放过 holds the case open until all is done.
+use anbao_testkit::{Client, TestApp};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+const OUTLET: &str = "城关信用社营业部";
+
+async fn outlet(app: &TestApp) -> i64 {
+    app.scalar(&format!("SELECT id FROM units WHERE name = '{OUTLET}'")).await
+}
+
+async fn report(app: &TestApp, c: &mut Client, kind: &str) -> i64 {
+    let unit = outlet(app).await;
+    let r = c
+        .json(
+            "POST",
+            "/api/v1/cases",
+            &json!({"kind": kind, "unit_id": unit, "place": "outlet", "loss": "12000.50",
+                    "description": "营业终了后发现现金短少，调阅监控查看"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()["id"].as_i64().unwrap()
+}
+
+async fn detail(c: &mut Client, id: i64) -> Value {
+    let r = c.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+}
+
+fn lines(d: &Value) -> Vec<Value> {
+    d["proposal"]["determination"]["lines"].as_array().cloned().unwrap_or_default()
+}
+
+fn line_of<'a>(ls: &'a [Value], label_part: &str) -> Option<&'a Value> {
+    ls.iter().find(|l| l["who"]["label"].as_str().is_some_and(|s| s.contains(label_part)))
+}
+
+#[tokio::test]
+async fn bad_case_input_gets_a_clear_error_and_writes_nothing() {
+    let app = TestApp::demo().await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let unit = outlet(&app).await;
+    let long = "案".repeat(2001);
+    for (body, field) in [
+        (json!({"kind": "piracy", "unit_id": unit, "place": "outlet", "description": "x"}), "案件类别"),
+        (
+            json!({"kind": "theft", "unit_id": unit, "place": "outlet", "description": "x", "occurred_at": "2030-01-01T10:00"}),
+            "晚于",
+        ),
+        (json!({"kind": "theft", "unit_id": unit, "place": "outlet", "description": "x", "loss": "-5"}), "损失金额"),
+        (json!({"kind": "theft", "unit_id": unit, "place": "outlet", "description": long}), "案情经过"),
+        (json!({"kind": "theft", "unit_id": unit, "place": "roof", "description": "x"}), "案发部位"),
+    ] {
+        let r = head.json("POST", "/api/v1/cases", &body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains(field), "{field}: {}", r.body);
+    }
+    assert_eq!(app.count("cases").await, 0);
+    assert_eq!(app.count("case_reports").await, 0);
+    // A page form gets the same message in Chinese, and the form again.
+    let mut web = app.signed_in("chengguan.zhuren").await;
+    let r = web
+        .post_form(
+            "/cases",
+            &[
+                ("kind", "theft"),
+                ("unit_id", &unit.to_string()),
+                ("place", "outlet"),
+                ("loss", "abc"),
+                ("description", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("损失金额须为不小于0的数字"), "{}", r.body);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_case_climbs_level_by_level_and_a_late_level_is_a_violation_that_aggravates() {
+    let app = TestApp::demo().await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let id = report(&app, &mut head, "fire").await;
+    // The province's security department sees it at once.
+    let mut province = app.api("baowei").await;
+    let all = province.get("/api/v1/cases").await.json();
+    assert!(all.as_array().unwrap().iter().any(|c| c["id"] == id), "{all}");
+    let d = detail(&mut head, id).await;
+    let reports = d["reports"].as_array().unwrap();
+    // cooperative → county → regional centre → province
+    assert_eq!(reports.len(), 4, "{}", d["proposal"]);
+    assert!(reports[0]["reported_at"].is_i64() && reports[1]["reported_at"].is_null());
+    // The outlet head cannot acknowledge for the cooperative.
+    assert_eq!(
+        head.json("POST", &format!("/api/v1/cases/{id}/forward"), &json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut county = app.api("qinghe.baowei").await;
+    // The cooperative sends it on in time; the county waits three hours (past its 4-hour mark).
+    assert_eq!(
+        county.json("POST", &format!("/api/v1/cases/{id}/forward"), &json!({})).await.status,
+        StatusCode::NO_CONTENT
+    );
+    app.advance_minutes(7 * 60);
+    assert_eq!(
+        county.json("POST", &format!("/api/v1/cases/{id}/forward"), &json!({})).await.status,
+        StatusCode::NO_CONTENT
+    );
+    // The county's security department cannot acknowledge for the regional centre; the province's can.
+    assert_eq!(
+        county.json("POST", &format!("/api/v1/cases/{id}/forward"), &json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let late = app.scalar("SELECT COUNT(*) FROM violations WHERE code = 'late_report'").await;
+    assert_eq!(late, 1, "the county reported the regional centre late");
+    let facts: String = {
+        use sqlx::Row;
+        let mut c = app.db.read().await.unwrap();
+        sqlx::query("SELECT facts FROM violations WHERE code = 'late_report'")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+            .get("facts")
+    };
+    assert!(facts.contains("清河县") && facts.contains("超过时限"), "{facts}");
+    let d = detail(&mut county, id).await;
+    assert!(d["reports"][2]["late_minutes"].as_i64().unwrap() > 0, "{}", d["proposal"]);
+    assert!(d["timeline"].as_array().unwrap().iter().any(|e| e[1] == "late_report"));
+
+    // Findings: a staff violation (㈠); the county's head who reported late is aggravated.
+    let r = county
+        .json(
+            "PUT",
+            &format!("/api/v1/cases/{id}/findings"),
+            &json!({"causes": ["c1"], "cause": "营业终了未按规定入库", "notes": "调阅录像"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(
+        county.json("POST", &format!("/api/v1/cases/{id}/propose"), &json!({})).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let d = detail(&mut county, id).await;
+    let ls = lines(&d);
+    let non_reporter = ls.iter().find(|l| l["aggravated"] == true).unwrap_or_else(|| panic!("{}", d["proposal"]));
+    assert!(non_reporter["grounds"].to_string().contains("第十一条㈥"), "{non_reporter}");
+    assert!(non_reporter["who"]["label"].as_str().unwrap().contains("清河县"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_theft_holds_the_county_and_regional_leaders_and_the_decision_needs_reasons_then_three_nots_closes_it() {
+    let app = TestApp::demo().await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let id = report(&app, &mut head, "theft").await;
+    let case_no = detail(&mut head, id).await["case_no"].as_str().unwrap().to_owned();
+    let mut county = app.api("qinghe.baowei").await;
+    // A hazard the case exposed, tied to it (三不放过).
+    let unit = outlet(&app).await;
+    let deadline = anbao_domain::period::date_of_day(anbao_domain::period::day_of_ms(app.now()) + 10).to_string();
+    let r = county
+        .json("POST", "/api/v1/hazards", &json!({"unit_id": unit, "title": "营业室后门锁损坏", "article": "第三篇 第四条", "deadline": deadline, "case_ref": case_no}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let hazard = r.json()["id"].as_i64().unwrap();
+    let teller = app.scalar(&format!("SELECT id FROM staff WHERE unit_id = {unit} ORDER BY id DESC LIMIT 1")).await;
+    // Proposing without the cause is refused (三不放过: the cause first).
+    let r = county.json("PUT", &format!("/api/v1/cases/{id}/findings"), &json!({"causes": ["c1", "c9"]})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = county
+        .json("PUT", &format!("/api/v1/cases/{id}/findings"), &json!({"causes": ["c1"], "violators": [teller]}))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = county.json("POST", &format!("/api/v1/cases/{id}/propose"), &json!({})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = county
+        .json(
+            "PUT",
+            &format!("/api/v1/cases/{id}/findings"),
+            &json!({"causes": ["c1"], "violators": [teller], "cause": "柜员离柜未锁尾箱"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(
+        county.json("POST", &format!("/api/v1/cases/{id}/propose"), &json!({})).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let d = detail(&mut county, id).await;
+    let ls = lines(&d);
+    let direct = ls.iter().find(|l| l["weight"] == "direct").unwrap_or_else(|| panic!("{}", d["proposal"]));
+    assert_eq!(direct["who"]["staff_id"], teller);
+    // INC-5: the county's main leader and the regional centre's head and deputy answer too.
+    // The regional centre's head and deputy answer for management only; the county's chairman is named by both.
+    let management: Vec<&Value> = ls.iter().filter(|l| l["weight"] == "management").collect();
+    assert_eq!(management.len(), 2, "{}", d["proposal"]);
+    assert!(
+        management.iter().all(|l| l["who"]["label"].as_str().unwrap().contains("稽核审计中心")),
+        "{}",
+        d["proposal"]
+    );
+    let chairman = ls
+        .iter()
+        .find(|l| l["who"]["label"].as_str().is_some_and(|s| s.starts_with("清河县") && s.contains("主要领导")))
+        .unwrap_or_else(|| panic!("{}", d["proposal"]));
+    assert!(chairman["as_party"].to_string().contains("区域稽核审计中心主任"), "{chairman}");
+    assert!(chairman["grounds"].to_string().contains("第一篇《安排意见》一、六"), "{chairman}");
+
+    // The outlet head may not decide; the county's security department may, and a change needs its reason.
+    let r = head.json("POST", &format!("/api/v1/cases/{id}/decide"), &json!({})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let key = direct["who"]["key"].as_str().unwrap();
+    let r = county
+        .json("POST", &format!("/api/v1/cases/{id}/decide"), &json!({"changes": [{"key": key, "weight": "primary"}]}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("须写明理由"));
+    let r = county
+        .json(
+            "POST",
+            &format!("/api/v1/cases/{id}/decide"),
+            &json!({"changes": [{"key": key, "weight": "primary", "reason": "主动报告并追回损失"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let d = detail(&mut county, id).await;
+    assert_eq!(d["status"], "decided");
+    assert!(d["decision"]["lines"].to_string().contains("主动报告并追回损失"));
+    let penalties = d["violations"].as_array().unwrap().clone();
+    assert!(penalties.iter().any(|v| v["staff_name"].is_string() && v["sanction"] == "warning"), "{}", d["proposal"]);
+
+    // 三不放过: not closed while penalties are undecided and the hazard is open.
+    let r = county.json("POST", &format!("/api/v1/cases/{id}/close"), &json!({})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("处罚尚未决定") && r.body.contains("隐患"), "{}", r.body);
+    // The regional centre's leaders' penalties are the province's to decide, not the county's.
+    let mut province = app.api("baowei").await;
+    let regional = penalties.iter().find(|v| v["unit_name"].as_str().unwrap().contains("稽核审计中心")).unwrap();
+    let r = county
+        .json(
+            "POST",
+            &format!("/api/v1/penalties/{}/decide", regional["id"]),
+            &json!({"status": "waived", "reason": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "outside the county's scope");
+    for v in &penalties {
+        let r = province
+            .json(
+                "POST",
+                &format!("/api/v1/penalties/{}/decide", v["id"]),
+                &json!({"status": "decided", "fine": 100, "sanction": "warning", "reason": "初犯"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    }
+    let r = county.json("POST", &format!("/api/v1/cases/{id}/close"), &json!({})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.body.contains("处罚尚未决定") && r.body.contains("隐患"), "{}", r.body);
+    let mut head_web = app.signed_in("chengguan.zhuren").await;
+    let r = head_web.post_form(&format!("/hazards/{hazard}/rectify"), &[("note", "已更换门锁")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut county_web = app.signed_in("qinghe.baowei").await;
+    let r = county_web
+        .post_form(
+            &format!("/hazards/{hazard}/verify"),
+            &[("pass", "1"), ("note", "复查合格"), ("cause", "门锁老化"), ("accountability", "已处罚")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        county.json("POST", &format!("/api/v1/cases/{id}/close"), &json!({})).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(detail(&mut county, id).await["status"], "closed");
+    // Every step is in the audit trail, and the trail verifies.
+    for action in ["case.report", "case.findings", "case.propose", "case.decide", "case.close", "violation.decide"] {
+        let n = app.scalar(&format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'")).await;
+        assert!(n >= 1, "{action}");
+    }
+    let problems = anbao_app::audit::verify(&app.db).await.unwrap().problems;
+    assert!(problems.is_empty(), "{problems:?}");
+    // The printable determination names the articles.
+    let page = county_web.get(&format!("/cases/{id}/determination")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("案件责任认定书")
+            && page.body.contains("第十一条㈠")
+            && page.body.contains("主动报告并追回损失")
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_notice_within_its_period_exempts_the_issuer_and_past_it_the_leaders_answer_first() {
+    for past in [false, true] {
+        let app = TestApp::demo().await;
+        let mut county = app.api("qinghe.baowei").await;
+        // An outlet with no hazard of the demo's own.
+        let unit = app.scalar("SELECT id FROM units WHERE name = '西关分社'").await;
+        let deadline = anbao_domain::period::date_of_day(anbao_domain::period::day_of_ms(app.now()) + 5).to_string();
+        let r = county
+            .json(
+                "POST",
+                "/api/v1/hazards",
+                &json!({"unit_id": unit, "title": "报警器失灵", "article": "第三篇 第六条", "deadline": deadline}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        if past {
+            app.advance_minutes(7 * 24 * 60);
+        }
+        let r = county
+            .json(
+                "POST",
+                "/api/v1/cases",
+                &json!({"kind": "fire", "unit_id": unit, "place": "outlet", "description": "报警器失灵，营业室起火"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap();
+        let r = county
+            .json(
+                "PUT",
+                &format!("/api/v1/cases/{id}/findings"),
+                &json!({"causes": ["c2"], "cause": "报警器失灵未及时修复"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        assert_eq!(
+            county.json("POST", &format!("/api/v1/cases/{id}/propose"), &json!({})).await.status,
+            StatusCode::NO_CONTENT
+        );
+        let d = detail(&mut county, id).await;
+        let ls = lines(&d);
+        let dept = line_of(&ls, "保卫部").unwrap_or_else(|| panic!("{}", d["proposal"]));
+        let leader = ls
+            .iter()
+            .find(|l| l["as_party"].to_string().contains("单位领导"))
+            .unwrap_or_else(|| panic!("{}", d["proposal"]));
+        if past {
+            assert_eq!(dept["weight"], "secondary", "{}", d["proposal"]);
+            assert_eq!(leader["weight"], "primary", "{}", d["proposal"]);
+            assert!(leader["grounds"].to_string().contains("第十二条㈡"));
+        } else {
+            assert!(dept["weight"].is_null(), "{}", d["proposal"]);
+            assert!(dept["exempt"].to_string().contains("整改期内"), "{}", d["proposal"]);
+            assert_eq!(leader["weight"], "secondary", "{}", d["proposal"]);
+        }
+        // The investigation lists the notice, linked to the hazard.
+        assert!(d["investigation"].to_string().contains("隐患整改通知书"), "{}", d["proposal"]);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_register_stores_a_breach_flags_it_and_proposes_the_seeds_fine() {
+    let app = TestApp::demo().await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let unit = outlet(&app).await;
+    let r = head
+        .json(
+            "POST",
+            "/api/v1/records",
+            &json!({"kind": "interlock_open", "unit_id": unit, "subkind": "other", "text": "为方便搬运杂物双开"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let v = head.get("/api/v1/penalties").await.json();
+    let misuse = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "interlock_misuse")
+        .cloned()
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(misuse["fine_yuan"], 200);
+    assert_eq!(misuse["article"], "第五篇 第10题");
+    assert_eq!(misuse["source"], "record");
+    // The head cannot decide their own penalty; another county cannot even see it.
+    let id = misuse["id"].as_i64().unwrap();
+    let r =
+        head.json("POST", &format!("/api/v1/penalties/{id}/decide"), &json!({"status": "waived", "reason": "x"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut county = app.api("qinghe.baowei").await;
+    // Below the minimum without a reason: refused.
+    let r =
+        county.json("POST", &format!("/api/v1/penalties/{id}/decide"), &json!({"status": "decided", "fine": 50})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = county
+        .json("POST", &format!("/api/v1/penalties/{id}/decide"), &json!({"status": "decided", "fine": 200}))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = county
+        .json("POST", &format!("/api/v1/penalties/{id}/decide"), &json!({"status": "decided", "fine": 300}))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    // A proper handover is no violation.
+    let r = head
+        .json(
+            "POST",
+            "/api/v1/records",
+            &json!({"kind": "interlock_open", "unit_id": unit, "subkind": "cash_handover"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM violations WHERE code = 'interlock_misuse'").await, 1);
+    let mut web = app.signed_in("qinghe.baowei").await;
+    let page = web.get("/penalties/export.xlsx").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let page = web.get(&format!("/penalties/{id}")).await;
+    assert!(page.body.contains("第五篇 第10题") && page.body.contains("已决定"), "{}", page.body);
+    app.finish().await;
+}
