@@ -476,6 +476,47 @@ mod tests {
     }
 
     #[test]
+    fn each_bound_of_the_rules_is_checked_at_its_edge() {
+        let ok = |f: &dyn Fn(&mut Rules)| {
+            let mut r = default_rules();
+            f(&mut r);
+            r.check().is_ok()
+        };
+        assert!(ok(&|r| r.reporting.hours_per_level = 24 * 30));
+        assert!(!ok(&|r| r.reporting.hours_per_level = 24 * 30 + 1));
+        assert!(!ok(&|r| r.reporting.hours_per_level = -2));
+        assert!(ok(&|r| r.reporting.hours_per_level = 1));
+        assert!(!ok(&|r| r.reporting.levels.clear()));
+        assert!(ok(&|r| r.investigation.lookback_days = 3650));
+        assert!(!ok(&|r| r.investigation.lookback_days = 3651));
+        assert!(!ok(&|r| r.investigation.lookback_days = 0));
+        assert!(ok(&|r| r.investigation.lookback_days = 1));
+        assert!(!ok(&|r| r.kind.clear()));
+        assert!(!ok(&|r| r.weight.truncate(0)));
+        assert!(!ok(&|r| r.exemption[1].within_exempts.push("ghost".into())));
+        assert!(!ok(&|r| r.violation[0].loss_sanction = Some("flogging".into())));
+        assert!(ok(&|r| r.violation[0].fine = Some(0)));
+        assert!(!ok(&|r| r.cause[0].reporting = true));
+        assert!(!ok(&|r| r.escalation.weight = "heavy".into()));
+    }
+
+    #[test]
+    fn labels_and_lookups_answer_from_the_rules() {
+        let r = default_rules();
+        assert_eq!(r.weight_label("primary"), "主要责任");
+        assert_eq!(r.weight_label("nope"), "nope");
+        assert_eq!(r.sanction_label("major_demerit"), "记大过");
+        assert_eq!(r.sanction_label("nope"), "nope");
+        assert_eq!(r.sanction_for("direct"), Some("demerit"));
+        assert_eq!(r.sanction_for("nope"), None);
+        assert_eq!(r.cause_def("c3").map(|c| c.article.as_str()), Some("第三篇 办法 第十一条㈢"));
+        assert!(r.cause_def("c9").is_none());
+        assert!(r.rank("direct") < r.rank("secondary"));
+        assert_eq!(r.rank("nope"), usize::MAX);
+        assert_eq!(parse_loss("100000000000"), Ok(10_000_000_000_000));
+    }
+
+    #[test]
     fn a_case_moves_only_along_its_lifecycle() {
         use CaseStatus::*;
         assert_eq!(Reported.to(Investigating), Ok(Investigating));

@@ -73,6 +73,7 @@ fn one_person_named_by_two_causes_gets_the_heavier_weight_and_both_clauses() {
     let head = line(&d, "staff:2");
     assert_eq!(head.weight.as_deref(), Some("primary"));
     assert_eq!(head.grounds.len(), 2);
+    assert_eq!(head.as_party, ["单位领导"], "named twice as a leader, listed once");
     // Heaviest first (第十一条㈦).
     assert_eq!(d.lines[0].weight.as_deref(), Some("direct"));
     assert_eq!(d.lines.last().and_then(|l| l.weight.as_deref()), Some("secondary"));
@@ -193,6 +194,17 @@ fn past_the_period_unrectified_or_on_a_second_notice_the_leaders_answer_first() 
         assert_eq!(weight_of(&d, "unit:10").as_deref(), Some("secondary"));
         assert!(line(&d, "staff:2").grounds.iter().any(|g| g.article.contains("第十二条㈡")));
     }
+    // The functional department's secondary share for ㈠ (a staff violation) stays: only facility causes reorder.
+    let mut f = facts("theft", &["c1", "c2"]);
+    f.notice = Some(NoticeFact {
+        hazard_id: 1,
+        notice_no: "ZG-1".into(),
+        deadline_day: 1,
+        past_deadline: true,
+        repeat: false,
+    });
+    let d = determine(&r, &f);
+    assert_eq!(weight_of(&d, "unit:11").as_deref(), Some("secondary"), "{d:#?}");
     // A notice does not touch a cause that is not about the facilities.
     let mut f = facts("fire", &["c4"]);
     f.notice = Some(NoticeFact {
@@ -230,4 +242,22 @@ fn a_party_the_org_tree_cannot_name_is_still_listed() {
     let l = line(&d, "party:personnel_discipline");
     assert_eq!(l.weight.as_deref(), Some("primary"));
     assert!(l.who.label.contains("须指定"));
+}
+
+#[test]
+fn without_an_aggravation_step_a_late_reporter_is_named_but_not_raised() {
+    let mut r = default_rules();
+    if let Some(c) = r.cause.iter_mut().find(|c| c.reporting) {
+        c.aggravate = 0;
+    }
+    let mut f = facts("fire", &["c1"]);
+    f.late.push(LateReport {
+        unit: "东街分社".into(),
+        who: vec![named("staff:2", "网点主任")],
+        late_minutes: Some(10),
+    });
+    let d = determine(&r, &f);
+    let head = line(&d, "staff:2");
+    assert!(!head.aggravated);
+    assert_eq!(head.weight.as_deref(), Some("secondary"));
 }
