@@ -305,7 +305,7 @@ pub async fn record_event(
 ) -> AppResult<i64> {
     let t = trip_for_write(db, ctx, trip_id).await?;
     let k = event_kind(kind).ok_or_else(|| invalid("kind", "请选择事件类别", "choose what happened"))?;
-    let note = anbao_domain::text::bounded("note", "情况说明", "What happened", note, 500)?;
+    let note = anbao_domain::text::paragraphs("note", "情况说明", "What happened", note, 500)?;
     if t.status() != TripStatus::UnderWay {
         return Err(AppError::Conflict(DomainError::new("status", "押运未在途中", "the trip is not under way")));
     }

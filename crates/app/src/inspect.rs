@@ -241,7 +241,13 @@ pub async fn save(
     suggestions: Option<&str>,
     photos: Vec<(String, Upload)>,
 ) -> AppResult<i64> {
-    let suggestions = anbao_domain::text::optional("suggestions", "整改建议", "Suggestions", suggestions, 2000)?;
+    let suggestions = anbao_domain::text::optional_paragraphs(
+        "suggestions",
+        "整改建议",
+        "Suggestions",
+        suggestions.unwrap_or_default(),
+        2000,
+    )?;
     let mut tx = db.begin().await?;
     let row = inspection_in_scope(&mut tx, ctx, id).await?;
     if row.status != "draft" {

@@ -14,17 +14,8 @@ pub async fn visible(db: &Db, ctx: &Ctx, limit: i64) -> AppResult<Vec<NoticeRow>
 
 pub async fn publish(db: &Db, ctx: &Ctx, unit: UnitId, title: &str, body: &str) -> AppResult<NoticeId> {
     let title = text::bounded("title", "标题", "Title", title, 80)?;
-    let body = text::bounded("body", "正文", "Body", body, 4000).or_else(|e| {
-        // Line breaks are welcome in a body; only other control characters are refused.
-        if body.chars().all(|c| !c.is_control() || c == '\n' || c == '\r')
-            && !body.trim().is_empty()
-            && body.chars().count() <= 4000
-        {
-            Ok(body.trim().replace("\r\n", "\n"))
-        } else {
-            Err(e)
-        }
-    })?;
+    // Line breaks are welcome in a body; only other control characters are refused.
+    let body = text::paragraphs("body", "正文", "Body", body, 4000)?;
     let mut tx = db.begin().await?;
     let u = anbao_store::org::get(&mut tx, unit).await?.ok_or(AppError::NotFound)?;
     ctx.must(Permission::NoticeWrite, &u.path)?;

@@ -13,7 +13,7 @@ pub async fn publish(
     inspection_ids: &[i64],
 ) -> AppResult<i64> {
     let title = anbao_domain::text::bounded("title", "通报标题", "Title", title, 100)?;
-    let body = anbao_domain::text::bounded("body", "通报内容", "Text", body, 5000)?;
+    let body = anbao_domain::text::paragraphs("body", "通报内容", "Text", body, 5000)?;
     let mut tx = db.begin().await?;
     let u = anbao_store::org::get(&mut tx, unit).await?.ok_or(AppError::NotFound)?;
     ctx.must_see(&u.path)?;

@@ -137,7 +137,7 @@ pub const RECTIFIERS: [Role; 2] = [Role::UnitHead, Role::Security];
 
 /// The outlet records what it did (INSP-4); the hazard then waits for the inspector's verification.
 pub async fn rectify(db: &Db, ctx: &Ctx, id: i64, note: &str) -> AppResult<()> {
-    let note = anbao_domain::text::bounded("note", "整改情况", "What was done", note, 1000)?;
+    let note = anbao_domain::text::paragraphs("note", "整改情况", "What was done", note, 1000)?;
     let mut tx = db.begin().await?;
     let h = hazard_in_scope(&mut tx, ctx, id).await?;
     ctx.must_hold(&RECTIFIERS, &h.unit_path)?;
