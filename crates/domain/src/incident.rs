@@ -43,6 +43,15 @@ pub struct Investigation {
     pub lookback_days: i64,
     #[serde(default)]
     pub ours: bool,
+    /// 第十条㈢: the record kinds that show an insider's education and supervision.
+    #[serde(default)]
+    pub insider_records: Vec<String>,
+    /// 第十条㈣: the record kinds of a gun's custody, checks and cleaning.
+    #[serde(default)]
+    pub gun_records: Vec<String>,
+    /// 第十二条㈠ "规章制度健全": the compliance rules of the responsibility systems, by id prefix.
+    #[serde(default)]
+    pub responsibility_rules: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -205,6 +214,15 @@ impl Rules {
         }
         if self.investigation.lookback_days <= 0 || self.investigation.lookback_days > 3650 {
             return Err(bad("调查回看天数须在1至3650之间".into()));
+        }
+        let inv = &self.investigation;
+        if let Some(k) =
+            inv.insider_records.iter().chain(&inv.gun_records).find(|k| crate::records::RecordKind::parse(k).is_err())
+        {
+            return Err(bad(format!("调查调阅的记录类别“{k}”不存在")));
+        }
+        if inv.responsibility_rules.trim().is_empty() {
+            return Err(bad("须指明责任制度事项的规则编号前缀".into()));
         }
         if self.kind.is_empty() || self.weight.is_empty() {
             return Err(bad("须有案件类别和责任轻重".into()));
@@ -490,6 +508,10 @@ mod tests {
         assert!(ok(&|r| r.investigation.lookback_days = 3650));
         assert!(!ok(&|r| r.investigation.lookback_days = 3651));
         assert!(!ok(&|r| r.investigation.lookback_days = 0));
+        assert!(!ok(&|r| r.investigation.insider_records.push("exam".into())));
+        assert!(!ok(&|r| r.investigation.gun_records.push("gun_polish".into())));
+        assert!(ok(&|r| r.investigation.gun_records.push("weapon_use".into())));
+        assert!(!ok(&|r| r.investigation.responsibility_rules = " ".into()));
         assert!(ok(&|r| r.investigation.lookback_days = 1));
         assert!(!ok(&|r| r.kind.clear()));
         assert!(!ok(&|r| r.weight.truncate(0)));

@@ -52,6 +52,15 @@ pub struct Findings {
     pub notes: String,
 }
 
+/// Whether a person is among a record's participants or attendees (a training session, a study meeting).
+fn took_part(data: &str, staff: i64) -> bool {
+    let data: serde_json::Value = serde_json::from_str(data).unwrap_or_default();
+    ["participants", "attendees"]
+        .iter()
+        .filter_map(|k| data.get(k).and_then(|v| v.as_array()))
+        .any(|people| people.iter().any(|v| v.as_i64() == Some(staff)))
+}
+
 fn fact(text: impl Into<String>, link: Option<String>, bad: bool) -> Fact {
     Fact { text: text.into(), link, bad }
 }
@@ -119,8 +128,9 @@ pub async fn investigation(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Investigati
         .iter()
         .filter(|i| i.status == anbao_domain::rulebook::Status::Overdue && i.unit_id == case.unit_id)
         .collect();
+    let resp = rules.investigation.responsibility_rules.as_str();
     let rules_in_place =
-        !items.iter().any(|i| i.status == anbao_domain::rulebook::Status::Overdue && i.rule_id.starts_with("RESP-"));
+        !items.iter().any(|i| i.status == anbao_domain::rulebook::Status::Overdue && i.rule_id.starts_with(resp));
     // One line per obligation: how many of its periods before the case were missed, and the latest of them.
     let mut by_rule: Vec<(&str, usize, &crate::compliance::DueItem)> = Vec::new();
     for i in &overdue {
@@ -219,8 +229,12 @@ pub async fn investigation(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Investigati
             let (rs, _) = anbao_store::records::list(&mut c, &ctx.actor.scope, &filter, 500, 0).await?;
             let theirs: Vec<_> = rs
                 .iter()
-                .filter(|r| r.subject_staff.as_deref() == Some(&s.name) || r.performer.as_deref() == Some(&s.name))
-                .filter(|r| matches!(r.kind.as_str(), "training" | "qualification_review" | "key_post_review" | "exam"))
+                .filter(|r| rules.investigation.insider_records.contains(&r.kind))
+                .filter(|r| {
+                    r.subject_staff.as_deref() == Some(&s.name)
+                        || r.performer.as_deref() == Some(&s.name)
+                        || took_part(&r.data, p)
+                })
                 .collect();
             let link = Some(format!("/staff/{p}"));
             if theirs.is_empty() {
@@ -254,7 +268,7 @@ pub async fn investigation(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Investigati
                 false,
             ));
         }
-        for kind in ["gun_check", "gun_cleaning", "gun_custody", "gun_checkout"] {
+        for kind in rules.investigation.gun_records.iter().map(String::as_str) {
             let filter = anbao_store::records::RecordFilter {
                 kind: Some(kind.into()),
                 under_path: Some(case.unit_path.clone()),
@@ -312,7 +326,7 @@ pub fn findings_of(row: &CaseRow) -> Findings {
 
 /// Save the investigator's findings; the first save opens the investigation.
 pub async fn save_findings(db: &Db, ctx: &Ctx, id: i64, f: &Findings, cause: &str) -> AppResult<()> {
-    let notes = anbao_domain::text::optional("notes", "调查情况", "Findings", Some(&f.notes), DESCRIPTION_MAX)?;
+    let notes = anbao_domain::text::optional_paragraphs("notes", "调查情况", "Findings", &f.notes, DESCRIPTION_MAX)?;
     let cause = anbao_domain::text::optional("cause", "案发原因", "Cause", Some(cause), NOTE_MAX)?;
     let mut tx = db.begin().await?;
     let case = case_in_scope(&mut tx, ctx, id).await?;
