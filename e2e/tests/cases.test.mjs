@@ -10,6 +10,11 @@ let app, chrome;
 before(async () => { app = await startDemo(); chrome = await browser(); });
 after(async () => { await chrome?.close(); app?.child.kill(); });
 
+// An 8×8 red PNG, as a phone's photo would arrive.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGM4ISeHFTEMLQkAkL9BAbKfPiIAAAAASUVORK5CYII=',
+  'base64',
+);
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const submit = (page, act) => Promise.all([page.waitForNavigation(), act()]);
 
@@ -21,13 +26,19 @@ test('an outlet head records an incident on a phone and the county reports it up
   await page.selectOption('#c_kind', 'attempted_robbery');
   await page.selectOption('#c_place', 'outlet');
   await page.fill('#c_loss', '0');
-  await page.fill('#c_desc', '一名男子在柜台前出示疑似爆炸物索要现金，员工按预案报警，民警五分钟内到场将其控制。');
+  await page.fill('#c_desc', '一名男子在柜台前出示疑似爆炸物索要现金，员工按预案报警，民警五分钟内到场将其控制。\n现场无人员受伤。');
+  await page.setInputFiles('#c_photos', { name: '现场.png', mimeType: 'image/png', buffer: PNG });
   await page.screenshot({ path: join(shots, '60-phone-case-form.png'), fullPage: true });
   await submit(page, () => page.locator('#case-save').tap());
   assert.match(page.url(), /\/cases\/\d+/);
   const reports = await page.locator('#case-reports').innerText();
   assert.match(reports, /城关信用社/);
   assert.match(reports, /云岭省农村信用社联合社/);
+  // The photo is on the timeline, and it loads.
+  const img = page.locator('#case-events img').first();
+  await img.scrollIntoViewIfNeeded();
+  assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 0), 'the scene photo is shown');
+  assert.match(await page.locator('#case-facts').innerText(), /现场无人员受伤/);
   await page.screenshot({ path: join(shots, '61-phone-case-reported.png'), fullPage: true });
   const url = page.url();
   await ctx.close();
@@ -40,7 +51,10 @@ test('an outlet head records an incident on a phone and the county reports it up
   await submit(desk, () => desk.click('#forward'));
   const timeline = await desk.locator('#case-events').innerText();
   assert.match(timeline, /上报清河县农村信用合作联社/);
-  assert.match(timeline, /上报/);
+  // A note added later joins the timeline.
+  await desk.fill('#n_note', '派出所已受案，回执待补');
+  await submit(desk, () => desk.click('#note-save'));
+  assert.match(await desk.locator('#case-events').innerText(), /派出所已受案/);
   assert.equal(await desk.locator('#forward').count(), 0, 'the regional centre is the province\'s to acknowledge');
   await desk.close();
 });

@@ -38,6 +38,7 @@ fn local(ms: i64) -> String {
 /// (the county's and then the province's security department acknowledging), each within the hour.
 async fn reported(
     db: &Db,
+    blobs: &BlobStore,
     (reporter, county, province): (&Ctx, &Ctx, &Ctx),
     input: CaseInput,
     occurred: i64,
@@ -45,7 +46,7 @@ async fn reported(
     levels: usize,
 ) -> AppResult<i64> {
     let input = CaseInput { occurred_at: Some(local(occurred)), ..input };
-    let id = incident::report(db, &at(reporter, occurred + late * MIN), &input).await?;
+    let id = incident::report(db, blobs, &at(reporter, occurred + late * MIN), &input, Vec::new()).await?;
     for level in 0..levels {
         let who = if level < 2 { county } else { province };
         incident::forward(db, &at(who, occurred + late * MIN + (level as i64 + 1) * 20 * MIN), id).await?;
@@ -74,6 +75,7 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, password: &str) -> AppRe
     let (r, c, p) = trio(&dongjie_head);
     let robbery = reported(
         db,
+        blobs,
         (&r, &c, &p),
         CaseInput {
             kind: "attempted_robbery".into(),
@@ -87,6 +89,13 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, password: &str) -> AppRe
         4,
     )
     .await?;
+    let photo = crate::evidence::Upload {
+        file_name: "现场照片.png".into(),
+        bytes: crate::demo_records::DEMO_PHOTO.to_vec(),
+        taken_at: None,
+    };
+    let note = "公安机关已出具受案回执，附现场照片";
+    incident::add_note(db, blobs, &at(&r, occurred + 3 * 60 * MIN), robbery, note, vec![photo]).await?;
     let f = Findings {
         causes: vec!["c5".into()],
         beyond_limits: true,
@@ -110,6 +119,7 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, password: &str) -> AppRe
     let staff = staff_of(db, chengguan).await?;
     let theft = reported(
         db,
+        blobs,
         (&r, &c, &p),
         CaseInput {
             kind: "theft".into(),
@@ -140,6 +150,7 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, password: &str) -> AppRe
     let suspect = staff_of(db, xiguan).await?.into_iter().last();
     let fraud = reported(
         db,
+        blobs,
         (&county, &county, &province),
         CaseInput {
             kind: "fraud".into(),
@@ -165,6 +176,7 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, password: &str) -> AppRe
     let occurred = now - 2 * DAY + 20 * 60 * MIN;
     reported(
         db,
+        blobs,
         (&county, &county, &province),
         CaseInput {
             kind: "fire".into(),

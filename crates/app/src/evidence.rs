@@ -6,7 +6,7 @@ use crate::error::invalid;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::DomainError;
 use anbao_domain::ids::UnitId;
-use anbao_domain::records::{RecordDraft, image_type};
+use anbao_domain::records::{RecordDraft, image_type, photo_or_scan_type};
 use anbao_store::Conn;
 use anbao_store::blobs::BlobStore;
 use anbao_store::records::{NewAttachment, NewRecord};
@@ -63,8 +63,34 @@ pub struct Photo {
     pub taken_at: i64,
 }
 
+impl Photo {
+    /// Put the checked bytes in the blob store (keyed by their hash, so a second copy costs nothing) and return the
+    /// file name to keep: control characters dropped, at most 120 characters.
+    pub async fn put(&self, blobs: &BlobStore) -> AppResult<String> {
+        blobs
+            .put(&self.sha256, &self.upload.bytes)
+            .await
+            .map_err(|e| AppError::Internal(format!("attachment store: {e}")))?;
+        Ok(self.upload.file_name.chars().filter(|c| !c.is_control()).take(120).collect())
+    }
+}
+
 /// Check one photo: its size before anything else, then that its bytes are an image.
 pub fn check_photo(u: Upload, default_taken: i64) -> AppResult<Photo> {
+    check_upload(u, default_taken, image_type, ("不是图片（支持JPEG、PNG、GIF、WebP、HEIC）", "is not an image"))
+}
+
+/// Check one file of a case: a photo, or a scanned document as PDF.
+pub fn check_photo_or_scan(u: Upload, default_taken: i64) -> AppResult<Photo> {
+    check_upload(u, default_taken, photo_or_scan_type, ("不是图片或PDF文件", "is neither an image nor a PDF"))
+}
+
+fn check_upload(
+    u: Upload,
+    default_taken: i64,
+    sniff: fn(&[u8]) -> Option<&'static str>,
+    (not_zh, not_en): (&str, &str),
+) -> AppResult<Photo> {
     if u.bytes.len() > MAX_UPLOAD_BYTES {
         let mb = MAX_UPLOAD_BYTES / (1024 * 1024);
         return Err(invalid(
@@ -73,11 +99,11 @@ pub fn check_photo(u: Upload, default_taken: i64) -> AppResult<Photo> {
             format!("an attachment may be at most {mb} MB"),
         ));
     }
-    let content_type = image_type(&u.bytes).ok_or_else(|| {
+    let content_type = sniff(&u.bytes).ok_or_else(|| {
         AppError::Invalid(DomainError::new(
             "photos",
-            format!("附件“{}”不是图片（支持JPEG、PNG、GIF、WebP、HEIC）", u.file_name),
-            format!("attachment “{}” is not an image", u.file_name),
+            format!("附件“{}”{not_zh}", u.file_name),
+            format!("attachment “{}” {not_en}", u.file_name),
         ))
     })?;
     let sha256 = hex::encode(Sha256::digest(&u.bytes));
@@ -88,17 +114,27 @@ pub fn check_photo(u: Upload, default_taken: i64) -> AppResult<Photo> {
 /// Check a record's photos (empty file inputs are dropped): how many, each one's size and type, and when it was
 /// taken.
 pub fn check_photos(uploads: Vec<Upload>, at: i64, now: i64) -> AppResult<Vec<Photo>> {
+    let too_many =
+        (format!("一条记录最多附{MAX_UPLOADS}张照片"), format!("a record carries at most {MAX_UPLOADS} photos"));
+    check_uploads(uploads, at, now, check_photo, too_many)
+}
+
+/// Check the files of one form (empty file inputs are dropped): how many, then each with `check_one`, and when it
+/// was taken.
+pub fn check_uploads(
+    uploads: Vec<Upload>,
+    at: i64,
+    now: i64,
+    check_one: fn(Upload, i64) -> AppResult<Photo>,
+    (too_many_zh, too_many_en): (String, String),
+) -> AppResult<Vec<Photo>> {
     let uploads: Vec<Upload> = uploads.into_iter().filter(|u| !u.bytes.is_empty()).collect();
     if uploads.len() > MAX_UPLOADS {
-        return Err(invalid(
-            "photos",
-            format!("一条记录最多附{MAX_UPLOADS}张照片"),
-            format!("a record carries at most {MAX_UPLOADS} photos"),
-        ));
+        return Err(invalid("photos", too_many_zh, too_many_en));
     }
     let mut photos = Vec::new();
     for u in uploads {
-        let p = check_photo(u, at)?;
+        let p = check_one(u, at)?;
         check_time(p.taken_at, now)
             .map_err(|_| invalid("taken_at", "拍摄时间不正确", "the photo's time is not plausible"))?;
         photos.push(p);
@@ -127,11 +163,7 @@ pub async fn write(
     let (unit, supersedes) = (place.unit, place.supersedes);
     let id = row(c, ctx, draft, place).await?;
     for p in photos {
-        blobs
-            .put(&p.sha256, &p.upload.bytes)
-            .await
-            .map_err(|e| AppError::Internal(format!("attachment store: {e}")))?;
-        let name: String = p.upload.file_name.chars().filter(|c| !c.is_control()).take(120).collect();
+        let name = p.put(blobs).await?;
         let aid = anbao_store::records::insert_attachment(
             c,
             NewAttachment {

@@ -4,19 +4,23 @@
 //! closed under 三不放过. Violations and their penalties, from every source, live in `incident/violations.rs`.
 use crate::audit::{self, Entity, Writer};
 use crate::error::{conflict, invalid};
+use crate::evidence::Upload;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::access::{Permission, Role};
 use anbao_domain::ids::UnitId;
 use anbao_domain::incident::{self as domain, CasePlace, CaseStatus, Rules};
 use anbao_domain::org::{UnitKind, UnitPath};
 use anbao_domain::period::{self, Day};
-use anbao_store::incident::{self as store, CaseRow, EventRow, ReportRow, ViolationRow};
+use anbao_store::blobs::BlobStore;
+use anbao_store::incident::{self as store, CaseFileRow, CaseRow, EventRow, ReportRow, ViolationRow};
 use anbao_store::org::UnitRow;
 use anbao_store::{Conn, Db};
 
+mod attachments;
 mod decide;
 mod investigate;
 mod violations;
+pub use attachments::*;
 pub use decide::*;
 pub use investigate::*;
 pub use violations::*;
@@ -99,11 +103,11 @@ fn write_row(table: &'static str, id: i64) -> Entity {
 }
 
 /// Append to the case's timeline, audited like every other row.
-async fn event(c: &mut Conn, ctx: &Ctx, case: &CaseRow, action: &str, note: &str) -> AppResult<()> {
+async fn event(c: &mut Conn, ctx: &Ctx, case: &CaseRow, action: &str, note: &str) -> AppResult<i64> {
     let id = store::insert_event(c, case.id, action, note, Some(ctx.actor.account.get()), ctx.now).await?;
     let unit = Some(UnitId::new(case.unit_id));
     audit::record(c, ctx.into(), &format!("case.{action}"), write_row("case_events", id), unit, None).await?;
-    Ok(())
+    Ok(id)
 }
 
 /// Move the case along its lifecycle; a racing move loses with a conflict.
@@ -155,15 +159,16 @@ pub async fn may_decide(db: &Db, ctx: &Ctx, unit_path: &str) -> AppResult<bool> 
     Ok(must_decide(&mut c, ctx, unit_path).await.is_ok())
 }
 
-/// Enter a case: checked, numbered, reported to the first level at once, and the chain above laid out with each
-/// level's deadline. Entering it late is itself a late report (第十一条㈥).
-pub async fn report(db: &Db, ctx: &Ctx, input: &CaseInput) -> AppResult<i64> {
+/// Enter a case with the photos taken at the scene: checked, numbered, reported to the first level at once, and the
+/// chain above laid out with each level's deadline. Entering it late is itself a late report (第十一条㈥).
+pub async fn report(db: &Db, blobs: &BlobStore, ctx: &Ctx, input: &CaseInput, uploads: Vec<Upload>) -> AppResult<i64> {
+    let files = check_files(uploads, ctx.now)?;
     let occurred_at = crate::evidence::parse_time(input.occurred_at.as_deref(), ctx.now)?;
     crate::evidence::check_time(occurred_at, ctx.now)?;
     let place = CasePlace::parse(&input.place)?;
     let loss = domain::parse_loss(input.loss.as_deref().unwrap_or_default())?;
     let description =
-        anbao_domain::text::bounded("description", "案情经过", "Description", &input.description, DESCRIPTION_MAX)?;
+        anbao_domain::text::paragraphs("description", "案情经过", "Description", &input.description, DESCRIPTION_MAX)?;
     let mut people = input.people.clone();
     people.sort_unstable();
     people.dedup();
@@ -222,7 +227,8 @@ pub async fn report(db: &Db, ctx: &Ctx, input: &CaseInput) -> AppResult<i64> {
             .await?;
     }
     let first = levels.first().map(|l| l.name.clone()).unwrap_or_default();
-    event(&mut tx, ctx, &case, "reported", &format!("{}登记案件并报{}", u.name, first)).await?;
+    let entered = event(&mut tx, ctx, &case, "reported", &format!("{}登记案件并报{}", u.name, first)).await?;
+    store_files(&mut tx, blobs, ctx, &case, entered, files).await?;
     if let Some(level) = levels.first() {
         let due = domain::report_due(occurred_at, 1, rules.reporting.hours_per_level);
         if ctx.now > due {
@@ -280,6 +286,7 @@ pub struct Case {
     pub events: Vec<EventRow>,
     pub violations: Vec<ViolationRow>,
     pub people: Vec<(i64, String)>,
+    pub files: Vec<CaseFileRow>,
     /// The level waiting to acknowledge, if the actor may do it.
     pub can_forward: bool,
     pub can_investigate: bool,
@@ -306,7 +313,13 @@ pub async fn case(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Case> {
         can_decide,
         can_forward,
         events: store::events_of(&mut c, id).await?,
-        violations: store::violations_of_case(&mut c, id).await?,
+        files: store::files_of(&mut c, id).await?,
+        // A case seen from a unit below the top may name violations of units the reader does not hold.
+        violations: store::violations_of_case(&mut c, id)
+            .await?
+            .into_iter()
+            .filter(|v| ctx.must_see(&v.unit_path).is_ok())
+            .collect(),
         people,
         reports,
         rules,

@@ -133,6 +133,11 @@ pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Is this a photo or a scanned document (PDF) — what a case file holds (a police receipt, a statement)?
+pub fn photo_or_scan_type(bytes: &[u8]) -> Option<&'static str> {
+    image_type(bytes).or_else(|| bytes.starts_with(b"%PDF-").then_some("application/pdf"))
+}
+
 mod kinds;
 mod parse;
 pub mod spec;

@@ -5,6 +5,9 @@ use crate::{Conn, Result, opt_i64, scope};
 use anbao_domain::access::{Permission, Scope};
 use sqlx::Row;
 
+mod attachments;
+pub use attachments::*;
+
 pub async fn latest_version(c: &mut Conn) -> Result<Option<(i64, i64, String)>> {
     let r = sqlx::query("SELECT id, version, body FROM accountability_versions ORDER BY version DESC LIMIT 1")
         .fetch_optional(&mut *c)
@@ -315,6 +318,7 @@ pub async fn mark_reported(c: &mut Conn, report: i64, now: i64) -> Result<bool> 
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRow {
+    pub id: i64,
     pub action: String,
     pub note: String,
     pub at: i64,
@@ -337,7 +341,7 @@ pub async fn insert_event(c: &mut Conn, case: i64, action: &str, note: &str, by:
 
 pub async fn events_of(c: &mut Conn, case: i64) -> Result<Vec<EventRow>> {
     let rows = sqlx::query(
-        "SELECT e.action, e.note, e.at, a.display_name AS by_name FROM case_events e \
+        "SELECT e.id, e.action, e.note, e.at, a.display_name AS by_name FROM case_events e \
          LEFT JOIN accounts a ON a.id = e.by_account WHERE e.case_id = $1 ORDER BY e.at, e.id",
     )
     .bind(case)
@@ -346,6 +350,7 @@ pub async fn events_of(c: &mut Conn, case: i64) -> Result<Vec<EventRow>> {
     rows.iter()
         .map(|r| {
             Ok(EventRow {
+                id: r.try_get("id")?,
                 action: r.try_get("action")?,
                 note: r.try_get("note")?,
                 at: r.try_get("at")?,

@@ -65,21 +65,33 @@ pub async fn body_within(body: axum::body::Body, limit: usize) -> Result<Vec<u8>
     })
 }
 
-/// A multipart form holding one file under `file_field` and text fields: the file's bytes and the fields. The body
-/// limit of the route bounds the whole of it.
+/// A multipart form holding one file under `file_field` and text fields: the file's bytes (the last, if several were
+/// sent) and the fields. The body limit of the route bounds the whole of it.
 pub async fn file_form(mp: &mut axum::extract::Multipart, file_field: &str) -> Result<(FormData, Vec<u8>), AppError> {
+    let (fields, files) = files_form(mp, file_field).await?;
+    Ok((fields, files.into_iter().last().map(|f| f.bytes).unwrap_or_default()))
+}
+
+/// A multipart form holding any number of files under `file_field` (each with its name) and text fields. The body
+/// limit of the route bounds the whole of it; the files' count, size and type are the app's to check.
+pub async fn files_form(
+    mp: &mut axum::extract::Multipart,
+    file_field: &str,
+) -> Result<(FormData, Vec<anbao_app::evidence::Upload>), AppError> {
     let bad = |_| AppError::Invalid(DomainError::new("", "表单数据格式不正确", "the form data is malformed"));
     let mut fields = Vec::new();
-    let mut file = Vec::new();
+    let mut files = Vec::new();
     while let Some(field) = mp.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == file_field {
-            file = field.bytes().await.map_err(bad)?.to_vec();
+            let file_name = field.file_name().unwrap_or("file").to_owned();
+            let bytes = field.bytes().await.map_err(bad)?.to_vec();
+            files.push(anbao_app::evidence::Upload { file_name, bytes, taken_at: None });
         } else {
             fields.push((name, field.text().await.map_err(bad)?));
         }
     }
-    Ok((FormData(fields), file))
+    Ok((FormData(fields), files))
 }
 
 /// A date typed as `YYYY-MM-DD`, as a local day number; the error names `field`.

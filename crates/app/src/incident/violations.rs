@@ -116,7 +116,8 @@ pub(super) async fn late_report(
     let who = owed.first_responsible_id.map(|s| s.get());
     propose_in(c, ctx.into(), t, owed, who, src, None).await?;
     event(c, ctx, case, "late_report", &format!("{}迟报{}分钟，已记录违规（{}）", owed.name, late_minutes, t.article))
-        .await
+        .await?;
+    Ok(())
 }
 
 /// An authorised person's decision on a proposed penalty.

@@ -22,7 +22,14 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
     {
         breaches.push(b);
     }
-    let text = text::optional("text", spec.text.name.0, spec.text.name.1, input.text.as_deref(), LONG_TEXT)?;
+    // The first text is a text area on the form: its line breaks are kept.
+    let text = text::optional_paragraphs(
+        "text",
+        spec.text.name.0,
+        spec.text.name.1,
+        input.text.as_deref().unwrap_or_default(),
+        LONG_TEXT,
+    )?;
     let text2 = text::optional("text2", "补充说明", "More notes", input.text2.as_deref(), LONG_TEXT)?;
     let allowed: Vec<&str> = spec.checklist.iter().map(|(c, _)| *c).collect();
     let mut checks = serde_json::Map::new();
@@ -321,6 +328,9 @@ mod tests {
         assert_eq!(image_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
         assert_eq!(image_type(b"%PDF-1.7"), None);
         assert_eq!(image_type(b"MZ\x90\x00"), None);
+        assert_eq!(photo_or_scan_type(b"%PDF-1.7"), Some("application/pdf"));
+        assert_eq!(photo_or_scan_type(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(photo_or_scan_type(b"PK\x03\x04"), None);
     }
 
     fn field_of(r: &RecordInput) -> Result<RecordDraft, &'static str> {

@@ -64,7 +64,7 @@ async fn bad_case_input_gets_a_clear_error_and_writes_nothing() {
     // A page form gets the same message in Chinese, and the form again.
     let mut web = app.signed_in("chengguan.zhuren").await;
     let r = web
-        .post_form(
+        .post_multipart(
             "/cases",
             &[
                 ("kind", "theft"),
@@ -73,6 +73,7 @@ async fn bad_case_input_gets_a_clear_error_and_writes_nothing() {
                 ("loss", "abc"),
                 ("description", "x"),
             ],
+            &[],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -237,8 +238,13 @@ async fn a_theft_holds_the_county_and_regional_leaders_and_the_decision_needs_re
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("处罚尚未决定") && r.body.contains("隐患"), "{}", r.body);
     // The regional centre's leaders' penalties are the province's to decide, not the county's.
+    // The county's view of the case lists only the violations in its scope; the province's lists them all.
+    let in_centre = |v: &&Value| v["unit_name"].as_str().unwrap().contains("稽核审计中心");
+    assert!(!penalties.iter().any(|v| in_centre(&v)), "{penalties:?}");
     let mut province = app.api("baowei").await;
-    let regional = penalties.iter().find(|v| v["unit_name"].as_str().unwrap().contains("稽核审计中心")).unwrap();
+    let all = detail(&mut province, id).await["violations"].as_array().unwrap().clone();
+    assert!(all.len() > penalties.len());
+    let regional = all.iter().find(in_centre).unwrap();
     let r = county
         .json(
             "POST",
@@ -247,7 +253,7 @@ async fn a_theft_holds_the_county_and_regional_leaders_and_the_decision_needs_re
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "outside the county's scope");
-    for v in &penalties {
+    for v in &all {
         let r = province
             .json(
                 "POST",
@@ -276,6 +282,10 @@ async fn a_theft_holds_the_county_and_regional_leaders_and_the_decision_needs_re
         StatusCode::NO_CONTENT
     );
     assert_eq!(detail(&mut county, id).await["status"], "closed");
+    // A closed case takes nothing more.
+    let r = county.json("POST", &format!("/api/v1/cases/{id}/notes"), &json!({"note": "补充"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("已结案"), "{}", r.body);
     // Every step is in the audit trail, and the trail verifies.
     for action in ["case.report", "case.findings", "case.propose", "case.decide", "case.close", "violation.decide"] {
         let n = app.scalar(&format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'")).await;
@@ -413,5 +423,97 @@ async fn a_register_stores_a_breach_flags_it_and_proposes_the_seeds_fine() {
     assert_eq!(page.status, StatusCode::OK);
     let page = web.get(&format!("/penalties/{id}")).await;
     assert!(page.body.contains("第五篇 第10题") && page.body.contains("已决定"), "{}", page.body);
+    app.finish().await;
+}
+
+/// A 1×1 PNG, as a phone's photo would arrive.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00,
+    0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+/// Enter a theft from the phone form with photos.
+async fn enter(web: &mut Client, unit: i64, description: &str, photos: &[(&str, &[u8])]) -> anbao_testkit::Resp {
+    let unit = unit.to_string();
+    let fields = [("kind", "theft"), ("unit_id", unit.as_str()), ("place", "outlet"), ("description", description)];
+    let files: Vec<(&str, &str, &[u8])> = photos.iter().map(|(n, b)| ("photos", *n, *b)).collect();
+    web.post_multipart("/cases", &fields, &files).await
+}
+
+#[tokio::test]
+async fn a_case_is_entered_on_the_phone_with_photos_and_gathers_notes_and_scans() {
+    let app = TestApp::demo().await;
+    let unit = outlet(&app).await;
+    let mut web = app.signed_in("chengguan.zhuren").await;
+    // Not an image or a PDF, and more than four files: refused with the reason, nothing written.
+    let r = enter(&mut web, unit, "柜台现金短少", &[("报告.exe", b"MZ\x90\x00\x03")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不是图片或PDF文件"), "{}", r.body);
+    let five: [(&str, &[u8]); 5] = [("1.png", PNG), ("2.png", PNG), ("3.png", PNG), ("4.png", PNG), ("5.png", PNG)];
+    let r = enter(&mut web, unit, "柜台现金短少", &five).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("最多上传4个附件"), "{}", r.body);
+    assert_eq!(app.count("cases").await, 0);
+    assert_eq!(app.count("case_attachments").await, 0);
+    // Entered with a photo, and a description on two lines (a text area's line break is kept).
+    let r = enter(&mut web, unit, "营业终了清点发现短款。\r\n已调阅监控。", &[("现场.png", PNG)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r.location().trim_start_matches("/cases/").split('?').next().unwrap().parse().unwrap();
+    let mut api = app.api("chengguan.zhuren").await;
+    let d = detail(&mut api, id).await;
+    assert_eq!(d["description"], "营业终了清点发现短款。\n已调阅监控。");
+    let files = d["files"].as_array().unwrap().clone();
+    assert_eq!(files.len(), 1, "{d}");
+    assert_eq!(files[0]["content_type"], "image/png");
+    let photo = files[0]["id"].as_i64().unwrap();
+    let page = web.get(&format!("/cases/{id}")).await.body;
+    assert!(page.contains(&format!("/cases/{id}/files/{photo}")) && page.contains("现场.png"), "{page}");
+    let got = web.get(&format!("/cases/{id}/files/{photo}")).await;
+    assert_eq!(got.status, StatusCode::OK);
+    // A note with a scan, from the page; then a PDF through the API, read only once the caller may add.
+    let pdf: &[u8] = b"%PDF-1.4\n%receipt\n";
+    let r = web
+        .post_multipart(&format!("/cases/{id}/notes"), &[("note", "派出所已受案")], &[("files", "回执.pdf", pdf)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = web.post_multipart(&format!("/cases/{id}/notes"), &[("note", " ")], &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请填写补充情况或选择附件"), "{}", r.body);
+    let req = axum::http::Request::post(format!("/api/v1/cases/{id}/files?note=%E8%A1%A5%E5%BD%95&name=scan.pdf"))
+        .header("content-type", "application/pdf")
+        .body(axum::body::Body::from(pdf.to_vec()))
+        .unwrap();
+    assert_eq!(api.send(req).await.status, StatusCode::NO_CONTENT);
+    let big = vec![0xFFu8; anbao_app::evidence::MAX_UPLOAD_BYTES + 1];
+    let req = axum::http::Request::post(format!("/api/v1/cases/{id}/files"))
+        .header("content-type", "image/jpeg")
+        .body(axum::body::Body::from(big))
+        .unwrap();
+    let r = api.send(req).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("MB"), "{}", r.body);
+    let d = detail(&mut api, id).await;
+    let files = d["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3, "{d}");
+    assert!(files.iter().filter(|f| f["content_type"] == "application/pdf").count() == 2);
+    let notes: Vec<&str> = d["timeline"].as_array().unwrap().iter().filter_map(|e| e[2].as_str()).collect();
+    assert!(notes.contains(&"派出所已受案（附件1个）") && notes.contains(&"补录（附件1个）"), "{notes:?}");
+    let scan = files[2]["id"].as_i64().unwrap();
+    let r = api.get(&format!("/api/v1/cases/{id}/files/{scan}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.starts_with("%PDF-"));
+    // A file is reached only through its own case, and only by those who see the case.
+    let other = report(&app, &mut api, "fire").await;
+    assert_eq!(api.get(&format!("/api/v1/cases/{other}/files/{scan}")).await.status, StatusCode::NOT_FOUND);
+    let mut outsider = app.api("dongjie.zhuren").await;
+    assert_eq!(outsider.get(&format!("/api/v1/cases/{id}/files/{scan}")).await.status, StatusCode::NOT_FOUND);
+    let r = outsider.json("POST", &format!("/api/v1/cases/{id}/notes"), &json!({"note": "x"})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The blobs are the bytes sent, and every file is in the audit trail.
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'case.attach'").await, 3);
+    let problems = anbao_app::audit::verify(&app.db).await.unwrap().problems;
+    assert!(problems.is_empty(), "{problems:?}");
     app.finish().await;
 }

@@ -442,6 +442,8 @@ async fn cases_and_penalties_are_seen_and_decided_only_within_scope() {
     let robbery =
         app.scalar(&format!("SELECT id FROM cases WHERE unit_id = {} AND kind = 'attempted_robbery'", f.dongjie)).await;
     let misuse = app.scalar("SELECT id FROM violations WHERE code = 'interlock_misuse'").await;
+    let photo = app.scalar(&format!("SELECT id FROM case_attachments WHERE case_id = {robbery}")).await;
+    let note = serde_json::json!({"note": "补充情况"});
     let none = serde_json::json!({});
     let cases = vec![
         get("dongjie.zhuren", "/api/v1/cases".into(), OK).with("东街分社").without("城关信用社营业部"),
@@ -473,6 +475,21 @@ async fn cases_and_penalties_are_seen_and_decided_only_within_scope() {
         get("qinghe.baowei", format!("/api/v1/penalties/{misuse}/decide"), NO_CONTENT)
             .json("POST", serde_json::json!({"status": "decided", "fine": 200, "sanction": "warning"})),
         get("baowei", "/cases".into(), OK).with("AJ2026-").with("城关信用社营业部").with("东街分社"),
+        // A case's notes and files: those who see the case read them; its unit and the security over it add.
+        get("dongjie.zhuren", format!("/cases/{robbery}/files/{photo}"), OK),
+        get("dongjie.zhuren", format!("/api/v1/cases/{robbery}/files/{photo}"), OK),
+        get("dongjie.zhuren", format!("/cases/{theft}/files/{photo}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/cases/{robbery}/files/x{photo}"), NOT_FOUND),
+        get("chengguan.zhuren", format!("/cases/{robbery}/files/{photo}"), NOT_FOUND),
+        get("chengguan.zhuren", format!("/api/v1/cases/{robbery}/files/{photo}"), NOT_FOUND),
+        get("shenji", format!("/api/v1/cases/{robbery}/files/{photo}"), OK),
+        get("dongjie.zhuren", format!("/api/v1/cases/{theft}/notes"), NOT_FOUND).json("POST", note.clone()),
+        get("dongjie.zhuren", format!("/api/v1/cases/{theft}/files"), NOT_FOUND).json("POST", note.clone()),
+        get("shenji", format!("/api/v1/cases/{theft}/notes"), FORBIDDEN).json("POST", note.clone()),
+        get("shenji", format!("/api/v1/cases/{theft}/files"), FORBIDDEN).json("POST", note.clone()),
+        get("chengguan.zhuren", format!("/api/v1/cases/{theft}/notes"), NO_CONTENT).json("POST", note.clone()),
+        get("qinghe.baowei", format!("/api/v1/cases/{theft}/notes"), NO_CONTENT).json("POST", note.clone()),
+        get("dongjie.zhuren", format!("/api/v1/cases/{robbery}/notes"), NO_CONTENT).json("POST", note.clone()),
     ];
     run(&app, cases).await;
     app.finish().await;

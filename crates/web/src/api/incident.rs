@@ -3,13 +3,15 @@
 use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
-use crate::form::Id;
+use crate::form::{Id, IdAnd};
 use crate::state::AppState;
 use anbao_app::incident::{self as app, CaseInput, Findings, LineChange, PenaltyDecision};
 use anbao_domain::ids::UnitId;
 use axum::Json;
+use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -101,6 +103,8 @@ pub struct CaseDetail {
     pub reports: Vec<ReportBody>,
     /// (time, action, note, by)
     pub timeline: Vec<(i64, String, String, Option<String>)>,
+    /// The case's photos and scans; each downloads from `/api/v1/cases/{id}/files/{file}`.
+    pub files: Vec<FileBody>,
     /// 第十条's sections, prefilled from the records as of the case time.
     pub investigation: Vec<SectionBody>,
     pub facilities_ok: bool,
@@ -115,6 +119,16 @@ pub struct CaseDetail {
     pub violations: Vec<ViolationBody>,
     /// What 三不放过 still needs before closing.
     pub open_points: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FileBody {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub taken_at: i64,
 }
 
 fn body(r: &anbao_store::incident::CaseRow, rules: &anbao_domain::incident::Rules) -> CaseBody {
@@ -203,7 +217,7 @@ pub async fn report(
         people: b.people,
         insider: b.insider,
     };
-    let id = app::report(&s.db, &a.ctx, &input).await?;
+    let id = app::report(&s.db, &s.blobs, &a.ctx, &input, Vec::new()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -228,6 +242,18 @@ pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<C
             })
             .collect(),
         timeline: k.events.iter().map(|e| (e.at, e.action.clone(), e.note.clone(), e.by_name.clone())).collect(),
+        files: k
+            .files
+            .iter()
+            .map(|f| FileBody {
+                id: f.id,
+                file_name: f.file_name.clone(),
+                content_type: f.content_type.clone(),
+                size: f.size,
+                sha256: f.sha256.clone(),
+                taken_at: f.taken_at,
+            })
+            .collect(),
         investigation: inv
             .sections
             .into_iter()
@@ -246,6 +272,64 @@ pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<C
         violations: k.violations.into_iter().map(violation_body).collect(),
         open_points,
     }))
+}
+
+/// A note on a case's timeline.
+#[derive(Deserialize, ToSchema)]
+pub struct NoteBody {
+    pub note: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/notes", tag = "cases", params(("id" = i64, Path)), request_body = NoteBody,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_note(
+    State(s): State<AppState>,
+    a: Api,
+    Id(id): Id,
+    ApiJson(b): ApiJson<NoteBody>,
+) -> Result<StatusCode, ApiError> {
+    app::add_note(&s.db, &s.blobs, &a.ctx, id, &b.note, Vec::new()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct FileQuery {
+    /// What the file is (shown on the timeline with it).
+    pub note: Option<String>,
+    /// The file's name (the `X-File-Name` header may carry it instead, ASCII only).
+    pub name: Option<String>,
+}
+
+/// Attach one photo or PDF scan to a case: the raw file is the body (`Content-Type: image/jpeg`, `application/pdf`…),
+/// judged by its bytes, at most 10 MB, read only after the caller is known to be allowed.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/files", tag = "cases", params(("id" = i64, Path), FileQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_file(
+    State(s): State<AppState>,
+    a: Api,
+    Id(id): Id,
+    Query(q): Query<FileQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ApiError> {
+    app::must_add_to(&s.db, &a.ctx, id).await?;
+    let bytes = crate::form::body_within(body, anbao_app::evidence::MAX_UPLOAD_BYTES).await?;
+    let file_name = q
+        .name
+        .or_else(|| headers.get("x-file-name").and_then(|v| v.to_str().ok()).map(str::to_owned))
+        .unwrap_or_else(|| "file".into());
+    let upload = anbao_app::evidence::Upload { file_name, bytes, taken_at: None };
+    app::add_note(&s.db, &s.blobs, &a.ctx, id, q.note.as_deref().unwrap_or_default(), vec![upload]).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/files/{file}", tag = "cases", params(("id" = i64, Path), ("file" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+pub async fn file(State(s): State<AppState>, a: Api, IdAnd(id, file): IdAnd) -> Result<Response, ApiError> {
+    let file = crate::form::path_id(&file)?;
+    let (f, bytes) = app::file(&s.db, &s.blobs, &a.ctx, id, file).await?;
+    Ok(([(header::CONTENT_TYPE, f.content_type)], bytes).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/forward", tag = "cases", params(("id" = i64, Path)),

@@ -37,7 +37,7 @@ impl Modify for Bearer {
         inspect::list, inspect::start, inspect::get, inspect::save, inspect::countersign,
         inspect::hazards, inspect::hazard, inspect::raise, inspect::rectify, inspect::verify, inspect::bulletins,
         facility::gaps, facility::add_item, facility::propose, facility::project_step, facility::import,
-        incident::list, incident::report, incident::get, incident::forward, incident::findings, incident::propose, incident::decide, incident::send_back, incident::close,
+        incident::list, incident::report, incident::get, incident::add_note, incident::add_file, incident::file, incident::forward, incident::findings, incident::propose, incident::decide, incident::send_back, incident::close,
         incident::penalties, incident::decide_penalty,
     ),
     modifiers(&Bearer),

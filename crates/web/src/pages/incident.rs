@@ -5,14 +5,15 @@ use super::custody::{picker, staff_options, unit, unit_options};
 use super::{Layout, again, render, user_message, when};
 use crate::auth::Page;
 use crate::error::PageError;
-use crate::form::{Id, IdVerb, PageForm};
+use crate::form::{Id, IdAnd, IdVerb, PageForm};
 use crate::state::AppState;
 use anbao_app::incident::{self as app, CaseInput, Findings, LineChange, PenaltyDecision};
 use anbao_domain::access::Permission;
 use anbao_domain::incident::{CasePlace, CaseStatus, PenaltyStatus, Rules};
 use anbao_store::incident::{CaseRow, ViolationRow};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Multipart, Query, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(serde::Deserialize, Default)]
@@ -183,7 +184,10 @@ pub async fn new_case(State(s): State<AppState>, p: Page) -> Result<Response, Pa
     Ok(render(&new_page(&s, &p, None).await?)?.into_response())
 }
 
-pub async fn report(State(s): State<AppState>, p: Page, PageForm(form): PageForm) -> Result<Response, PageError> {
+/// Enter a case from the phone form, with the scene's photos (a multipart form).
+pub async fn report(State(s): State<AppState>, p: Page, mut mp: Multipart) -> Result<Response, PageError> {
+    let (form, files) = crate::form::files_form(&mut mp, "photos").await?;
+    p.check_csrf(&form)?;
     let input = CaseInput {
         kind: form.text("kind"),
         unit_id: form.id_lenient("unit_id"),
@@ -194,13 +198,39 @@ pub async fn report(State(s): State<AppState>, p: Page, PageForm(form): PageForm
         people: form.all("people").iter().filter_map(|v| v.parse().ok()).collect(),
         insider: form.flag("insider"),
     };
-    match app::report(&s.db, &p.ctx, &input).await {
+    match app::report(&s.db, &s.blobs, &p.ctx, &input, files).await {
         Ok(id) => Ok(Redirect::to(&format!("/cases/{id}?ok=created")).into_response()),
         Err(e) => {
             let msg = user_message(&p, e)?;
             again(&new_page(&s, &p, Some(msg)).await?)
         }
     }
+}
+
+/// Add a note and files to a case's timeline (a multipart form on the case page).
+pub async fn add_note(
+    State(s): State<AppState>,
+    p: Page,
+    Id(id): Id,
+    mut mp: Multipart,
+) -> Result<Response, PageError> {
+    let (form, files) = crate::form::files_form(&mut mp, "files").await?;
+    p.check_csrf(&form)?;
+    match app::add_note(&s.db, &s.blobs, &p.ctx, id, &form.text("note"), files).await {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}?ok=saved#case-events")).into_response()),
+        Err(e) => {
+            let msg = user_message(&p, e)?;
+            again(&show_page(&s, &p, id, None, Some(msg)).await?)
+        }
+    }
+}
+
+/// A case's file, shown inline (a photo in the browser, a PDF in its viewer).
+pub async fn file(State(s): State<AppState>, p: Page, IdAnd(id, file): IdAnd) -> Result<Response, PageError> {
+    let file = crate::form::path_id(&file)?;
+    let (f, bytes) = app::file(&s.db, &s.blobs, &p.ctx, id, file).await?;
+    let headers = [(header::CONTENT_TYPE, f.content_type), (header::CACHE_CONTROL, "private, max-age=86400".into())];
+    Ok((headers, bytes).into_response())
 }
 
 pub struct ReportLine {
@@ -238,7 +268,8 @@ struct ShowPage {
     loss: String,
     people: Vec<(i64, String)>,
     reports: Vec<ReportLine>,
-    events: Vec<(String, String, String)>,
+    events: Vec<EventView>,
+    can_add: bool,
     sections: Vec<app::Section>,
     facilities_ok: bool,
     rules_in_place: bool,
@@ -256,6 +287,30 @@ struct ShowPage {
     can_decide: bool,
     can_close: bool,
     error: Option<String>,
+}
+
+/// A timeline entry with the files that came with it.
+pub struct EventView {
+    pub at: String,
+    pub note: String,
+    pub by: String,
+    pub files: Vec<FileView>,
+}
+
+pub struct FileView {
+    pub href: String,
+    pub name: String,
+    pub image: bool,
+    pub size: String,
+}
+
+fn file_view(case: i64, f: &anbao_store::incident::CaseFileRow) -> FileView {
+    FileView {
+        href: format!("/cases/{case}/files/{}", f.id),
+        name: f.file_name.clone(),
+        image: f.content_type.starts_with("image/"),
+        size: format!("{} KB", (f.size + 1023) / 1024),
+    }
 }
 
 pub struct ViolationView {
@@ -351,7 +406,17 @@ async fn show_page(
                 late: app::late_minutes(r, p.ctx.now),
             })
             .collect(),
-        events: k.events.iter().map(|e| (when(&e.at), e.note.clone(), e.by_name.clone().unwrap_or_default())).collect(),
+        events: k
+            .events
+            .iter()
+            .map(|e| EventView {
+                at: when(&e.at),
+                note: e.note.clone(),
+                by: e.by_name.clone().unwrap_or_default(),
+                files: k.files.iter().filter(|f| f.event_id == e.id).map(|f| file_view(id, f)).collect(),
+            })
+            .collect(),
+        can_add: app::may_add(&p.ctx, &k.row),
         sections: inv.sections,
         facilities_ok: inv.facilities_ok,
         rules_in_place: inv.rules_in_place,
