@@ -61,6 +61,22 @@ fn took_part(data: &str, staff: i64) -> bool {
         .any(|people| people.iter().any(|v| v.as_i64() == Some(staff)))
 }
 
+/// 第十二条㈠ "规章制度健全" as the case found them: for each responsibility rule (by id prefix) at each unit, asset and
+/// person, the latest period already decided counts. A letter missed two years ago and signed since does not leave
+/// the rules unsound today, and a period still running does not hide the one before it.
+fn systems_in_place(items: &[crate::compliance::DueItem], prefix: &str) -> bool {
+    use anbao_domain::rulebook::Status;
+    let mut latest: std::collections::HashMap<_, &crate::compliance::DueItem> = std::collections::HashMap::new();
+    for i in items.iter().filter(|i| i.rule_id.starts_with(prefix) && i.status != Status::NotYetDue) {
+        let key = (i.rule_id.as_str(), i.unit_id, i.asset.as_ref().map(|a| a.0), i.person.as_ref().map(|p| p.0));
+        let e = latest.entry(key).or_insert(i);
+        if i.period.0 > e.period.0 {
+            *e = i;
+        }
+    }
+    !latest.values().any(|i| i.status == Status::Overdue)
+}
+
 fn fact(text: impl Into<String>, link: Option<String>, bad: bool) -> Fact {
     Fact { text: text.into(), link, bad }
 }
@@ -129,8 +145,7 @@ pub async fn investigation(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Investigati
         .filter(|i| i.status == anbao_domain::rulebook::Status::Overdue && i.unit_id == case.unit_id)
         .collect();
     let resp = rules.investigation.responsibility_rules.as_str();
-    let rules_in_place =
-        !items.iter().any(|i| i.status == anbao_domain::rulebook::Status::Overdue && i.rule_id.starts_with(resp));
+    let rules_in_place = systems_in_place(&items, resp);
     // One line per obligation: how many of its periods before the case were missed, and the latest of them.
     let mut by_rule: Vec<(&str, usize, &crate::compliance::DueItem)> = Vec::new();
     for i in &overdue {
@@ -382,4 +397,56 @@ pub async fn save_findings(db: &Db, ctx: &Ctx, id: i64, f: &Findings, cause: &st
     event(&mut tx, ctx, &case, "findings", &note).await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::systems_in_place;
+    use crate::compliance::DueItem;
+    use anbao_domain::rulebook::Status;
+
+    fn item(rule: &str, unit: i64, start: i64, status: Status) -> DueItem {
+        DueItem {
+            rule_id: rule.into(),
+            version: 1,
+            area: "resp".into(),
+            title: String::new(),
+            title_en: String::new(),
+            source: String::new(),
+            evidence: "resp_letter".into(),
+            unit_id: unit,
+            unit_name: String::new(),
+            unit_path: String::new(),
+            asset: None,
+            person: None,
+            period: (start, start + 365),
+            period_label: String::new(),
+            status,
+            have: 0,
+            need: 1,
+            reason: String::new(),
+            reason_en: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_latest_decided_period_of_each_responsibility_rule_says_whether_the_rules_were_in_place() {
+        use Status::*;
+        // Missed last year, signed this year: in place.
+        assert!(systems_in_place(&[item("RESP-1", 1, 0, Overdue), item("RESP-1", 1, 365, Met)], "RESP-"));
+        // The same in the other order.
+        assert!(systems_in_place(&[item("RESP-1", 1, 365, Met), item("RESP-1", 1, 0, Overdue)], "RESP-"));
+        // Signed last year, missed this year: not.
+        assert!(!systems_in_place(&[item("RESP-1", 1, 0, Met), item("RESP-1", 1, 365, Overdue)], "RESP-"));
+        assert!(!systems_in_place(&[item("RESP-1", 1, 365, Overdue), item("RESP-1", 1, 0, Met)], "RESP-"));
+        // This year's still running: last year's decides.
+        assert!(!systems_in_place(&[item("RESP-1", 1, 0, Overdue), item("RESP-1", 1, 365, NotYetDue)], "RESP-"));
+        assert!(systems_in_place(&[item("RESP-1", 1, 0, Met), item("RESP-1", 1, 365, NotYetDue)], "RESP-"));
+        // Another unit's or another rule's record does not stand in for this one.
+        assert!(!systems_in_place(&[item("RESP-1", 1, 0, Overdue), item("RESP-1", 2, 365, Met)], "RESP-"));
+        assert!(!systems_in_place(&[item("RESP-1", 1, 0, Overdue), item("RESP-2", 1, 365, Met)], "RESP-"));
+        // Rules outside the prefix are not responsibility systems.
+        assert!(systems_in_place(&[item("CCTV-1", 1, 365, Overdue)], "RESP-"));
+        assert!(systems_in_place(&[], "RESP-"));
+    }
 }

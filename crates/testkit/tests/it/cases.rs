@@ -517,3 +517,91 @@ async fn a_case_is_entered_on_the_phone_with_photos_and_gathers_notes_and_scans(
     assert!(problems.is_empty(), "{problems:?}");
     app.finish().await;
 }
+
+/// An attempted robbery at `unit` beyond the protection limits, investigated and proposed now.
+async fn attempt_beyond_limits(county: &mut Client, unit: i64) -> Value {
+    let r = county
+        .json(
+            "POST",
+            "/api/v1/cases",
+            &json!({"kind": "attempted_robbery", "unit_id": unit, "place": "outlet",
+                    "description": "歹徒持械冲击营业室，被防弹玻璃和联动门阻挡"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = county
+        .json(
+            "PUT",
+            &format!("/api/v1/cases/{id}/findings"),
+            &json!({"causes": ["c5"], "beyond_limits": true, "cause": "歹徒使用爆炸物，超出防护能力"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = county.json("POST", &format!("/api/v1/cases/{id}/propose"), &json!({})).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    detail(county, id).await
+}
+
+/// 第十二条㈠ from a real ledger: an attempted robbery beyond the protection limits at an outlet whose every place met
+/// the standard exempts the whole case; once the interlock door is reported broken, the same facts no longer exempt a
+/// later case — while the first case, judged as of its own time, still stands exempt.
+#[tokio::test]
+async fn an_attack_beyond_the_limits_is_exempt_only_where_the_ledger_met_the_standard_at_the_time() {
+    let app = TestApp::demo().await;
+    let mut county = app.api("qinghe.baowei").await;
+    let unit = app.scalar("SELECT id FROM units WHERE name = '西关分社'").await;
+    let gaps: Value = county.get(&format!("/api/v1/facilities/gaps?unit={unit}")).await.json();
+    let places = gaps["places"].as_array().unwrap();
+    assert!(places.len() >= 2 && places.iter().all(|p| p["gaps"] == json!([])), "a compliant outlet: {gaps}");
+
+    // Without this year's responsibility letters the rules were not in place (第十二条㈠ "规章制度健全").
+    let unsigned = attempt_beyond_limits(&mut county, unit).await;
+    assert!(unsigned["proposal"]["determination"]["exempt_all"].is_null(), "{}", unsigned["proposal"]);
+    assert!(unsigned["investigation"].to_string().contains("1月底前未完成责任书签订"), "{}", unsigned["investigation"]);
+    let head = app.scalar(&format!("SELECT MIN(id) FROM staff WHERE unit_id = {unit}")).await;
+    let (year, _, _) = anbao_domain::period::ymd(anbao_domain::period::day_of_ms(app.now()));
+    for letter in ["security_target", "fire_safety"] {
+        let r = county
+            .json(
+                "POST",
+                "/api/v1/records",
+                &json!({"kind": "resp_letter", "unit_id": unit, "subkind": letter, "performer_id": head,
+                        "occurred_at": format!("{year}-01-15T10:00")}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+
+    let first = attempt_beyond_limits(&mut county, unit).await;
+    let exempt = &first["proposal"]["determination"]["exempt_all"];
+    assert!(exempt.to_string().contains("第十二条㈠"), "{}", first["proposal"]);
+    assert!(first["investigation"].to_string().contains("案发时安防设施符合标准"), "{}", first["investigation"]);
+    assert!(!lines(&first).is_empty() && lines(&first).iter().all(|l| l["weight"].is_null()), "{}", first["proposal"]);
+
+    app.advance_minutes(60);
+    let door = app
+        .scalar(
+            "SELECT i.id FROM facility_items i JOIN places p ON p.id = i.place_id \
+             WHERE p.name = '西关分社营业场所' AND i.kind = 'interlock_door'",
+        )
+        .await;
+    let mut web = app.signed_in("qinghe.baowei").await;
+    let r = web
+        .post_form(
+            &format!("/facilities/places/{}/fault", places.iter().find(|p| p["kind"] == "outlet").unwrap()["place_id"]),
+            &[("item_id", &door.to_string()), ("description", "联动门互锁失灵")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    app.advance_minutes(60);
+
+    let second = attempt_beyond_limits(&mut county, unit).await;
+    assert!(second["proposal"]["determination"]["exempt_all"].is_null(), "{}", second["proposal"]);
+    assert!(second["investigation"].to_string().contains("案发时不达标"), "{}", second["investigation"]);
+    assert!(lines(&second).iter().any(|l| !l["weight"].is_null()), "{}", second["proposal"]);
+    // The first case is judged as the ledger stood at its own time.
+    let again = detail(&mut county, first["id"].as_i64().unwrap()).await;
+    assert!(!again["investigation"].to_string().contains("案发时不达标"), "{}", again["investigation"]);
+    app.finish().await;
+}
