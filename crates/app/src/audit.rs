@@ -30,7 +30,7 @@ pub enum Entity {
 
 /// Tables audited whole row by row (the custody and inspection areas); the entity kind of their rows is the
 /// table's name.
-pub const WHOLE_ROW_TABLES: [&str; 31] = [
+pub const WHOLE_ROW_TABLES: [&str; 32] = [
     "staff_leaves",
     "duty_shifts",
     "duty_swaps",
@@ -61,6 +61,7 @@ pub const WHOLE_ROW_TABLES: [&str; 31] = [
     "cases",
     "case_reports",
     "case_events",
+    "case_attachments",
     "violations",
 ];
 

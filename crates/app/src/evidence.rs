@@ -100,10 +100,12 @@ fn check_upload(
         ));
     }
     let content_type = sniff(&u.bytes).ok_or_else(|| {
+        // The name as the user sent it, cut to what is kept, so a hostile name does not fill the message.
+        let name = anbao_domain::text::clip(&u.file_name, 120);
         AppError::Invalid(DomainError::new(
             "photos",
-            format!("附件“{}”{not_zh}", u.file_name),
-            format!("attachment “{}” {not_en}", u.file_name),
+            format!("附件“{name}”{not_zh}"),
+            format!("attachment “{name}” {not_en}"),
         ))
     })?;
     let sha256 = hex::encode(Sha256::digest(&u.bytes));

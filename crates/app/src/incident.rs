@@ -53,7 +53,18 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
 }
 
 fn rules_of_body(body: &str) -> AppResult<Rules> {
-    serde_json::from_str(body).map_err(|e| AppError::Internal(format!("accountability rules: {e}")))
+    let mut r: Rules =
+        serde_json::from_str(body).map_err(|e| AppError::Internal(format!("accountability rules: {e}")))?;
+    // A version stored before `[investigation]` named its record lists has none (`Rules::check` refuses an empty
+    // prefix in any newer one): it reads the lists of the shipped rulebook, so its cases still find an insider's and
+    // a gun's records and judge 第十二条㈠ on the responsibility rules only.
+    if r.investigation.responsibility_rules.is_empty() {
+        let shipped = parse_rules(DEFAULT_RULES)?.investigation;
+        r.investigation.insider_records = shipped.insider_records;
+        r.investigation.gun_records = shipped.gun_records;
+        r.investigation.responsibility_rules = shipped.responsibility_rules;
+    }
+    Ok(r)
 }
 
 /// The rules in force now, with their version's id.
@@ -367,4 +378,25 @@ pub fn late_minutes(r: &ReportRow, now: i64) -> Option<i64> {
 /// The day a case happened, for the investigation's windows.
 pub fn case_day(row: &CaseRow) -> Day {
     row.local_day
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rules_stored_before_the_investigation_lists_read_the_shipped_ones() {
+        let shipped = super::parse_rules(super::DEFAULT_RULES).unwrap();
+        let mut old: serde_json::Value = serde_json::to_value(&shipped).unwrap();
+        let inv = old["investigation"].as_object_mut().unwrap();
+        for k in ["insider_records", "gun_records", "responsibility_rules"] {
+            inv.remove(k);
+        }
+        let read = super::rules_of_body(&old.to_string()).unwrap();
+        assert_eq!(read.investigation, shipped.investigation);
+        assert!(!read.investigation.insider_records.is_empty() && read.investigation.responsibility_rules == "RESP-");
+        // A version that names its own lists keeps them.
+        let mut own = shipped.clone();
+        own.investigation.gun_records = vec!["gun_check".into()];
+        let read = super::rules_of_body(&serde_json::to_string(&own).unwrap()).unwrap();
+        assert_eq!(read.investigation.gun_records, vec!["gun_check".to_owned()]);
+    }
 }

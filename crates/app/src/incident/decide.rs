@@ -11,6 +11,9 @@ use std::collections::HashMap;
 pub struct Proposal {
     pub determination: Determination,
     pub facts: Facts,
+    /// 第十条's sections as they stood when proposed (absent from proposals stored before they were kept).
+    #[serde(default)]
+    pub investigation: Option<Investigation>,
 }
 
 /// One line of the decision: the weight the decider settled (None = not responsible) and why it differs.
@@ -179,8 +182,8 @@ pub async fn propose(db: &Db, ctx: &Ctx, id: i64) -> AppResult<()> {
         parties,
     };
     let determination = determine(&rules, &facts);
-    let body =
-        serde_json::to_string(&Proposal { determination, facts }).map_err(|e| AppError::Internal(e.to_string()))?;
+    let body = serde_json::to_string(&Proposal { determination, facts, investigation: Some(inv) })
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let before = write_row("cases", id).snapshot(&mut tx).await?;
     move_case(&mut tx, &case, CaseStatus::Proposed).await?;
     store::set_proposal(&mut tx, id, &body).await?;

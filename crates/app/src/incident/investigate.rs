@@ -6,28 +6,29 @@ use anbao_domain::incident::NoticeFact;
 use serde::{Deserialize, Serialize};
 
 /// A prefilled fact: what the records say, where to read it, and whether it counts against the unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fact {
     pub text: String,
     pub link: Option<String>,
     pub bad: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
-    pub code: &'static str,
-    pub title: &'static str,
-    pub article: &'static str,
+    pub code: String,
+    pub title: String,
+    pub article: String,
     pub facts: Vec<Fact>,
 }
 
-/// What the records say about the case, as of the case time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What the records say about the case, as of the case time. Frozen into the proposal when the case is proposed, so
+/// that the determination and the facts it was made from are read together, whatever the ledger says later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Investigation {
     pub sections: Vec<Section>,
     /// No gap and nothing expired in the ledger at the case time (第十二条㈠).
     pub facilities_ok: bool,
-    /// No responsibility-system obligation (RESP) overdue in the window before the case.
+    /// Each responsibility-system rule wholly met in its latest decided period before the case (第十二条㈠).
     pub rules_in_place: bool,
     /// The rectification notice the case falls under, if any (第十二条㈡).
     pub notice: Option<NoticeFact>,
@@ -62,7 +63,7 @@ fn took_part(data: &str, staff: i64) -> bool {
 }
 
 /// 第十二条㈠ "规章制度健全" as the case found them: for each responsibility rule (by id prefix) at each unit, asset and
-/// person, the latest period already decided counts. A letter missed two years ago and signed since does not leave
+/// person, the latest period already decided counts, and it must be wholly met. A letter missed two years ago and signed since does not leave
 /// the rules unsound today, and a period still running does not hide the one before it.
 fn systems_in_place(items: &[crate::compliance::DueItem], prefix: &str) -> bool {
     use anbao_domain::rulebook::Status;
@@ -74,11 +75,28 @@ fn systems_in_place(items: &[crate::compliance::DueItem], prefix: &str) -> bool 
             *e = i;
         }
     }
-    !latest.values().any(|i| i.status == Status::Overdue)
+    // "健全" is whole: a period only partly met (some letters unsigned) leaves the rules unsound too.
+    !latest.values().any(|i| matches!(i.status, Status::Overdue | Status::PartlyMet))
 }
 
 fn fact(text: impl Into<String>, link: Option<String>, bad: bool) -> Fact {
     Fact { text: text.into(), link, bad }
+}
+
+/// The investigation to show: once proposed, the one the determination was made from; before, gathered afresh.
+pub async fn investigation_of(db: &Db, ctx: &Ctx, row: &CaseRow) -> AppResult<Investigation> {
+    match frozen_investigation(row) {
+        Some(frozen) => Ok(frozen),
+        None => investigation(db, ctx, row.id).await,
+    }
+}
+
+/// The investigation frozen with the standing proposal. A case sent back for more investigation keeps its old
+/// proposal on record, but its facts are gathered afresh until it is proposed again.
+pub fn frozen_investigation(row: &CaseRow) -> Option<Investigation> {
+    let standing =
+        matches!(CaseStatus::parse(&row.status), Ok(CaseStatus::Proposed | CaseStatus::Decided | CaseStatus::Closed));
+    if standing { super::proposal_of(row).and_then(|p| p.investigation) } else { None }
 }
 
 /// Gather the four sections from the records as of the case time.
@@ -244,7 +262,8 @@ pub async fn investigation(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Investigati
             let (rs, _) = anbao_store::records::list(&mut c, &ctx.actor.scope, &filter, 500, 0).await?;
             let theirs: Vec<_> = rs
                 .iter()
-                .filter(|r| rules.investigation.insider_records.contains(&r.kind))
+                // Education before the case, not the warning session held after it the same day.
+                .filter(|r| r.occurred_at <= t && rules.investigation.insider_records.contains(&r.kind))
                 .filter(|r| {
                     r.subject_staff.as_deref() == Some(&s.name)
                         || r.performer.as_deref() == Some(&s.name)
@@ -303,31 +322,31 @@ pub async fn investigation(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Investigati
 
     let mut sections = vec![
         Section {
-            code: "facilities",
-            title: "㈠ 营业场所、金库、运钞车安全防护设施达标情况",
-            article: "第三篇 办法 第十条㈠",
+            code: "facilities".into(),
+            title: "㈠ 营业场所、金库、运钞车安全防护设施达标情况".into(),
+            article: "第三篇 办法 第十条㈠".into(),
             facts: facility,
         },
         Section {
-            code: "conduct",
-            title: "㈡ 负责人及员工执行安防规章制度及履行岗位职责情况",
-            article: "第三篇 办法 第十条㈡",
+            code: "conduct".into(),
+            title: "㈡ 负责人及员工执行安防规章制度及履行岗位职责情况".into(),
+            article: "第三篇 办法 第十条㈡".into(),
             facts: conduct,
         },
     ];
     if case.insider {
         sections.push(Section {
-            code: "insider",
-            title: "㈢ 涉案人员的安全教育和日常监督管理落实情况",
-            article: "第三篇 办法 第十条㈢",
+            code: "insider".into(),
+            title: "㈢ 涉案人员的安全教育和日常监督管理落实情况".into(),
+            article: "第三篇 办法 第十条㈢".into(),
             facts: insider,
         });
     }
     if !guns.is_empty() {
         sections.push(Section {
-            code: "guns",
-            title: "㈣ 枪支管理、使用和保管情况",
-            article: "第三篇 办法 第十条㈣",
+            code: "guns".into(),
+            title: "㈣ 枪支管理、使用和保管情况".into(),
+            article: "第三篇 办法 第十条㈣".into(),
             facts: guns,
         });
     }
@@ -442,6 +461,8 @@ mod tests {
         // This year's still running: last year's decides.
         assert!(!systems_in_place(&[item("RESP-1", 1, 0, Overdue), item("RESP-1", 1, 365, NotYetDue)], "RESP-"));
         assert!(systems_in_place(&[item("RESP-1", 1, 0, Met), item("RESP-1", 1, 365, NotYetDue)], "RESP-"));
+        assert!(!systems_in_place(&[item("RESP-1", 1, 0, Overdue), item("RESP-1", 1, 365, PartlyMet)], "RESP-"));
+        assert!(!systems_in_place(&[item("RESP-1", 1, 365, PartlyMet)], "RESP-"));
         // Another unit's or another rule's record does not stand in for this one.
         assert!(!systems_in_place(&[item("RESP-1", 1, 0, Overdue), item("RESP-1", 2, 365, Met)], "RESP-"));
         assert!(!systems_in_place(&[item("RESP-1", 1, 0, Overdue), item("RESP-2", 1, 365, Met)], "RESP-"));

@@ -286,6 +286,8 @@ async fn a_theft_holds_the_county_and_regional_leaders_and_the_decision_needs_re
     let r = county.json("POST", &format!("/api/v1/cases/{id}/notes"), &json!({"note": "补充"})).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("已结案"), "{}", r.body);
+    let page = county_web.get(&format!("/cases/{id}")).await;
+    assert!(page.body.contains("案件经过") && !page.body.contains("id=\"note-form\""), "no form on a closed case");
     // Every step is in the audit trail, and the trail verifies.
     for action in ["case.report", "case.findings", "case.propose", "case.decide", "case.close", "violation.decide"] {
         let n = app.scalar(&format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'")).await;
@@ -600,8 +602,119 @@ async fn an_attack_beyond_the_limits_is_exempt_only_where_the_ledger_met_the_sta
     assert!(second["proposal"]["determination"]["exempt_all"].is_null(), "{}", second["proposal"]);
     assert!(second["investigation"].to_string().contains("案发时不达标"), "{}", second["investigation"]);
     assert!(lines(&second).iter().any(|l| !l["weight"].is_null()), "{}", second["proposal"]);
-    // The first case is judged as the ledger stood at its own time.
-    let again = detail(&mut county, first["id"].as_i64().unwrap()).await;
-    assert!(!again["investigation"].to_string().contains("案发时不达标"), "{}", again["investigation"]);
+    // The broken door is retired. Read afresh, the ledger would no longer show it at the first case's time; the
+    // first case keeps the investigation its determination was made from.
+    let outlet_place = places.iter().find(|p| p["kind"] == "outlet").unwrap()["place_id"].clone();
+    let r = web
+        .post_form(
+            &format!("/facilities/places/{outlet_place}/retire"),
+            &[("item_id", &door.to_string()), ("note", "联动门损坏报废")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let first_id = first["id"].as_i64().unwrap();
+    let again = detail(&mut county, first_id).await;
+    assert_eq!(again["investigation"], first["investigation"]);
+    assert!(again["proposal"].get("investigation").is_none_or(Value::is_null), "sent once: {}", again["proposal"]);
+    let page = web.get(&format!("/cases/{first_id}")).await;
+    assert!(page.body.contains("investigation-frozen") && !page.body.contains("案发时不达标"), "{}", page.body);
+    // Sent back for more investigation, the case's facts are gathered afresh until it is proposed again.
+    let r = county
+        .json("POST", &format!("/api/v1/cases/{first_id}/send-back"), &json!({"reason": "补充调查设施情况"}))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let page = web.get(&format!("/cases/{first_id}")).await;
+    assert!(page.body.contains("调查（第十条）") && !page.body.contains("investigation-frozen"), "{}", page.body);
+    app.finish().await;
+}
+
+/// 第十条㈢: an insider's education is read from the records they took part in — a training they attended counts for
+/// them and not for a colleague who stayed away.
+#[tokio::test]
+async fn an_insiders_training_is_found_among_the_sessions_they_attended() {
+    let app = TestApp::demo().await;
+    let mut county = app.api("qinghe.baowei").await;
+    let unit = app.scalar("SELECT id FROM units WHERE name = '西关分社'").await;
+    let attended = app.scalar(&format!("SELECT MIN(id) FROM staff WHERE unit_id = {unit}")).await;
+    let absent = app.scalar(&format!("SELECT MAX(id) FROM staff WHERE unit_id = {unit}")).await;
+    assert_ne!(attended, absent);
+    let r = county
+        .json(
+            "POST",
+            "/api/v1/records",
+            &json!({"kind": "training", "unit_id": unit, "number": 2, "text2": "防范内部诈骗专题培训", "people": [attended]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let training = r.json()["id"].as_i64().unwrap();
+    // The colleague's training long before the look-back window does not count for this case.
+    let long_ago = anbao_domain::period::date_of_day(anbao_domain::period::day_of_ms(app.now()) - 100);
+    let r = county
+        .json(
+            "POST",
+            "/api/v1/records",
+            &json!({"kind": "training", "unit_id": unit, "number": 2, "text2": "上年度培训", "people": [absent],
+                    "occurred_at": format!("{long_ago}T10:00")}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let long_ago_id = r.json()["id"].as_i64().unwrap();
+    // A session the same day at the outlet next door is not this outlet's record.
+    let next_door = app.scalar("SELECT id FROM units WHERE name = '东街分社'").await;
+    let neighbour = app.scalar(&format!("SELECT MIN(id) FROM staff WHERE unit_id = {next_door}")).await;
+    let r = county
+        .json(
+            "POST",
+            "/api/v1/records",
+            &json!({"kind": "training", "unit_id": next_door, "number": 1, "text2": "消防培训", "people": [neighbour]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let next_door_id = r.json()["id"].as_i64().unwrap();
+    app.advance_minutes(60);
+    let r = county
+        .json(
+            "POST",
+            "/api/v1/cases",
+            &json!({"kind": "fraud", "unit_id": unit, "place": "outlet", "insider": true, "people": [attended, absent],
+                    "description": "员工伙同外部人员冒名贷款"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let case = r.json()["id"].as_i64().unwrap();
+    // Nor does one held after the case.
+    app.advance_minutes(60);
+    let r = county
+        .json(
+            "POST",
+            "/api/v1/records",
+            &json!({"kind": "training", "unit_id": unit, "number": 2, "text2": "案后警示教育", "people": [absent]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let d = detail(&mut county, case).await;
+    let insider = d["investigation"].as_array().unwrap().iter().find(|s| s["code"] == "insider").cloned();
+    let facts = insider.unwrap_or_else(|| panic!("{}", d["investigation"]))["facts"].as_array().unwrap().clone();
+    let of = |link: String| facts.iter().filter(move |f| f["link"] == link.as_str()).count();
+    assert_eq!(of(format!("/records/{training}")), 1, "{facts:?}");
+    let bad: Vec<&Value> = facts.iter().filter(|f| f["bad"] == true).collect();
+    assert_eq!(bad.len(), 1, "only the colleague who stayed away lacks education: {facts:?}");
+    assert_eq!(bad[0]["link"], format!("/staff/{absent}"));
+    // ㈡ lists the outlet's own records of the case day only.
+    let conduct = d["investigation"].as_array().unwrap().iter().find(|s| s["code"] == "conduct").unwrap().to_string();
+    assert!(conduct.contains(&format!("/records/{training}\"")), "{conduct}");
+    assert!(!conduct.contains(&format!("/records/{long_ago_id}\"")), "{conduct}");
+    assert!(!conduct.contains(&format!("/records/{next_door_id}\"")), "{conduct}");
+    // The findings are kept as entered once: causes and violators once each, the notes' lines normalised.
+    let r = county
+        .json(
+            "PUT",
+            &format!("/api/v1/cases/{case}/findings"),
+            &json!({"causes": ["c1", "c1"], "violators": [attended, attended], "notes": " 甲\r\n乙 "}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let f = &detail(&mut county, case).await["findings"];
+    assert_eq!((&f["causes"], &f["violators"], &f["notes"]), (&json!(["c1"]), &json!([attended]), &json!("甲\n乙")));
     app.finish().await;
 }

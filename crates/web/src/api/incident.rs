@@ -225,7 +225,7 @@ pub async fn report(
     responses((status = 200, body = CaseDetail), (status = 404, body = ErrorBody)))]
 pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<CaseDetail>, ApiError> {
     let k = app::case(&s.db, &a.ctx, id).await?;
-    let inv = app::investigation(&s.db, &a.ctx, id).await?;
+    let inv = app::investigation_of(&s.db, &a.ctx, &k.row).await?;
     let open_points = app::open_points_of(&s.db, &a.ctx, id).await?;
     Ok(Json(CaseDetail {
         case: body(&k.row, &k.rules),
@@ -258,16 +258,18 @@ pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<C
             .sections
             .into_iter()
             .map(|x| SectionBody {
-                code: x.code.into(),
-                title: x.title.into(),
-                article: x.article.into(),
+                code: x.code,
+                title: x.title,
+                article: x.article,
                 facts: x.facts.into_iter().map(|f| FactBody { text: f.text, link: f.link, bad: f.bad }).collect(),
             })
             .collect(),
         facilities_ok: inv.facilities_ok,
         rules_in_place: inv.rules_in_place,
         findings: serde_json::to_value(app::findings_of(&k.row)).unwrap_or_default(),
-        proposal: app::proposal_of(&k.row).and_then(|p| serde_json::to_value(p).ok()),
+        // The frozen investigation is `investigation` above; it is not sent twice.
+        proposal: app::proposal_of(&k.row)
+            .and_then(|p| serde_json::to_value(app::Proposal { investigation: None, ..p }).ok()),
         decision: app::decision_of(&k.row).and_then(|p| serde_json::to_value(p).ok()),
         violations: k.violations.into_iter().map(violation_body).collect(),
         open_points,

@@ -214,6 +214,11 @@ pub async fn add_note(
     Id(id): Id,
     mut mp: Multipart,
 ) -> Result<Response, PageError> {
+    // Who may add, and whether the case is still open, is settled before a byte of the upload is read.
+    if let Err(e) = app::must_add_to(&s.db, &p.ctx, id).await {
+        let msg = user_message(&p, e)?;
+        return again(&show_page(&s, &p, id, None, Some(msg)).await?);
+    }
     let (form, files) = crate::form::files_form(&mut mp, "files").await?;
     p.check_csrf(&form)?;
     match app::add_note(&s.db, &s.blobs, &p.ctx, id, &form.text("note"), files).await {
@@ -229,7 +234,7 @@ pub async fn add_note(
 pub async fn file(State(s): State<AppState>, p: Page, IdAnd(id, file): IdAnd) -> Result<Response, PageError> {
     let file = crate::form::path_id(&file)?;
     let (f, bytes) = app::file(&s.db, &s.blobs, &p.ctx, id, file).await?;
-    let headers = [(header::CONTENT_TYPE, f.content_type), (header::CACHE_CONTROL, "private, max-age=86400".into())];
+    let headers = [(header::CONTENT_TYPE, f.content_type), (header::CACHE_CONTROL, "no-store".into())];
     Ok((headers, bytes).into_response())
 }
 
@@ -271,6 +276,8 @@ struct ShowPage {
     events: Vec<EventView>,
     can_add: bool,
     sections: Vec<app::Section>,
+    /// The sections are the proposal's frozen copy.
+    frozen: bool,
     facilities_ok: bool,
     rules_in_place: bool,
     findings: Findings,
@@ -346,7 +353,7 @@ async fn show_page(
     error: Option<String>,
 ) -> Result<ShowPage, PageError> {
     let k = app::case(&s.db, &p.ctx, id).await?;
-    let inv = app::investigation(&s.db, &p.ctx, id).await?;
+    let inv = app::investigation_of(&s.db, &p.ctx, &k.row).await?;
     let open_points = app::open_points_of(&s.db, &p.ctx, id).await?;
     let rules = &k.rules;
     let status = CaseStatus::parse(&k.row.status)?;
@@ -417,6 +424,7 @@ async fn show_page(
             })
             .collect(),
         can_add: app::may_add(&p.ctx, &k.row),
+        frozen: app::frozen_investigation(&k.row).is_some(),
         sections: inv.sections,
         facilities_ok: inv.facilities_ok,
         rules_in_place: inv.rules_in_place,
