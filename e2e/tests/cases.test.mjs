@@ -37,7 +37,16 @@ test('an outlet head records an incident on a phone and the county reports it up
   // The photo is on the timeline, and it loads.
   const img = page.locator('#case-events img').first();
   await img.scrollIntoViewIfNeeded();
-  assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 0), 'the scene photo is shown');
+  // A lazy image starts loading once scrolled into view: wait for its load (or error) rather than race it.
+  const shown = await img.evaluate((el) =>
+    el.complete
+      ? el.naturalWidth > 0
+      : new Promise((done) => {
+          el.addEventListener('load', () => done(el.naturalWidth > 0), { once: true });
+          el.addEventListener('error', () => done(false), { once: true });
+        }),
+  );
+  assert.ok(shown, 'the scene photo is shown');
   assert.match(await page.locator('#case-facts').innerText(), /现场无人员受伤/);
   await page.screenshot({ path: join(shots, '61-phone-case-reported.png'), fullPage: true });
   const url = page.url();
