@@ -628,6 +628,17 @@ async fn an_attack_beyond_the_limits_is_exempt_only_where_the_ledger_met_the_sta
     app.finish().await;
 }
 
+/// A training session at `unit` attended by `people`, recorded now or at `at` (local `YYYY-MM-DDTHH:MM`).
+async fn record_training(c: &mut Client, unit: i64, people: &[i64], subject: &str, at: Option<String>) -> i64 {
+    let mut body = json!({"kind": "training", "unit_id": unit, "number": 2, "text2": subject, "people": people});
+    if let Some(at) = at {
+        body["occurred_at"] = json!(at);
+    }
+    let r = c.json("POST", "/api/v1/records", &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()["id"].as_i64().unwrap()
+}
+
 /// 第十条㈢: an insider's education is read from the records they took part in — a training they attended counts for
 /// them and not for a colleague who stayed away.
 #[tokio::test]
@@ -638,39 +649,15 @@ async fn an_insiders_training_is_found_among_the_sessions_they_attended() {
     let attended = app.scalar(&format!("SELECT MIN(id) FROM staff WHERE unit_id = {unit}")).await;
     let absent = app.scalar(&format!("SELECT MAX(id) FROM staff WHERE unit_id = {unit}")).await;
     assert_ne!(attended, absent);
-    let r = county
-        .json(
-            "POST",
-            "/api/v1/records",
-            &json!({"kind": "training", "unit_id": unit, "number": 2, "text2": "防范内部诈骗专题培训", "people": [attended]}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let training = r.json()["id"].as_i64().unwrap();
+    let training = record_training(&mut county, unit, &[attended], "防范内部诈骗专题培训", None).await;
     // The colleague's training long before the look-back window does not count for this case.
     let long_ago = anbao_domain::period::date_of_day(anbao_domain::period::day_of_ms(app.now()) - 100);
-    let r = county
-        .json(
-            "POST",
-            "/api/v1/records",
-            &json!({"kind": "training", "unit_id": unit, "number": 2, "text2": "上年度培训", "people": [absent],
-                    "occurred_at": format!("{long_ago}T10:00")}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let long_ago_id = r.json()["id"].as_i64().unwrap();
+    let long_ago_id =
+        record_training(&mut county, unit, &[absent], "上年度培训", Some(format!("{long_ago}T10:00"))).await;
     // A session the same day at the outlet next door is not this outlet's record.
     let next_door = app.scalar("SELECT id FROM units WHERE name = '东街分社'").await;
     let neighbour = app.scalar(&format!("SELECT MIN(id) FROM staff WHERE unit_id = {next_door}")).await;
-    let r = county
-        .json(
-            "POST",
-            "/api/v1/records",
-            &json!({"kind": "training", "unit_id": next_door, "number": 1, "text2": "消防培训", "people": [neighbour]}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let next_door_id = r.json()["id"].as_i64().unwrap();
+    let next_door_id = record_training(&mut county, next_door, &[neighbour], "消防培训", None).await;
     app.advance_minutes(60);
     let r = county
         .json(
@@ -684,14 +671,7 @@ async fn an_insiders_training_is_found_among_the_sessions_they_attended() {
     let case = r.json()["id"].as_i64().unwrap();
     // Nor does one held after the case.
     app.advance_minutes(60);
-    let r = county
-        .json(
-            "POST",
-            "/api/v1/records",
-            &json!({"kind": "training", "unit_id": unit, "number": 2, "text2": "案后警示教育", "people": [absent]}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    record_training(&mut county, unit, &[absent], "案后警示教育", None).await;
     let d = detail(&mut county, case).await;
     let insider = d["investigation"].as_array().unwrap().iter().find(|s| s["code"] == "insider").cloned();
     let facts = insider.unwrap_or_else(|| panic!("{}", d["investigation"]))["facts"].as_array().unwrap().clone();
