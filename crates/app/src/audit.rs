@@ -30,7 +30,7 @@ pub enum Entity {
 
 /// Tables audited whole row by row (the custody and inspection areas); the entity kind of their rows is the
 /// table's name.
-pub const WHOLE_ROW_TABLES: [&str; 32] = [
+pub const WHOLE_ROW_TABLES: [&str; 34] = [
     "staff_leaves",
     "duty_shifts",
     "duty_swaps",
@@ -63,6 +63,8 @@ pub const WHOLE_ROW_TABLES: [&str; 32] = [
     "case_events",
     "case_attachments",
     "violations",
+    "letter_plans",
+    "letters",
 ];
 
 /// The entity kinds with their own snapshots; with `WHOLE_ROW_TABLES`, every kind verification compares.

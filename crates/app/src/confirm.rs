@@ -156,6 +156,30 @@ pub fn holds(s: &StaffRow, posts: &[Position]) -> bool {
     s.positions.iter().any(|p| posts.contains(p))
 }
 
+/// The signed-in person confirms an act of their own (signing their responsibility letter) with their confirmation
+/// PIN or their sign-in password. A wrong answer counts as a wrong password does (`check_current_password`), so a
+/// colleague at an unlocked screen cannot guess on.
+pub async fn own_secret(db: &Db, policy: &AuthPolicy, ctx: &Ctx, secret: &str) -> AppResult<()> {
+    let secret = secret.trim();
+    if secret.is_empty() {
+        return Err(invalid("secret", "请输入您的确认PIN或登录密码以确认", "enter your PIN or password to confirm"));
+    }
+    let pin = {
+        let mut c = db.read().await?;
+        anbao_store::custody::confirm_pin_hash(&mut c, ctx.actor.account.get()).await?
+    };
+    if let Some(hash) = pin
+        && secret.chars().count() <= 64
+        && verify_password_blocking(secret, &hash).await?
+    {
+        return Ok(());
+    }
+    crate::auth::check_current_password(db, policy, ctx, secret).await.map_err(|e| match e {
+        AppError::Invalid(_) => invalid("secret", "确认PIN或登录密码不正确", "wrong PIN or password"),
+        other => other,
+    })
+}
+
 /// Set (or replace) the signed-in person's confirmation PIN, after checking their password (throttled as sign-in).
 pub async fn set_pin(db: &Db, policy: &AuthPolicy, ctx: &Ctx, password: &str, pin: &str) -> AppResult<()> {
     let pin = pin.trim();

@@ -78,6 +78,21 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
             }
         }
     }
+    // One's own responsibility letters waiting for one's signature (篇二 一、5: 一月份完成).
+    let today = anbao_domain::period::day_of_ms(ctx.now);
+    for l in crate::letters::my_letters(db, ctx).await? {
+        if l.status != anbao_domain::letters::LetterStatus::Pending {
+            continue;
+        }
+        let late = today > l.deadline_day;
+        items.push(TodoItem {
+            urgency: if late { Urgency::Now } else { Urgency::Open },
+            title_zh: format!("{}签订{}年度{}", if late { "逾期未签：请" } else { "请" }, l.year, l.kind.label_zh()),
+            title_en: format!("{}Sign your {} {}", if late { "Overdue: " } else { "" }, l.year, l.kind.label_en()),
+            link: format!("/letters/{}", l.id),
+            basis: "篇二 一、5；篇五 一".into(),
+        });
+    }
     items.extend(due_items(db, ctx).await?);
     items.sort_by_key(|i| i.urgency);
     Ok(items)

@@ -38,6 +38,7 @@ pub mod groups;
 pub mod ids;
 pub mod incident;
 pub mod inspect;
+pub mod letters;
 pub mod org;
 pub mod period;
 pub mod provision;

@@ -16,6 +16,7 @@ mod group;
 pub mod groups;
 pub mod incident;
 pub mod inspect;
+pub mod letters;
 pub mod messages;
 pub mod notices;
 pub mod org;

@@ -12,6 +12,7 @@ mod custody;
 mod directory;
 mod facility;
 mod inspect;
+mod letters;
 mod org_tree;
 mod permissions;
 mod schema;

@@ -497,3 +497,86 @@ async fn cases_and_penalties_are_seen_and_decided_only_within_scope() {
     run(&app, cases).await;
     app.finish().await;
 }
+
+#[tokio::test]
+async fn letters_are_seen_signed_and_organised_only_within_scope() {
+    let app = TestApp::demo().await;
+    let f = fixture(&app).await;
+    let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await;
+    let plan = |unit: i64| serde_json::json!({"unit_id": unit, "kind": "security_target", "year": "2027", "targets": "全年不发生案件"});
+    let r = app.api("qinghe.baowei").await.json("POST", "/api/v1/letters/plans", &plan(county)).await;
+    assert_eq!(r.status, CREATED, "{}", r.body);
+    let letter = |user: &str| {
+        format!(
+            "SELECT l.id FROM letters l JOIN accounts a ON a.staff_id = l.signer_id WHERE a.username = '{user}' AND l.year = 2027"
+        )
+    };
+    let teller = app.scalar(&letter("chengguan.guiyuan")).await;
+    let dongjie = app.scalar(&letter("dongjie.zhuren")).await;
+    let (cg, dj) = (f.chengguan, f.dongjie);
+    let sign = serde_json::json!({"secret": anbao_testkit::DEMO_PIN, "agree": true});
+    let remind = |unit: i64| serde_json::json!({"unit_id": unit, "kind": "security_target", "year": "2027"});
+    let q = "kind=security_target&year=2027";
+    let cases = vec![
+        // The teller sees their own letter and their outlet's view, signs their own and nothing else.
+        get("chengguan.guiyuan", "/letters".into(), OK).with("我的责任书").without("生成签订计划"),
+        get("chengguan.guiyuan", format!("/letters/{teller}"), OK).with("本人签订"),
+        get("chengguan.guiyuan", format!("/letters/{teller}/print"), OK).with("2027年度安全目标责任书"),
+        get("chengguan.guiyuan", format!("/letters/{dongjie}"), NOT_FOUND),
+        get("chengguan.guiyuan", format!("/api/v1/letters/{dongjie}"), NOT_FOUND),
+        get("chengguan.guiyuan", format!("/api/v1/letters/{dongjie}/sign"), NOT_FOUND).json("POST", sign.clone()),
+        get("chengguan.guiyuan", format!("/api/v1/letters?unit={dj}&{q}"), NOT_FOUND),
+        get("chengguan.guiyuan", format!("/letters/export.xlsx?unit={dj}&{q}"), NOT_FOUND),
+        get("chengguan.guiyuan", "/api/v1/letters/plans".into(), FORBIDDEN).json("POST", plan(cg)),
+        get("chengguan.guiyuan", "/api/v1/letters/remind".into(), FORBIDDEN).json("POST", remind(cg)),
+        get("chengguan.guiyuan", format!("/api/v1/letters/{teller}/scan"), FORBIDDEN)
+            .json("POST", serde_json::json!({})),
+        get("chengguan.guiyuan", "/letters/plans".into(), FORBIDDEN).form(&[
+            ("unit_id", cg.to_string()),
+            ("kind", "security_target".into()),
+            ("year", "2027".into()),
+            ("targets", "x".into()),
+        ]),
+        get("chengguan.guiyuan", "/api/v1/letters/mine".into(), OK).with("security_target"),
+        get("chengguan.guiyuan", format!("/api/v1/letters/{teller}/sign"), NO_CONTENT).json("POST", sign.clone()),
+        get("chengguan.guiyuan", format!("/letters/{teller}/sign"), INVALID)
+            .form(&[("secret", anbao_testkit::DEMO_PIN.into()), ("agree", "1".into())])
+            .with("已签订"),
+        // The outlet head sees their outlet's letters, reminds its people, cannot make a plan (the department does).
+        get("chengguan.zhuren", format!("/api/v1/letters?unit={cg}&{q}"), OK).with("\"signed\":1"),
+        get("chengguan.zhuren", format!("/letters?unit={cg}&{q}"), OK).without(&f.dongjie_name),
+        get("chengguan.zhuren", format!("/letters/{teller}"), OK),
+        get("chengguan.zhuren", format!("/api/v1/letters/{teller}/sign"), INVALID)
+            .json("POST", sign.clone())
+            .with("本人签订"),
+        get("chengguan.zhuren", "/api/v1/letters/remind".into(), OK).json("POST", remind(cg)),
+        get("chengguan.zhuren", "/api/v1/letters/remind".into(), NOT_FOUND).json("POST", remind(dj)),
+        get("chengguan.zhuren", "/letters/remind".into(), SEE_OTHER).form(&[
+            ("unit_id", cg.to_string()),
+            ("kind", "security_target".into()),
+            ("year", "2027".into()),
+        ]),
+        get("chengguan.zhuren", "/api/v1/letters/plans".into(), FORBIDDEN).json("POST", plan(cg)),
+        get("chengguan.zhuren", format!("/letters/{dongjie}/print"), NOT_FOUND),
+        get("chengguan.zhuren", format!("/letters/{dongjie}/scan"), NOT_FOUND),
+        // The auditor reads, changes nothing.
+        get("shenji", format!("/api/v1/letters?unit={county}&{q}"), OK),
+        get("shenji", "/api/v1/letters/remind".into(), FORBIDDEN).json("POST", remind(county)),
+        get("shenji", "/api/v1/letters/plans".into(), FORBIDDEN).json("POST", plan(county)),
+        // The county's security department sees the county and organises it; the province's sees all.
+        get("qinghe.baowei", format!("/letters?unit={county}&{q}"), OK).with("生成签订计划").with(&f.dongjie_name),
+        get("qinghe.baowei", format!("/letters/export.xlsx?unit={county}&{q}"), OK),
+        get("qinghe.baowei", format!("/letters?unit={}&{q}", f.anping), NOT_FOUND),
+        get("qinghe.baowei", "/api/v1/letters/plans".into(), NOT_FOUND).json("POST", plan(f.anping)),
+        get("qinghe.baowei", "/letters/plans".into(), SEE_OTHER).form(&[
+            ("unit_id", county.to_string()),
+            ("kind", "fire_safety".into()),
+            ("year", "2027".into()),
+            ("targets", "无火灾".into()),
+        ]),
+        get("baowei", format!("/api/v1/letters?unit={}&{q}", f.anping), OK),
+        get("baowei", "/letters/x1".into(), NOT_FOUND),
+    ];
+    run(&app, cases).await;
+    app.finish().await;
+}

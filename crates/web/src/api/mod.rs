@@ -11,6 +11,7 @@ pub mod groups;
 pub mod incident;
 pub mod inspect;
 pub mod keys;
+pub mod letters;
 pub mod openapi;
 pub mod org;
 pub mod records;

@@ -1,7 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
 use super::{
-    accounts, arms, audit, auth, compliance, duty, escort, facility, groups, incident, inspect, keys, org, records,
-    staff,
+    accounts, arms, audit, auth, compliance, duty, escort, facility, groups, incident, inspect, keys, letters, org,
+    records, staff,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -39,11 +39,13 @@ impl Modify for Bearer {
         facility::gaps, facility::add_item, facility::propose, facility::project_step, facility::import,
         incident::list, incident::report, incident::get, incident::add_note, incident::add_file, incident::file, incident::forward, incident::findings, incident::propose, incident::decide, incident::send_back, incident::close,
         incident::penalties, incident::decide_penalty,
+        letters::overview, letters::mine, letters::get, letters::make_plan, letters::sign, letters::upload_scan, letters::remind,
     ),
     modifiers(&Bearer),
     security(("bearer" = [])),
     tags((name = "auth", description = "登录与个人 (sign-in, me, to-do)"), (name = "accounts", description = "账号与授权 (accounts, grants)"), (name = "org", description = "组织机构 (org tree)"),
           (name = "staff", description = "员工档案 (staff)"), (name = "groups", description = "领导小组 (leadership groups)"),
+          (name = "letters", description = "责任书签订 (responsibility letters: signing plan, signing, who has not signed)"),
           (name = "notices", description = "通知公告 (notices)"), (name = "audit", description = "审计日志 (audit trail)"),
           (name = "records", description = "工作记录、设备、消息 (evidence records, assets, messages)"),
           (name = "compliance", description = "规则库与合规 (rulebook, due items, roll-up)"),

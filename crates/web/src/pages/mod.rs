@@ -15,6 +15,7 @@ pub mod home;
 pub mod incident;
 pub mod inspect;
 pub mod keys;
+pub mod letters;
 pub mod login;
 pub mod messages;
 pub mod org;
@@ -53,7 +54,7 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 23] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 24] = [
     ("/", "首页", "Home", None),
     ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
     ("/records", "工作记录", "Records", None),
@@ -63,6 +64,7 @@ const NAV: [(&str, &str, &str, Option<Permission>); 23] = [
     ("/org", "组织机构", "Organisation", None),
     ("/staff", "员工档案", "Staff", None),
     ("/groups", "领导小组", "Leadership groups", None),
+    ("/letters", "责任书", "Responsibility letters", None),
     ("/assets", "设备台账", "Assets", None),
     ("/inspections", "安全检查", "Inspections", None),
     ("/hazards", "隐患台账", "Hazard register", None),
@@ -132,6 +134,8 @@ impl Layout {
                     self.tr("请先修改初始密码，然后才能继续使用", "Change your initial password before going on")
                 }
                 "revoked" => self.tr("已结束该会话", "That session has ended"),
+                "signed" => self.tr("责任书已签订", "The letter is signed"),
+                "reminded" => self.tr("已向未签订人员发送提醒", "The people who have not signed were reminded"),
                 _ => self.tr("已保存", "Saved"),
             }
             .to_owned()
