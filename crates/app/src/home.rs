@@ -1,11 +1,15 @@
 //! 我的待办: what the signed-in person owes now, derived from the records (nothing here is typed in).
-//! This foundation derives gaps in the org records themselves; the rulebook adds its due items as it lands.
+//! Each person sees what they owe through their own posts (the rule's `owners`); a head sees, as a separate list,
+//! what the posts and units they supervise have missed, each naming who answers for it (RESP-2).
 use crate::{AppResult, Ctx};
 use anbao_domain::access::Permission;
 use anbao_domain::groups::GroupKind;
 use anbao_domain::org::UnitKind;
 use anbao_domain::records::RecordKind;
+use anbao_domain::staff::Position;
 use anbao_store::Db;
+use anbao_store::org::UnitRow;
+use anbao_store::staff::StaffRow;
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,6 +28,8 @@ pub struct TodoItem {
     pub link: String,
     /// The article of the regulations that asks for it.
     pub basis: String,
+    /// Owed by others the reader supervises (their unit's other posts, the units below), not by the reader.
+    pub supervised: bool,
 }
 
 /// The to-do list of the actor, most urgent first.
@@ -36,6 +42,7 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
             title_en: "Change your initial password".into(),
             link: "/account/password".into(),
             basis: String::new(),
+            supervised: false,
         });
     }
     if ctx.actor.scope.has_anywhere(Permission::OrgWrite) {
@@ -51,6 +58,7 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
                     title_en: format!("{}: no first responsible person named", u.name),
                     link: format!("/org/units/{}/edit", u.id),
                     basis: "篇五 一：一把手为第一责任人".into(),
+                    supervised: false,
                 });
             }
             if u.deputy_in_charge_id.is_none() && u.kind != UnitKind::Outlet {
@@ -60,6 +68,7 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
                     title_en: format!("{}: no deputy in charge named", u.name),
                     link: format!("/org/units/{}/edit", u.id),
                     basis: "篇五 一：分管领导具体负责".into(),
+                    supervised: false,
                 });
             }
             // Unions (province and county level) set up the leadership groups (篇二 一.3; 预案 第四条).
@@ -72,6 +81,7 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
                             title_en: format!("{}: no {} set up", u.name, k.label_en()),
                             link: format!("/org/units/{}", u.id),
                             basis: "篇二 一.3；预案 第四条".into(),
+                            supervised: false,
                         });
                     }
                 }
@@ -91,6 +101,7 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
             title_en: format!("{}Sign your {} {}", if late { "Overdue: " } else { "" }, l.year, l.kind.label_en()),
             link: format!("/letters/{}", l.id),
             basis: "篇二 一、5；篇五 一".into(),
+            supervised: false,
         });
     }
     items.extend(due_items(db, ctx).await?);
@@ -98,13 +109,59 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
     Ok(items)
 }
 
-/// What the rulebook says is owed: at one's own unit, today's and this period's open items and last week's misses;
-/// over a subtree, one line counting last week's misses.
+/// Who answers for a duty at a unit (RESP-2, "联人、联岗"): the holders of the rule's posts there, or the unit's
+/// first responsible person when the rule names no post; when nobody holds the post, the post named vacant.
+pub fn accountable(owners: &[String], unit: &UnitRow, staff: &[StaffRow]) -> (String, String) {
+    if owners.is_empty() {
+        return match &unit.first_responsible_name {
+            Some(n) => (format!("第一责任人：{n}"), format!("first responsible: {n}")),
+            None => ("第一责任人空缺".into(), "first responsible person vacant".into()),
+        };
+    }
+    let posts: Vec<Position> = owners.iter().filter_map(|o| Position::parse(o).ok()).collect();
+    let names: Vec<&str> = staff
+        .iter()
+        .filter(|s| s.active && s.unit_id == unit.id && s.positions.iter().any(|p| posts.contains(p)))
+        .map(|s| s.name.as_str())
+        .collect();
+    let zh: Vec<&str> = posts.iter().map(|p| p.label_zh()).collect();
+    let en: Vec<&str> = posts.iter().map(|p| p.label_en()).collect();
+    if names.is_empty() {
+        (format!("{}空缺", zh.join("/")), format!("{} vacant", en.join("/")))
+    } else {
+        (format!("{}：{}", zh.join("/"), names.join("、")), format!("{}: {}", en.join("/"), names.join(", ")))
+    }
+}
+
+/// Does this person owe the rule at this unit: do they hold one of its posts there, or, when it names none, are they
+/// the unit's first responsible person? An account with no staff record (an administrator) owes everything it sees.
+pub(crate) fn owes(owners: &[String], unit: &UnitRow, me: Option<&StaffRow>) -> bool {
+    let Some(me) = me else { return true };
+    if owners.is_empty() {
+        return unit.first_responsible_id == Some(me.id);
+    }
+    me.unit_id == unit.id && me.positions.iter().any(|p| owners.iter().any(|o| o == p.code()))
+}
+
+/// The most supervised items listed one by one; the rest are counted in one line.
+pub const SUPERVISED_LINES: usize = 20;
+
+/// What the rulebook says is owed: at one's own unit, what one owes through one's own posts (today's and this
+/// period's open items, last week's misses); for a head, the misses of their unit's other posts and of the units
+/// below, each naming who answers for it, as a separate list; over a security department's subtree, one line
+/// counting the misses.
 async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
     use anbao_domain::access::Role;
     use anbao_domain::rulebook::Status;
     let today = anbao_domain::period::day_of_ms(ctx.now);
     let lookback = crate::reminders::LOOKBACK_DAYS;
+    let me = match ctx.actor.staff_id {
+        Some(id) => {
+            let mut c = db.read().await?;
+            anbao_store::staff::get(&mut c, id).await?.filter(|s| s.active)
+        }
+        None => None,
+    };
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for g in &ctx.actor.scope.grants {
@@ -119,9 +176,16 @@ async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
             continue;
         }
         let e = crate::compliance::evaluate_core(db, &path, today - lookback, today + 1, today).await?;
+        let missed = |c: &&crate::compliance::Core| {
+            c.period.1 <= today && matches!(c.status, Status::Overdue | Status::PartlyMet)
+        };
         match g.role {
             Role::UnitHead | Role::Staff => {
-                let own: Vec<_> = e.cores.iter().filter(|c| e.units[c.unit].path == path).map(|c| e.item(c)).collect();
+                let mine = |c: &&crate::compliance::Core| {
+                    let u = &e.units[c.unit];
+                    u.path == path && owes(&e.rules[c.rule].0.owners, u, me.as_ref())
+                };
+                let own: Vec<_> = e.cores.iter().filter(mine).map(|c| e.item(c)).collect();
                 for it in &own {
                     // Evidence a procedure writes is done there, not on the records form.
                     let link = match RecordKind::parse(&it.evidence) {
@@ -142,6 +206,7 @@ async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
                             title_en: format!("{} ({})", it.reason_en, it.title_en),
                             link,
                             basis: it.source.clone(),
+                            supervised: false,
                         }),
                         Status::Overdue | Status::PartlyMet => out.push(TodoItem {
                             urgency: Urgency::Now,
@@ -149,17 +214,48 @@ async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
                             title_en: format!("Overdue: {} ({})", it.reason_en, it.title_en),
                             link: format!("/compliance/items?unit={}&rule={}", it.unit_id, it.rule_id),
                             basis: it.source.clone(),
+                            supervised: false,
                         }),
                         _ => {}
                     }
                 }
+                // A head supervises the other posts of their unit and the units below (谁主管、谁负责).
+                if g.role == Role::UnitHead {
+                    let others: Vec<_> = e.cores.iter().filter(missed).filter(|c| !mine(c)).collect();
+                    let mut staff_of: std::collections::HashMap<i64, Vec<StaffRow>> = Default::default();
+                    for c in others.iter().take(SUPERVISED_LINES) {
+                        let u = &e.units[c.unit];
+                        if let std::collections::hash_map::Entry::Vacant(slot) = staff_of.entry(u.id.get()) {
+                            let mut conn = db.read().await?;
+                            slot.insert(anbao_store::staff::of_unit(&mut conn, u.id).await?);
+                        }
+                        let it = e.item(c);
+                        let staff = staff_of.get(&u.id.get()).map(Vec::as_slice).unwrap_or_default();
+                        let (who, who_en) = accountable(&e.rules[c.rule].0.owners, u, staff);
+                        out.push(TodoItem {
+                            urgency: Urgency::Now,
+                            title_zh: format!("{}：{}（{}；{}）", it.unit_name, it.reason, it.title, who),
+                            title_en: format!("{}: {} ({}; {})", it.unit_name, it.reason_en, it.title_en, who_en),
+                            link: format!("/compliance/items?unit={}&rule={}", it.unit_id, it.rule_id),
+                            basis: it.source.clone(),
+                            supervised: true,
+                        });
+                    }
+                    if others.len() > SUPERVISED_LINES {
+                        let more = others.len() - SUPERVISED_LINES;
+                        out.push(TodoItem {
+                            urgency: Urgency::Now,
+                            title_zh: format!("另有{more}项未完成"),
+                            title_en: format!("{more} more items missed"),
+                            link: "/compliance/items?status=overdue".into(),
+                            basis: String::new(),
+                            supervised: true,
+                        });
+                    }
+                }
             }
             _ => {
-                let missed: Vec<_> = e
-                    .cores
-                    .iter()
-                    .filter(|c| c.period.1 <= today && matches!(c.status, Status::Overdue | Status::PartlyMet))
-                    .collect();
+                let missed: Vec<_> = e.cores.iter().filter(missed).collect();
                 if !missed.is_empty() {
                     let units: HashSet<usize> = missed.iter().map(|c| c.unit).collect();
                     out.push(TodoItem {
@@ -176,6 +272,7 @@ async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
                         ),
                         link: "/compliance/items?status=overdue".into(),
                         basis: String::new(),
+                        supervised: true,
                     });
                 }
             }

@@ -36,7 +36,20 @@ pub async fn run_once(db: &Db, now: i64) -> AppResult<usize> {
         }
         out
     };
+    // Who owes what (RESP-2): the rules' posts, read once.
+    let owners: std::collections::HashMap<String, Vec<String>> = crate::rulebook::all(db)
+        .await?
+        .into_iter()
+        .filter_map(|h| h.current().map(|v| (h.id.clone(), v.rule.owners.clone())))
+        .collect();
     for (account, grants) in list {
+        let me = match account.staff_id {
+            Some(id) => {
+                let mut c = db.read().await?;
+                anbao_store::staff::get(&mut c, id).await?.filter(|s| s.active)
+            }
+            None => None,
+        };
         for g in grants {
             let Some(path) = g.unit_path.clone() else { continue };
             let items = compliance::evaluate(db, &path, today - LOOKBACK_DAYS, today + 1, today).await?;
@@ -44,9 +57,24 @@ pub async fn run_once(db: &Db, now: i64) -> AppResult<usize> {
                 items.iter().filter(|i| matches!(i.status, Status::Overdue | Status::PartlyMet)).collect();
             let mut tx = db.begin().await?;
             match g.role {
-                // People at a unit get one message per overdue item of their own unit.
+                // People at a unit get one message per overdue item of their own unit: an employee for what their
+                // posts owe, the head for all of it (谁主管、谁负责).
                 Role::UnitHead | Role::Staff => {
-                    for it in overdue.iter().filter(|i| i.unit_path == path) {
+                    let unit = match g.unit_id {
+                        Some(u) => anbao_store::org::get(&mut tx, u).await?,
+                        None => None,
+                    };
+                    let owed = |it: &&&DueItem| {
+                        g.role == Role::UnitHead
+                            || unit.as_ref().is_none_or(|u| {
+                                crate::home::owes(
+                                    owners.get(&it.rule_id).map(Vec::as_slice).unwrap_or_default(),
+                                    u,
+                                    me.as_ref(),
+                                )
+                            })
+                    };
+                    for it in overdue.iter().filter(|i| i.unit_path == path).filter(owed) {
                         let link = format!("/compliance/items?unit={}&rule={}", it.unit_id, it.rule_id);
                         let title = format!("{}：{}", it.status.label_zh(), it.title);
                         if anbao_store::messages::put(&mut tx, account.id, &key(it), &title, &it.reason, &link, now)

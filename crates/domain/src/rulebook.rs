@@ -82,6 +82,10 @@ pub struct Rule {
     pub asset_kind: String,
     #[serde(default)]
     pub positions: Vec<String>,
+    /// The posts that owe this duty ("联人、联岗", RESP-2): their holders at the unit see it on 我的待办 and are named
+    /// as accountable for it. Empty: the unit's first responsible person owes it.
+    #[serde(default)]
+    pub owners: Vec<String>,
     #[serde(default)]
     pub key_position_only: bool,
     pub period: PeriodKind,
@@ -214,6 +218,9 @@ impl Rule {
         if !self.hours.is_empty() && parse_hours(&self.hours).is_none() {
             return Err(bad("hours", "营业时间格式应为 08:00-17:30".into(), "hours: HH:MM-HH:MM".into()));
         }
+        for p in self.positions.iter().chain(&self.owners) {
+            crate::staff::Position::parse(p)?;
+        }
         if self.subject == Subject::Asset && self.asset_kind.is_empty() {
             return Err(bad(
                 "asset_kind",
@@ -337,6 +344,7 @@ mod tests {
             unit_kinds: vec!["outlet".into()],
             asset_kind: "atm".into(),
             positions: vec![],
+            owners: vec![],
             key_position_only: false,
             period: PeriodKind::Day,
             evidence: "atm_patrol".into(),
@@ -365,6 +373,14 @@ mod tests {
         assert_eq!(r.validate().map_err(|e| e.field), Err("min_count"));
         let r = Rule { min_count: 0, ..rule() };
         assert!(r.validate().is_err());
+    }
+
+    #[test]
+    fn a_rule_owed_by_an_unknown_post_is_refused() {
+        let r = Rule { owners: vec!["cctv_admin".into()], ..rule() };
+        assert!(r.validate().is_ok());
+        let r = Rule { owners: vec!["janitor".into()], ..rule() };
+        assert_eq!(r.validate().map_err(|e| e.field), Err("positions"));
     }
 
     #[test]

@@ -64,6 +64,7 @@ record_kinds! {
     MonthlyFacilityReport => management::MONTHLY_FACILITY_REPORT,
     ResponsibilitySystem => management::RESPONSIBILITY_SYSTEM,
     RulesRevision => management::RULES_REVISION,
+    ComputerCheck => management::COMPUTER_CHECK,
 }
 
 #[cfg(test)]

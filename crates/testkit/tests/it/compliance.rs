@@ -608,3 +608,30 @@ async fn responsibility_systems_and_rules_revised_by_january_are_judged_from_the
     assert_eq!(status(&items_b, *done).as_deref(), Some("overdue"), "{items_b:?}");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_computer_security_check_counts_for_its_quarter_and_a_failed_item_needs_its_findings() {
+    let app = TestApp::demo().await;
+    let mut c = app.api("admin").await;
+    let checked = id_of(&app, "SELECT id FROM units WHERE name = '东街分社'").await;
+    let other = id_of(&app, "SELECT id FROM units WHERE name = '西关分社'").await;
+    let checker = id_of(&app, &format!("SELECT id FROM staff WHERE unit_id = {checked} ORDER BY id LIMIT 1")).await;
+    let four = json!(["users_passwords", "data_backup", "network", "hardware"]);
+    // Antivirus failed: without the findings it is refused and nothing is written.
+    let before = app.count("records").await;
+    let r = post(&mut c, json!({"kind": "computer_check", "unit_id": checked, "performer_id": checker, "checks": four, "occurred_at": local(10, 10, 0)})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(app.count("records").await, before);
+    let r = post(&mut c, json!({"kind": "computer_check", "unit_id": checked, "performer_id": checker, "checks": four, "text": "两台柜员机病毒库未更新，已当场升级", "occurred_at": local(10, 10, 0)})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let rec = c.get(&format!("/api/v1/records/{id}")).await;
+    assert!(rec.body.contains("abnormal"), "{}", rec.body);
+    let status = |items: &[Value], unit: i64| {
+        items.iter().find(|i| i["unit_id"] == unit).map(|i| i["status"].as_str().unwrap_or_default().to_owned())
+    };
+    let q1 = items(&mut c, "rule=ASSESS-2&month=2026-03").await;
+    assert_eq!(status(&q1, checked).as_deref(), Some("met"), "{q1:?}");
+    assert_eq!(status(&q1, other).as_deref(), Some("not_yet_due"));
+    app.finish().await;
+}

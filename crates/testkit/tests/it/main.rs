@@ -19,3 +19,4 @@ mod schema;
 mod security;
 mod sign_in;
 mod staff_records;
+mod todo;

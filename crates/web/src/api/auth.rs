@@ -131,6 +131,8 @@ pub struct TodoBody {
     pub title_en: String,
     pub link: String,
     pub basis: String,
+    /// Owed by the posts and units the reader supervises, not by the reader (a head's or the department's list).
+    pub supervised: bool,
 }
 
 #[utoipa::path(get, path = "/api/v1/todo", tag = "auth", responses((status = 200, body = Vec<TodoBody>)))]
@@ -145,6 +147,7 @@ pub async fn todo(State(s): State<AppState>, a: Api) -> Result<Json<Vec<TodoBody
                 title_en: t.title_en,
                 link: t.link,
                 basis: t.basis,
+                supervised: t.supervised,
             })
             .collect(),
     ))

@@ -16,6 +16,7 @@ pub struct TodoView {
     pub title: String,
     pub link: String,
     pub basis: String,
+    pub supervised: bool,
 }
 
 pub struct NoticeView {
@@ -30,6 +31,8 @@ pub struct NoticeView {
 struct HomePage {
     l: Layout,
     todo: Vec<TodoView>,
+    /// How many of `todo` the reader owes themself (the rest they supervise).
+    mine: usize,
     notices: Vec<NoticeView>,
     unit_count: usize,
     staff_total: i64,
@@ -47,8 +50,10 @@ pub async fn home(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) ->
             title: if en { t.title_en } else { t.title_zh },
             link: t.link,
             basis: t.basis,
+            supervised: t.supervised,
         })
-        .collect();
+        .collect::<Vec<TodoView>>();
+    let mine = todo.iter().filter(|t| !t.supervised).count();
     let notices = anbao_app::notices::visible(&s.db, &p.ctx, 10)
         .await?
         .into_iter()
@@ -70,6 +75,7 @@ pub async fn home(State(s): State<AppState>, p: Page, Query(f): Query<Flash>) ->
     let page = HomePage {
         l,
         todo,
+        mine,
         notices,
         unit_count: units.len(),
         staff_total,

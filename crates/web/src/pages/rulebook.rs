@@ -117,6 +117,8 @@ struct ShowPage {
     r: RuleRow,
     rule: Rule,
     subject: String,
+    /// The posts that owe the rule (RESP-2), or the unit's head.
+    owners: String,
     versions: Vec<VersionView>,
     can_edit: bool,
     today: String,
@@ -154,6 +156,16 @@ async fn show_page(s: &AppState, p: &Page, id: &str, error: Option<String>) -> R
             .join("、"),
         if rule.key_position_only { p.lang.tr("（要害岗位）", "(key posts)") } else { "" }
     );
+    let owners = if rule.owners.is_empty() {
+        p.lang.tr("单位第一责任人", "the unit's first responsible person").to_owned()
+    } else {
+        rule.owners
+            .iter()
+            .filter_map(|x| anbao_domain::staff::Position::parse(x).ok())
+            .map(|x| if en { x.label_en() } else { x.label_zh() })
+            .collect::<Vec<_>>()
+            .join("、")
+    };
     let versions = h
         .versions
         .iter()
@@ -183,6 +195,7 @@ async fn show_page(s: &AppState, p: &Page, id: &str, error: Option<String>) -> R
         r,
         rule,
         subject,
+        owners,
         versions,
         can_edit: p.ctx.actor.scope.covers_whole_tree(Permission::RulebookWrite),
         today: day_text(anbao_domain::period::day_of_ms(p.ctx.now)),

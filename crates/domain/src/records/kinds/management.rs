@@ -326,3 +326,39 @@ pub static RULES_REVISION: KindSpec = KindSpec {
     procedure: None,
     hook: Hook::None,
 };
+
+/// 第四篇 一、(1): the computer security check — users and passwords, data backup, network, hardware, antivirus. An
+/// item that fails is described (what was found, what was done), and the record's result is abnormal, so the
+/// assessment can count it (ASSESS-2).
+pub static COMPUTER_CHECK: KindSpec = KindSpec {
+    code: "computer_check",
+    label: ("计算机安全检查", "Computer security check"),
+    about: About::Unit,
+    subkinds: Subkinds::NONE,
+    checklist: &[
+        ("users_passwords", "系统用户和口令保护符合要求"),
+        ("data_backup", "数据按规定备份"),
+        ("network", "网络安全（无违规外联、接入受控）"),
+        ("hardware", "硬件安装、保养符合规范"),
+        ("antivirus", "病毒防范（杀毒软件运行、病毒库已更新）"),
+    ],
+    unticked: Unticked::Explained((
+        "有未通过的检查项时须说明发现的问题和整改情况",
+        "describe what failed and what was done",
+    )),
+    outcome: Outcome::Normal,
+    performer: Need::Required(("请选择检查人", "choose who checked")),
+    posts: None,
+    second: None,
+    subject: Need::Absent,
+    results: Results::NONE,
+    number: None,
+    people: None,
+    text: Text::notes(("检查情况及整改", "Findings and rectification")),
+    text2: Text::NONE,
+    photos: Photos::Optional,
+    two_person: None,
+    checks: &[],
+    procedure: None,
+    hook: Hook::None,
+};
