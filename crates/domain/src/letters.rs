@@ -199,6 +199,14 @@ mod tests {
     }
 
     #[test]
+    fn targets_are_required_bounded_and_keep_their_lines() {
+        assert_eq!(parse_targets(" 一、无案件。\r\n二、无火灾。 "), Ok("一、无案件。\n二、无火灾。".to_owned()));
+        assert_eq!(parse_targets("  ").map_err(|e| e.field), Err("targets"));
+        assert_eq!(parse_targets(&"责".repeat(TARGETS_MAX + 1)).map_err(|e| e.field), Err("targets"));
+        assert!(parse_targets(&"责".repeat(TARGETS_MAX)).is_ok());
+    }
+
+    #[test]
     fn a_year_is_a_plain_year() {
         assert_eq!(parse_year(" 2026 "), Ok(2026));
         for bad in ["", "26", "1999", "2101", "二〇二六"] {

@@ -376,6 +376,30 @@ mod tests {
     }
 
     #[test]
+    fn a_rules_id_title_and_numbers_are_checked_for_its_kind() {
+        let field = |r: Rule| r.validate().err().map(|e| e.field);
+        for id in ["", "a b", "ATM_1!", &"A".repeat(33)] {
+            assert_eq!(field(Rule { id: id.into(), ..rule() }), Some("id"), "{id:?}");
+        }
+        assert_eq!(field(Rule { id: "A_1-b".into(), ..rule() }), None);
+        assert_eq!(field(Rule { title: " ".into(), ..rule() }), Some("title"));
+        assert_eq!(field(Rule { title: "巡".repeat(81), ..rule() }), Some("title"));
+        assert_eq!(field(Rule { title: "巡".repeat(80), ..rule() }), None);
+        let validity = |m| Rule { kind: RuleKind::Validity, validity_months: m, ..rule() };
+        assert_eq!((field(validity(0)), field(validity(1))), (Some("validity_months"), None));
+        let retention = |d| Rule { kind: RuleKind::Retention, retention_days: d, ..rule() };
+        assert_eq!((field(retention(0)), field(retention(1))), (Some("retention_days"), None));
+        let limit =
+            |amount, hours: &str, days| Rule { kind: RuleKind::Limit, amount, hours: hours.into(), days, ..rule() };
+        assert_eq!(field(limit(0, "", 0)), Some("amount"));
+        assert_eq!(field(limit(1, "", 0)), None);
+        assert_eq!(field(limit(0, "08:00-17:30", 0)), None);
+        assert_eq!(field(limit(0, "", 1)), None);
+        assert_eq!(field(Rule { asset_kind: String::new(), ..rule() }), Some("asset_kind"));
+        assert_eq!(field(Rule { asset_kind: String::new(), subject: Subject::Unit, ..rule() }), None);
+    }
+
+    #[test]
     fn a_rule_owed_by_an_unknown_post_is_refused() {
         let r = Rule { owners: vec!["cctv_admin".into()], ..rule() };
         assert!(r.validate().is_ok());
