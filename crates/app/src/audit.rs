@@ -30,7 +30,7 @@ pub enum Entity {
 
 /// Tables audited whole row by row (the custody and inspection areas); the entity kind of their rows is the
 /// table's name.
-pub const WHOLE_ROW_TABLES: [&str; 34] = [
+pub const WHOLE_ROW_TABLES: [&str; 37] = [
     "staff_leaves",
     "duty_shifts",
     "duty_swaps",
@@ -65,6 +65,9 @@ pub const WHOLE_ROW_TABLES: [&str; 34] = [
     "violations",
     "letter_plans",
     "letters",
+    "assessment_schemes",
+    "assessment_results",
+    "assessment_rewards",
 ];
 
 /// The entity kinds with their own snapshots; with `WHOLE_ROW_TABLES`, every kind verification compares.

@@ -436,6 +436,32 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
             }
         }
     }
+    // A computer security check at each outlet each quarter (ASSESS-2), by its security officer: most pass, some
+    // find a lapse and say what was done, a few outlets skip a quarter.
+    for o in units.iter().filter(|u| u.kind == UnitKind::Outlet) {
+        let people = by_unit.get(&o.id.get()).unwrap_or(&none);
+        let Some(checker) = holder(people, Position::SecurityOfficer).or(holder(people, Position::Director)) else {
+            continue;
+        };
+        let mut q = period::containing(anbao_domain::rulebook::PeriodKind::Quarter, first).0;
+        while q < today {
+            let day = q + rng.random_range(20..70);
+            let skip = rng.random_range(0..100) < 8;
+            if !skip && day >= first && day < today {
+                let mut d = draft(RecordKind::ComputerCheck);
+                d.performer = Some(checker.id);
+                d.data = if rng.random_range(0..100) < 15 {
+                    let mut c = checks(RecordKind::ComputerCheck, true);
+                    c["antivirus"] = false.into();
+                    serde_json::json!({ "checks": c, "result": "abnormal", "notes": "一台柜员终端病毒库未更新，已当场升级" })
+                } else {
+                    serde_json::json!({ "checks": checks(RecordKind::ComputerCheck, true), "result": "normal" })
+                };
+                push(&mut out, d, o.id.get(), None, at(day, 15, 0), false);
+            }
+            q = period::add_months(q, 3);
+        }
+    }
     for s in staff.iter().filter(|s| s.key_position) {
         let back = match rng.random_range(0..100) {
             0..=5 => days + 30, // lapsed

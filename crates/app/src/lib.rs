@@ -3,6 +3,7 @@
 //! plain data for the page or the API to show. Pages and API handlers call the same functions.
 pub mod accounts;
 pub mod arms;
+pub mod assess;
 pub mod assets;
 pub mod audit;
 pub mod auth;
@@ -13,6 +14,7 @@ pub mod confirm;
 pub mod ctx;
 pub mod custody;
 pub mod demo;
+pub mod demo_assess;
 pub mod demo_custody;
 pub mod demo_facility;
 pub mod demo_incident;

@@ -29,6 +29,7 @@ macro_rules! labelled_enum {
 
 pub mod access;
 pub mod arms;
+pub mod assess;
 pub mod audit;
 pub mod duty;
 pub mod error;

@@ -3,6 +3,7 @@
 //! the app layer decides where a transaction starts and ends.
 pub mod accounts;
 pub mod arms;
+pub mod assess;
 pub mod assets;
 pub mod audit;
 pub mod blobs;

@@ -65,6 +65,7 @@ record_kinds! {
     ResponsibilitySystem => management::RESPONSIBILITY_SYSTEM,
     RulesRevision => management::RULES_REVISION,
     ComputerCheck => management::COMPUTER_CHECK,
+    Assessment => management::ASSESSMENT,
 }
 
 #[cfg(test)]

@@ -580,3 +580,61 @@ async fn letters_are_seen_signed_and_organised_only_within_scope() {
     run(&app, cases).await;
     app.finish().await;
 }
+
+#[tokio::test]
+async fn assessments_are_seen_finalised_and_rewarded_only_within_scope() {
+    let app = TestApp::demo().await;
+    let f = fixture(&app).await;
+    let province = app.scalar("SELECT id FROM units WHERE name = '云岭省农村信用社联合社'").await;
+    let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await;
+    let (cg, dj) = (f.chengguan, f.dongjie);
+    let q = "year=2025&quarter=4";
+    let freeze = |u: i64| serde_json::json!({"unit_id": u, "year": "2025", "quarter": "4"});
+    let reward = |u: i64| serde_json::json!({"unit_id": u, "year": "2025", "title": "先进单位"});
+    let cases = vec![
+        // An outlet head sees their outlet's own quarter, not the next outlet's nor the county's ranking.
+        get("chengguan.zhuren", format!("/api/v1/assessment/units/{cg}?{q}"), OK).with("total_tenths"),
+        get("chengguan.zhuren", format!("/assessment/units/{cg}?{q}"), OK).with("城关信用社营业部"),
+        get("chengguan.zhuren", format!("/api/v1/assessment/units/{dj}?{q}"), NOT_FOUND),
+        get("chengguan.zhuren", format!("/assessment/units/{dj}?{q}"), NOT_FOUND),
+        get("chengguan.zhuren", format!("/api/v1/assessment?unit={county}&{q}"), NOT_FOUND),
+        get("chengguan.zhuren", format!("/assessment/export.xlsx?unit={county}&{q}"), NOT_FOUND),
+        get("chengguan.zhuren", "/assessment".into(), OK).with("本单位不考核下级单位"),
+        get("chengguan.zhuren", "/api/v1/assessment/freeze".into(), NOT_FOUND).json("POST", freeze(county)),
+        get("chengguan.zhuren", "/api/v1/assessment/rewards".into(), NOT_FOUND).json("POST", reward(dj)),
+        get("chengguan.zhuren", "/assessment/scheme".into(), OK).with("查制度看落实"),
+        get("chengguan.zhuren", "/api/v1/assessment/scheme".into(), OK),
+        get("chengguan.zhuren", "/api/v1/assessment/scheme".into(), FORBIDDEN).json("PUT", serde_json::json!({})),
+        // The county's security department ranks its outlets, not the province's counties.
+        get("qinghe.baowei", "/assessment".into(), OK).with("东街分社").with("城关信用社营业部"),
+        get("qinghe.baowei", format!("/api/v1/assessment?unit={county}&{q}"), OK).with("东街分社"),
+        get("qinghe.baowei", format!("/api/v1/assessment?unit={province}&{q}"), NOT_FOUND),
+        get("qinghe.baowei", format!("/api/v1/assessment/annual?unit={province}&year=2025"), NOT_FOUND),
+        get("qinghe.baowei", "/api/v1/assessment/freeze".into(), NOT_FOUND).json("POST", freeze(province)),
+        get("qinghe.baowei", format!("/assessment/export.xlsx?unit={county}&{q}"), OK),
+        get("qinghe.baowei", "/assessment/freeze".into(), SEE_OTHER).form(&[
+            ("unit_id", county.to_string()),
+            ("year", "2025".into()),
+            ("quarter", "4".into()),
+        ]),
+        get("qinghe.baowei", format!("/assessment/annual?unit={county}&year=2025"), OK).with("东街分社"),
+        get("qinghe.baowei", "/assessment/rewards".into(), SEE_OTHER).form(&[
+            ("unit_id", cg.to_string()),
+            ("assessor", county.to_string()),
+            ("year", "2025".into()),
+            ("title", "先进网点".into()),
+        ]),
+        // The outlet head may read the county's scheme but not make results final or reward.
+        get("chengguan.zhuren", "/api/v1/assessment/freeze".into(), NOT_FOUND).json("POST", freeze(county)),
+        // The auditor reads and changes nothing.
+        get("shenji", format!("/api/v1/assessment?unit={province}&{q}"), OK).with("清河县农村信用合作联社"),
+        get("shenji", "/api/v1/assessment/freeze".into(), FORBIDDEN).json("POST", freeze(province)),
+        get("shenji", "/api/v1/assessment/rewards".into(), FORBIDDEN).json("POST", reward(county)),
+        get("baowei", format!("/assessment?unit={province}&{q}"), OK)
+            .with("安平县农村信用合作联社")
+            .with("id=\"freeze\""),
+        get("baowei", "/assessment/units/x1".into(), NOT_FOUND),
+    ];
+    run(&app, cases).await;
+    app.finish().await;
+}

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/`: the same use cases as the pages, with JSON in and out and JSON errors.
 pub mod accounts;
 pub mod arms;
+pub mod assess;
 pub mod audit;
 pub mod auth;
 pub mod compliance;

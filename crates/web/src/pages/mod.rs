@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod apidocs;
 pub mod arms;
+pub mod assess;
 pub mod audit;
 pub mod compliance;
 pub mod custody;
@@ -54,7 +55,7 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 24] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 25] = [
     ("/", "首页", "Home", None),
     ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
     ("/records", "工作记录", "Records", None),
@@ -65,6 +66,7 @@ const NAV: [(&str, &str, &str, Option<Permission>); 24] = [
     ("/staff", "员工档案", "Staff", None),
     ("/groups", "领导小组", "Leadership groups", None),
     ("/letters", "责任书", "Responsibility letters", None),
+    ("/assessment", "季度考核", "Assessment", None),
     ("/assets", "设备台账", "Assets", None),
     ("/inspections", "安全检查", "Inspections", None),
     ("/hazards", "隐患台账", "Hazard register", None),

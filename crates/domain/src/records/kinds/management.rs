@@ -362,3 +362,35 @@ pub static COMPUTER_CHECK: KindSpec = KindSpec {
     procedure: None,
     hook: Hook::None,
 };
+
+/// Written for each assessed unit when its assessor makes a quarter's results final (app::assess), dated within the
+/// quarter, so rule ASSESS-1 sees each quarter assessed.
+pub static ASSESSMENT: KindSpec = KindSpec {
+    code: "assessment",
+    label: ("季度考核", "Quarterly assessment"),
+    about: About::Unit,
+    subkinds: Subkinds::NONE,
+    checklist: &[],
+    unticked: Unticked::Recorded,
+    outcome: Outcome::None,
+    performer: Need::Absent,
+    posts: None,
+    second: None,
+    subject: Need::Absent,
+    results: Results::NONE,
+    number: None,
+    people: None,
+    text: Text::NONE,
+    text2: Text::NONE,
+    photos: Photos::None,
+    two_person: None,
+    checks: &[],
+    procedure: Some(Procedure {
+        why: (
+            "季度考核记录由考核单位保卫部将季度考核结果定稿时生成，不能直接录入",
+            "an assessment is recorded when its assessor makes the quarter's results final",
+        ),
+        page: "/assessment",
+    }),
+    hook: Hook::None,
+};
