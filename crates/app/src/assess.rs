@@ -256,8 +256,15 @@ async fn gather(
             }
         }
     }
-    for v in anbao_store::incident::violations(&mut c, &everyone, &assessor.path, Some("decided"), (from, to), 100_000)
-        .await?
+    for v in anbao_store::incident::violations(
+        &mut c,
+        &everyone,
+        &assessor.path,
+        Some(anbao_domain::incident::PenaltyStatus::Decided.code()),
+        (from, to),
+        100_000,
+    )
+    .await?
     {
         for u in under(&v.unit_path) {
             let what = format!(

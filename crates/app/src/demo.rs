@@ -406,6 +406,10 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<Vec<DemoLogin>
                 // One cooperative has not named its deputy in charge yet.
                 let dep_named = !(county_no == 2 && coop_no == 1);
                 s.lead(coop, Some(director), dep_named.then_some(deputy)).await?;
+                // 预案 第四条: each cooperative's emergency group, led by its director; one has not set it up yet.
+                if !(county_no == 3 && coop_no == 1) {
+                    s.groups(coop, &["emergency_response"], director, deputy, &[]).await?;
+                }
                 for (i, o) in outlets.iter().enumerate() {
                     // One outlet's head is not yet recorded as its first responsible person.
                     let lead = !(county_no == 3 && coop_no == 2 && i == 2);

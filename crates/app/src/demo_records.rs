@@ -436,6 +436,39 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
             }
         }
     }
+    // Each leadership group confirmed in place in January (ORG-4); 安平's governance group was not.
+    {
+        let everyone = anbao_domain::access::Scope {
+            grants: vec![anbao_domain::access::Grant {
+                role: anbao_domain::access::Role::Admin,
+                unit_id: None,
+                unit_path: None,
+            }],
+        };
+        let mut c = db.read().await?;
+        let groups =
+            anbao_store::groups::list_in_scope(&mut c, &everyone, anbao_domain::access::Permission::OrgRead).await?;
+        drop(c);
+        let jan = period::first_of_month(ty, 1);
+        for g in groups {
+            let skipped =
+                g.unit_name.starts_with("安平") && g.kind == anbao_domain::groups::GroupKind::ComprehensiveGovernance;
+            let day = jan + rng.random_range(3..25);
+            if skipped || day < first || day >= today {
+                continue;
+            }
+            let mut d = draft(RecordKind::LeadershipGroup);
+            d.subkind = Some(g.kind.code().into());
+            // The chair confirms in their post: the union's chairman, the cooperative's director (预案 第四条).
+            let unit = units.iter().find(|u| u.id == g.unit_id);
+            d.performer = unit.and_then(|u| u.first_responsible_id);
+            d.performer_position =
+                unit.map(|u| if u.kind == UnitKind::Cooperative { "director" } else { "chairman" }.into());
+            d.value = Some(g.member_count);
+            d.data = serde_json::json!({ "checks": {}, "group": g.id.get(), "members": g.member_count });
+            push(&mut out, d, g.unit_id.get(), None, at(day, 9, 30), false);
+        }
+    }
     // A computer security check at each outlet each quarter (ASSESS-2), by its security officer: most pass, some
     // find a lapse and say what was done, a few outlets skip a quarter.
     for o in units.iter().filter(|u| u.kind == UnitKind::Outlet) {

@@ -5,6 +5,9 @@ use anbao_domain::DomainError;
 use anbao_domain::access::Permission;
 use anbao_domain::groups::{GroupKind, GroupRole, check_single_chair};
 use anbao_domain::ids::{GroupId, StaffId, UnitId};
+use anbao_domain::org::UnitKind;
+use anbao_domain::records::{RecordDraft, RecordKind};
+use anbao_domain::rulebook::Rule;
 use anbao_store::Db;
 use anbao_store::groups::{self as store, GroupRow, MemberRow};
 
@@ -71,6 +74,82 @@ pub async fn remove_member(db: &Db, ctx: &Ctx, id: GroupId, staff: StaffId) -> A
     }
     audit::record(&mut tx, ctx.into(), "group.remove_member", Entity::Group(id), Some(g.unit_id), before.as_ref())
         .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The ORG-4 rule (by the rulebook) that a group of this kind answers at a unit of this kind, if any: it names the
+/// post the chair must hold.
+fn rule_for<'a>(rules: &'a [crate::rulebook::RuleHistory], unit_kind: &str, kind: GroupKind) -> Option<&'a Rule> {
+    rules.iter().filter_map(|h| h.current().filter(|v| v.active).map(|v| &v.rule)).find(|r| {
+        r.evidence == RecordKind::LeadershipGroup.spec().code
+            && r.subkind == kind.code()
+            && r.unit_kinds.iter().any(|k| k == unit_kind)
+    })
+}
+
+/// The groups the rulebook's ORG-4 rules ask each kind of unit to set up, with the rule's source.
+pub async fn required_kinds(db: &Db) -> AppResult<std::collections::HashMap<UnitKind, Vec<(GroupKind, String)>>> {
+    let rules = crate::rulebook::all(db).await?;
+    Ok(UnitKind::ALL
+        .iter()
+        .map(|u| {
+            let kinds = GroupKind::ALL
+                .into_iter()
+                .filter_map(|k| rule_for(&rules, u.code(), k).map(|r| (k, r.source.clone())))
+                .collect();
+            (*u, kinds)
+        })
+        .collect())
+}
+
+/// Confirm a group in place for the year (篇二 一、3: 健全各种安全领导机构, 一月份完成): it needs a chair, and where the
+/// rulebook names the chair's post (预案 第四条: the union chairman, the cooperative's director) the chair must hold
+/// it. Writes the `leadership_group` record the ORG-4 rules count.
+pub async fn confirm_year(db: &Db, ctx: &Ctx, id: GroupId) -> AppResult<()> {
+    let rules = crate::rulebook::all(db).await?;
+    let mut tx = db.begin().await?;
+    let g = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    ctx.must(Permission::OrgWrite, &g.unit_path)?;
+    let unit = anbao_store::org::get(&mut tx, g.unit_id).await?.ok_or(AppError::NotFound)?;
+    let members = store::members(&mut tx, id).await?;
+    let chair = members.iter().find(|m| m.role == GroupRole::Chair).ok_or_else(|| {
+        AppError::Invalid(DomainError::new("chair", "请先指定组长，再确认本组健全", "name the chair first"))
+    })?;
+    // The post the chair confirms in: the rule's, which the engine matches against the record (as `positions`).
+    let mut chair_post = None;
+    if let Some(rule) = rule_for(&rules, unit.kind.code(), g.kind).filter(|r| !r.positions.is_empty()) {
+        let staff = anbao_store::staff::get(&mut tx, chair.staff_id).await?;
+        chair_post = staff.and_then(|s| {
+            s.positions.iter().find(|p| rule.positions.iter().any(|x| x == p.code())).map(|p| p.code().to_owned())
+        });
+        if chair_post.is_none() {
+            let posts: Vec<&str> = rule
+                .positions
+                .iter()
+                .filter_map(|p| anbao_domain::staff::Position::parse(p).ok())
+                .map(|p| p.label_zh())
+                .collect();
+            return Err(AppError::Invalid(DomainError::new(
+                "chair",
+                format!("{}的组长须由{}担任（{}：{}）", g.kind.label_zh(), posts.join("或"), rule.source, rule.article),
+                "the chair must hold the post the rulebook names",
+            )));
+        }
+    }
+    let draft = RecordDraft {
+        kind: RecordKind::LeadershipGroup,
+        subkind: Some(g.kind.code().into()),
+        performer: Some(chair.staff_id),
+        performer_position: chair_post,
+        second_person: None,
+        subject_staff: None,
+        target_unit: None,
+        value: Some(members.len() as i64),
+        data: serde_json::json!({ "checks": {}, "group": id.get(), "chair": chair.name, "members": members.len() }),
+        breach: None,
+    };
+    crate::evidence::insert(&mut tx, ctx, &draft, g.unit_id, None).await?;
     tx.commit().await?;
     Ok(())
 }

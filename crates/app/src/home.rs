@@ -50,6 +50,7 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
         let units = anbao_store::org::list_in_scope(&mut c, &ctx.actor.scope, Permission::OrgWrite).await?;
         let groups = anbao_store::groups::list_in_scope(&mut c, &ctx.actor.scope, Permission::OrgWrite).await?;
         let have: HashSet<(i64, GroupKind)> = groups.iter().map(|g| (g.unit_id.get(), g.kind)).collect();
+        let required = crate::groups::required_kinds(db).await?;
         for u in units.iter().filter(|u| u.kind != UnitKind::Department) {
             if u.first_responsible_id.is_none() {
                 items.push(TodoItem {
@@ -71,19 +72,17 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
                     supervised: false,
                 });
             }
-            // Unions (province and county level) set up the leadership groups (篇二 一.3; 预案 第四条).
-            if matches!(u.kind, UnitKind::Province | UnitKind::County) {
-                for k in GroupKind::ALL {
-                    if !have.contains(&(u.id.get(), k)) {
-                        items.push(TodoItem {
-                            urgency: Urgency::Open,
-                            title_zh: format!("{}：未设立{}", u.name, k.label_zh()),
-                            title_en: format!("{}: no {} set up", u.name, k.label_en()),
-                            link: format!("/org/units/{}", u.id),
-                            basis: "篇二 一.3；预案 第四条".into(),
-                            supervised: false,
-                        });
-                    }
+            // The groups the rulebook's ORG-4 rules ask this kind of unit to set up (篇二 一.3; 预案 第四条).
+            for (k, source) in required.get(&u.kind).map(Vec::as_slice).unwrap_or_default() {
+                if !have.contains(&(u.id.get(), *k)) {
+                    items.push(TodoItem {
+                        urgency: Urgency::Open,
+                        title_zh: format!("{}：未设立{}", u.name, k.label_zh()),
+                        title_en: format!("{}: no {} set up", u.name, k.label_en()),
+                        link: format!("/org/units/{}", u.id),
+                        basis: source.clone(),
+                        supervised: false,
+                    });
                 }
             }
         }
@@ -176,8 +175,10 @@ async fn due_items(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
             continue;
         }
         let e = crate::compliance::evaluate_core(db, &path, today - lookback, today + 1, today).await?;
+        // A period's misses count once it has ended; a deadline's as soon as it has passed.
         let missed = |c: &&crate::compliance::Core| {
-            c.period.1 <= today && matches!(c.status, Status::Overdue | Status::PartlyMet)
+            let deadline = e.rules[c.rule].0.kind == anbao_domain::rulebook::RuleKind::Deadline;
+            (c.period.1 <= today || deadline) && matches!(c.status, Status::Overdue | Status::PartlyMet)
         };
         match g.role {
             Role::UnitHead | Role::Staff => {

@@ -66,6 +66,7 @@ record_kinds! {
     RulesRevision => management::RULES_REVISION,
     ComputerCheck => management::COMPUTER_CHECK,
     Assessment => management::ASSESSMENT,
+    LeadershipGroup => management::LEADERSHIP_GROUP,
 }
 
 #[cfg(test)]

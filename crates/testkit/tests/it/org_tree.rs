@@ -258,3 +258,67 @@ async fn removing_a_member_or_a_grant_from_a_page_needs_the_pages_token() {
     assert_eq!(app.scalar(&grants).await, 0);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_groups_a_unit_must_have_come_from_the_rulebook_and_are_confirmed_each_year() {
+    let app = TestApp::demo().await;
+    // ORG-4-f: every cooperative sets up its own emergency group; the demo's 青松信用社 has not.
+    let todo = app.api("admin").await.get("/api/v1/todo").await.body;
+    assert!(todo.contains("青松信用社：未设立处置突发事件领导小组"), "{todo}");
+    assert!(!todo.contains("城关信用社：未设立处置突发事件领导小组"), "{todo}");
+    let mut admin = app.api("admin").await;
+    let coop = unit_id(&app, "青松信用社").await;
+    let r =
+        admin.json("POST", "/api/v1/groups", &serde_json::json!({"unit_id": coop, "kind": "emergency_response"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let group = r.json()["id"].as_i64().unwrap();
+    // Its chair must be the cooperative's director (预案 第四条): the deputy as chair is refused, nothing written.
+    let deputy = app
+        .scalar(&format!(
+            "SELECT id FROM staff WHERE unit_id = {coop} AND positions LIKE '%,deputy_in_charge,%' LIMIT 1"
+        ))
+        .await;
+    let r = admin
+        .json("PUT", &format!("/api/v1/groups/{group}/members/{deputy}"), &serde_json::json!({"role": "chair"}))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let before = app.count("records").await;
+    let r = admin.json("POST", &format!("/api/v1/groups/{group}/confirm"), &serde_json::json!({})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("第四条") && r.body.contains("主任"), "{}", r.body);
+    assert_eq!(app.count("records").await, before);
+    // 清河's emergency group is chaired by its chairman: confirmed, and ORG-4-e judges from that record (late, in March).
+    let qinghe = unit_id(&app, "清河县农村信用合作联社").await;
+    let anping = unit_id(&app, "安平县农村信用合作联社").await;
+    let g = app
+        .scalar(&format!("SELECT id FROM leadership_groups WHERE unit_id = {qinghe} AND kind = 'emergency_response'"))
+        .await;
+    let mut sec = app.signed_in("qinghe.baowei").await;
+    let r = sec.post_form(&format!("/groups/{g}/confirm"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM records WHERE kind = 'leadership_group' AND subkind = 'emergency_response'")
+            .await,
+        1
+    );
+    // A running month is judged up to yesterday: look the next day.
+    app.advance_minutes(24 * 60);
+    let items = admin.get("/api/v1/compliance/items?rule=ORG-4-e&month=2026-03").await.json();
+    let status = |unit: i64| {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["unit_id"] == unit)
+            .map(|i| i["status"].as_str().unwrap_or_default().to_owned())
+    };
+    assert_eq!(status(qinghe).as_deref(), Some("partly_met"), "{items}");
+    assert_eq!(status(anping).as_deref(), Some("overdue"));
+    // Another county's department cannot confirm 清河's group.
+    let mut other = app.api("chengguan.zhuren").await;
+    assert_eq!(
+        other.json("POST", &format!("/api/v1/groups/{g}/confirm"), &serde_json::json!({})).await.status,
+        StatusCode::NOT_FOUND
+    );
+    app.finish().await;
+}

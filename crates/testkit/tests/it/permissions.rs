@@ -638,3 +638,27 @@ async fn assessments_are_seen_finalised_and_rewarded_only_within_scope() {
     run(&app, cases).await;
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_group_is_confirmed_only_by_who_keeps_the_groups_over_it() {
+    let app = TestApp::demo().await;
+    let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await;
+    let other = app.scalar("SELECT id FROM units WHERE name = '安平县农村信用合作联社'").await;
+    let group = |u: i64| format!("SELECT id FROM leadership_groups WHERE unit_id = {u} AND kind = 'security'");
+    let (mine, theirs) = (app.scalar(&group(county)).await, app.scalar(&group(other)).await);
+    let none = serde_json::json!({});
+    let cases = vec![
+        get("chengguan.zhuren", format!("/api/v1/groups/{mine}/confirm"), NOT_FOUND).json("POST", none.clone()),
+        get("chengguan.guiyuan", format!("/groups/{mine}/confirm"), NOT_FOUND).form(&[]),
+        get("shenji", format!("/api/v1/groups/{mine}/confirm"), FORBIDDEN).json("POST", none.clone()),
+        get("qinghe.baowei", format!("/api/v1/groups/{theirs}/confirm"), NOT_FOUND).json("POST", none.clone()),
+        get("qinghe.baowei", format!("/api/v1/groups/{mine}/confirm"), NO_CONTENT).json("POST", none.clone()),
+        get("qinghe.baowei", format!("/groups/{mine}/confirm"), SEE_OTHER).form(&[]),
+        get("qinghe.baowei", format!("/groups/{mine}"), OK).with("确认本年度本组健全"),
+        get("baowei", format!("/api/v1/groups/{theirs}/confirm"), NO_CONTENT).json("POST", none.clone()),
+        get("baowei", "/groups/x1/confirm".into(), NOT_FOUND).form(&[]),
+    ];
+    run(&app, cases).await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM records WHERE kind = 'leadership_group'").await, 3);
+    app.finish().await;
+}

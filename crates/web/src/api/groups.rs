@@ -121,3 +121,12 @@ pub async fn remove_member(State(s): State<AppState>, a: Api, IdAnd(id, staff): 
     anbao_app::groups::remove_member(&s.db, &a.ctx, id, staff).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Confirm the group in place for the year (篇二 一、3): it needs a chair, of the post the rulebook names; writes the
+/// record the ORG-4 rules count.
+#[utoipa::path(post, path = "/api/v1/groups/{id}/confirm", tag = "groups", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn confirm(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<StatusCode, ApiError> {
+    anbao_app::groups::confirm_year(&s.db, &a.ctx, GroupId::new(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -26,7 +26,7 @@ impl Modify for Bearer {
         accounts::list, accounts::create, accounts::link_staff, accounts::bulk_preview, accounts::bulk_create, accounts::import, accounts::disable, accounts::enable, accounts::add_grant, accounts::remove_grant,
         org::list, org::get, org::create, org::update, org::move_unit,
         staff::list, staff::get, staff::create, staff::update,
-        groups::list, groups::get, groups::create, groups::put_member, groups::remove_member,
+        groups::list, groups::get, groups::create, groups::put_member, groups::remove_member, groups::confirm,
         audit::events, audit::verify,
         records::list, records::create, records::get, records::add_photo, records::assets, records::create_asset, records::messages,
         compliance::rules, compliance::rule, compliance::edit_rule, compliance::rollup_of, compliance::items,

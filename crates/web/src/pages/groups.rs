@@ -88,6 +88,7 @@ struct ShowPage {
     can_write: bool,
     roles: Vec<(&'static str, &'static str)>,
     candidates: Vec<(i64, String)>,
+    error: Option<String>,
 }
 
 pub async fn show(
@@ -96,6 +97,16 @@ pub async fn show(
     Id(id): Id,
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
+    Ok(render(&show_page(&s, &p, id, f.ok.as_deref(), None).await?)?.into_response())
+}
+
+async fn show_page(
+    s: &AppState,
+    p: &Page,
+    id: i64,
+    ok: Option<&str>,
+    error: Option<String>,
+) -> Result<ShowPage, PageError> {
     let id = GroupId::new(id);
     let (g, members, can_write) = anbao_app::groups::get_group(&s.db, &p.ctx, id).await?;
     let en = p.lang.is_en();
@@ -113,10 +124,10 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    let mut l = Layout::new(&p, "/groups", "领导小组", "Leadership group")
+    let mut l = Layout::new(p, "/groups", "领导小组", "Leadership group")
         .crumb(p.lang.tr("领导小组", "Leadership groups"), Some("/groups".into()))
         .crumb(format!("{} · {}", g.unit_name, label), None)
-        .flash_from(f.ok.as_deref());
+        .flash_from(ok);
     l.title = label.to_owned();
     let page = ShowPage {
         id: id.get(),
@@ -136,9 +147,10 @@ pub async fn show(
         can_write,
         roles: GroupRole::ALL.iter().map(|r| (r.code(), if en { r.label_en() } else { r.label_zh() })).collect(),
         candidates,
+        error,
         l,
     };
-    Ok(render(&page)?.into_response())
+    Ok(page)
 }
 
 pub async fn put_member(
@@ -163,4 +175,15 @@ pub async fn remove_member(
     let staff = StaffId::new(path_id(&staff)?);
     anbao_app::groups::remove_member(&s.db, &p.ctx, id, staff).await?;
     Ok(Redirect::to(&format!("/groups/{id}?ok=saved")).into_response())
+}
+
+/// Confirm the group in place for the year; a refusal (no chair, a chair of the wrong post) is shown on the page.
+pub async fn confirm(State(s): State<AppState>, p: Page, Id(id): Id, _: PageForm) -> Result<Response, PageError> {
+    match anbao_app::groups::confirm_year(&s.db, &p.ctx, GroupId::new(id)).await {
+        Ok(()) => Ok(Redirect::to(&format!("/groups/{id}?ok=confirmed")).into_response()),
+        Err(e) => {
+            let msg = super::user_message(&p, e)?;
+            super::again(&show_page(&s, &p, id, None, Some(msg)).await?)
+        }
+    }
 }

@@ -137,6 +137,7 @@ impl Layout {
                 }
                 "revoked" => self.tr("已结束该会话", "That session has ended"),
                 "signed" => self.tr("责任书已签订", "The letter is signed"),
+                "confirmed" => self.tr("已确认本年度本组健全", "The group is confirmed for the year"),
                 "reminded" => self.tr("已向未签订人员发送提醒", "The people who have not signed were reminded"),
                 _ => self.tr("已保存", "Saved"),
             }

@@ -394,3 +394,42 @@ pub static ASSESSMENT: KindSpec = KindSpec {
     }),
     hook: Hook::None,
 };
+
+/// 篇二 一、3 and 预案 第四条: a unit's leadership group confirmed in place for the year (a chair of the post the
+/// rulebook names, members), written from the group's page (app::groups::confirm_year); the sub-kind is the group's
+/// kind, so each ORG-4 rule counts its own group.
+pub static LEADERSHIP_GROUP: KindSpec = KindSpec {
+    code: "leadership_group",
+    label: ("领导小组健全确认", "Leadership group confirmed"),
+    about: About::Unit,
+    subkinds: Subkinds::choose(&[
+        ("security", "安全保卫领导组"),
+        ("fire_safety", "消防安全领导组"),
+        ("comprehensive_governance", "综合治理领导组"),
+        ("key_position_review", "重要岗位审查领导组"),
+        ("emergency_response", "处置突发事件领导小组"),
+    ]),
+    checklist: &[],
+    unticked: Unticked::Recorded,
+    outcome: Outcome::None,
+    performer: Need::Absent,
+    posts: None,
+    second: None,
+    subject: Need::Absent,
+    results: Results::NONE,
+    number: None,
+    people: None,
+    text: Text::NONE,
+    text2: Text::NONE,
+    photos: Photos::None,
+    two_person: None,
+    checks: &[],
+    procedure: Some(Procedure {
+        why: (
+            "领导小组的健全确认在领导小组页面办理（须有符合规定的组长），不能直接录入",
+            "a leadership group is confirmed on its page (it needs a chair of the right post)",
+        ),
+        page: "/groups",
+    }),
+    hook: Hook::None,
+};
