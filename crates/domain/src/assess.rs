@@ -467,13 +467,21 @@ assesses = ["outlet"]
         assert_eq!(s.validate(), Ok(()));
         let facts = Facts {
             rules: vec![
-                RuleTally { area: "atm".into(), title: "ATM".into(), link: "/a".into(), met: 6, partly: 2, overdue: 2 },
+                RuleTally { area: "atm".into(), title: "ATM".into(), link: "/a".into(), met: 5, partly: 1, overdue: 3 },
                 RuleTally {
                     area: "cctv".into(),
                     title: "CCTV".into(),
                     link: "/c".into(),
                     met: 10,
                     partly: 0,
+                    overdue: 0,
+                },
+                RuleTally {
+                    area: "cctv".into(),
+                    title: "回放".into(),
+                    link: "/r".into(),
+                    met: 0,
+                    partly: 1,
                     overdue: 0,
                 },
                 // Another area's misses do not count here.
@@ -485,13 +493,16 @@ assesses = ["outlet"]
             penalties: vec![],
         };
         let sc = score(&s, &facts);
-        // Compliance: 40 × (2×2 + 2) / (2×20) = 6.0; inspections: 20 × 100 / 2000 = 1.0;
-        // hazards: 3 × 4 = 12, capped at 10; one case: 10. Total lost 27.0.
+        // Compliance over 20 items judged: ATM 40 × (2×3 + 1) / 40 = 7.0, 回放 40 × 1 / 40 = 1.0, CCTV nothing;
+        // inspections: 20 × 100 / 2000 = 1.0 (the perfect one loses nothing); hazards: 3 × 4 = 12, capped at 10;
+        // one case: 10. Total lost 29.0.
         let lost: Vec<i64> = sc.sections.iter().map(|x| x.lost_tenths).collect();
-        assert_eq!(lost, vec![70, 200]);
-        assert_eq!(sc.total_tenths, 730);
+        assert_eq!(lost, vec![90, 200]);
+        assert_eq!(sc.total_tenths, 710);
+        let lines = |i: usize| sc.sections[i].lines.iter().map(|l| (l.link.as_str(), l.tenths)).collect::<Vec<_>>();
+        assert_eq!(lines(0), vec![("/a", 70), ("/r", 10), ("/x", 10)]);
         assert_eq!(sc.sections[1].lines.iter().map(|l| l.tenths).collect::<Vec<_>>(), vec![40, 40, 20, 100]);
-        assert_eq!(points(sc.total_tenths), "73.0");
+        assert_eq!(points(sc.total_tenths), "71.0");
         assert_eq!(s.rate(sc.total_tenths, false).map(|r| r.code.as_str()), Some("fail"));
     }
 
@@ -541,9 +552,27 @@ assesses = ["outlet"]
         let mut s = scheme();
         s.veto.forbids = vec!["gold".into()];
         assert_eq!(field(s), Some("veto"));
+        for blank in ["title", "source", "article"] {
+            let mut s = scheme();
+            match blank {
+                "title" => s.title = " ".into(),
+                "source" => s.source = String::new(),
+                _ => s.article = " ".into(),
+            }
+            assert_eq!(field(s), Some("title"), "{blank}");
+        }
         let mut s = scheme();
-        s.article = " ".into();
-        assert_eq!(field(s), Some("title"));
+        s.sections[0].title = " ".into();
+        assert_eq!(field(s), Some("section"));
+        let mut s = scheme();
+        s.sections[1].items.clear();
+        assert_eq!(field(s), Some("section"));
+        let mut s = scheme();
+        s.ratings[0].min = 101;
+        assert_eq!(field(s), Some("rating"));
+        let mut s = scheme();
+        s.ratings[0].min = 100;
+        assert_eq!(field(s), None);
     }
 
     #[test]
