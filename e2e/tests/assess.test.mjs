@@ -36,3 +36,16 @@ test("the province ranks its units by quarter, and 清河's attempted robbery ve
   await desk.screenshot({ path: join(shots, '82-annual-result.png'), fullPage: true });
   await desk.close();
 });
+
+test("the county's work plan shows each item's owner, due month and state", async () => {
+  const desk = await chrome.newPage({ viewport: { width: 1366, height: 900 } });
+  await signIn(desk, app.base, 'qinghe.baowei');
+  await desk.goto(`${app.base}/workplan`);
+  const text = await desk.locator('#plan-items').innerText();
+  assert.match(text, /层层签订安全责任书/);
+  assert.match(text, /110联网报警系统/);
+  assert.match(text, /保卫人员：/);
+  assert.ok(Number(await desk.locator('#plan-done').innerText()) >= 1, 'the alarm network was reported done in January');
+  await desk.screenshot({ path: join(shots, '83-county-work-plan.png'), fullPage: true });
+  await desk.close();
+});

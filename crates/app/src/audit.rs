@@ -30,7 +30,7 @@ pub enum Entity {
 
 /// Tables audited whole row by row (the custody and inspection areas); the entity kind of their rows is the
 /// table's name.
-pub const WHOLE_ROW_TABLES: [&str; 37] = [
+pub const WHOLE_ROW_TABLES: [&str; 39] = [
     "staff_leaves",
     "duty_shifts",
     "duty_swaps",
@@ -68,6 +68,8 @@ pub const WHOLE_ROW_TABLES: [&str; 37] = [
     "assessment_schemes",
     "assessment_results",
     "assessment_rewards",
+    "work_plans",
+    "work_plan_items",
 ];
 
 /// The entity kinds with their own snapshots; with `WHOLE_ROW_TABLES`, every kind verification compares.

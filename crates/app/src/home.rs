@@ -108,8 +108,9 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
     Ok(items)
 }
 
-/// Who answers for a duty at a unit (RESP-2, "联人、联岗"): the holders of the rule's posts there, or the unit's
-/// first responsible person when the rule names no post; when nobody holds the post, the post named vacant.
+/// Who answers for a duty at a unit (RESP-2, "联人、联岗"): the holders of the rule's posts among `staff` (the unit's
+/// own people and its departments'), or the unit's first responsible person when the rule names no post; when nobody
+/// holds the post, the post named vacant.
 pub fn accountable(owners: &[String], unit: &UnitRow, staff: &[StaffRow]) -> (String, String) {
     if owners.is_empty() {
         return match &unit.first_responsible_name {
@@ -120,7 +121,7 @@ pub fn accountable(owners: &[String], unit: &UnitRow, staff: &[StaffRow]) -> (St
     let posts: Vec<Position> = owners.iter().filter_map(|o| Position::parse(o).ok()).collect();
     let names: Vec<&str> = staff
         .iter()
-        .filter(|s| s.active && s.unit_id == unit.id && s.positions.iter().any(|p| posts.contains(p)))
+        .filter(|s| s.active && s.positions.iter().any(|p| posts.contains(p)))
         .map(|s| s.name.as_str())
         .collect();
     let zh: Vec<&str> = posts.iter().map(|p| p.label_zh()).collect();
@@ -130,6 +131,43 @@ pub fn accountable(owners: &[String], unit: &UnitRow, staff: &[StaffRow]) -> (St
     } else {
         (format!("{}：{}", zh.join("/"), names.join("、")), format!("{}: {}", en.join("/"), names.join(", ")))
     }
+}
+
+/// Who answers for each due item of a subtree (RESP-2): the holders of its rule's posts at its unit, or the unit's
+/// first responsible person, or the post named vacant. Two reads for the whole list (its units and their staff).
+pub async fn accountable_for(
+    db: &Db,
+    root_path: &str,
+    items: &[crate::compliance::DueItem],
+) -> AppResult<Vec<(String, String)>> {
+    let owners: std::collections::HashMap<String, Vec<String>> = crate::rulebook::all(db)
+        .await?
+        .into_iter()
+        .filter_map(|h| h.current().map(|v| (h.id.clone(), v.rule.owners.clone())))
+        .collect();
+    let mut c = db.read().await?;
+    let units: std::collections::HashMap<i64, UnitRow> =
+        anbao_store::org::under(&mut c, root_path).await?.into_iter().map(|u| (u.id.get(), u)).collect();
+    // A union's posts are often held in its departments (the county's security officers sit in its 保卫部).
+    let mut staff: std::collections::HashMap<i64, Vec<StaffRow>> = std::collections::HashMap::new();
+    for s in anbao_store::staff::under(&mut c, root_path).await? {
+        let dept_of = units.get(&s.unit_id.get()).filter(|u| u.kind == UnitKind::Department).and_then(|u| u.parent_id);
+        if let Some(parent) = dept_of {
+            staff.entry(parent.get()).or_default().push(s.clone());
+        }
+        staff.entry(s.unit_id.get()).or_default().push(s);
+    }
+    Ok(items
+        .iter()
+        .map(|it| match units.get(&it.unit_id) {
+            Some(u) => accountable(
+                owners.get(&it.rule_id).map(Vec::as_slice).unwrap_or_default(),
+                u,
+                staff.get(&it.unit_id).map(Vec::as_slice).unwrap_or_default(),
+            ),
+            None => (String::new(), String::new()),
+        })
+        .collect())
 }
 
 /// Does this person owe the rule at this unit: do they hold one of its posts there, or, when it names none, are they

@@ -21,6 +21,7 @@ pub mod demo_incident;
 pub mod demo_inspect;
 pub mod demo_letters;
 pub mod demo_records;
+pub mod demo_workplan;
 pub mod directory;
 pub mod duty;
 pub mod error;
@@ -43,6 +44,7 @@ pub mod rulebook;
 pub mod setup;
 pub mod staff;
 pub mod workbook;
+pub mod workplan;
 
 pub use audit::credentials;
 pub use ctx::{Actor, Ctx};

@@ -48,5 +48,6 @@ pub mod rulebook;
 pub mod staff;
 pub mod text;
 pub mod time;
+pub mod workplan;
 
 pub use error::DomainError;

@@ -25,6 +25,7 @@ pub mod records;
 pub mod rules;
 pub mod scope;
 pub mod staff;
+pub mod workplan;
 
 pub use db::{Backend, Db, WriteTx};
 

@@ -4,3 +4,4 @@ pub mod compliance;
 pub mod letters;
 pub mod records;
 pub mod staff;
+pub mod workplan;

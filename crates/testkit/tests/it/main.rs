@@ -21,3 +21,4 @@ mod security;
 mod sign_in;
 mod staff_records;
 mod todo;
+mod workplan;

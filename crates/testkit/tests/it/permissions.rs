@@ -662,3 +662,42 @@ async fn a_group_is_confirmed_only_by_who_keeps_the_groups_over_it() {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM records WHERE kind = 'leadership_group'").await, 3);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_work_plan_is_made_and_reported_only_by_the_units_keepers() {
+    let app = TestApp::demo().await;
+    let f = fixture(&app).await;
+    let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await;
+    let r = app
+        .api("qinghe.baowei")
+        .await
+        .json("POST", "/api/v1/workplan", &serde_json::json!({"unit_id": county, "year": "2026"}))
+        .await;
+    assert_eq!(r.status, CREATED, "{}", r.body);
+    let item = app.scalar("SELECT id FROM work_plan_items WHERE rule_id = '' ORDER BY seq LIMIT 1").await;
+    let report = serde_json::json!({"percent": "40"});
+    let make = |u: i64| serde_json::json!({"unit_id": u, "year": "2026"});
+    let cases = vec![
+        get("chengguan.zhuren", format!("/api/v1/workplan?unit={county}&year=2026"), NOT_FOUND),
+        get("chengguan.zhuren", format!("/workplan?unit={county}&year=2026"), NOT_FOUND),
+        get("chengguan.zhuren", format!("/api/v1/workplan/items/{item}"), NOT_FOUND).json("PUT", report.clone()),
+        get("chengguan.zhuren", "/api/v1/workplan".into(), FORBIDDEN).json("POST", make(f.chengguan)),
+        get("chengguan.zhuren", "/workplan".into(), OK).with("尚无该年度的工作计划").without("按模板生成"),
+        get("chengguan.guiyuan", "/workplan".into(), FORBIDDEN)
+            .form(&[("unit_id", f.chengguan.to_string()), ("year", "2026".into())]),
+        get("shenji", format!("/api/v1/workplan?unit={county}&year=2026"), OK).with("110联网报警"),
+        get("shenji", format!("/api/v1/workplan/items/{item}"), FORBIDDEN).json("PUT", report.clone()),
+        get("qinghe.baowei", format!("/api/v1/workplan/items/{item}"), NO_CONTENT).json("PUT", report.clone()),
+        get("qinghe.baowei", format!("/workplan/items/{item}"), SEE_OTHER).form(&[
+            ("percent", "60".into()),
+            ("unit", county.to_string()),
+            ("year", "2026".into()),
+        ]),
+        get("qinghe.baowei", "/api/v1/workplan".into(), NOT_FOUND).json("POST", make(f.anping)),
+        get("qinghe.baowei", format!("/workplan?unit={county}&year=2026"), OK).with("60%"),
+        get("baowei", "/api/v1/workplan".into(), CREATED).json("POST", make(f.anping)),
+        get("baowei", "/workplan/items/x1".into(), NOT_FOUND).form(&[("percent", "1".into())]),
+    ];
+    run(&app, cases).await;
+    app.finish().await;
+}

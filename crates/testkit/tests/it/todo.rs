@@ -83,3 +83,38 @@ async fn reminders_go_to_the_posts_that_owe_the_item_and_to_the_head() {
 async fn messages(app: &TestApp, user: &str) -> String {
     app.api(user).await.get("/api/v1/messages").await.body
 }
+
+#[tokio::test]
+async fn every_due_item_names_who_answers_for_it_or_the_vacant_post() {
+    let app = TestApp::demo().await;
+    let outlet = app.scalar("SELECT id FROM units WHERE name = '城关信用社营业部'").await;
+    let mut c = app.api("qinghe.baowei").await;
+    let items = c.get(&format!("/api/v1/compliance/items?unit={outlet}&month=2026-02")).await.json();
+    let of = |rule: &str| {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["rule_id"] == rule)
+            .map(|i| i["accountable"].as_str().unwrap_or_default().to_owned())
+    };
+    let cctv_admin = app
+        .scalar(&format!("SELECT COUNT(*) FROM staff WHERE unit_id = {outlet} AND positions LIKE '%,cctv_admin,%'"))
+        .await;
+    assert_eq!(cctv_admin, 1);
+    assert!(of("CCTV-3-a").is_some_and(|w| w.starts_with("监控管理员：")), "{items}");
+    assert!(of("TRN-1-a").is_some_and(|w| w.starts_with("第一责任人：")), "{items}");
+    app.exec(&format!(
+        "UPDATE staff SET positions = ',teller,' WHERE unit_id = {outlet} AND positions LIKE '%,cctv_admin,%'"
+    ))
+    .await;
+    let items = c.get(&format!("/api/v1/compliance/items?unit={outlet}&month=2026-02&rule=CCTV-3-a")).await.json();
+    assert!(items.as_array().unwrap().iter().all(|i| i["accountable"] == "监控管理员空缺"), "{items}");
+    let page = app
+        .signed_in("qinghe.baowei")
+        .await
+        .get(&format!("/compliance/items?unit={outlet}&month=2026-02&rule=CCTV-3-a"))
+        .await;
+    assert!(page.body.contains("监控管理员空缺"));
+    app.finish().await;
+}

@@ -170,6 +170,10 @@ pub struct ItemBody {
     pub reason: String,
     pub reason_en: String,
     pub source: String,
+    /// Who answers for it: the holders of the rule's posts at the unit, its first responsible person, or the post
+    /// named vacant (RESP-2).
+    pub accountable: String,
+    pub accountable_en: String,
 }
 
 /// Due items of a unit's subtree in a month, with the reason in words; filter by rule, status or area.
@@ -182,11 +186,13 @@ pub async fn items(
     a: Api,
     Query(q): Query<DashQuery>,
 ) -> Result<Json<Vec<ItemBody>>, ApiError> {
-    let (_, _, items) = items_for(&s, &a.ctx, &q).await?;
+    let (root, _, items) = items_for(&s, &a.ctx, &q).await?;
+    let who = anbao_app::home::accountable_for(&s.db, &root.path, &items).await?;
     Ok(Json(
         items
             .into_iter()
-            .map(|i| ItemBody {
+            .zip(who)
+            .map(|(i, (accountable, accountable_en))| ItemBody {
                 rule_id: i.rule_id,
                 version: i.version,
                 status: i.status,
@@ -201,6 +207,8 @@ pub async fn items(
                 reason: i.reason,
                 reason_en: i.reason_en,
                 source: i.source,
+                accountable,
+                accountable_en,
             })
             .collect(),
     ))

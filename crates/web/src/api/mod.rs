@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod org;
 pub mod records;
 pub mod staff;
+pub mod workplan;
 
 use anbao_app::AppError;
 

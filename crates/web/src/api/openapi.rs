@@ -1,7 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
 use super::{
     accounts, arms, assess, audit, auth, compliance, duty, escort, facility, groups, incident, inspect, keys, letters,
-    org, records, staff,
+    org, records, staff, workplan,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -40,6 +40,7 @@ impl Modify for Bearer {
         incident::list, incident::report, incident::get, incident::add_note, incident::add_file, incident::file, incident::forward, incident::findings, incident::propose, incident::decide, incident::send_back, incident::close,
         incident::penalties, incident::decide_penalty,
         assess::ranking, assess::unit, assess::freeze, assess::annual, assess::reward, assess::scheme, assess::replace_scheme,
+        workplan::plan, workplan::make, workplan::report,
         letters::overview, letters::mine, letters::get, letters::make_plan, letters::sign, letters::upload_scan, letters::remind,
     ),
     modifiers(&Bearer),
@@ -47,6 +48,7 @@ impl Modify for Bearer {
     tags((name = "auth", description = "登录与个人 (sign-in, me, to-do)"), (name = "accounts", description = "账号与授权 (accounts, grants)"), (name = "org", description = "组织机构 (org tree)"),
           (name = "staff", description = "员工档案 (staff)"), (name = "groups", description = "领导小组 (leadership groups)"),
           (name = "assessment", description = "季度考核、年度兑现、一票否决 (quarterly 100-point assessment, annual result, veto, rewards, scheme)"),
+          (name = "workplan", description = "年度安全保卫工作计划 (annual security work plan)"),
           (name = "letters", description = "责任书签订 (responsibility letters: signing plan, signing, who has not signed)"),
           (name = "notices", description = "通知公告 (notices)"), (name = "audit", description = "审计日志 (audit trail)"),
           (name = "records", description = "工作记录、设备、消息 (evidence records, assets, messages)"),

@@ -202,6 +202,8 @@ pub struct ItemView {
     pub reason: String,
     pub source: String,
     pub records_link: String,
+    /// Who answers for it (RESP-2), or which post is vacant.
+    pub accountable: String,
 }
 
 #[derive(Template)]
@@ -230,10 +232,12 @@ pub async fn items(State(s): State<AppState>, p: Page, Query(q): Query<DashQuery
         tally.add(i.status);
     }
     let total = items.len();
-    let views = items
+    let shown = &items[..items.len().min(500)];
+    let who = anbao_app::home::accountable_for(&s.db, &root.path, shown).await?;
+    let views = shown
         .iter()
-        .take(500)
-        .map(|i| {
+        .zip(who)
+        .map(|(i, (who, who_en))| {
             let mut rl = format!(
                 "/records?unit={}&kind={}&from={}&to={}",
                 i.unit_id,
@@ -254,6 +258,7 @@ pub async fn items(State(s): State<AppState>, p: Page, Query(q): Query<DashQuery
                 reason: if en { i.reason_en.clone() } else { i.reason.clone() },
                 source: i.source.clone(),
                 records_link: rl,
+                accountable: if en { who_en } else { who },
             }
         })
         .collect();

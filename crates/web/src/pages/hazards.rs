@@ -95,7 +95,8 @@ async fn register_page(
                 unit: r.row.unit_name.clone(),
                 title: r.row.title.clone(),
                 severity: severity(&r.row.severity),
-                owner: r.row.owner_name.clone().unwrap_or_default(),
+                // RESP-2: a hazard names who answers for it, or that the unit's head is vacant.
+                owner: r.row.owner_name.clone().unwrap_or_else(|| "（第一责任人空缺）".into()),
                 deadline: date(r.row.deadline_day),
                 status: HazardStatus::parse(&r.row.status).map_or("—", |s| s.label_zh()),
                 age: r.age_days,

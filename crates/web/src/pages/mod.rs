@@ -23,6 +23,7 @@ pub mod org;
 pub mod records;
 pub mod rulebook;
 pub mod staff;
+pub mod workplan;
 
 use crate::auth::Page;
 use crate::error::PageError;
@@ -55,7 +56,7 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 25] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 26] = [
     ("/", "首页", "Home", None),
     ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
     ("/records", "工作记录", "Records", None),
@@ -66,6 +67,7 @@ const NAV: [(&str, &str, &str, Option<Permission>); 25] = [
     ("/staff", "员工档案", "Staff", None),
     ("/groups", "领导小组", "Leadership groups", None),
     ("/letters", "责任书", "Responsibility letters", None),
+    ("/workplan", "工作计划", "Work plan", None),
     ("/assessment", "季度考核", "Assessment", None),
     ("/assets", "设备台账", "Assets", None),
     ("/inspections", "安全检查", "Inspections", None),
