@@ -380,15 +380,7 @@ pub async fn unit_result(
         let (_, _, body) =
             store::latest_scheme(&mut c).await?.ok_or_else(|| AppError::Internal("no assessment scheme".into()))?;
         let s = scheme_of_body(&body)?;
-        let mut found = None;
-        for id in u.path.split('/').filter_map(|p| p.parse::<i64>().ok()).rev().skip(1) {
-            if let Some(a) = anbao_store::org::get(&mut c, UnitId::new(id)).await?
-                && s.assessed_by(a.kind.code()).iter().any(|k| k == u.kind.code())
-            {
-                found = Some(a);
-                break;
-            }
-        }
+        let found = assessor_of(&mut c, &s, &u).await?;
         (u, found.ok_or(AppError::NotFound)?)
     };
     let (_, _, all) = results(db, ctx, &assessor, year, quarter).await?;
@@ -552,15 +544,23 @@ pub async fn reward(db: &Db, ctx: &Ctx, unit: UnitId, year: &str, title: &str) -
 /// The year's result of one unit as its assessor sees it.
 async fn annual_for(db: &Db, ctx: &Ctx, u: &UnitRow, year: i32) -> AppResult<Option<(UnitRow, YearResult)>> {
     let (_, s) = scheme(db).await?;
-    let mut c = db.read().await?;
+    let found = {
+        let mut c = db.read().await?;
+        assessor_of(&mut c, &s, u).await?
+    };
+    let Some(a) = found else { return Ok(None) };
+    let all = annual_results(db, ctx, Some(a.id), Some(&year.to_string())).await?;
+    let r = all.units.into_iter().find(|r| r.unit_id == u.id.get());
+    Ok(r.map(|r| (a, r)))
+}
+
+/// The unit that assesses `u`: the nearest unit above it whose kind, by the scheme, assesses `u`'s kind.
+async fn assessor_of(c: &mut anbao_store::Conn, s: &Scheme, u: &UnitRow) -> AppResult<Option<UnitRow>> {
     for id in u.path.split('/').filter_map(|p| p.parse::<i64>().ok()).rev().skip(1) {
-        if let Some(a) = anbao_store::org::get(&mut c, UnitId::new(id)).await?
+        if let Some(a) = anbao_store::org::get(c, UnitId::new(id)).await?
             && s.assessed_by(a.kind.code()).iter().any(|k| k == u.kind.code())
         {
-            drop(c);
-            let all = annual_results(db, ctx, Some(a.id), Some(&year.to_string())).await?;
-            let r = all.units.into_iter().find(|r| r.unit_id == u.id.get());
-            return Ok(r.map(|r| (a, r)));
+            return Ok(Some(a));
         }
     }
     Ok(None)

@@ -11,11 +11,8 @@ pub struct PlanQuery {
 }
 
 impl PlanQuery {
-    /// The unit asked for; a unit that is not a number is as absent as one outside scope (404).
+    /// The unit asked for (`super::unit_param`).
     pub fn unit(&self) -> Result<Option<UnitId>, AppError> {
-        match self.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => Ok(None),
-            Some(u) => u.parse::<i64>().map(|id| Some(UnitId::new(id))).map_err(|_| AppError::NotFound),
-        }
+        super::unit_param(&self.unit)
     }
 }
