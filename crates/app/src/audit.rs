@@ -30,7 +30,7 @@ pub enum Entity {
 
 /// Tables audited whole row by row (the custody and inspection areas); the entity kind of their rows is the
 /// table's name.
-pub const WHOLE_ROW_TABLES: [&str; 39] = [
+pub const WHOLE_ROW_TABLES: [&str; 47] = [
     "staff_leaves",
     "duty_shifts",
     "duty_swaps",
@@ -70,6 +70,14 @@ pub const WHOLE_ROW_TABLES: [&str; 39] = [
     "assessment_rewards",
     "work_plans",
     "work_plan_items",
+    "exam_questions",
+    "exam_papers",
+    "exam_sittings",
+    "warnings",
+    "warning_reads",
+    "plan_versions",
+    "plan_runs",
+    "guard_credentials",
 ];
 
 /// The entity kinds with their own snapshots; with `WHOLE_ROW_TABLES`, every kind verification compares.

@@ -27,6 +27,7 @@ pub mod duty;
 pub mod error;
 pub mod escort;
 pub mod evidence;
+pub mod exam;
 pub mod export;
 pub mod facility;
 pub mod groups;

@@ -34,6 +34,7 @@ pub mod audit;
 pub mod duty;
 pub mod error;
 pub mod escort;
+pub mod exam;
 pub mod facility;
 pub mod groups;
 pub mod ids;

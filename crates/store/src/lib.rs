@@ -12,6 +12,7 @@ pub mod custody;
 pub mod db;
 pub mod duty;
 pub mod escort;
+pub mod exam;
 pub mod facility;
 mod group;
 pub mod groups;

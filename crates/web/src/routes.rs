@@ -76,6 +76,16 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/groups/{id}/members", post(pages::groups::put_member))
         .route("/groups/{id}/confirm", post(pages::groups::confirm))
         .route("/groups/{id}/members/{staff}/remove", post(pages::groups::remove_member))
+        .route("/exams", get(pages::exam::index))
+        .route("/exams/papers", post(pages::exam::create_paper))
+        .route("/exams/papers/{id}", get(pages::exam::paper))
+        .route("/exams/papers/{id}/sit", post(pages::exam::start))
+        .route("/exams/papers/{id}/results.xlsx", get(pages::exam::results_export))
+        .route("/exams/sittings/{id}", get(pages::exam::sitting))
+        .route("/exams/sittings/{id}/submit", post(pages::exam::submit))
+        .route("/exams/sittings/{id}/mark", post(pages::exam::mark))
+        .route("/exams/bank", get(pages::exam::bank))
+        .route("/exams/bank/export.xlsx", get(pages::exam::bank_export))
         .route("/letters", get(pages::letters::overview))
         .route("/letters/export.xlsx", get(pages::letters::export))
         .route("/letters/plans", post(pages::letters::make_plan))
@@ -233,6 +243,14 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/groups/{id}", get(api::groups::get))
         .route("/groups/{id}/confirm", post(api::groups::confirm))
         .route("/groups/{id}/members/{staff}", put(api::groups::put_member).delete(api::groups::remove_member))
+        .route("/exams/questions", get(api::exam::questions).post(api::exam::put_question))
+        .route("/exams/papers", get(api::exam::papers).post(api::exam::create_paper))
+        .route("/exams/papers/{id}", get(api::exam::paper))
+        .route("/exams/papers/{id}/results", get(api::exam::results))
+        .route("/exams/papers/{id}/sittings", post(api::exam::start))
+        .route("/exams/sittings/{id}", get(api::exam::sitting))
+        .route("/exams/sittings/{id}/submit", post(api::exam::submit))
+        .route("/exams/sittings/{id}/mark", post(api::exam::mark))
         .route("/letters", get(api::letters::overview))
         .route("/letters/mine", get(api::letters::mine))
         .route("/letters/plans", post(api::letters::make_plan))
@@ -322,6 +340,7 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/api/openapi.json", get(api::openapi::openapi_json))
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/exam.js", get(exam_script))
         .fallback(page_not_found)
         .layer(middleware::from_fn(crate::error::localise_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), security::same_origin_writes))
@@ -345,6 +364,15 @@ async fn stylesheet() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../static/app.css"),
     )
+}
+
+/// The scripts of the project's own pages, served from the binary (nothing from elsewhere).
+fn script(body: &'static str) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body)
+}
+
+async fn exam_script() -> impl IntoResponse {
+    script(include_str!("../static/exam.js"))
 }
 
 async fn api_not_found() -> impl IntoResponse {

@@ -67,6 +67,7 @@ record_kinds! {
     ComputerCheck => management::COMPUTER_CHECK,
     Assessment => management::ASSESSMENT,
     LeadershipGroup => management::LEADERSHIP_GROUP,
+    ExamPass => management::EXAM_PASS,
 }
 
 #[cfg(test)]

@@ -79,6 +79,7 @@ const CREATED: StatusCode = StatusCode::CREATED;
 const NO_CONTENT: StatusCode = StatusCode::NO_CONTENT;
 const SEE_OTHER: StatusCode = StatusCode::SEE_OTHER;
 const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+const CONFLICT: StatusCode = StatusCode::CONFLICT;
 
 fn scenarios(f: &Fixture) -> Vec<Case> {
     let staff_body = |unit: i64, no: &str| serde_json::json!({"unit_id": unit, "name": "测试员", "staff_no": no, "positions": ["teller"], "employment": "formal"});
@@ -697,6 +698,84 @@ async fn a_work_plan_is_made_and_reported_only_by_the_units_keepers() {
         get("qinghe.baowei", format!("/workplan?unit={county}&year=2026"), OK).with("60%"),
         get("baowei", "/api/v1/workplan".into(), CREATED).json("POST", make(f.anping)),
         get("baowei", "/workplan/items/x1".into(), NOT_FOUND).form(&[("percent", "1".into())]),
+    ];
+    run(&app, cases).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn exams_are_sat_marked_and_read_only_within_scope() {
+    let app = TestApp::demo().await;
+    let f = fixture(&app).await;
+    let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await;
+    let at = |ms: i64| anbao_domain::time::rfc3339_ms(ms);
+    let paper = |unit: i64| {
+        serde_json::json!({"unit_id": unit, "title": "临柜人员安全保卫知识考试", "rule": "single:2, short:1", "posts": ["teller"],
+            "opens_at": at(app.now() - 60_000), "closes_at": at(app.now() + 86_400_000), "limit_minutes": 30,
+            "pass_pct": 60, "max_attempts": 2, "retake_days": 7})
+    };
+    let r = app.api("qinghe.baowei").await.json("POST", "/api/v1/exams/papers", &paper(county)).await;
+    assert_eq!(r.status, CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = app.api("baowei").await.json("POST", "/api/v1/exams/papers", &paper(f.anping)).await;
+    assert_eq!(r.status, CREATED, "{}", r.body);
+    let other = r.json()["id"].as_i64().unwrap();
+    let r = app
+        .api("chengguan.guiyuan")
+        .await
+        .json("POST", &format!("/api/v1/exams/papers/{id}/sittings"), &serde_json::json!({}))
+        .await;
+    assert_eq!(r.status, CREATED, "{}", r.body);
+    let sid = r.json()["id"].as_i64().unwrap();
+    let mark = serde_json::json!({"awards": {"3": 5}});
+    let cases = vec![
+        // The teller sits their paper and sees only their own sitting; never the bank, another county's paper, or marking.
+        get("chengguan.guiyuan", "/exams".into(), OK).with("临柜人员安全保卫知识考试").without("发布试卷"),
+        get("chengguan.guiyuan", format!("/exams/papers/{id}"), OK).with("参加考试").without("各单位情况"),
+        get("chengguan.guiyuan", format!("/exams/sittings/{sid}"), OK).with("交卷"),
+        get("chengguan.guiyuan", format!("/api/v1/exams/sittings/{sid}"), OK).with("\"answer\":\"\"").without("\"may_mark\":true"),
+        get("chengguan.guiyuan", "/exams/bank".into(), FORBIDDEN),
+        get("chengguan.guiyuan", "/exams/bank/export.xlsx".into(), FORBIDDEN),
+        get("chengguan.guiyuan", "/api/v1/exams/questions".into(), FORBIDDEN),
+        get("chengguan.guiyuan", format!("/exams/papers/{other}"), NOT_FOUND),
+        get("chengguan.guiyuan", format!("/api/v1/exams/papers/{other}/sittings"), NOT_FOUND).json("POST", serde_json::json!({})),
+        get("chengguan.guiyuan", format!("/exams/papers/{id}/results.xlsx"), NOT_FOUND),
+        get("chengguan.guiyuan", format!("/api/v1/exams/papers/{id}/results"), NOT_FOUND),
+        get("chengguan.guiyuan", "/api/v1/exams/papers".into(), FORBIDDEN).json("POST", paper(f.chengguan)),
+        get("chengguan.guiyuan", format!("/api/v1/exams/sittings/{sid}/mark"), FORBIDDEN).json("POST", mark.clone()),
+        get("chengguan.guiyuan", "/exams/papers".into(), FORBIDDEN).form(&[
+            ("unit_id", f.chengguan.to_string()),
+            ("title", "x".into()),
+            ("rule", "single:1".into()),
+            ("opens_at", "2026-03-02T08:00".into()),
+            ("closes_at", "2026-03-09T08:00".into()),
+            ("limit_minutes", "30".into()),
+            ("pass_pct", "60".into()),
+            ("max_attempts", "1".into()),
+            ("retake_days", "0".into()),
+        ]),
+        // The outlet head is no teller: no sitting, but their outlet's results.
+        get("chengguan.zhuren", format!("/exams/papers/{id}"), OK).with("各单位情况").with("城关信用社营业部").without("东街分社"),
+        get("chengguan.zhuren", format!("/api/v1/exams/papers/{id}/sittings"), INVALID).json("POST", serde_json::json!({})),
+        get("chengguan.zhuren", format!("/exams/sittings/{sid}"), OK),
+        get("dongjie.zhuren", format!("/exams/sittings/{sid}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/api/v1/exams/sittings/{sid}/submit"), NOT_FOUND).json("POST", serde_json::json!({"answers": {}})),
+        get("chengguan.zhuren", format!("/api/v1/exams/sittings/{sid}/mark"), FORBIDDEN).json("POST", mark.clone()),
+        // The auditor reads the bank and results, sets nothing.
+        get("shenji", "/exams/bank".into(), OK).with("S5-01"),
+        get("shenji", format!("/api/v1/exams/papers/{id}/results"), OK),
+        get("shenji", "/api/v1/exams/papers".into(), FORBIDDEN).json("POST", paper(county)),
+        get("shenji", "/api/v1/exams/questions".into(), FORBIDDEN).json("POST", serde_json::json!({"code": "X-1", "kind": "truefalse",
+            "article": "篇二 四", "difficulty": 1, "marks": 2, "text": "每台自动柜员机每天至少巡查6次。", "answer": "true"})),
+        // The county's department reads its paper and not the other county's; the province's sets and edits the bank.
+        get("qinghe.baowei", format!("/exams/papers/{id}"), OK).with("各单位情况").with("各题得分"),
+        get("qinghe.baowei", format!("/exams/papers/{id}/results.xlsx"), OK),
+        get("qinghe.baowei", format!("/exams/papers/{other}"), NOT_FOUND),
+        get("qinghe.baowei", "/api/v1/exams/papers".into(), NOT_FOUND).json("POST", paper(f.anping)),
+        get("qinghe.baowei", format!("/api/v1/exams/sittings/{sid}/mark"), CONFLICT).json("POST", mark.clone()),
+        get("baowei", "/api/v1/exams/questions".into(), CREATED).json("POST", serde_json::json!({"code": "X-1", "kind": "truefalse",
+            "article": "篇二 四", "difficulty": 1, "marks": 2, "text": "每台自动柜员机每天至少巡查6次。", "answer": "true"})),
+        get("baowei", "/exams/papers/x1".into(), NOT_FOUND),
     ];
     run(&app, cases).await;
     app.finish().await;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod compliance;
 pub mod duty;
 pub mod escort;
+pub mod exam;
 pub mod facility;
 pub mod groups;
 pub mod incident;

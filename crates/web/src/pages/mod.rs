@@ -9,6 +9,7 @@ pub mod compliance;
 pub mod custody;
 pub mod duty;
 pub mod escort;
+pub mod exam;
 pub mod facility;
 pub mod groups;
 pub mod hazards;
@@ -56,7 +57,7 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 26] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 27] = [
     ("/", "首页", "Home", None),
     ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
     ("/records", "工作记录", "Records", None),
@@ -69,6 +70,7 @@ const NAV: [(&str, &str, &str, Option<Permission>); 26] = [
     ("/letters", "责任书", "Responsibility letters", None),
     ("/workplan", "工作计划", "Work plan", None),
     ("/assessment", "季度考核", "Assessment", None),
+    ("/exams", "考试", "Exams", None),
     ("/assets", "设备台账", "Assets", None),
     ("/inspections", "安全检查", "Inspections", None),
     ("/hazards", "隐患台账", "Hazard register", None),

@@ -433,3 +433,35 @@ pub static LEADERSHIP_GROUP: KindSpec = KindSpec {
     }),
     hook: Hook::None,
 };
+
+/// TRN-4: a passed exam (第四篇 二(1) "组织测试"), written when the last answer of a sitting is marked and the score
+/// reaches the paper's pass mark (app::exam), so the rulebook judges who has passed from the exams themselves.
+pub static EXAM_PASS: KindSpec = KindSpec {
+    code: "exam_pass",
+    label: ("考试合格", "Exam passed"),
+    about: About::Person,
+    subkinds: Subkinds::NONE,
+    checklist: &[],
+    unticked: Unticked::Recorded,
+    outcome: Outcome::None,
+    performer: Need::Absent,
+    posts: None,
+    second: None,
+    subject: Need::Required(("请选择考生", "choose the candidate")),
+    results: Results::NONE,
+    number: None,
+    people: None,
+    text: Text::notes(("备注", "Notes")),
+    text2: Text::NONE,
+    photos: Photos::Optional,
+    two_person: None,
+    checks: &[],
+    procedure: Some(Procedure {
+        why: (
+            "考试合格记录由考试系统在阅卷合格后自动生成，不能直接录入",
+            "exam passes come only from a marked sitting that reached the pass mark",
+        ),
+        page: "/exams",
+    }),
+    hook: Hook::None,
+};
