@@ -38,6 +38,7 @@ pub mod letters;
 pub mod messages;
 pub mod notices;
 pub mod org;
+pub mod plans;
 pub mod provision;
 pub mod records;
 pub mod reminders;

@@ -43,6 +43,7 @@ pub mod inspect;
 pub mod letters;
 pub mod org;
 pub mod period;
+pub mod plans;
 pub mod provision;
 pub mod records;
 pub mod rulebook;

@@ -22,6 +22,7 @@ pub mod letters;
 pub mod messages;
 pub mod notices;
 pub mod org;
+pub mod plans;
 pub mod records;
 pub mod rules;
 pub mod scope;

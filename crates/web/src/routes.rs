@@ -76,6 +76,9 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/groups/{id}/members", post(pages::groups::put_member))
         .route("/groups/{id}/confirm", post(pages::groups::confirm))
         .route("/groups/{id}/members/{staff}/remove", post(pages::groups::remove_member))
+        .route("/plans", get(pages::plans::index))
+        .route("/plans/{code}", get(pages::plans::show))
+        .route("/plans/{code}/runs", post(pages::plans::record))
         .route("/exams", get(pages::exam::index))
         .route("/exams/papers", post(pages::exam::create_paper))
         .route("/exams/papers/{id}", get(pages::exam::paper))
@@ -243,6 +246,9 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/groups/{id}", get(api::groups::get))
         .route("/groups/{id}/confirm", post(api::groups::confirm))
         .route("/groups/{id}/members/{staff}", put(api::groups::put_member).delete(api::groups::remove_member))
+        .route("/plans", get(api::plans::book).put(api::plans::replace))
+        .route("/plans/{code}", get(api::plans::plan))
+        .route("/plans/{code}/runs", post(api::plans::record))
         .route("/exams/questions", get(api::exam::questions).post(api::exam::put_question))
         .route("/exams/papers", get(api::exam::papers).post(api::exam::create_paper))
         .route("/exams/papers/{id}", get(api::exam::paper))
@@ -341,6 +347,8 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(stylesheet))
         .route("/static/exam.js", get(exam_script))
+        .route("/static/plans.js", get(plans_script))
+        .route("/sw.js", get(pages::plans::service_worker))
         .fallback(page_not_found)
         .layer(middleware::from_fn(crate::error::localise_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), security::same_origin_writes))
@@ -373,6 +381,10 @@ fn script(body: &'static str) -> impl IntoResponse {
 
 async fn exam_script() -> impl IntoResponse {
     script(include_str!("../static/exam.js"))
+}
+
+async fn plans_script() -> impl IntoResponse {
+    script(include_str!("../static/plans.js"))
 }
 
 async fn api_not_found() -> impl IntoResponse {

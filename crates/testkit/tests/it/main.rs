@@ -17,6 +17,7 @@ mod inspect;
 mod letters;
 mod org_tree;
 mod permissions;
+mod plans;
 mod schema;
 mod security;
 mod sign_in;

@@ -780,3 +780,30 @@ async fn exams_are_sat_marked_and_read_only_within_scope() {
     run(&app, cases).await;
     app.finish().await;
 }
+
+#[tokio::test]
+async fn emergency_plans_are_read_by_everyone_used_by_those_who_record_and_edited_by_the_union() {
+    let app = TestApp::demo().await;
+    let now = app.now();
+    let tick = serde_json::json!({"started_at": now - 60_000, "ticks": [{"step": 1, "at": now - 30_000}]});
+    let book = app.api("baowei").await.get("/api/v1/plans").await.json();
+    let put = serde_json::json!({"plan": book["plans"]});
+    let cases = vec![
+        get("chengguan.guiyuan", "/plans".into(), OK).with("火灾").with("押运途中"),
+        get("chengguan.guiyuan", "/plans/fire_business_hours".into(), OK).with("tel:119"),
+        get("chengguan.guiyuan", "/plans/no_such_plan".into(), NOT_FOUND),
+        get("chengguan.guiyuan", "/api/v1/plans/fire_business_hours/runs".into(), CREATED).json("POST", tick.clone()),
+        get("chengguan.guiyuan", "/plans/fire_business_hours/runs".into(), SEE_OTHER).form(&[
+            ("started_at", (now - 60_000).to_string()),
+            ("ticks", format!("[{{\"step\":1,\"at\":{}}}]", now - 30_000)),
+            ("notes", String::new()),
+        ]),
+        get("chengguan.guiyuan", "/api/v1/plans".into(), FORBIDDEN).json("PUT", put.clone()),
+        get("qinghe.baowei", "/api/v1/plans".into(), FORBIDDEN).json("PUT", put.clone()),
+        get("shenji", "/api/v1/plans/fire_business_hours".into(), OK),
+        get("shenji", "/api/v1/plans/fire_business_hours/runs".into(), FORBIDDEN).json("POST", tick.clone()),
+        get("baowei", "/api/v1/plans".into(), OK).json("PUT", put.clone()),
+    ];
+    run(&app, cases).await;
+    app.finish().await;
+}

@@ -16,6 +16,7 @@ pub mod keys;
 pub mod letters;
 pub mod openapi;
 pub mod org;
+pub mod plans;
 pub mod records;
 pub mod staff;
 pub mod workplan;

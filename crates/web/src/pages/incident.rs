@@ -157,10 +157,27 @@ struct NewPage {
     hours: i64,
     ours: bool,
     article: String,
+    /// Prefilled when the report starts from an emergency plan being followed.
+    description: String,
     error: Option<String>,
 }
 
+/// `?plan=` names the emergency plan the report starts from (the plan page's button).
+#[derive(serde::Deserialize, Default)]
+pub struct NewCaseQuery {
+    pub plan: Option<String>,
+}
+
 async fn new_page(s: &AppState, p: &Page, error: Option<String>) -> Result<NewPage, PageError> {
+    new_page_from(s, p, error, String::new()).await
+}
+
+async fn new_page_from(
+    s: &AppState,
+    p: &Page,
+    error: Option<String>,
+    description: String,
+) -> Result<NewPage, PageError> {
     let u = unit(s, p, None).await?;
     let rules = app::rules(&s.db).await?;
     let now = when(&p.ctx.now);
@@ -176,12 +193,24 @@ async fn new_page(s: &AppState, p: &Page, error: Option<String>) -> Result<NewPa
         hours: rules.reporting.hours_per_level,
         ours: rules.reporting.ours,
         article: rules.reporting.article.clone(),
+        description,
         error,
     })
 }
 
-pub async fn new_case(State(s): State<AppState>, p: Page) -> Result<Response, PageError> {
-    Ok(render(&new_page(&s, &p, None).await?)?.into_response())
+pub async fn new_case(
+    State(s): State<AppState>,
+    p: Page,
+    Query(q): Query<NewCaseQuery>,
+) -> Result<Response, PageError> {
+    let description = match q.plan.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => {
+            let v = anbao_app::plans::plan_view(&s.db, &p.ctx, code).await?;
+            format!("已按应急预案《{}》（{}）处置。", v.plan.title, v.plan.article)
+        }
+        None => String::new(),
+    };
+    Ok(render(&new_page_from(&s, &p, None, description).await?)?.into_response())
 }
 
 /// Enter a case from the phone form, with the scene's photos (a multipart form).

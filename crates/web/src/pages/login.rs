@@ -120,6 +120,9 @@ pub async fn logout(State(s): State<AppState>, p: Page, PageForm(_form): PageFor
     if let Ok(v) = header::HeaderValue::from_str(&clear_session_cookie(s.secure_cookies)) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
+    // The emergency plans kept for offline use (and the ticks of a plan being followed) stay on a shared phone
+    // only while someone is signed in.
+    res.headers_mut().insert("clear-site-data", header::HeaderValue::from_static("\"cache\", \"storage\""));
     Ok(res)
 }
 

@@ -21,6 +21,7 @@ pub mod letters;
 pub mod login;
 pub mod messages;
 pub mod org;
+pub mod plans;
 pub mod records;
 pub mod rulebook;
 pub mod staff;
@@ -57,7 +58,7 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 27] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 28] = [
     ("/", "首页", "Home", None),
     ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
     ("/records", "工作记录", "Records", None),
@@ -71,6 +72,7 @@ const NAV: [(&str, &str, &str, Option<Permission>); 27] = [
     ("/workplan", "工作计划", "Work plan", None),
     ("/assessment", "季度考核", "Assessment", None),
     ("/exams", "考试", "Exams", None),
+    ("/plans", "应急预案", "Emergency plans", None),
     ("/assets", "设备台账", "Assets", None),
     ("/inspections", "安全检查", "Inspections", None),
     ("/hazards", "隐患台账", "Hazard register", None),
