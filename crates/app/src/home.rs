@@ -103,6 +103,17 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
             supervised: false,
         });
     }
+    // Warning-education bulletins one has received and not yet acknowledged (第四篇 二(4)).
+    for w in crate::warnings::mine(db, ctx).await?.into_iter().filter(|w| w.read_at.is_none()) {
+        items.push(TodoItem {
+            urgency: Urgency::Open,
+            title_zh: format!("请阅读警示教育通报：{}", w.title),
+            title_en: format!("Read the warning bulletin: {}", w.title),
+            link: format!("/warnings/{}", w.id),
+            basis: "第四篇 二(4) 警示教育".into(),
+            supervised: false,
+        });
+    }
     items.extend(due_items(db, ctx).await?);
     items.sort_by_key(|i| i.urgency);
     Ok(items)

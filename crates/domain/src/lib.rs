@@ -50,6 +50,7 @@ pub mod rulebook;
 pub mod staff;
 pub mod text;
 pub mod time;
+pub mod warnings;
 pub mod workplan;
 
 pub use error::DomainError;

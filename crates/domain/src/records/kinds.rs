@@ -68,6 +68,7 @@ record_kinds! {
     Assessment => management::ASSESSMENT,
     LeadershipGroup => management::LEADERSHIP_GROUP,
     ExamPass => management::EXAM_PASS,
+    WarningEducation => management::WARNING_EDUCATION,
 }
 
 #[cfg(test)]

@@ -23,4 +23,5 @@ mod security;
 mod sign_in;
 mod staff_records;
 mod todo;
+mod warnings;
 mod workplan;

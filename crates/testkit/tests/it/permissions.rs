@@ -807,3 +807,53 @@ async fn emergency_plans_are_read_by_everyone_used_by_those_who_record_and_edite
     run(&app, cases).await;
     app.finish().await;
 }
+
+#[tokio::test]
+async fn warning_bulletins_are_read_by_their_recipients_and_tallied_within_scope() {
+    let app = TestApp::demo().await;
+    let f = fixture(&app).await;
+    let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await;
+    let new = |u: i64| serde_json::json!({"unit_id": u, "title": "持枪抢劫案件通报", "body": "案情与教训"});
+    let r = app.api("qinghe.baowei").await.json("POST", "/api/v1/warnings", &new(county)).await;
+    assert_eq!(r.status, CREATED, "{}", r.body);
+    let w = r.json()["id"].as_i64().unwrap();
+    let r = app.api("baowei").await.json("POST", "/api/v1/warnings", &new(f.anping)).await;
+    assert_eq!(r.status, CREATED, "{}", r.body);
+    let other = r.json()["id"].as_i64().unwrap();
+    let cases = vec![
+        // The teller reads and acknowledges the bulletin sent to them, sees no tally, issues nothing.
+        get("chengguan.guiyuan", "/warnings".into(), OK).with("持枪抢劫案件通报").without("发布警示教育通报"),
+        get("chengguan.guiyuan", format!("/warnings/{w}"), OK).with("本人已阅读并知悉").without("未阅读人员"),
+        get("chengguan.guiyuan", format!("/warnings/{w}/unread.xlsx"), FORBIDDEN),
+        get("chengguan.guiyuan", format!("/warnings/{w}/ack"), SEE_OTHER).form(&[]),
+        get("chengguan.guiyuan", format!("/api/v1/warnings/{w}/ack"), NO_CONTENT).json("POST", serde_json::json!({})),
+        get("chengguan.guiyuan", format!("/warnings/{other}"), NOT_FOUND),
+        get("chengguan.guiyuan", format!("/api/v1/warnings/{other}/ack"), NOT_FOUND)
+            .json("POST", serde_json::json!({})),
+        get("chengguan.guiyuan", "/api/v1/warnings".into(), FORBIDDEN).json("POST", new(f.chengguan)),
+        get("chengguan.guiyuan", "/api/v1/warnings".into(), NOT_FOUND).json("POST", new(county)),
+        get("chengguan.guiyuan", "/warnings".into(), FORBIDDEN).form(&[
+            ("unit_id", f.chengguan.to_string()),
+            ("title", "x".into()),
+            ("body", "y".into()),
+        ]),
+        // The outlet head sees their outlet's readers, not the next outlet's.
+        get("chengguan.zhuren", format!("/warnings/{w}"), OK)
+            .with("未阅读人员")
+            .with("城关信用社营业部")
+            .without(&f.dongjie_name),
+        get("chengguan.zhuren", format!("/warnings/{w}/unread.xlsx"), OK),
+        // The auditor reads the tally, issues nothing, acknowledges nothing (no staff record).
+        get("shenji", format!("/api/v1/warnings/{w}"), OK).with("unread_total"),
+        get("shenji", "/api/v1/warnings".into(), FORBIDDEN).json("POST", new(county)),
+        get("shenji", format!("/api/v1/warnings/{w}/ack"), NOT_FOUND).json("POST", serde_json::json!({})),
+        // The county's department tallies its own, not the other county's.
+        get("qinghe.baowei", format!("/warnings/{w}"), OK).with("阅读情况"),
+        get("qinghe.baowei", format!("/warnings/{other}"), NOT_FOUND),
+        get("qinghe.baowei", "/api/v1/warnings".into(), NOT_FOUND).json("POST", new(f.anping)),
+        get("baowei", format!("/api/v1/warnings/{other}"), OK),
+        get("baowei", "/warnings/x1".into(), NOT_FOUND),
+    ];
+    run(&app, cases).await;
+    app.finish().await;
+}

@@ -25,6 +25,7 @@ pub mod plans;
 pub mod records;
 pub mod rulebook;
 pub mod staff;
+pub mod warnings;
 pub mod workplan;
 
 use crate::auth::Page;
@@ -58,7 +59,7 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 28] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 29] = [
     ("/", "首页", "Home", None),
     ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
     ("/records", "工作记录", "Records", None),
@@ -73,6 +74,7 @@ const NAV: [(&str, &str, &str, Option<Permission>); 28] = [
     ("/assessment", "季度考核", "Assessment", None),
     ("/exams", "考试", "Exams", None),
     ("/plans", "应急预案", "Emergency plans", None),
+    ("/warnings", "警示教育", "Warning education", None),
     ("/assets", "设备台账", "Assets", None),
     ("/inspections", "安全检查", "Inspections", None),
     ("/hazards", "隐患台账", "Hazard register", None),

@@ -465,3 +465,35 @@ pub static EXAM_PASS: KindSpec = KindSpec {
     }),
     hook: Hook::None,
 };
+
+/// TRN-5: a warning-education bulletin (警示教育; 第四篇 二(4) "专项警示教育6次") sent to a subtree, written when the
+/// security department issues it (app::warnings), so a rule counts the year's warning education from the bulletins.
+pub static WARNING_EDUCATION: KindSpec = KindSpec {
+    code: "warning_education",
+    label: ("警示教育", "Warning education"),
+    about: About::Unit,
+    subkinds: Subkinds::NONE,
+    checklist: &[],
+    unticked: Unticked::Recorded,
+    outcome: Outcome::None,
+    performer: Need::Absent,
+    posts: None,
+    second: None,
+    subject: Need::Absent,
+    results: Results::NONE,
+    number: None,
+    people: None,
+    text: Text::notes(("备注", "Notes")),
+    text2: Text::NONE,
+    photos: Photos::Optional,
+    two_person: None,
+    checks: &[],
+    procedure: Some(Procedure {
+        why: (
+            "警示教育记录在保卫部发布警示教育通报时自动生成，不能直接录入",
+            "warning education is written when the security department issues a bulletin",
+        ),
+        page: "/warnings",
+    }),
+    hook: Hook::None,
+};
