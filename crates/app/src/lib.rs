@@ -45,6 +45,7 @@ pub mod reminders;
 pub mod rulebook;
 pub mod setup;
 pub mod staff;
+pub mod training;
 pub mod warnings;
 pub mod workbook;
 pub mod workplan;

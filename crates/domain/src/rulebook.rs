@@ -120,6 +120,9 @@ pub struct Rule {
     /// For limits: a number of days (the window for repeat offenders, the days before escalating to leadership).
     #[serde(default)]
     pub days: i64,
+    /// For limits: hours of study a year each person should reach (TRN-3), read by the training-hours report.
+    #[serde(default)]
+    pub per_person_hours: i64,
     pub source: String,
     pub article: String,
 }
@@ -209,10 +212,10 @@ impl Rule {
             )?,
             RuleKind::TwoPerson => {}
             RuleKind::Limit => need(
-                self.amount >= 1 || parse_hours(&self.hours).is_some() || self.days >= 1,
+                self.amount >= 1 || parse_hours(&self.hours).is_some() || self.days >= 1 || self.per_person_hours >= 1,
                 "amount",
-                "限额规则须给出金额（元）、营业时间（如 08:00-17:30）或天数",
-                "a limit needs an amount, business hours (08:00-17:30) or a number of days",
+                "限额规则须给出金额（元）、营业时间（如 08:00-17:30）、天数或人均学时",
+                "a limit needs an amount, business hours (08:00-17:30), a number of days or hours per person",
             )?,
         }
         if !self.hours.is_empty() && parse_hours(&self.hours).is_none() {
@@ -361,6 +364,7 @@ mod tests {
             amount: 0,
             hours: String::new(),
             days: 0,
+            per_person_hours: 0,
             source: "篇二 四".into(),
             article: "自助设备每天巡查不少于6次".into(),
         }
@@ -392,6 +396,7 @@ mod tests {
         let limit =
             |amount, hours: &str, days| Rule { kind: RuleKind::Limit, amount, hours: hours.into(), days, ..rule() };
         assert_eq!(field(limit(0, "", 0)), Some("amount"));
+        assert_eq!(field(Rule { kind: RuleKind::Limit, per_person_hours: 10, ..rule() }), None);
         assert_eq!(field(limit(1, "", 0)), None);
         assert_eq!(field(limit(0, "08:00-17:30", 0)), None);
         assert_eq!(field(limit(0, "", 1)), None);

@@ -27,6 +27,7 @@ pub mod records;
 pub mod rules;
 pub mod scope;
 pub mod staff;
+pub mod training;
 pub mod warnings;
 pub mod workplan;
 

@@ -23,5 +23,6 @@ mod security;
 mod sign_in;
 mod staff_records;
 mod todo;
+mod training;
 mod warnings;
 mod workplan;

@@ -19,6 +19,7 @@ pub mod org;
 pub mod plans;
 pub mod records;
 pub mod staff;
+pub mod training;
 pub mod warnings;
 pub mod workplan;
 

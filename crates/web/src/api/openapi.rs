@@ -1,7 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
 use super::{
     accounts, arms, assess, audit, auth, compliance, duty, escort, exam, facility, groups, incident, inspect, keys,
-    letters, org, plans, records, staff, warnings, workplan,
+    letters, org, plans, records, staff, training, warnings, workplan,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -41,6 +41,7 @@ impl Modify for Bearer {
         incident::penalties, incident::decide_penalty,
         assess::ranking, assess::unit, assess::freeze, assess::annual, assess::reward, assess::scheme, assess::replace_scheme,
         workplan::plan, workplan::make, workplan::report,
+        training::hours,
         warnings::list, warnings::issue, warnings::get, warnings::acknowledge,
         plans::book, plans::replace, plans::plan, plans::record,
         exam::questions, exam::put_question, exam::papers, exam::create_paper, exam::paper, exam::results, exam::start, exam::sitting, exam::submit, exam::mark,
@@ -52,6 +53,7 @@ impl Modify for Bearer {
           (name = "staff", description = "员工档案 (staff)"), (name = "groups", description = "领导小组 (leadership groups)"),
           (name = "assessment", description = "季度考核、年度兑现、一票否决 (quarterly 100-point assessment, annual result, veto, rewards, scheme)"),
           (name = "workplan", description = "年度安全保卫工作计划 (annual security work plan)"),
+          (name = "training", description = "学习培训学时 (training hours per person against the target)"),
           (name = "warnings", description = "警示教育 (case bulletins, acknowledgements, who has not read)"),
           (name = "plans", description = "应急预案 (emergency plans as steps, contacts, plans followed)"),
           (name = "exams", description = "安全保卫知识考试 (question bank, papers, sittings, marking, results)"),

@@ -25,6 +25,7 @@ pub mod plans;
 pub mod records;
 pub mod rulebook;
 pub mod staff;
+pub mod training;
 pub mod warnings;
 pub mod workplan;
 
@@ -59,7 +60,7 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 29] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 30] = [
     ("/", "首页", "Home", None),
     ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
     ("/records", "工作记录", "Records", None),
@@ -72,6 +73,7 @@ const NAV: [(&str, &str, &str, Option<Permission>); 29] = [
     ("/letters", "责任书", "Responsibility letters", None),
     ("/workplan", "工作计划", "Work plan", None),
     ("/assessment", "季度考核", "Assessment", None),
+    ("/training/hours", "学习学时", "Training hours", None),
     ("/exams", "考试", "Exams", None),
     ("/plans", "应急预案", "Emergency plans", None),
     ("/warnings", "警示教育", "Warning education", None),

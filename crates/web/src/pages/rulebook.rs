@@ -53,6 +53,10 @@ pub fn requirement(r: &Rule, en: bool) -> String {
         }
         (RuleKind::TwoPerson, false) => "须两名不同且符合条件的人员".into(),
         (RuleKind::TwoPerson, true) => "two distinct eligible people".into(),
+        (RuleKind::Limit, false) if r.per_person_hours > 0 => format!("{period}人均学时≥{}小时", r.per_person_hours),
+        (RuleKind::Limit, true) if r.per_person_hours > 0 => {
+            format!("{period}, ≥ {} hours of study per person", r.per_person_hours)
+        }
         (RuleKind::Limit, false) if r.amount > 0 => format!("金额≥{}元", r.amount),
         (RuleKind::Limit, true) if r.amount > 0 => format!("amount ≥ ¥{}", r.amount),
         (RuleKind::Limit, false) => format!("营业时间{}", r.hours),
