@@ -132,9 +132,13 @@ fn wrong_state(k: &CheckoutRow) -> AppError {
 pub async fn request(db: &Db, ctx: &Ctx, gun: i64, ammo: Option<i64>, rounds: i64, purpose: &str) -> AppResult<i64> {
     let me = confirm::first_person(db, ctx).await?;
     let purpose = anbao_domain::text::bounded("purpose", "领用事由", "Purpose", purpose, 200)?;
+    let guard_rule = crate::guards::rule(db).await?;
     let mut tx = db.begin().await?;
     let g = store::get(&mut tx, gun).await?.filter(|g| g.kind == "gun").ok_or(AppError::NotFound)?;
     ctx.must(Permission::RecordWrite, &g.unit_path)?;
+    // ORG-5: only an eligible armed guard takes a gun out.
+    let today = anbao_domain::period::day_of_ms(ctx.now);
+    crate::guards::must_be_eligible(&mut tx, guard_rule, me.id, &me.name, today).await?;
     if g.status != "in_store" {
         return Err(AppError::Conflict(DomainError::new(
             "gun_id",

@@ -2,6 +2,7 @@
 //! county union's guns and ammunition, its vans and a planned escort trip.
 use crate::{AppResult, Ctx};
 use anbao_domain::ids::{StaffId, UnitId};
+use anbao_domain::records::{RecordDraft, RecordKind};
 use anbao_domain::staff::Position;
 use anbao_store::Db;
 
@@ -126,7 +127,57 @@ pub async fn county_guards(db: &Db, county: UnitId) -> AppResult<(Vec<StaffId>, 
     Ok((with(Position::Guard), with(Position::Driver)))
 }
 
+/// Every guard's credential (ORG-5) and each county's last live-fire training, a month ago, so the escort crews and
+/// gun checkouts below pass the eligibility check; one guard of the second county has let their licence lapse, as
+/// happens.
+async fn guard_credentials(db: &Db, ctx: &Ctx) -> AppResult<()> {
+    let staff = {
+        let mut c = db.read().await?;
+        anbao_store::staff::under(&mut c, "/").await?
+    };
+    let today = anbao_domain::period::day_of_ms(ctx.now);
+    let mut by_unit: std::collections::BTreeMap<UnitId, Vec<StaffId>> = std::collections::BTreeMap::new();
+    for (i, s) in staff.iter().filter(|s| s.positions.contains(&Position::Guard)).enumerate() {
+        let list = by_unit.entry(s.unit_id).or_default();
+        list.push(s.id);
+        let ymd = |d: i64| {
+            let (y, m, dd) = anbao_domain::period::ymd(d);
+            format!("{y:04}-{m:02}-{dd:02}")
+        };
+        let lapsed = i == 7;
+        let f = crate::guards::CredentialForm {
+            birth: ymd(today - (24 + (i as i64 % 12)) * 365 - 40 * (i as i64 % 7)),
+            vetted_personnel: ymd(today - 400 - i as i64),
+            vetted_security: ymd(today - 395 - i as i64),
+            trained: ymd(today - 380),
+            licence_no: format!("云公持证〔{}〕{:04}号", anbao_domain::period::ymd(today - 380).0, 100 + i),
+            licence_expires: if lapsed { ymd(today - 12) } else { ymd(today + 600) },
+        };
+        crate::guards::put(db, ctx, s.id, &f).await?;
+    }
+    for (unit, guards) in by_unit {
+        let ids: Vec<i64> = guards.iter().map(|g| g.get()).collect();
+        let draft = RecordDraft {
+            kind: RecordKind::LiveFireTraining,
+            subkind: None,
+            performer: None,
+            performer_position: None,
+            second_person: None,
+            subject_staff: None,
+            target_unit: None,
+            value: None,
+            data: serde_json::json!({ "checks": {}, "participants": ids, "notes": "县公安局组织实弹射击训练，全部合格" }),
+            breach: None,
+        };
+        let mut tx = db.begin().await?;
+        crate::evidence::insert_at(&mut tx, ctx, &draft, unit, None, ctx.now - 30 * 86_400_000).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
 async fn arms_and_vans(db: &Db, ctx: &Ctx, county: UnitId, first_outlet: Option<UnitId>) -> AppResult<()> {
+    guard_credentials(db, ctx).await?;
     let (guards, drivers) = county_guards(db, county).await?;
     let [g1, g2, g3, g4, ..] = guards[..] else { return Ok(()) };
     let gun_cab = crate::assets::create(db, ctx, county, "gun_cabinet", "GUN-QH-01", "县联社枪柜").await?;

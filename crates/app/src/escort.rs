@@ -77,6 +77,7 @@ pub async fn plan_trip(db: &Db, ctx: &Ctx, input: &TripInput) -> AppResult<i64> 
     let plate = input.plate.as_deref().map(str::trim).unwrap_or_default();
     let route = anbao_domain::text::bounded("route", "线路", "Route", input.route.as_deref().unwrap_or_default(), 200)?;
     let day = input.day.unwrap_or_else(|| anbao_domain::period::day_of_ms(ctx.now));
+    let guard_rule = crate::guards::rule(db).await?;
     let mut tx = db.begin().await?;
     let u = anbao_store::org::get(&mut tx, UnitId::new(unit)).await?.ok_or(AppError::NotFound)?;
     ctx.must(Permission::RecordWrite, &u.path)?;
@@ -116,6 +117,11 @@ pub async fn plan_trip(db: &Db, ctx: &Ctx, input: &TripInput) -> AppResult<i64> 
         }
         if crew.iter().any(|m: &CrewMember| m.staff_id == c.staff_id) {
             return Err(invalid("crew", format!("{}重复列入", s.name), "a person is listed twice"));
+        }
+        // ORG-5: an escort rides armed only when vetted, trained, licensed and recently through live fire, on the
+        // trip's day.
+        if post == Position::Guard {
+            crate::guards::must_be_eligible(&mut tx, guard_rule, s.id, &s.name, day).await?;
         }
         crew.push(CrewMember {
             staff_id: c.staff_id,

@@ -31,6 +31,7 @@ pub mod exam;
 pub mod export;
 pub mod facility;
 pub mod groups;
+pub mod guards;
 pub mod home;
 pub mod incident;
 pub mod inspect;

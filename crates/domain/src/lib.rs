@@ -37,6 +37,7 @@ pub mod escort;
 pub mod exam;
 pub mod facility;
 pub mod groups;
+pub mod guards;
 pub mod ids;
 pub mod incident;
 pub mod inspect;

@@ -123,6 +123,9 @@ pub struct Rule {
     /// For limits: hours of study a year each person should reach (TRN-3), read by the training-hours report.
     #[serde(default)]
     pub per_person_hours: i64,
+    /// For limits: the youngest age a post may be held at (ORG-5: armed guards).
+    #[serde(default)]
+    pub min_age: i64,
     pub source: String,
     pub article: String,
 }
@@ -212,7 +215,11 @@ impl Rule {
             )?,
             RuleKind::TwoPerson => {}
             RuleKind::Limit => need(
-                self.amount >= 1 || parse_hours(&self.hours).is_some() || self.days >= 1 || self.per_person_hours >= 1,
+                self.amount >= 1
+                    || parse_hours(&self.hours).is_some()
+                    || self.days >= 1
+                    || self.per_person_hours >= 1
+                    || self.min_age >= 1,
                 "amount",
                 "限额规则须给出金额（元）、营业时间（如 08:00-17:30）、天数或人均学时",
                 "a limit needs an amount, business hours (08:00-17:30), a number of days or hours per person",
@@ -365,6 +372,7 @@ mod tests {
             hours: String::new(),
             days: 0,
             per_person_hours: 0,
+            min_age: 0,
             source: "篇二 四".into(),
             article: "自助设备每天巡查不少于6次".into(),
         }

@@ -16,6 +16,7 @@ pub mod exam;
 pub mod facility;
 mod group;
 pub mod groups;
+pub mod guards;
 pub mod incident;
 pub mod inspect;
 pub mod letters;

@@ -13,6 +13,7 @@ mod custody;
 mod directory;
 mod exams;
 mod facility;
+mod guards;
 mod inspect;
 mod letters;
 mod org_tree;

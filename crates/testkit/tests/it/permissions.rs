@@ -857,3 +857,33 @@ async fn warning_bulletins_are_read_by_their_recipients_and_tallied_within_scope
     run(&app, cases).await;
     app.finish().await;
 }
+
+#[tokio::test]
+async fn guard_credentials_are_kept_by_the_security_department_over_the_guard() {
+    let app = TestApp::demo().await;
+    let g = app.scalar("SELECT staff_id FROM accounts WHERE username = 'qinghe.yayun'").await;
+    let body = serde_json::json!({"birth": "1995-05-01", "vetted_personnel": "2025-01-10", "vetted_security": "2025-01-12",
+        "trained": "2025-02-01", "licence_no": "云公持证〔2025〕0101号", "licence_expires": "2028-01-31"});
+    let cases = vec![
+        get("chengguan.guiyuan", format!("/staff/{g}/guard"), NOT_FOUND),
+        get("chengguan.guiyuan", format!("/api/v1/staff/{g}/guard"), NOT_FOUND).json("PUT", body.clone()),
+        get("chengguan.zhuren", format!("/api/v1/staff/{g}/guard"), NOT_FOUND),
+        get("qinghe.yayun", format!("/staff/{g}/guard"), OK).with("具备经警资格").without("save-credential"),
+        get("qinghe.yayun", format!("/api/v1/staff/{g}/guard"), FORBIDDEN).json("PUT", body.clone()),
+        get("shenji", format!("/api/v1/staff/{g}/guard"), OK).with("\"eligible\":true"),
+        get("shenji", format!("/api/v1/staff/{g}/guard"), FORBIDDEN).json("PUT", body.clone()),
+        get("qinghe.baowei", format!("/staff/{g}/guard"), OK).with("save-credential"),
+        get("qinghe.baowei", format!("/api/v1/staff/{g}/guard"), OK).json("PUT", body.clone()),
+        get("qinghe.baowei", format!("/staff/{g}/guard"), SEE_OTHER).form(&[
+            ("birth", "1995-05-01".into()),
+            ("vetted_personnel", "2025-01-10".into()),
+            ("vetted_security", "2025-01-12".into()),
+            ("trained", "2025-02-01".into()),
+            ("licence_no", "云公持证〔2025〕0101号".into()),
+            ("licence_expires", "2028-01-31".into()),
+        ]),
+        get("baowei", "/staff/x1/guard".into(), NOT_FOUND),
+    ];
+    run(&app, cases).await;
+    app.finish().await;
+}

@@ -10,6 +10,7 @@ pub mod escort;
 pub mod exam;
 pub mod facility;
 pub mod groups;
+pub mod guards;
 pub mod incident;
 pub mod inspect;
 pub mod keys;

@@ -1,7 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
 use super::{
-    accounts, arms, assess, audit, auth, compliance, duty, escort, exam, facility, groups, incident, inspect, keys,
-    letters, org, plans, records, staff, training, warnings, workplan,
+    accounts, arms, assess, audit, auth, compliance, duty, escort, exam, facility, groups, guards, incident, inspect,
+    keys, letters, org, plans, records, staff, training, warnings, workplan,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -25,7 +25,7 @@ impl Modify for Bearer {
         auth::login, auth::logout, auth::me, auth::change_password, auth::tokens, auth::revoke_token, auth::todo, auth::notices, auth::publish_notice,
         accounts::list, accounts::create, accounts::link_staff, accounts::bulk_preview, accounts::bulk_create, accounts::import, accounts::disable, accounts::enable, accounts::add_grant, accounts::remove_grant,
         org::list, org::get, org::create, org::update, org::move_unit,
-        staff::list, staff::get, staff::create, staff::update,
+        staff::list, staff::get, staff::create, staff::update, guards::get, guards::put,
         groups::list, groups::get, groups::create, groups::put_member, groups::remove_member, groups::confirm,
         audit::events, audit::verify,
         records::list, records::create, records::get, records::add_photo, records::assets, records::create_asset, records::messages,

@@ -12,6 +12,7 @@ pub mod escort;
 pub mod exam;
 pub mod facility;
 pub mod groups;
+pub mod guards;
 pub mod hazards;
 pub mod home;
 pub mod incident;

@@ -57,6 +57,8 @@ pub fn requirement(r: &Rule, en: bool) -> String {
         (RuleKind::Limit, true) if r.per_person_hours > 0 => {
             format!("{period}, ≥ {} hours of study per person", r.per_person_hours)
         }
+        (RuleKind::Limit, false) if r.min_age > 0 => format!("年满{}周岁，{}天内参加实弹射击训练", r.min_age, r.days),
+        (RuleKind::Limit, true) if r.min_age > 0 => format!("aged {}+, live fire within {} days", r.min_age, r.days),
         (RuleKind::Limit, false) if r.amount > 0 => format!("金额≥{}元", r.amount),
         (RuleKind::Limit, true) if r.amount > 0 => format!("amount ≥ ¥{}", r.amount),
         (RuleKind::Limit, false) => format!("营业时间{}", r.hours),
