@@ -80,6 +80,40 @@ pub fn check_photo(u: Upload, default_taken: i64) -> AppResult<Photo> {
     check_upload(u, default_taken, image_type, ("不是图片（支持JPEG、PNG、GIF、WebP、HEIC）", "is not an image"))
 }
 
+/// A video may be larger than a photo: a phone's minute of drill footage.
+pub const MAX_VIDEO_BYTES: usize = 50 * 1024 * 1024;
+
+/// Check a drill's image evidence (影像资料): photos, PDF scans and MP4 videos, each by its content; a video up to
+/// `MAX_VIDEO_BYTES`, anything else up to `MAX_UPLOAD_BYTES`.
+pub fn check_media(uploads: Vec<Upload>, at: i64, now: i64) -> AppResult<Vec<Photo>> {
+    let too_many =
+        (format!("一条记录最多附{MAX_UPLOADS}个附件"), format!("a record carries at most {MAX_UPLOADS} files"));
+    check_uploads(uploads, at, now, check_media_file, too_many)
+}
+
+fn check_media_file(u: Upload, default_taken: i64) -> AppResult<Photo> {
+    let video = anbao_domain::records::media_type(&u.bytes) == Some("video/mp4");
+    if video {
+        if u.bytes.len() > MAX_VIDEO_BYTES {
+            let mb = MAX_VIDEO_BYTES / (1024 * 1024);
+            return Err(invalid(
+                "photos",
+                format!("单个视频不能超过{mb}MB"),
+                format!("a video may be at most {mb} MB"),
+            ));
+        }
+        let sha256 = hex::encode(Sha256::digest(&u.bytes));
+        let taken_at = u.taken_at.unwrap_or(default_taken);
+        return Ok(Photo { upload: u, content_type: "video/mp4", sha256, taken_at });
+    }
+    check_upload(
+        u,
+        default_taken,
+        photo_or_scan_type,
+        ("不是图片、PDF或MP4视频", "is not a photo, a PDF or an MP4 video"),
+    )
+}
+
 /// Check one file of a case: a photo, or a scanned document as PDF.
 pub fn check_photo_or_scan(u: Upload, default_taken: i64) -> AppResult<Photo> {
     check_upload(u, default_taken, photo_or_scan_type, ("不是图片或PDF文件", "is neither an image nor a PDF"))

@@ -79,7 +79,11 @@ pub async fn create(
         ));
     }
     let limits = checks::Limits::read(db, spec).await?;
-    let photos = evidence::check_photos(uploads, at, ctx.now)?;
+    let photos = if spec.photos == anbao_domain::records::spec::Photos::Media {
+        evidence::check_media(uploads, at, ctx.now)?
+    } else {
+        evidence::check_photos(uploads, at, ctx.now)?
+    };
     let mut tx = db.begin().await?;
     let (unit, asset) = place(&mut tx, ctx, &draft, input).await?;
     people(&mut tx, ctx, &draft, input, &unit).await?;

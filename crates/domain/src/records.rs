@@ -84,6 +84,11 @@ pub struct RecordInput {
     /// For kinds confirmed by two: the second person's username and password or confirmation PIN.
     pub confirm_username: Option<String>,
     pub confirm_secret: Option<String>,
+    /// For drills: the emergency plan rehearsed (its code in the plan book) and the steps rehearsed (from 1).
+    #[serde(default)]
+    pub plan: Option<String>,
+    #[serde(default)]
+    pub plan_steps: Vec<usize>,
 }
 
 /// A parsed record, ready to store.
@@ -136,6 +141,16 @@ pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
 /// Is this a photo or a scanned document (PDF) — what a case file holds (a police receipt, a statement)?
 pub fn photo_or_scan_type(bytes: &[u8]) -> Option<&'static str> {
     image_type(bytes).or_else(|| bytes.starts_with(b"%PDF-").then_some("application/pdf"))
+}
+
+/// A photo, a PDF scan or an MP4 video (an ISO base-media file whose `ftyp` brand is an MP4 one), by content.
+pub fn media_type(bytes: &[u8]) -> Option<&'static str> {
+    photo_or_scan_type(bytes).or_else(|| {
+        (bytes.len() > 12
+            && &bytes[4..8] == b"ftyp"
+            && matches!(&bytes[8..12], b"isom" | b"iso2" | b"mp41" | b"mp42" | b"avc1" | b"M4V " | b"dash"))
+        .then_some("video/mp4")
+    })
 }
 
 mod kinds;

@@ -65,6 +65,20 @@ pub async fn body_within(body: axum::body::Body, limit: usize) -> Result<Vec<u8>
     })
 }
 
+/// A multipart body that could not be read: past the route's body limit (a 200 MB video) the person is told the
+/// limit; anything else is a malformed form.
+pub fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::Invalid(DomainError::new(
+            "photos",
+            "上传内容过大：照片和扫描件每个不超过10MB，视频不超过50MB，一次合计不超过80MB",
+            "the upload is too large: photos and scans up to 10 MB each, a video up to 50 MB, 80 MB in all",
+        ))
+    } else {
+        AppError::Invalid(DomainError::new("", "表单数据格式不正确", "the form data is malformed"))
+    }
+}
+
 /// A multipart form holding one file under `file_field` and text fields: the file's bytes (the last, if several were
 /// sent) and the fields. The body limit of the route bounds the whole of it.
 pub async fn file_form(mp: &mut axum::extract::Multipart, file_field: &str) -> Result<(FormData, Vec<u8>), AppError> {
@@ -78,7 +92,7 @@ pub async fn files_form(
     mp: &mut axum::extract::Multipart,
     file_field: &str,
 ) -> Result<(FormData, Vec<anbao_app::evidence::Upload>), AppError> {
-    let bad = |_| AppError::Invalid(DomainError::new("", "表单数据格式不正确", "the form data is malformed"));
+    let bad = multipart_error;
     let mut fields = Vec::new();
     let mut files = Vec::new();
     while let Some(field) = mp.next_field().await.map_err(bad)? {

@@ -21,6 +21,12 @@ fn photo_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(MAX_UPLOADS * MAX_UPLOAD_BYTES + BODY_LIMIT)
 }
 
+/// A record's files where a drill may carry a video: one video and the other files as photos or scans.
+fn media_limit() -> DefaultBodyLimit {
+    use anbao_app::evidence::{MAX_UPLOAD_BYTES, MAX_UPLOADS, MAX_VIDEO_BYTES};
+    DefaultBodyLimit::max(MAX_VIDEO_BYTES + (MAX_UPLOADS - 1) * MAX_UPLOAD_BYTES + BODY_LIMIT)
+}
+
 /// An uploaded ledger: the import's file limit and the form around it.
 fn import_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(anbao_app::facility::IMPORT_LIMITS.max_file_bytes + BODY_LIMIT)
@@ -126,7 +132,7 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/admin/accounts/{id}/enable", post(pages::accounts::enable))
         .route("/admin/accounts/{id}/grants/{grant}/remove", post(pages::accounts::remove_grant))
         .route("/account/sessions/{handle}/revoke", post(pages::login::revoke_session))
-        .route("/records", get(pages::records::list).post(pages::records::create).layer(photo_limit()))
+        .route("/records", get(pages::records::list).post(pages::records::create).layer(media_limit()))
         .route("/records/new", get(pages::records::new))
         .route("/records/export.xlsx", get(pages::records::export))
         .route("/records/{id}", get(pages::records::show))

@@ -20,6 +20,7 @@ pub const VAULT_HOURS_RULE: &str = "VAULT-5";
 pub struct Limits {
     large_withdrawal: Option<Rule>,
     vault_hours: Option<Rule>,
+    plans: Option<anbao_domain::plans::PlanBook>,
 }
 
 impl Limits {
@@ -31,6 +32,7 @@ impl Limits {
                     l.large_withdrawal = crate::rulebook::current(db, LARGE_WITHDRAWAL_RULE).await?
                 }
                 Check::VaultHours => l.vault_hours = crate::rulebook::current(db, VAULT_HOURS_RULE).await?,
+                Check::Plan => l.plans = Some(crate::plans::book(db).await?.1),
                 Check::KeyAndCode | Check::GunCustody | Check::DutyRoster => {}
             }
         }
@@ -57,6 +59,7 @@ pub async fn run(c: &mut Conn, spec: &KindSpec, s: &Subject<'_>, limits: &Limits
             (Check::DutyRoster, Some(a)) => crate::duty::check_roster(c, a, s.draft, s.at).await?,
             (Check::VaultHours, _) => vault_hours(s.draft, s.at, limits.vault_hours.as_ref(), s.pair)?,
             (Check::LargeWithdrawal, _) => large_withdrawal(s.draft, limits.large_withdrawal.as_ref())?,
+            (Check::Plan, _) => plan_rehearsed(s.draft, limits.plans.as_ref())?,
             _ => {}
         }
     }
@@ -112,6 +115,23 @@ fn vault_hours(d: &RecordDraft, at: i64, rule: Option<&Rule>, pair: Option<&Pair
                 "an emergency entry needs the outlet head, the chairman or a security officer as one of the two",
             ));
         }
+    }
+    Ok(())
+}
+
+/// A drill's plan is in the plan book in force, and the steps rehearsed are steps of it (TRN-1, EMG-1).
+fn plan_rehearsed(d: &RecordDraft, book: Option<&anbao_domain::plans::PlanBook>) -> AppResult<()> {
+    let Some(code) = d.data["plan_code"].as_str() else { return Ok(()) };
+    let plan = book
+        .and_then(|b| b.get(code))
+        .ok_or_else(|| invalid("plan", format!("应急预案库中没有“{code}”"), "the plan book has no such plan"))?;
+    let last = d.data["plan_steps"].as_array().and_then(|a| a.iter().filter_map(|v| v.as_u64()).max()).unwrap_or(0);
+    if last as usize > plan.step.len() {
+        return Err(invalid(
+            "plan_steps",
+            format!("《{}》只有{}个步骤", plan.title, plan.step.len()),
+            "a step rehearsed is not in the plan",
+        ));
     }
     Ok(())
 }

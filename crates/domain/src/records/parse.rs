@@ -161,6 +161,29 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
     if let (Some(t), false) = (&text, has_main_text) {
         data.insert("notes".into(), t.clone().into());
     }
+    // A drill names the emergency plan it rehearses and the steps rehearsed (TRN-1); the app checks them against the
+    // plan book in force.
+    let names_plan = spec.checks.contains(&Check::Plan);
+    match input.plan.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) if names_plan => {
+            if p.len() > 40 || !p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+                return Err(err("plan", "应急预案代码不正确", "the plan code is malformed"));
+            }
+            let mut steps = input.plan_steps.clone();
+            steps.sort_unstable();
+            steps.dedup();
+            if steps.len() != input.plan_steps.len() || steps.iter().any(|s| *s == 0 || *s > crate::plans::STEPS_MAX) {
+                return Err(err("plan_steps", "演练步骤编号不正确或重复", "a step number is wrong or repeated"));
+            }
+            data.insert("plan_code".into(), p.into());
+            data.insert("plan_steps".into(), steps.into());
+        }
+        Some(_) => return Err(err("plan", "本类记录不关联应急预案", "this kind of record names no emergency plan")),
+        None if !input.plan_steps.is_empty() => {
+            return Err(err("plan_steps", "请先选择演练的应急预案", "choose the plan rehearsed first"));
+        }
+        None => {}
+    }
     // A register records what happened: a breach is kept with the record, flagged with its article, and the app
     // proposes the violation for a penalty.
     if let Some(b) = breaches.first() {
@@ -320,6 +343,48 @@ mod tests {
         assert_eq!(e.field, "kind");
         assert!(e.message.contains("检查人签字并经被检查单位负责人确认后自动生成"), "{}", e.message);
         assert!(parse(&input("gun_checkout")).is_err());
+    }
+
+    #[test]
+    fn a_drill_names_its_plan_and_steps_and_other_kinds_name_none() {
+        let drill = RecordInput {
+            unit_id: Some(1),
+            subkind: Some("fire".into()),
+            people: vec![3],
+            text: Some("方案".into()),
+            text2: Some("部署".into()),
+            plan: Some("fire_business_hours".into()),
+            plan_steps: vec![3, 1],
+            ..input("drill")
+        };
+        let d = parse(&drill).unwrap();
+        assert_eq!(d.data["plan_code"], "fire_business_hours");
+        assert_eq!(d.data["plan_steps"], serde_json::json!([1, 3]));
+        assert!(parse(&RecordInput { plan_steps: vec![1, 1], ..drill.clone() }).is_err());
+        assert!(parse(&RecordInput { plan_steps: vec![0], ..drill.clone() }).is_err());
+        assert!(parse(&RecordInput { plan_steps: vec![21], ..drill.clone() }).is_err());
+        assert!(parse(&RecordInput { plan: Some("Fire!".into()), ..drill.clone() }).is_err());
+        assert!(parse(&RecordInput { plan: None, ..drill.clone() }).is_err());
+        assert!(parse(&RecordInput { plan: None, plan_steps: vec![], ..drill.clone() }).is_ok());
+        let meeting = RecordInput {
+            unit_id: Some(1),
+            subkind: Some("monthly".into()),
+            people: vec![3],
+            text: Some("纪要".into()),
+            plan: Some("fire_business_hours".into()),
+            ..input("meeting")
+        };
+        assert_eq!(parse(&meeting).unwrap_err().field, "plan");
+    }
+
+    #[test]
+    fn media_are_recognised_by_their_content() {
+        assert_eq!(media_type(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00"), Some("video/mp4"));
+        assert_eq!(media_type(b"\x00\x00\x00\x18ftypisom\x00\x00\x00\x00"), Some("video/mp4"));
+        assert_eq!(media_type(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(media_type(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(media_type(b"\x00\x00\x00\x18ftypqt  \x00\x00\x00\x00"), None);
+        assert_eq!(media_type(b"MZ\x90\x00 not a video"), None);
     }
 
     #[test]

@@ -235,6 +235,8 @@ pub enum Photos {
     Optional,
     /// Asked for as the evidence itself (a drill counts only with photos; the rulebook decides).
     Expected,
+    /// As `Expected`, and video (mp4) and PDF scans besides photos (影像资料: a drill's deployment, scheme and film).
+    Media,
 }
 
 /// A check against what other areas hold, run by the app in the record's transaction in the order declared (the first
@@ -251,6 +253,8 @@ pub enum Check {
     LargeWithdrawal,
     /// The two guards are the two the roster names for that night (duty).
     DutyRoster,
+    /// The emergency plan a drill names, and the steps it rehearsed, are in the plan book in force (EMG-1, TRN-1).
+    Plan,
 }
 
 /// Kinds written only by another area's procedure: why, and the page where that procedure is.

@@ -11,6 +11,7 @@ mod compliance_summary;
 mod concurrent_writes;
 mod custody;
 mod directory;
+mod drills;
 mod exams;
 mod facility;
 mod guards;

@@ -158,6 +158,12 @@ pub async fn add_photo(
         text: text("plan").or(text("minutes")).or(text("reason")).or(text("notes")),
         text2: text("deployment").or(text("title")).or(text("requester")),
         supersedes_id: Some(id),
+        plan: text("plan_code"),
+        plan_steps: data
+            .get("plan_steps")
+            .and_then(|p| p.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_u64()).map(|v| v as usize).collect())
+            .unwrap_or_default(),
         confirm_username: None,
         confirm_secret: None,
     };

@@ -57,6 +57,11 @@ struct FormPage {
     text2_label: &'static str,
     photos: bool,
     photos_required: bool,
+    /// Video and PDF scans besides photos (a drill's image evidence).
+    media: bool,
+    /// For drills: the emergency plans to name, and the steps of the one named in the link (`?plan=`).
+    plans: Vec<Opt>,
+    plan_steps: Vec<Opt>,
     staff: Vec<Opt>,
     supersedes: String,
     error: Option<String>,
@@ -68,6 +73,8 @@ pub struct NewQuery {
     unit: Option<String>,
     asset: Option<String>,
     supersedes: Option<String>,
+    /// The emergency plan a drill rehearses (from the plan's page).
+    plan: Option<String>,
 }
 
 async fn form_page(
@@ -79,6 +86,26 @@ async fn form_page(
 ) -> Result<FormPage, PageError> {
     let lang = p.lang;
     let en = lang.is_en();
+    let spec_of = kind.spec();
+    let (plans, plan_steps) = if spec_of.checks.contains(&anbao_domain::records::spec::Check::Plan) {
+        let (_, book) = anbao_app::plans::book(&s.db).await?;
+        let want = q.plan.as_deref().unwrap_or_default();
+        let steps = book
+            .get(want)
+            .map(|pl| {
+                pl.step.iter().enumerate().map(|(i, st)| opt(i + 1, format!("{}：{}", st.who, st.act), true)).collect()
+            })
+            .unwrap_or_default();
+        (
+            book.plan
+                .iter()
+                .map(|pl| opt(&pl.code, format!("{}（{}）", pl.title, pl.article), pl.code == want))
+                .collect(),
+            steps,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let units = anbao_app::org::list_units(&s.db, &p.ctx).await?;
     let writable: Vec<_> =
         units.into_iter().filter(|u| p.ctx.actor.scope.allows(Permission::RecordWrite, &u.path)).collect();
@@ -189,7 +216,10 @@ async fn form_page(
         text_label: t(spec.text.label),
         text2_label: if spec.text2.need.shown() { t(spec.text2.label) } else { "" },
         photos: spec.photos != Photos::None,
-        photos_required: spec.photos == Photos::Expected,
+        photos_required: matches!(spec.photos, Photos::Expected | Photos::Media),
+        media: spec.photos == Photos::Media,
+        plans,
+        plan_steps,
         staff,
         supersedes: q.supersedes.clone().unwrap_or_default(),
         error,
@@ -214,13 +244,7 @@ fn num(v: &str) -> Option<i64> {
 
 /// Read the multipart form into a record input and its uploads, checking the CSRF token.
 async fn read_form(p: &Page, mut mp: Multipart) -> Result<(RecordInput, Vec<Upload>), PageError> {
-    let bad = |_| {
-        PageError::from(AppError::Invalid(anbao_domain::DomainError::new(
-            "",
-            "表单数据格式不正确",
-            "the form data is malformed",
-        )))
-    };
+    let bad = |e| PageError::from(crate::form::multipart_error(e));
     let mut input = RecordInput::default();
     let mut uploads = Vec::new();
     let mut csrf = String::new();
@@ -247,6 +271,12 @@ async fn read_form(p: &Page, mut mp: Multipart) -> Result<(RecordInput, Vec<Uplo
             "subject_staff_id" => input.subject_staff_id = num(&v),
             "target_unit_id" => input.target_unit_id = num(&v),
             "checks" => input.checks.push(v),
+            "plan" => input.plan = Some(v),
+            "plan_steps" => {
+                if let Ok(n) = v.trim().parse::<usize>() {
+                    input.plan_steps.push(n)
+                }
+            }
             "number" => {
                 input.number = if v.trim().is_empty() {
                     None
@@ -305,6 +335,7 @@ pub async fn create(State(s): State<AppState>, p: Page, mp: Multipart) -> Result
                 unit: input.unit_id.map(|u| u.to_string()),
                 asset: input.asset_id.map(|a| a.to_string()),
                 supersedes: input.supersedes_id.map(|x| x.to_string()),
+                plan: input.plan.clone(),
             };
             let msg = if p.lang.is_en() { e.message_en() } else { e.message_zh() };
             let page = form_page(&s, &p, kind, &q, Some(msg)).await?;

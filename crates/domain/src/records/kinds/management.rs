@@ -27,9 +27,9 @@ pub static DRILL: KindSpec = KindSpec {
     }),
     text: Text::required(("演练方案", "Drill plan"), "plan", ("请填写演练方案", "describe the drill plan")),
     text2: Text::more_required(("演练部署", "Deployment"), "deployment", ("请填写演练部署", "describe the deployment")),
-    photos: Photos::Expected,
+    photos: Photos::Media,
     two_person: None,
-    checks: &[],
+    checks: &[Check::Plan],
     procedure: None,
     hook: Hook::None,
 };
