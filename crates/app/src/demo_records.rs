@@ -15,6 +15,20 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
 
+/// The escort and vault-duty plans the county unions' guards rehearse, one a month (codes of rulebook/plans.toml).
+const COUNTY_DRILLS: [(&str, &str); 10] = [
+    ("escort_handover_robbery", "交接款箱时遇抢"),
+    ("fire_cash_van", "运钞车起火"),
+    ("escort_police_check", "途中遇假冒交警检查"),
+    ("escort_roadblock", "途中遇路障"),
+    ("escort_breakdown", "运钞车途中故障"),
+    ("escort_accident", "押运途中交通事故"),
+    ("escort_traffic_jam", "押运途中交通堵塞"),
+    ("escort_traffic_violation", "运钞途中被交警处理"),
+    ("vault_duty_room_hold", "守库值班遇险"),
+    ("vault_lines_cut", "守库报警线路被破坏"),
+];
+
 /// A 1×1 PNG: the demo's stand-in for a site photo (real photos come from phones).
 pub const DEMO_PHOTO: &[u8] = &[
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
@@ -219,6 +233,9 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
                         "plan": if fire { "营业厅初起火灾扑救及人员疏散演练方案" } else { "持械抢劫处置演练方案：报警、防护、固守待援" },
                         "deployment": "网点负责人任现场指挥，临柜人员分组处置，保卫人员负责报警与警戒",
                         "participants": participants,
+                        // The plan rehearsed (rulebook/plans.toml) and its steps.
+                        "plan_code": if fire { "fire_business_hours" } else { "counter_threat" },
+                        "plan_steps": if fire { vec![1, 2, 3, 4, 5] } else { vec![1, 2, 3, 4] },
                     });
                     let photo = !(o.id.get() % 7 == 0 && m == 10);
                     push(&mut out, d, o.id.get(), None, at(day, 16, 0), photo);
@@ -279,6 +296,21 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
                     d.data = serde_json::json!({ "checks": {}, "notes": "擦拭保养，性能良好" });
                     push(&mut out, d, county.id.get(), Some(cab), at(day, 16, 0), false);
                 }
+            }
+            // A drill of each escort and vault-duty plan over the year, by the guards (预案 第十、十七–二十五条).
+            if dd == 12 && !guards.is_empty() {
+                let (code, title) = COUNTY_DRILLS[(m as usize - 1) % COUNTY_DRILLS.len()];
+                let mut d = draft(RecordKind::Drill);
+                d.subkind = Some("emergency".into());
+                d.data = serde_json::json!({
+                    "checks": {},
+                    "plan": format!("{title}处置演练方案"),
+                    "deployment": "保卫部经理现场指挥，押运人员按预案分工处置，驾驶员配合",
+                    "participants": guards,
+                    "plan_code": code,
+                    "plan_steps": [1, 2, 3],
+                });
+                push(&mut out, d, county.id.get(), None, at(day, 10, 0), true);
             }
             if dd == 20 && matches!(m, 3 | 6 | 9 | 12) && !guards.is_empty() {
                 let mut d = draft(RecordKind::LiveFireTraining);

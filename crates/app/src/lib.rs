@@ -21,6 +21,7 @@ pub mod demo_incident;
 pub mod demo_inspect;
 pub mod demo_letters;
 pub mod demo_records;
+pub mod demo_training;
 pub mod demo_workplan;
 pub mod directory;
 pub mod duty;

@@ -53,8 +53,9 @@ pub async fn run(cfg: &Config, args: Args, db_given: bool) -> anyhow::Result<Exi
     let letters = anbao_app::demo_letters::seed(&db, &blobs, now, &args.password).await?;
     let assessed = anbao_app::demo_assess::seed(&db, now, &args.password).await?;
     anbao_app::demo_workplan::seed(&db, now, &args.password).await?;
+    let sat = anbao_app::demo_training::seed(&db, now, &args.password).await?;
     println!(
-        "演示数据已生成 (demo data created): {records} 条工作记录 (records) over {} days, {inspections} 次安全检查 (inspections), {cases} 起案件 (cases), {letters} 份已签责任书 (letters signed), {assessed} 个季度考核结果已定稿 (final quarterly results), in {:.1}s",
+        "演示数据已生成 (demo data created): {records} 条工作记录 (records) over {} days, {inspections} 次安全检查 (inspections), {cases} 起案件 (cases), {letters} 份已签责任书 (letters signed), {assessed} 个季度考核结果已定稿 (final quarterly results), {sat} 人次参加考试 (exam sittings), in {:.1}s",
         args.records_days,
         started.elapsed().as_secs_f64()
     );
