@@ -58,7 +58,7 @@ fn right(kind: QuestionKind, key: &str) -> String {
 }
 
 pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<usize> {
-    let mut rng = StdRng::seed_from_u64(2026_12);
+    let mut rng = StdRng::seed_from_u64(202_612);
     let opened = now - 20 * DAY;
     let office = as_user(db, "qinghe.baowei", password, opened).await?;
     // The department's union: the county its security department (保卫部) belongs to.
@@ -146,8 +146,11 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<usize> {
         ),
     ];
     for (k, (at, title, body, posts)) in bulletins.into_iter().enumerate() {
-        let readers: &[Position] =
-            if posts.is_empty() { &[Position::Teller, Position::Director, Position::VaultKeeper] } else { &[Position::Teller] };
+        let readers: &[Position] = if posts.is_empty() {
+            &[Position::Teller, Position::Director, Position::VaultKeeper]
+        } else {
+            &[Position::Teller]
+        };
         let ctx = Ctx::new(at, office.actor.clone());
         let f = WarningForm { unit_id: county.id.get(), title: title.into(), body: body.into(), posts, case_id: None };
         let id = warnings::issue(db, &ctx, &f).await?;
@@ -169,6 +172,14 @@ pub async fn seed(db: &Db, now: i64, password: &str) -> AppResult<usize> {
     let head = as_user(db, "chengguan.zhuren", password, now - 3 * DAY).await?;
     let started = now - 3 * DAY - 20 * MIN;
     let ticks: Vec<Tick> = (1..=6).map(|n| Tick { step: n, at: started + n as i64 * 90_000 }).collect();
-    crate::plans::record_run(db, &head, "fire_business_hours", started, &ticks, "消防演练按预案第六条处置，用时约十分钟").await?;
+    crate::plans::record_run(
+        db,
+        &head,
+        "fire_business_hours",
+        started,
+        &ticks,
+        "消防演练按预案第六条处置，用时约十分钟",
+    )
+    .await?;
     Ok(sat)
 }

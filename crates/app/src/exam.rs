@@ -19,7 +19,19 @@ use anbao_store::exam::{self as store, AnswerRow, NewPaper, NewSitting, Outcome,
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 
+pub mod import;
+
 pub const DEFAULT_BANK: &str = include_str!("../../../rulebook/exam_bank.toml");
+
+/// The bank's columns in Excel, for the export and the import alike.
+pub const DEFAULT_COLUMNS: [&str; 10] =
+    ["编号", "题型", "适用岗位", "出处", "难度", "分值", "题干", "选项", "答案", "标签"];
+
+/// The bank serves the whole union: it is edited with the rulebook's permission over the whole tree. Checked before
+/// an upload is read.
+pub fn may_edit_bank(ctx: &Ctx) -> AppResult<()> {
+    if ctx.actor.scope.covers_whole_tree(Permission::RulebookWrite) { Ok(()) } else { Err(AppError::Forbidden) }
+}
 
 /// Who sets papers and marks short answers: the security department over the paper's unit (第四篇 二(1): the union
 /// organises the test).
@@ -89,9 +101,7 @@ pub async fn bank(db: &Db, ctx: &Ctx, kind: Option<&str>, post: Option<&str>) ->
 /// Add a question or correct one by its code. The bank serves the whole union, so it is edited with the rulebook's
 /// permission over the whole tree.
 pub async fn put_question(db: &Db, ctx: &Ctx, q: &QuestionDraft) -> AppResult<(i64, bool)> {
-    if !ctx.actor.scope.covers_whole_tree(Permission::RulebookWrite) {
-        return Err(AppError::Forbidden);
-    }
+    may_edit_bank(ctx)?;
     q.validate()?;
     let mut tx = db.begin().await?;
     let before = match store::question_by_code(&mut tx, q.code.trim()).await? {

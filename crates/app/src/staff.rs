@@ -98,9 +98,22 @@ pub async fn create_staff(db: &Db, ctx: &Ctx, input: StaffInput) -> AppResult<St
 /// Edit a record: a transfer is an edit of the unit (both units in scope); leaving is `active = false`.
 pub async fn update_staff(db: &Db, ctx: &Ctx, id: StaffId, input: StaffInput) -> AppResult<()> {
     let (unit, draft) = parse(&input)?;
+    let guard_rule = crate::guards::rule(db).await?;
     let mut tx = db.begin().await?;
     let current = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     ctx.must(Permission::StaffWrite, &current.unit_path)?;
+    // ORG-5: an existing person is given the guard post only when eligible. (A new hire is entered first, and the
+    // security department records their credential before they are given the post or any armed duty.)
+    let guard = anbao_domain::staff::Position::Guard;
+    if draft.positions.contains(&guard) && !current.positions.contains(&guard) {
+        let today = anbao_domain::period::day_of_ms(ctx.now);
+        crate::guards::must_be_eligible(&mut tx, guard_rule, id, &current.name, today).await.map_err(|e| match e {
+            AppError::Invalid(d) => {
+                AppError::Invalid(anbao_domain::DomainError::new("positions", d.message, d.message_en))
+            }
+            other => other,
+        })?;
+    }
     if unit != current.unit_id {
         target_unit(&mut tx, ctx, unit).await?;
     }

@@ -28,10 +28,6 @@ labelled_enum!(
 );
 
 impl QuestionKind {
-    /// Marked by a person against the model answer.
-    pub fn needs_marker(self) -> bool {
-        self == QuestionKind::Short
-    }
     /// Offers lettered options.
     pub fn has_options(self) -> bool {
         matches!(self, QuestionKind::Single | QuestionKind::Multiple)
@@ -644,6 +640,93 @@ mod tests {
         assert!(QuestionDraft { article: " ".into(), ..ok.clone() }.validate().is_err());
         assert!(QuestionDraft { code: "a b".into(), ..ok.clone() }.validate().is_err());
         assert!(QuestionDraft { text: "x".repeat(TEXT_MAX + 1), ..ok }.validate().is_err());
+    }
+
+    #[test]
+    fn entry_limits_hold_at_their_edges() {
+        let ok = QuestionDraft {
+            code: "R-001".into(),
+            kind: QuestionKind::Single,
+            origin: "derived".into(),
+            posts: vec![],
+            tags: vec!["atm".into()],
+            article: "篇二 四".into(),
+            difficulty: 1,
+            marks: 3,
+            text: "每台ATM每天至少巡查几次?".into(),
+            options: vec!["2".into(), "4".into(), "6".into(), "8".into()],
+            answer: "C".into(),
+        };
+        let v = |q: QuestionDraft| q.validate().map_err(|e| e.message);
+        assert!(v(QuestionDraft { code: "A".repeat(32), ..ok.clone() }).is_ok());
+        assert!(v(QuestionDraft { code: "A".repeat(33), ..ok.clone() }).is_err());
+        assert!(v(QuestionDraft { code: "".into(), ..ok.clone() }).is_err());
+        assert!(v(QuestionDraft { text: "字".repeat(TEXT_MAX), ..ok.clone() }).is_ok());
+        assert!(v(QuestionDraft { text: " ".into(), ..ok.clone() }).is_err());
+        assert!(v(QuestionDraft { article: "字".repeat(200), ..ok.clone() }).is_ok());
+        assert!(v(QuestionDraft { article: "字".repeat(201), ..ok.clone() }).is_err());
+        assert!(v(QuestionDraft { difficulty: 3, marks: MARKS_MAX, ..ok.clone() }).is_ok());
+        assert!(v(QuestionDraft { marks: MARKS_MAX + 1, ..ok.clone() }).is_err());
+        let short = QuestionDraft { kind: QuestionKind::Short, options: vec![], ..ok.clone() };
+        assert!(v(QuestionDraft { answer: "字".repeat(ANSWER_MAX), ..short.clone() }).is_ok());
+        assert!(v(QuestionDraft { answer: "字".repeat(ANSWER_MAX + 1), ..short.clone() }).is_err());
+        assert!(v(QuestionDraft { answer: " ".into(), ..short.clone() }).is_err());
+        assert!(
+            v(QuestionDraft { options: vec!["x".into()], ..short.clone() }).unwrap_err().contains("简答题不设选项")
+        );
+        assert!(v(QuestionDraft { tags: vec!["a".repeat(20)], ..ok.clone() }).is_ok());
+        assert!(v(QuestionDraft { tags: vec!["a".repeat(21)], ..ok.clone() }).is_err());
+        assert!(v(QuestionDraft { tags: vec!["".into()], ..ok.clone() }).is_err());
+        assert!(v(QuestionDraft { tags: vec!["金库".into()], ..ok.clone() }).is_err());
+        let eight: Vec<String> = (0..OPTIONS_MAX).map(|i| format!("选项{i}")).collect();
+        assert!(v(QuestionDraft { options: eight.clone(), answer: "H".into(), ..ok.clone() }).is_ok());
+        let mut nine = eight.clone();
+        nine.push("多".into());
+        assert!(v(QuestionDraft { options: nine, ..ok.clone() }).is_err());
+        let long = vec!["字".repeat(OPTION_MAX), "b".into()];
+        assert!(v(QuestionDraft { options: long.clone(), answer: "A".into(), ..ok.clone() }).is_ok());
+        assert!(
+            v(QuestionDraft {
+                options: vec!["字".repeat(OPTION_MAX + 1), "b".into()],
+                answer: "A".into(),
+                ..ok.clone()
+            })
+            .is_err()
+        );
+        assert!(v(QuestionDraft { options: vec![" ".into(), "b".into()], answer: "B".into(), ..ok.clone() }).is_err());
+        // Each type says what its answer must be.
+        assert!(v(QuestionDraft { answer: "AB".into(), ..ok.clone() }).unwrap_err().contains("单选题的答案"));
+        let multi = QuestionDraft { kind: QuestionKind::Multiple, ..ok.clone() };
+        assert!(v(QuestionDraft { answer: "A".into(), ..multi.clone() }).unwrap_err().contains("多选题的答案"));
+        assert!(v(QuestionDraft { answer: "A, D".into(), ..multi.clone() }).is_ok());
+        let tf = QuestionDraft { kind: QuestionKind::Truefalse, options: vec![], ..ok.clone() };
+        assert!(v(QuestionDraft { answer: "maybe".into(), ..tf }).unwrap_err().contains("判断题的答案"));
+    }
+
+    #[test]
+    fn the_draw_is_a_fixed_function_of_its_seed_and_shuffles() {
+        // splitmix64's first output for seed 0.
+        assert_eq!(Mix(0).next(), 0xE220_A839_7B1D_CDAF);
+        let bank: Vec<BankEntry> = (1..=10).map(|i| q(i, QuestionKind::Single, &[])).collect();
+        let rule = parse_rule("single:10").unwrap();
+        let a = draw(&bank, &rule, &[], &HashSet::new(), 1).unwrap();
+        let mut sorted = a.clone();
+        sorted.sort();
+        assert_eq!(sorted, (1..=10).collect::<Vec<_>>(), "a permutation");
+        // Every question comes first for some seed, and orders differ between seeds.
+        let firsts: HashSet<i64> = (0..200).map(|s| draw(&bank, &rule, &[], &HashSet::new(), s).unwrap()[0]).collect();
+        assert_eq!(firsts.len(), 10);
+        let lasts: HashSet<i64> = (0..200).map(|s| draw(&bank, &rule, &[], &HashSet::new(), s).unwrap()[9]).collect();
+        assert_eq!(lasts.len(), 10);
+        assert_eq!(draw(&bank, &rule, &[], &HashSet::new(), 1).unwrap(), a, "the same seed, the same paper");
+    }
+
+    #[test]
+    fn the_window_includes_its_edges() {
+        let t = timing();
+        assert!(may_start(&t, &[], t.opens_at).is_ok());
+        assert_eq!(may_start(&t, &[], t.closes_at), Ok(t.closes_at));
+        assert!(parse_rule("single:100").is_ok());
     }
 
     #[test]

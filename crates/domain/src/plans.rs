@@ -256,6 +256,50 @@ mod tests {
     }
 
     #[test]
+    fn the_books_limits_hold_at_their_edges() {
+        let ok = |b: PlanBook| b.check().is_ok();
+        let with = |f: &dyn Fn(&mut Plan)| {
+            let mut p = plan();
+            f(&mut p);
+            PlanBook { plan: vec![p] }
+        };
+        assert!(ok(with(&|p| p.title = "字".repeat(60))));
+        assert!(!ok(with(&|p| p.title = "字".repeat(61))));
+        assert!(ok(with(&|p| p.code = "a".repeat(40))));
+        assert!(!ok(with(&|p| p.code = "a".repeat(41))));
+        assert!(!ok(with(&|p| p.code = String::new())));
+        assert!(ok(with(&|p| p.step = vec![p.step[0].clone(); STEPS_MAX])));
+        assert!(!ok(with(&|p| p.step = vec![p.step[0].clone(); STEPS_MAX + 1])));
+        let many = |n: usize| PlanBook {
+            plan: (0..n)
+                .map(|i| {
+                    let mut p = plan();
+                    p.code = format!("plan_{i}");
+                    p
+                })
+                .collect(),
+        };
+        assert!(ok(many(PLANS_MAX)));
+        assert!(!ok(many(PLANS_MAX + 1)));
+        let b = many(3);
+        assert_eq!(b.get("plan_1").map(|p| p.code.as_str()), Some("plan_1"));
+        assert!(b.get("plan_9").is_none());
+    }
+
+    #[test]
+    fn ticks_at_the_edges_of_the_use_are_kept() {
+        let p = plan();
+        let now = 1_000_000_000;
+        let drift = 600_000;
+        assert!(check_ticks(&p, now + drift, &[], now, drift).is_ok());
+        assert!(check_ticks(&p, now - 7 * 86_400_000, &[], now, drift).is_ok());
+        let start = now - 60_000;
+        assert!(check_ticks(&p, start, &[Tick { step: 1, at: start - drift }], now, drift).is_ok());
+        assert!(check_ticks(&p, start, &[Tick { step: 1, at: now + drift }], now, drift).is_ok());
+        assert!(check_ticks(&p, start, &[Tick { step: 2, at: now }], now, drift).is_ok());
+    }
+
+    #[test]
     fn public_numbers_are_dialled_directly_and_people_are_looked_up() {
         assert_eq!(Contact::parse("119").unwrap().number(), Some("119"));
         assert_eq!(Contact::parse("security_dept").unwrap().number(), None);

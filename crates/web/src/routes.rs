@@ -27,6 +27,11 @@ fn media_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(MAX_VIDEO_BYTES + (MAX_UPLOADS - 1) * MAX_UPLOAD_BYTES + BODY_LIMIT)
 }
 
+/// An uploaded question bank and the form around it.
+fn bank_import_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(anbao_app::exam::import::IMPORT_LIMITS.max_file_bytes + BODY_LIMIT)
+}
+
 /// An uploaded ledger: the import's file limit and the form around it.
 fn import_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(anbao_app::facility::IMPORT_LIMITS.max_file_bytes + BODY_LIMIT)
@@ -102,6 +107,7 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/exams/sittings/{id}/mark", post(pages::exam::mark))
         .route("/exams/bank", get(pages::exam::bank))
         .route("/exams/bank/export.xlsx", get(pages::exam::bank_export))
+        .route("/exams/bank/import", post(pages::exam::import).layer(bank_import_limit()))
         .route("/letters", get(pages::letters::overview))
         .route("/letters/export.xlsx", get(pages::letters::export))
         .route("/letters/plans", post(pages::letters::make_plan))
@@ -268,6 +274,7 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/plans/{code}", get(api::plans::plan))
         .route("/plans/{code}/runs", post(api::plans::record))
         .route("/exams/questions", get(api::exam::questions).post(api::exam::put_question))
+        .route("/exams/questions/import", post(api::exam::import).layer(bank_import_limit()))
         .route("/exams/papers", get(api::exam::papers).post(api::exam::create_paper))
         .route("/exams/papers/{id}", get(api::exam::paper))
         .route("/exams/papers/{id}/results", get(api::exam::results))

@@ -324,3 +324,68 @@ async fn bad_exam_input_is_refused_and_writes_nothing() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_bank_round_trips_through_excel_and_a_bad_row_imports_nothing() {
+    let app = TestApp::demo().await;
+    let mut web = app.signed_in("baowei").await;
+    let export = web.get("/exams/bank/export.xlsx").await;
+    assert_eq!(export.status, StatusCode::OK);
+    let n = app.count("exam_questions").await;
+    // The export imports back as corrections of every question, changing nothing.
+    let mut api = app.api("baowei").await;
+    let r = api.post_xlsx("/api/v1/exams/questions/import", export.bytes.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!((r.json()["added"].as_i64(), r.json()["corrected"].as_i64()), (Some(0), Some(n)));
+    assert_eq!(app.count("exam_questions").await, n);
+    let headers = &anbao_app::exam::DEFAULT_COLUMNS;
+    let row = |code: &str, kind: &str, options: &str, answer: &str| {
+        vec![
+            code.into(),
+            kind.into(),
+            "临柜人员".into(),
+            "第三篇 第十条".into(),
+            "1".into(),
+            "2".into(),
+            "营业期间防尾随门须锁闭。".into(),
+            options.into(),
+            answer.into(),
+            "counter".into(),
+        ]
+    };
+    let bad = anbao_app::export::xlsx(
+        "题库",
+        headers,
+        &[row("X-1", "判断题", "", "对"), row("X-2", "单选题", "A. 是\nB. 否", "E")],
+    )
+    .unwrap();
+    let r = api.post_xlsx("/api/v1/exams/questions/import", bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let errors = r.json()["errors"].clone();
+    assert_eq!(errors[0][0].as_i64(), Some(3), "{errors}");
+    assert!(errors[0][1].as_str().unwrap().contains("单选题的答案"), "{errors}");
+    assert_eq!(app.count("exam_questions").await, n, "nothing written");
+    let good = anbao_app::export::xlsx(
+        "题库",
+        headers,
+        &[row("X-1", "判断题", "", "对"), row("X-2", "单选题", "A. 是\nB. 否", "A")],
+    )
+    .unwrap();
+    let r = api.post_xlsx("/api/v1/exams/questions/import", good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["added"].as_i64(), Some(2));
+    assert_eq!(app.count("exam_questions").await, n + 2);
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM exam_questions WHERE code = 'X-2' AND options LIKE '%否%' AND posts = ',teller,'"
+        )
+        .await,
+        1
+    );
+    // A wrong header, and someone without the rulebook over the whole tree.
+    let wrong = anbao_app::export::xlsx("题库", &["题目", "答案"], &[vec!["x".into(), "y".into()]]).unwrap();
+    assert_eq!(api.post_xlsx("/api/v1/exams/questions/import", wrong).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut county = app.api(SETTER).await;
+    assert_eq!(county.post_xlsx("/api/v1/exams/questions/import", export.bytes).await.status, StatusCode::FORBIDDEN);
+    app.finish().await;
+}

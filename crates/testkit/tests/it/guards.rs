@@ -132,3 +132,21 @@ async fn a_gun_is_not_issued_to_someone_who_is_not_an_eligible_guard() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_guard_post_is_given_only_to_an_eligible_person() {
+    let app = TestApp::demo().await;
+    // A driver of the county's security department becomes a guard: refused until the credential is on file.
+    let driver = app.scalar("SELECT s.id FROM staff s WHERE s.positions = ',driver,' ORDER BY s.id LIMIT 1").await;
+    let mut sec = app.api("qinghe.baowei").await;
+    let mut body = sec.get(&format!("/api/v1/staff/{driver}")).await.json();
+    body["positions"] = json!(["driver", "guard"]);
+    let r = sec.json("PUT", &format!("/api/v1/staff/{driver}"), &body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("未登记经警资格档案"), "{}", r.body);
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM staff WHERE id = {driver} AND positions LIKE '%,guard,%'")).await,
+        0
+    );
+    app.finish().await;
+}

@@ -90,6 +90,32 @@ pub async fn put_question(
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct ImportBody {
+    pub rows: usize,
+    pub added: usize,
+    pub corrected: usize,
+    /// (row in the sheet, what is wrong); when any, nothing was written.
+    pub errors: Vec<(usize, String)>,
+}
+
+/// Import questions from Excel in the columns of the export (all or nothing; a known code corrects its question).
+#[utoipa::path(post, path = "/api/v1/exams/questions/import", tag = "exams",
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    responses((status = 200, body = ImportBody), (status = 403, body = ErrorBody), (status = 422, body = ImportBody)))]
+pub async fn import(
+    State(s): State<AppState>,
+    a: Api,
+    body: axum::body::Body,
+) -> Result<(StatusCode, Json<ImportBody>), ApiError> {
+    // Who may import is settled before a byte of the upload is read.
+    app::may_edit_bank(&a.ctx)?;
+    let bytes = crate::form::body_within(body, app::import::IMPORT_LIMITS.max_file_bytes).await?;
+    let r = app::import::import(&s.db, &a.ctx, bytes).await?;
+    let status = if r.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, Json(ImportBody { rows: r.rows, added: r.added, corrected: r.corrected, errors: r.errors })))
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct PaperBody {
     pub id: i64,
     pub unit_id: i64,

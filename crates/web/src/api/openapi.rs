@@ -44,7 +44,7 @@ impl Modify for Bearer {
         training::hours,
         warnings::list, warnings::issue, warnings::get, warnings::acknowledge,
         plans::book, plans::replace, plans::plan, plans::record,
-        exam::questions, exam::put_question, exam::papers, exam::create_paper, exam::paper, exam::results, exam::start, exam::sitting, exam::submit, exam::mark,
+        exam::questions, exam::put_question, exam::import, exam::papers, exam::create_paper, exam::paper, exam::results, exam::start, exam::sitting, exam::submit, exam::mark,
         letters::overview, letters::mine, letters::get, letters::make_plan, letters::sign, letters::upload_scan, letters::remind,
     ),
     modifiers(&Bearer),

@@ -477,6 +477,10 @@ pub struct BankQuery {
 #[template(path = "exams/bank.html")]
 struct BankPage {
     l: Layout,
+    /// The import's outcome: a summary, or the rows that are wrong.
+    imported: Option<String>,
+    import_errors: Vec<(usize, String)>,
+    may_import: bool,
     questions: Vec<QuestionRow>,
     kinds: Vec<(&'static str, &'static str)>,
     posts: Vec<(&'static str, &'static str)>,
@@ -491,20 +495,57 @@ impl BankPage {
 }
 
 pub async fn bank(State(s): State<AppState>, p: Page, Query(q): Query<BankQuery>) -> Result<Response, PageError> {
+    Ok(render(&bank_page(&s, &p, q, None, Vec::new()).await?)?.into_response())
+}
+
+async fn bank_page(
+    s: &AppState,
+    p: &Page,
+    q: BankQuery,
+    imported: Option<String>,
+    import_errors: Vec<(usize, String)>,
+) -> Result<BankPage, PageError> {
     let en = p.lang.is_en();
     let questions = app::bank(&s.db, &p.ctx, q.kind.as_deref(), q.post.as_deref()).await?;
-    let l = Layout::new(&p, "/exams", "题库", "Question bank")
+    let l = Layout::new(p, "/exams", "题库", "Question bank")
         .crumb(p.lang.tr("考试", "Exams"), Some("/exams".into()))
         .crumb(p.lang.tr("题库", "Question bank"), None);
-    Ok(render(&BankPage {
+    Ok(BankPage {
+        imported,
+        import_errors,
+        may_import: app::may_edit_bank(&p.ctx).is_ok(),
         questions,
         kinds: QuestionKind::ALL.iter().map(|k| (k.code(), if en { k.label_en() } else { k.label_zh() })).collect(),
         posts: Position::ALL.iter().map(|x| (x.code(), if en { x.label_en() } else { x.label_zh() })).collect(),
         kind: q.kind.unwrap_or_default(),
         post: q.post.unwrap_or_default(),
         l,
-    })?
-    .into_response())
+    })
+}
+
+/// Import questions from Excel (a multipart form with the file under `file`).
+pub async fn import(
+    State(s): State<AppState>,
+    p: Page,
+    mut mp: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    app::may_edit_bank(&p.ctx)?;
+    let (form, bytes) = crate::form::file_form(&mut mp, "file").await?;
+    p.check_csrf(&form)?;
+    match app::import::import(&s.db, &p.ctx, bytes).await {
+        Ok(r) if r.errors.is_empty() => {
+            let msg = format!("已导入{}行：新增{}题，更正{}题", r.rows, r.added, r.corrected);
+            Ok(render(&bank_page(&s, &p, BankQuery::default(), Some(msg), Vec::new()).await?)?.into_response())
+        }
+        Ok(r) => {
+            let msg = format!("{}行中有{}行有误，未导入任何题目", r.rows, r.errors.len());
+            again(&bank_page(&s, &p, BankQuery::default(), Some(msg), r.errors).await?)
+        }
+        Err(e) => {
+            let msg = user_message(&p, e)?;
+            again(&bank_page(&s, &p, BankQuery::default(), Some(msg), Vec::new()).await?)
+        }
+    }
 }
 
 /// The bank as Excel, in the columns the page shows.
@@ -527,14 +568,11 @@ pub async fn bank_export(
                 q.text.clone(),
                 q.options.iter().enumerate().map(|(i, o)| format!("{}. {o}", letter(i))).collect::<Vec<_>>().join("\n"),
                 q.answer.clone(),
+                q.tags.join(","),
             ]
         })
         .collect();
-    let bytes = anbao_app::export::xlsx(
-        "题库",
-        &["编号", "题型", "适用岗位", "出处", "难度", "分值", "题干", "选项", "答案"],
-        &rows,
-    )?;
+    let bytes = anbao_app::export::xlsx("题库", &app::DEFAULT_COLUMNS, &rows)?;
     Ok(xlsx_response(bytes, "exam-bank.xlsx"))
 }
 
