@@ -15,8 +15,13 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
 
-/// The escort and vault-duty plans the county unions' guards rehearse, one a month (codes of rulebook/plans.toml).
-const COUNTY_DRILLS: [(&str, &str); 10] = [
+/// The plans the county unions rehearse with their guards, two a month (codes of rulebook/plans.toml); the outlets
+/// rehearse the fire in business hours and the counter threats themselves.
+const COUNTY_DRILLS: [(&str, &str); 14] = [
+    ("fire_nearby", "营业场所周边发生火灾"),
+    ("fire_on_duty", "值班期间发生火灾"),
+    ("fire_next_to_vault", "金库毗邻发生火灾"),
+    ("fire_premises", "营业场所发生火灾"),
     ("escort_handover_robbery", "交接款箱时遇抢"),
     ("fire_cash_van", "运钞车起火"),
     ("escort_police_check", "途中遇假冒交警检查"),
@@ -297,9 +302,10 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
                     push(&mut out, d, county.id.get(), Some(cab), at(day, 16, 0), false);
                 }
             }
-            // A drill of each escort and vault-duty plan over the year, by the guards (预案 第十、十七–二十五条).
-            if dd == 12 && !guards.is_empty() {
-                let (code, title) = COUNTY_DRILLS[(m as usize - 1) % COUNTY_DRILLS.len()];
+            // A drill of each of these plans over the year, by the guards (预案 第七–十一、十七–二十五条).
+            if matches!(dd, 12 | 26) && !guards.is_empty() {
+                let slot = (m as usize - 1) * 2 + usize::from(dd == 26);
+                let (code, title) = COUNTY_DRILLS[slot % COUNTY_DRILLS.len()];
                 let mut d = draft(RecordKind::Drill);
                 d.subkind = Some("emergency".into());
                 d.data = serde_json::json!({
