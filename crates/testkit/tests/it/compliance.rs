@@ -411,9 +411,10 @@ async fn a_drill_counts_only_with_image_evidence_and_a_non_image_is_refused() {
         ("occurred_at", when.as_str()),
     ];
     let before = app.count("records").await;
-    let r = web.post_multipart("/records", &fields, &[("photos", "plan.pdf", b"%PDF-1.7 not a photo")]).await;
+    // Photos, PDF scans and MP4 video are a drill's image evidence (drills.rs); a program is none of them.
+    let r = web.post_multipart("/records", &fields, &[("photos", "plan.exe", b"MZ\x90\x00 not a photo")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("不是图片"));
+    assert!(r.body.contains("不是图片、PDF或MP4视频"));
     assert_eq!(app.count("records").await, before, "nothing is stored");
     let r = web.post_multipart("/records", &fields, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
