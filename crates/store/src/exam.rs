@@ -507,8 +507,8 @@ pub struct QuestionTally {
 pub async fn question_tallies(c: &mut Conn, paper: i64, under: &str) -> Result<Vec<QuestionTally>> {
     let rows = sqlx::query(
         "SELECT a.question_id, COUNT(*) AS given, \
-         SUM(CASE WHEN a.awarded = a.marks_max THEN 1 ELSE 0 END) AS right_n, \
-         SUM(CASE WHEN a.awarded IS NULL THEN 1 ELSE 0 END) AS unmarked \
+         CAST(SUM(CASE WHEN a.awarded = a.marks_max THEN 1 ELSE 0 END) AS BIGINT) AS right_n, \
+         CAST(SUM(CASE WHEN a.awarded IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS unmarked \
          FROM exam_answers a JOIN exam_sittings s ON s.id = a.sitting_id \
          WHERE s.paper_id = $1 AND s.unit_path LIKE $2 AND s.status <> 'open' \
          GROUP BY a.question_id",

@@ -173,7 +173,10 @@ async fn marking_equals_a_hand_computation_and_a_pass_is_evidence_the_rule_judge
     let (st, b) = submit(&app, TELLER, sid, &answers).await;
     assert_eq!((st, b["status"].as_str()), (StatusCode::OK, Some("submitted")), "{b}");
     assert_eq!(
-        app.scalar(&format!("SELECT COALESCE(SUM(awarded), 0) FROM exam_answers WHERE sitting_id = {sid}")).await,
+        app.scalar(&format!(
+            "SELECT CAST(COALESCE(SUM(awarded), 0) AS BIGINT) FROM exam_answers WHERE sitting_id = {sid}"
+        ))
+        .await,
         expected
     );
     // A second hand-in is refused.
@@ -214,6 +217,17 @@ async fn marking_equals_a_hand_computation_and_a_pass_is_evidence_the_rule_judge
     assert_eq!(r.json()["passed"].as_bool(), Some(pass));
     let written = app.scalar("SELECT COUNT(*) FROM records WHERE kind = 'exam_pass'").await - records_before;
     assert_eq!(written, i64::from(pass));
+    // The results per question count the sitting's right answers.
+    let res = m.get(&format!("/api/v1/exams/papers/{paper}/results")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let qs = res.json()["questions"].as_array().unwrap().clone();
+    assert_eq!(qs.len(), 10);
+    let right: i64 = qs.iter().map(|q| q["right"].as_i64().unwrap()).sum();
+    let direct = app
+        .scalar(&format!("SELECT COUNT(*) FROM exam_answers WHERE sitting_id = {sid} AND awarded = marks_max"))
+        .await;
+    assert_eq!(right, direct);
+    assert!(qs.iter().all(|q| q["unmarked"] == 0));
     app.finish().await;
 }
 
