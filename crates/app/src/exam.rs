@@ -365,8 +365,13 @@ pub async fn sitting_view(db: &Db, ctx: &Ctx, id: i64) -> AppResult<SittingView>
     let mut c = db.read().await?;
     let sitting = store::sitting(&mut c, id).await?.ok_or(AppError::NotFound)?;
     let own = ctx.actor.staff_id == Some(StaffId::new(sitting.staff_id));
+    // Another person's sitting (their answers, and the keys once handed in) is for those who read scores over the
+    // unit; a colleague who has yet to sit the paper must not see it.
     if !own {
         ctx.must_see(&sitting.unit_path)?;
+        if !ctx.actor.scope.holds(&RESULT_READERS, &sitting.unit_path) {
+            return Err(AppError::NotFound);
+        }
     }
     let paper = store::paper(&mut c, sitting.paper_id).await?.ok_or(AppError::NotFound)?;
     let answers = store::answers(&mut c, id).await?;

@@ -69,10 +69,16 @@ pub async fn body_within(body: axum::body::Body, limit: usize) -> Result<Vec<u8>
 /// limit; anything else is a malformed form.
 pub fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        use anbao_app::evidence::{MAX_UPLOAD_BYTES, MAX_UPLOADS, MAX_VIDEO_BYTES};
+        let mb = |b: usize| b / (1024 * 1024);
+        let (one, video) = (mb(MAX_UPLOAD_BYTES), mb(MAX_VIDEO_BYTES));
+        let all = video + (MAX_UPLOADS - 1) * one;
         AppError::Invalid(DomainError::new(
             "photos",
-            "上传内容过大：照片和扫描件每个不超过10MB，视频不超过50MB，一次合计不超过80MB",
-            "the upload is too large: photos and scans up to 10 MB each, a video up to 50 MB, 80 MB in all",
+            format!("上传内容过大：照片和扫描件每个不超过{one}MB，视频不超过{video}MB，一次合计不超过{all}MB"),
+            format!(
+                "the upload is too large: photos and scans up to {one} MB each, a video up to {video} MB, {all} MB in all"
+            ),
         ))
     } else {
         AppError::Invalid(DomainError::new("", "表单数据格式不正确", "the form data is malformed"))

@@ -762,6 +762,9 @@ async fn exams_are_sat_marked_and_read_only_within_scope() {
         get("chengguan.zhuren", format!("/api/v1/exams/papers/{id}/sittings"), INVALID).json("POST", serde_json::json!({})),
         get("chengguan.zhuren", format!("/exams/sittings/{sid}"), OK),
         get("dongjie.zhuren", format!("/exams/sittings/{sid}"), NOT_FOUND),
+        // A colleague at the same outlet, who may still sit the paper, never reads another's sitting.
+        get("chengguan.guanku", format!("/exams/sittings/{sid}"), NOT_FOUND),
+        get("chengguan.guanku", format!("/api/v1/exams/sittings/{sid}"), NOT_FOUND),
         get("dongjie.zhuren", format!("/api/v1/exams/sittings/{sid}/submit"), NOT_FOUND).json("POST", serde_json::json!({"answers": {}})),
         get("chengguan.zhuren", format!("/api/v1/exams/sittings/{sid}/mark"), FORBIDDEN).json("POST", mark.clone()),
         // The auditor reads the bank and results, sets nothing.
