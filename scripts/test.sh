@@ -45,6 +45,10 @@ cargo test --workspace --locked
 
 step "tests on PostgreSQL"
 ANBAO_TEST_POSTGRES_URL="$PG_URL" cargo test --workspace --locked
+# Each test binary leaves the template databases its tests copied from (testkit builds them once per binary).
+for db in $(psql "$PG_URL" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'anbao_t_%'"); do
+  psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $db" >/dev/null
+done
 
 step "benchmark smoke (small scale; the figures are not checked)"
 test -x target/debug/anbao || cargo build --locked -p anbao

@@ -12,8 +12,8 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use rand::RngCore;
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
 use tower::ServiceExt;
 
 /// 2026-03-02 09:30 in Shanghai, a Monday; tests move the clock from here.
@@ -71,6 +71,79 @@ pub async fn fresh_db() -> (Db, String) {
     (db, url)
 }
 
+/// Built once per test binary and copied by each test: a migrated database with the default rulebook, and the same
+/// with the demo seeded. Seeding the demo (argon2 hashes for every account, a year of records) takes seconds, and
+/// nearly every test starts from it; copying a file or a PostgreSQL template takes milliseconds. Both are made
+/// exactly as `empty()` and `demo()` made them before: the same clock, password and rulebook.
+static EMPTY_TEMPLATE: OnceLock<String> = OnceLock::new();
+static DEMO_TEMPLATE: OnceLock<String> = OnceLock::new();
+
+fn template(cell: &'static OnceLock<String>, demo: bool) -> &'static str {
+    cell.get_or_init(|| {
+        // On its own thread and runtime: the test asking first may run on a single-threaded runtime, and the
+        // template's pool must not outlive the runtime that opened it.
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            rt.block_on(async move {
+                let (db, url) = fresh_db().await;
+                anbao_app::setup::load_defaults(&db, START_MS).await.expect("load the default rulebook");
+                if demo {
+                    anbao_app::demo::seed(&db, START_MS, DEMO_PASSWORD).await.expect("seed demo");
+                }
+                db.close().await;
+                url
+            })
+        })
+        .join()
+        .expect("build the test template")
+    })
+}
+
+/// A database of its own for one test, copied from a template.
+async fn copy_of(template_url: &str) -> (Db, String) {
+    sqlx::any::install_default_drivers();
+    let url = match backend_url() {
+        Some(base) => {
+            use sqlx::Connection;
+            let name = format!("anbao_t_{}", random_suffix());
+            let tpl = template_url.rsplit('/').next().expect("template name");
+            let mut admin = sqlx::AnyConnection::connect(&base).await.expect("connect to the PostgreSQL test server");
+            // Two tests copying the same template at once may find it busy for a moment.
+            let mut tries = 0;
+            loop {
+                let r = sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE {tpl}")))
+                    .execute(&mut admin)
+                    .await;
+                match r {
+                    Ok(_) => break,
+                    Err(e) => {
+                        tries += 1;
+                        assert!(tries < 50, "copy the template database: {e}");
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    }
+                }
+            }
+            let _ = admin.close().await;
+            match base.rfind('/') {
+                Some(i) => format!("{}/{name}", &base[..i]),
+                None => panic!("ANBAO_TEST_POSTGRES_URL must name a database"),
+            }
+        }
+        None => {
+            let from = template_url.strip_prefix("sqlite://").expect("a SQLite template");
+            let dir = std::env::temp_dir().join("anbao-tests");
+            let to = format!("{}/t-{}.db", dir.display(), random_suffix());
+            std::fs::copy(from, &to).expect("copy the template database");
+            if std::path::Path::new(&format!("{from}-wal")).exists() {
+                std::fs::copy(format!("{from}-wal"), format!("{to}-wal")).expect("copy the template's log");
+            }
+            format!("sqlite://{to}")
+        }
+    };
+    let db = Db::connect(&url).await.expect("connect");
+    (db, url)
+}
+
 impl TestApp {
     /// An empty Anbao.
     pub async fn empty() -> TestApp {
@@ -80,10 +153,13 @@ impl TestApp {
     /// An empty Anbao whose state `f` adjusts first (cookies behind TLS, tight sign-in rates…). Unless `f` says
     /// otherwise, the in-memory sign-in rates are generous, so tests that sign in often are not slowed by them.
     pub async fn empty_with(f: impl FnOnce(&mut AppState)) -> TestApp {
-        let (db, url) = fresh_db().await;
+        TestApp::from_template(template(&EMPTY_TEMPLATE, false), f).await
+    }
+
+    async fn from_template(tpl: &str, f: impl FnOnce(&mut AppState)) -> TestApp {
+        let (db, url) = copy_of(tpl).await;
         let clock = Arc::new(AtomicI64::new(START_MS));
         let c = clock.clone();
-        anbao_app::setup::load_defaults(&db, START_MS).await.expect("load the default rulebook");
         let blobs = anbao_store::blobs::BlobStore::local(std::env::temp_dir().join("anbao-tests").join("blobs"));
         let mut state = AppState::new(db.clone(), AuthPolicy::default(), false, blobs.clone());
         state.clock = Arc::new(move || c.load(Ordering::SeqCst));
@@ -97,16 +173,12 @@ impl TestApp {
 
     /// The demo, on a state that `f` adjusts first.
     pub async fn demo_with(f: impl FnOnce(&mut AppState)) -> TestApp {
-        let app = TestApp::empty_with(f).await;
-        anbao_app::demo::seed(&app.db, START_MS, DEMO_PASSWORD).await.expect("seed demo");
-        app
+        TestApp::from_template(template(&DEMO_TEMPLATE, true), f).await
     }
 
     /// Anbao with the demo province loaded (the same data `anbao demo` serves).
     pub async fn demo() -> TestApp {
-        let app = TestApp::empty().await;
-        anbao_app::demo::seed(&app.db, START_MS, DEMO_PASSWORD).await.expect("seed demo");
-        app
+        TestApp::demo_with(|_| {}).await
     }
 
     pub fn now(&self) -> i64 {
