@@ -89,7 +89,7 @@ pub async fn engine(db: &Db, now: i64, runs: usize, only: Option<&str>) -> AppRe
         })
         .await?;
         // The baseline judges ATM-days against the rulebook's own number, like the engine does.
-        let atm_min = anbao_app::rulebook::get(db, "ATM-1").await?.current().map_or(1, |v| v.rule.min_count);
+        let atm_min = anbao_app::rulebook::get(db, "ATM-1").await?.latest().map_or(1, |v| v.rule.min_count);
         let (_, sql_warm, _) = time(runs, || async {
         let mut c = db.read().await?;
         let n: i64 = sqlx::query_scalar(

@@ -132,7 +132,7 @@ fn wrong_state(k: &CheckoutRow) -> AppError {
 pub async fn request(db: &Db, ctx: &Ctx, gun: i64, ammo: Option<i64>, rounds: i64, purpose: &str) -> AppResult<i64> {
     let me = confirm::first_person(db, ctx).await?;
     let purpose = anbao_domain::text::bounded("purpose", "领用事由", "Purpose", purpose, 200)?;
-    let guard_rule = crate::guards::rule(db).await?;
+    let guard_rule = crate::guards::rule(db, ctx.now).await?;
     let mut tx = db.begin().await?;
     let g = store::get(&mut tx, gun).await?.filter(|g| g.kind == "gun").ok_or(AppError::NotFound)?;
     ctx.must(Permission::RecordWrite, &g.unit_path)?;
@@ -180,7 +180,7 @@ pub async fn request(db: &Db, ctx: &Ctx, gun: i64, ammo: Option<i64>, rounds: i6
 /// rulebook's ARMS-2 names (any post when it names none).
 pub async fn decide(db: &Db, ctx: &Ctx, id: i64, approve: bool, note: Option<&str>) -> AppResult<()> {
     let me = confirm::first_person(db, ctx).await?;
-    let rule = crate::rulebook::current(db, APPROVAL_RULE).await?;
+    let rule = crate::rulebook::current(db, APPROVAL_RULE, ctx.now).await?;
     let mut tx = db.begin().await?;
     let k = checkout_in_scope(&mut tx, ctx, id).await?;
     ctx.must(Permission::RecordWrite, &k.unit_path)?;

@@ -154,14 +154,14 @@ pub(crate) async fn plan(db: &Db, from: Day, to: Day, today: Day) -> AppResult<P
     let histories: Vec<RuleHistory> = rulebook::all(db)
         .await?
         .into_iter()
-        .filter(|h| h.current().is_some_and(|v| rulebook::tracked(&v.rule)))
+        .filter(|h| h.latest().is_some_and(|v| rulebook::tracked(&v.rule)))
         .collect();
     let needs_people = histories.iter().any(|h| h.versions.iter().any(|v| v.rule.kind == RuleKind::Validity));
     let mut rules: Vec<(Rule, i64)> = Vec::new();
     let mut steps = Vec::new();
     let mut rule_index: HashMap<(String, i64), usize> = HashMap::new();
     for h in &histories {
-        let kind = h.current().map_or(PeriodKind::Day, |v| v.rule.period);
+        let kind = h.on(today).map_or(PeriodKind::Day, |v| v.rule.period);
         // Group this rule's periods by the version that judges them, so each version reads its evidence once.
         let mut by_version: Vec<(usize, Vec<(Day, Day)>)> = Vec::new();
         for p in period::overlapping(kind, from, to) {

@@ -77,7 +77,7 @@ pub async fn plan_trip(db: &Db, ctx: &Ctx, input: &TripInput) -> AppResult<i64> 
     let plate = input.plate.as_deref().map(str::trim).unwrap_or_default();
     let route = anbao_domain::text::bounded("route", "线路", "Route", input.route.as_deref().unwrap_or_default(), 200)?;
     let day = input.day.unwrap_or_else(|| anbao_domain::period::day_of_ms(ctx.now));
-    let guard_rule = crate::guards::rule(db).await?;
+    let guard_rule = crate::guards::rule(db, ctx.now).await?;
     let mut tx = db.begin().await?;
     let u = anbao_store::org::get(&mut tx, UnitId::new(unit)).await?.ok_or(AppError::NotFound)?;
     ctx.must(Permission::RecordWrite, &u.path)?;

@@ -80,8 +80,13 @@ pub async fn remove_member(db: &Db, ctx: &Ctx, id: GroupId, staff: StaffId) -> A
 
 /// The ORG-4 rule (by the rulebook) that a group of this kind answers at a unit of this kind, if any: it names the
 /// post the chair must hold.
-fn rule_for<'a>(rules: &'a [crate::rulebook::RuleHistory], unit_kind: &str, kind: GroupKind) -> Option<&'a Rule> {
-    rules.iter().filter_map(|h| h.current().filter(|v| v.active).map(|v| &v.rule)).find(|r| {
+fn rule_for<'a>(
+    rules: &'a [crate::rulebook::RuleHistory],
+    today: i64,
+    unit_kind: &str,
+    kind: GroupKind,
+) -> Option<&'a Rule> {
+    rules.iter().filter_map(|h| h.on(today).filter(|v| v.active).map(|v| &v.rule)).find(|r| {
         r.evidence == RecordKind::LeadershipGroup.spec().code
             && r.subkind == kind.code()
             && r.unit_kinds.iter().any(|k| k == unit_kind)
@@ -89,14 +94,18 @@ fn rule_for<'a>(rules: &'a [crate::rulebook::RuleHistory], unit_kind: &str, kind
 }
 
 /// The groups the rulebook's ORG-4 rules ask each kind of unit to set up, with the rule's source.
-pub async fn required_kinds(db: &Db) -> AppResult<std::collections::HashMap<UnitKind, Vec<(GroupKind, String)>>> {
+pub async fn required_kinds(
+    db: &Db,
+    now: i64,
+) -> AppResult<std::collections::HashMap<UnitKind, Vec<(GroupKind, String)>>> {
     let rules = crate::rulebook::all(db).await?;
+    let today = anbao_domain::period::day_of_ms(now);
     Ok(UnitKind::ALL
         .iter()
         .map(|u| {
             let kinds = GroupKind::ALL
                 .into_iter()
-                .filter_map(|k| rule_for(&rules, u.code(), k).map(|r| (k, r.source.clone())))
+                .filter_map(|k| rule_for(&rules, today, u.code(), k).map(|r| (k, r.source.clone())))
                 .collect();
             (*u, kinds)
         })
@@ -118,7 +127,9 @@ pub async fn confirm_year(db: &Db, ctx: &Ctx, id: GroupId) -> AppResult<()> {
     })?;
     // The post the chair confirms in: the rule's, which the engine matches against the record (as `positions`).
     let mut chair_post = None;
-    if let Some(rule) = rule_for(&rules, unit.kind.code(), g.kind).filter(|r| !r.positions.is_empty()) {
+    if let Some(rule) = rule_for(&rules, anbao_domain::period::day_of_ms(ctx.now), unit.kind.code(), g.kind)
+        .filter(|r| !r.positions.is_empty())
+    {
         let staff = anbao_store::staff::get(&mut tx, chair.staff_id).await?;
         chair_post = staff.and_then(|s| {
             s.positions.iter().find(|p| rule.positions.iter().any(|x| x == p.code())).map(|p| p.code().to_owned())

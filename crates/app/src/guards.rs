@@ -18,8 +18,8 @@ pub const GUARD_RULE: &str = "ORG-5";
 pub const KEEPERS: [Role; 1] = [Role::Security];
 
 /// The rulebook's limits in force, if the union keeps the rule.
-pub async fn rule(db: &Db) -> AppResult<Option<GuardRule>> {
-    Ok(crate::rulebook::current(db, GUARD_RULE)
+pub async fn rule(db: &Db, now: i64) -> AppResult<Option<GuardRule>> {
+    Ok(crate::rulebook::current(db, GUARD_RULE, now)
         .await?
         .map(|r| GuardRule { min_age: r.min_age, live_fire_days: r.days.max(1) }))
 }
@@ -50,7 +50,7 @@ pub struct GuardView {
 }
 
 pub async fn view(db: &Db, ctx: &Ctx, staff: StaffId) -> AppResult<GuardView> {
-    let rule = rule(db).await?;
+    let rule = rule(db, ctx.now).await?;
     let mut c = db.read().await?;
     let s = anbao_store::staff::get(&mut c, staff).await?.ok_or(AppError::NotFound)?;
     ctx.must_see(&s.unit_path)?;

@@ -50,7 +50,7 @@ pub async fn todo(db: &Db, ctx: &Ctx) -> AppResult<Vec<TodoItem>> {
         let units = anbao_store::org::list_in_scope(&mut c, &ctx.actor.scope, Permission::OrgWrite).await?;
         let groups = anbao_store::groups::list_in_scope(&mut c, &ctx.actor.scope, Permission::OrgWrite).await?;
         let have: HashSet<(i64, GroupKind)> = groups.iter().map(|g| (g.unit_id.get(), g.kind)).collect();
-        let required = crate::groups::required_kinds(db).await?;
+        let required = crate::groups::required_kinds(db, ctx.now).await?;
         for u in units.iter().filter(|u| u.kind != UnitKind::Department) {
             if u.first_responsible_id.is_none() {
                 items.push(TodoItem {
@@ -151,10 +151,14 @@ pub async fn accountable_for(
     root_path: &str,
     items: &[crate::compliance::DueItem],
 ) -> AppResult<Vec<(String, String)>> {
-    let owners: std::collections::HashMap<String, Vec<String>> = crate::rulebook::all(db)
+    // Who owes an item is the judging version's `owners` (an edit that starts tomorrow does not move today's items).
+    let owners: std::collections::HashMap<(String, i64), Vec<String>> = crate::rulebook::all(db)
         .await?
         .into_iter()
-        .filter_map(|h| h.current().map(|v| (h.id.clone(), v.rule.owners.clone())))
+        .flat_map(|h| {
+            let id = h.id;
+            h.versions.into_iter().map(move |v| ((id.clone(), v.version), v.rule.owners))
+        })
         .collect();
     let mut c = db.read().await?;
     let units: std::collections::HashMap<i64, UnitRow> =
@@ -172,7 +176,7 @@ pub async fn accountable_for(
         .iter()
         .map(|it| match units.get(&it.unit_id) {
             Some(u) => accountable(
-                owners.get(&it.rule_id).map(Vec::as_slice).unwrap_or_default(),
+                owners.get(&(it.rule_id.clone(), it.version)).map(Vec::as_slice).unwrap_or_default(),
                 u,
                 staff.get(&it.unit_id).map(Vec::as_slice).unwrap_or_default(),
             ),

@@ -375,13 +375,13 @@ async fn raise_in(
     Ok(id)
 }
 
-async fn limit_days(db: &Db, rule: &str) -> AppResult<i64> {
-    Ok(crate::rulebook::current(db, rule).await?.map_or(0, |r| r.days))
+async fn limit_days(db: &Db, rule: &str, now: i64) -> AppResult<i64> {
+    Ok(crate::rulebook::current(db, rule, now).await?.map_or(0, |r| r.days))
 }
 
 /// The inspector signs: every item must be answered; each failed item raises a hazard with its notice.
 pub async fn sign(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Vec<i64>> {
-    let repeat_days = limit_days(db, REPEAT_RULE).await?;
+    let repeat_days = limit_days(db, REPEAT_RULE, ctx.now).await?;
     let mut tx = db.begin().await?;
     let row = inspection_in_scope(&mut tx, ctx, id).await?;
     if row.status != "draft" {

@@ -78,7 +78,7 @@ pub async fn create(
             "a two-person procedure is recorded as it happens: use the current time",
         ));
     }
-    let limits = checks::Limits::read(db, spec).await?;
+    let limits = checks::Limits::read(db, spec, at).await?;
     let photos = if spec.photos == anbao_domain::records::spec::Photos::Media {
         evidence::check_media(uploads, at, ctx.now)?
     } else {

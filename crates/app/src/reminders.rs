@@ -37,10 +37,14 @@ pub async fn run_once(db: &Db, now: i64) -> AppResult<usize> {
         out
     };
     // Who owes what (RESP-2): the rules' posts, read once.
-    let owners: std::collections::HashMap<String, Vec<String>> = crate::rulebook::all(db)
+    // Who owes an item is the judging version's `owners` (an edit that starts tomorrow does not move today's items).
+    let owners: std::collections::HashMap<(String, i64), Vec<String>> = crate::rulebook::all(db)
         .await?
         .into_iter()
-        .filter_map(|h| h.current().map(|v| (h.id.clone(), v.rule.owners.clone())))
+        .flat_map(|h| {
+            let id = h.id;
+            h.versions.into_iter().map(move |v| ((id.clone(), v.version), v.rule.owners))
+        })
         .collect();
     for (account, grants) in list {
         let me = match account.staff_id {
@@ -68,7 +72,10 @@ pub async fn run_once(db: &Db, now: i64) -> AppResult<usize> {
                         g.role == Role::UnitHead
                             || unit.as_ref().is_none_or(|u| {
                                 crate::home::owes(
-                                    owners.get(&it.rule_id).map(Vec::as_slice).unwrap_or_default(),
+                                    owners
+                                        .get(&(it.rule_id.clone(), it.version))
+                                        .map(Vec::as_slice)
+                                        .unwrap_or_default(),
                                     u,
                                     me.as_ref(),
                                 )

@@ -83,8 +83,19 @@ pub struct RuleHistory {
 }
 
 impl RuleHistory {
-    pub fn current(&self) -> Option<&Version> {
+    /// The newest version, which may be scheduled to start later (the one an edit starts from).
+    pub fn latest(&self) -> Option<&Version> {
         self.versions.last()
+    }
+
+    /// The version in force on a local day: the newest that has started by then (the first one before any).
+    pub fn on(&self, day: i64) -> Option<&Version> {
+        self.for_period(day)
+    }
+
+    /// Versions saved to start after `day`.
+    pub fn scheduled_after(&self, day: i64) -> impl Iterator<Item = &Version> {
+        self.versions.iter().filter(move |v| v.effective_from_day > day)
     }
 
     /// The version that judges a period beginning on `day`: the newest one in force by then (the first one for
@@ -120,13 +131,10 @@ pub async fn all(db: &Db) -> AppResult<Vec<RuleHistory>> {
     Ok(map.into_iter().map(|(id, versions)| RuleHistory { id, versions }).collect())
 }
 
-/// The version of a rule in force now, if the rule exists and is active.
-pub async fn current(db: &Db, id: &str) -> AppResult<Option<Rule>> {
-    Ok(all(db)
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-        .and_then(|h| h.current().filter(|v| v.active).map(|v| v.rule.clone())))
+/// The version of a rule in force at `now`, if the rule exists and that version is active — not one saved to
+/// start tomorrow.
+pub async fn current(db: &Db, id: &str, now: i64) -> AppResult<Option<Rule>> {
+    in_force(db, id, anbao_domain::period::day_of_ms(now)).await
 }
 
 /// The version of a rule in force on a local day (a roster month is checked by the rule of that month).

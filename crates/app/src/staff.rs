@@ -98,7 +98,7 @@ pub async fn create_staff(db: &Db, ctx: &Ctx, input: StaffInput) -> AppResult<St
 /// Edit a record: a transfer is an edit of the unit (both units in scope); leaving is `active = false`.
 pub async fn update_staff(db: &Db, ctx: &Ctx, id: StaffId, input: StaffInput) -> AppResult<()> {
     let (unit, draft) = parse(&input)?;
-    let guard_rule = crate::guards::rule(db).await?;
+    let guard_rule = crate::guards::rule(db, ctx.now).await?;
     let mut tx = db.begin().await?;
     let current = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     ctx.must(Permission::StaffWrite, &current.unit_path)?;

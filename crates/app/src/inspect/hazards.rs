@@ -100,7 +100,7 @@ pub struct Hazard {
 }
 
 pub async fn hazard(db: &Db, ctx: &Ctx, id: i64) -> AppResult<Hazard> {
-    let days = limit_days(db, ESCALATION_RULE).await?;
+    let days = limit_days(db, ESCALATION_RULE, ctx.now).await?;
     let mut c = db.read().await?;
     let row = hazard_in_scope(&mut c, ctx, id).await?;
     let today = period::day_of_ms(ctx.now);
@@ -235,7 +235,7 @@ pub struct RegisterRow {
 }
 
 pub async fn register(db: &Db, ctx: &Ctx, unit: UnitId, status: Option<&str>) -> AppResult<Vec<RegisterRow>> {
-    let days = limit_days(db, ESCALATION_RULE).await?;
+    let days = limit_days(db, ESCALATION_RULE, ctx.now).await?;
     let today = period::day_of_ms(ctx.now);
     let mut c = db.read().await?;
     let u = anbao_store::org::get(&mut c, unit).await?.ok_or(AppError::NotFound)?;
@@ -263,7 +263,7 @@ pub async fn register(db: &Db, ctx: &Ctx, unit: UnitId, status: Option<&str>) ->
 type Recipients = (Vec<i64>, Vec<i64>, Vec<i64>);
 
 pub async fn escalate(db: &Db, now: i64) -> AppResult<usize> {
-    let days = limit_days(db, ESCALATION_RULE).await?;
+    let days = limit_days(db, ESCALATION_RULE, now).await?;
     let today = period::day_of_ms(now);
     let mut tx = db.begin().await?;
     // Who signs in as each person, read once for the run rather than once per hazard.

@@ -24,14 +24,15 @@ pub struct Limits {
 }
 
 impl Limits {
-    pub async fn read(db: &Db, spec: &KindSpec) -> AppResult<Limits> {
+    /// The limits in force at `at`, when the record happened (a back-dated record is judged by that day's rule).
+    pub async fn read(db: &Db, spec: &KindSpec, at: i64) -> AppResult<Limits> {
         let mut l = Limits::default();
         for c in spec.checks {
             match c {
                 Check::LargeWithdrawal => {
-                    l.large_withdrawal = crate::rulebook::current(db, LARGE_WITHDRAWAL_RULE).await?
+                    l.large_withdrawal = crate::rulebook::current(db, LARGE_WITHDRAWAL_RULE, at).await?
                 }
-                Check::VaultHours => l.vault_hours = crate::rulebook::current(db, VAULT_HOURS_RULE).await?,
+                Check::VaultHours => l.vault_hours = crate::rulebook::current(db, VAULT_HOURS_RULE, at).await?,
                 Check::Plan => l.plans = Some(crate::plans::book(db).await?.1),
                 Check::KeyAndCode | Check::GunCustody | Check::DutyRoster => {}
             }

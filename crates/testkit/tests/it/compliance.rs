@@ -171,10 +171,22 @@ async fn a_rule_changed_mid_year_judges_only_the_periods_after_the_change() {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM rule_versions WHERE rule_id = 'ATM-1'").await, 1);
     let r = c.json("PUT", "/api/v1/rules/ATM-1", &json!({"rule": rule, "effective_from": "2026-03-03"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(r.json()["version"], 2);
+    // Today the rule is still version 1: the new version is listed beside it as scheduled, not in its place.
+    assert_eq!((r.json()["version"].as_i64(), r.json()["rule"]["min_count"].as_i64()), (Some(1), Some(6)));
+    let got = c.get("/api/v1/rules/ATM-1").await.json();
+    assert_eq!((got["version"].as_i64(), got["rule"]["min_count"].as_i64()), (Some(1), Some(6)));
+    assert_eq!(
+        (got["scheduled"][0]["version"].as_i64(), got["scheduled"][0]["effective_from"].as_str()),
+        (Some(2), Some("2026-03-03"))
+    );
+    let listed = c.get("/api/v1/rules").await.json();
+    let atm1 = listed.as_array().unwrap().iter().find(|r| r["rule"]["id"] == "ATM-1").unwrap().clone();
+    assert_eq!((atm1["version"].as_i64(), atm1["scheduled"].as_array().map(Vec::len)), (Some(1), Some(1)));
     // Two days on: 1 March is still judged by version 1 (6 needed); 3 March by version 2 (4 needed).
     app.advance_minutes(2 * 24 * 60);
     let mut c = app.api("admin").await;
+    let got = c.get("/api/v1/rules/ATM-1").await.json();
+    assert_eq!((got["version"].as_i64(), got["scheduled"].as_array().map(Vec::len)), (Some(2), Some(0)));
     for h in [8, 9, 10, 11] {
         let t = anbao_domain::time::rfc3339_ms(START_MS + DAY - (9 * 60 + 30) * 60_000 + h * 3_600_000);
         assert_eq!(

@@ -19,6 +19,18 @@ pub struct RuleBody {
     /// Whether Anbao records this rule's evidence yet (untracked rules are listed, not judged).
     pub tracked: bool,
     pub rule: Rule,
+    /// Versions saved to take effect after today, oldest first (today's is the one above).
+    pub scheduled: Vec<ScheduledRuleBody>,
+}
+
+/// A version of a rule saved to start on a later day.
+#[derive(Serialize, ToSchema)]
+pub struct ScheduledRuleBody {
+    pub version: i64,
+    pub active: bool,
+    /// The local date it takes effect.
+    pub effective_from: String,
+    pub rule: Rule,
 }
 
 fn day_text(d: i64) -> String {
@@ -26,28 +38,41 @@ fn day_text(d: i64) -> String {
     format!("{y}-{m:02}-{dd:02}")
 }
 
-fn rule_body(h: &anbao_app::rulebook::RuleHistory) -> Option<RuleBody> {
-    let v = h.current()?;
+/// The version in force today (a version that starts tomorrow is listed under `scheduled`, not in its place).
+fn rule_body(h: &anbao_app::rulebook::RuleHistory, today: i64) -> Option<RuleBody> {
+    let v = h.on(today)?;
+    let scheduled = h
+        .scheduled_after(today)
+        .map(|n| ScheduledRuleBody {
+            version: n.version,
+            active: n.active,
+            effective_from: day_text(n.effective_from_day),
+            rule: n.rule.clone(),
+        })
+        .collect();
     Some(RuleBody {
         version: v.version,
         active: v.active,
         effective_from: (v.effective_from_day > 0).then(|| day_text(v.effective_from_day)),
         tracked: anbao_app::rulebook::tracked(&v.rule),
         rule: v.rule.clone(),
+        scheduled,
     })
 }
 
 /// The current rulebook: every rule with the article it cites.
 #[utoipa::path(get, path = "/api/v1/rules", tag = "compliance", responses((status = 200, body = Vec<RuleBody>)))]
-pub async fn rules(State(s): State<AppState>, _a: Api) -> Result<Json<Vec<RuleBody>>, ApiError> {
-    Ok(Json(anbao_app::rulebook::all(&s.db).await?.iter().filter_map(rule_body).collect()))
+pub async fn rules(State(s): State<AppState>, a: Api) -> Result<Json<Vec<RuleBody>>, ApiError> {
+    let today = anbao_domain::period::day_of_ms(a.ctx.now);
+    Ok(Json(anbao_app::rulebook::all(&s.db).await?.iter().filter_map(|h| rule_body(h, today)).collect()))
 }
 
-/// One rule, current version.
+/// One rule: the version in force today, and any saved to start later.
 #[utoipa::path(get, path = "/api/v1/rules/{id}", tag = "compliance", params(("id" = String, Path)), responses((status = 200, body = RuleBody), (status = 404, body = ErrorBody)))]
-pub async fn rule(State(s): State<AppState>, _a: Api, Path(id): Path<String>) -> Result<Json<RuleBody>, ApiError> {
+pub async fn rule(State(s): State<AppState>, a: Api, Path(id): Path<String>) -> Result<Json<RuleBody>, ApiError> {
     let h = anbao_app::rulebook::get(&s.db, &id).await?;
-    Ok(Json(rule_body(&h).ok_or(anbao_app::AppError::NotFound)?))
+    let today = anbao_domain::period::day_of_ms(a.ctx.now);
+    Ok(Json(rule_body(&h, today).ok_or(anbao_app::AppError::NotFound)?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -84,7 +109,8 @@ pub async fn edit_rule(
     let from = crate::form::parse_day(&b.effective_from)?;
     anbao_app::rulebook::edit(&s.db, &a.ctx, b.rule, b.active, from).await?;
     let h = anbao_app::rulebook::get(&s.db, &id).await?;
-    Ok(Json(rule_body(&h).ok_or(anbao_app::AppError::NotFound)?))
+    let today = anbao_domain::period::day_of_ms(a.ctx.now);
+    Ok(Json(rule_body(&h, today).ok_or(anbao_app::AppError::NotFound)?))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -76,10 +76,14 @@ pub struct RuleRow {
     pub version: i64,
     pub active: bool,
     pub tracked: bool,
+    /// A version saved to start later: (its number, the day it starts).
+    pub scheduled: Option<(i64, String)>,
 }
 
-fn row(h: &RuleHistory, en: bool) -> Option<RuleRow> {
-    let v = h.current()?;
+/// The rule as it stands today (not a version saved to start tomorrow), with the next scheduled version beside it.
+fn row(h: &RuleHistory, en: bool, today: i64) -> Option<RuleRow> {
+    let v = h.on(today)?;
+    let scheduled = h.scheduled_after(today).next().map(|n| (n.version, day_text(n.effective_from_day)));
     Some(RuleRow {
         id: h.id.clone(),
         title: v.rule.label(en).to_owned(),
@@ -90,6 +94,7 @@ fn row(h: &RuleHistory, en: bool) -> Option<RuleRow> {
         version: v.version,
         active: v.active,
         tracked: tracked(&v.rule),
+        scheduled,
     })
 }
 
@@ -104,7 +109,8 @@ pub async fn list(State(s): State<AppState>, p: Page) -> Result<Response, PageEr
     let all = anbao_app::rulebook::all(&s.db).await?;
     let en = p.lang.is_en();
     let l = Layout::new(&p, "/rulebook", "规则库", "Rulebook").crumb(p.lang.tr("规则库", "Rulebook"), None);
-    Ok(render(&ListPage { l, rules: all.iter().filter_map(|h| row(h, en)).collect() })?.into_response())
+    let today = anbao_domain::period::day_of_ms(p.ctx.now);
+    Ok(render(&ListPage { l, rules: all.iter().filter_map(|h| row(h, en, today)).collect() })?.into_response())
 }
 
 pub struct VersionView {
@@ -139,8 +145,9 @@ fn day_text(d: i64) -> String {
 async fn show_page(s: &AppState, p: &Page, id: &str, error: Option<String>) -> Result<ShowPage, PageError> {
     let h = anbao_app::rulebook::get(&s.db, id).await?;
     let en = p.lang.is_en();
-    let r = row(&h, en).ok_or_else(|| PageError::from(AppError::NotFound))?;
-    let rule = h.current().map(|v| v.rule.clone()).ok_or_else(|| PageError::from(AppError::NotFound))?;
+    let today = anbao_domain::period::day_of_ms(p.ctx.now);
+    let r = row(&h, en, today).ok_or_else(|| PageError::from(AppError::NotFound))?;
+    let rule = h.on(today).map(|v| v.rule.clone()).ok_or_else(|| PageError::from(AppError::NotFound))?;
     let subject = format!(
         "{} {} {} {}",
         rule.unit_kinds
@@ -239,7 +246,7 @@ pub async fn update(
     PageForm(form): PageForm,
 ) -> Result<Response, PageError> {
     let h = anbao_app::rulebook::get(&s.db, &id).await?;
-    let mut rule = h.current().map(|v| v.rule.clone()).ok_or_else(|| PageError::from(AppError::NotFound))?;
+    let mut rule = h.latest().map(|v| v.rule.clone()).ok_or_else(|| PageError::from(AppError::NotFound))?;
     let result: Result<i64, AppError> = async {
         rule.title = form.text("title");
         rule.min_count = int(&form, "min_count")?;
