@@ -372,7 +372,7 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
                     (deputy, "deputy_in_charge", "surprise", 0.7, 6),
                     (deputy, "deputy_in_charge", "routine", 0.6, 18),
                     (officer, "security_officer", "routine", 0.95, 12),
-                    (officer, "security_officer", "night", 0.85, 22),
+                    (officer, "security_officer", "night", 0.3, 22),
                 ];
                 for (who, pos, sub, p, off) in visits {
                     let Some(who) = who else { continue };
@@ -387,6 +387,24 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
                     d.target_unit = Some(o.id);
                     d.data = serde_json::json!({ "checks": {}, "notes": "检查规章制度执行、要害部位、防范措施和安全设施，未发现重大隐患" });
                     push(&mut out, d, who.unit_id.get(), None, at(day, if sub == "night" { 22 } else { 10 }, 0), false);
+                }
+                // The security department's night phone check of the outlet's duty (INSP-3, 篇二 (四)).
+                if let Some(who) = officer {
+                    let day = day_in(24 + (i as i64 % 4));
+                    if day >= first && rng.random_bool(0.9) {
+                        let result = match rng.random_range(0..100) {
+                            0..4 => "no_answer",
+                            4..10 => "late",
+                            _ => "on_time",
+                        };
+                        let mut d = draft(RecordKind::PhoneCheck);
+                        d.performer = Some(who.id);
+                        d.performer_position = Some("security_officer".into());
+                        d.subkind = Some(result.into());
+                        d.target_unit = Some(o.id);
+                        d.data = serde_json::json!({ "checks": {}, "result": result, "answered_by": if result == "no_answer" { "" } else { "值班员" }, "notes": "" });
+                        push(&mut out, d, who.unit_id.get(), None, at(day, 23, 10), false);
+                    }
                 }
             }
             month_start = me;

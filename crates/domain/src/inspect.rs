@@ -283,6 +283,27 @@ mod tests {
     }
 
     #[test]
+    fn the_default_checklist_checks_every_article_of_business_hours_duty_and_cctv() {
+        let t = template();
+        // 第四条 has two items: the counter and doors (R1), and leaving one's post.
+        assert!(t.item.iter().filter(|i| i.article == "第三篇 第四条").count() >= 2);
+        for article in [
+            "第三篇 第三条",
+            "第三篇 第四条",
+            "第三篇 第六条",
+            "第三篇 第八条",
+            "第三篇 第十条",
+            "第三篇 第十五条",
+            "第三篇 第十九条",
+            "第五篇 第3题",
+            "第三篇 第四十八条",
+            "第三篇 第五十条",
+        ] {
+            assert!(t.item.iter().any(|i| i.article.contains(article)), "no item checks {article}");
+        }
+    }
+
+    #[test]
     fn scores_are_scaled_over_the_items_that_apply() {
         let t = template();
         let mut r = all(&t, Outcome::Pass);

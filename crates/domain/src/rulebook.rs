@@ -66,6 +66,42 @@ impl PeriodKind {
     }
 }
 
+/// Whose visits fill a coverage rule's quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitsBy {
+    /// Anyone recording at a unit in the bound unit's subtree.
+    #[default]
+    Subtree,
+    /// Only records made at the bound unit itself: its leaders, not a department head or a cooperative director.
+    Unit,
+    /// Records made at the bound unit or one of its departments (the county's security department, 保卫部).
+    UnitOrDepartments,
+}
+
+impl VisitsBy {
+    pub fn label(self, en: bool) -> &'static str {
+        match (self, en) {
+            (VisitsBy::Subtree, false) => "辖内任何人员的检查",
+            (VisitsBy::Subtree, true) => "visits by anyone in the subtree",
+            (VisitsBy::Unit, false) => "仅本级单位人员的检查（不含部门、下级单位）",
+            (VisitsBy::Unit, true) => "only visits by the unit's own staff (not its departments or the units below)",
+            (VisitsBy::UnitOrDepartments, false) => "本级单位及其部门（如保卫部）人员的检查",
+            (VisitsBy::UnitOrDepartments, true) => "visits by the unit's own staff or its departments (e.g. 保卫部)",
+        }
+    }
+
+    /// Whether a record made at unit `by` (of `by_kind`, under `by_parent`) counts for the bound unit `bound`, given
+    /// that `by` is already known to lie in `bound`'s subtree.
+    pub fn counts(self, by: i64, by_is_department: bool, by_parent: Option<i64>, bound: i64) -> bool {
+        match self {
+            VisitsBy::Subtree => true,
+            VisitsBy::Unit => by == bound,
+            VisitsBy::UnitOrDepartments => by == bound || (by_is_department && by_parent == Some(bound)),
+        }
+    }
+}
+
 /// One rule as the rulebook file and the editor hold it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -111,6 +147,11 @@ pub struct Rule {
     /// Only records with at least one photo or scan attached count (e.g. drills need image evidence).
     #[serde(default)]
     pub require_attachment: bool,
+    /// For coverage: whose visits count — anyone's in the bound unit's subtree, or only the bound unit's own staff
+    /// (with or without its departments). Each quota of 篇五 四 names that level's leaders, so visits by the leaders
+    /// of the units below do not fill it.
+    #[serde(default)]
+    pub visits_by: VisitsBy,
     /// For limits: an amount of money in yuan.
     #[serde(default)]
     pub amount: i64,
@@ -343,6 +384,19 @@ pub fn still_valid(last: (i32, i8, i8), on: (i32, i8, i8), months: i64) -> bool 
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_quota_naming_a_levels_leaders_counts_only_records_made_at_that_level() {
+        // Bound unit 10 (a county); 11 its security department; 12 a cooperative below it.
+        assert!(VisitsBy::Unit.counts(10, false, Some(1), 10));
+        assert!(!VisitsBy::Unit.counts(11, true, Some(10), 10));
+        assert!(!VisitsBy::Unit.counts(12, false, Some(10), 10));
+        assert!(VisitsBy::UnitOrDepartments.counts(10, false, Some(1), 10));
+        assert!(VisitsBy::UnitOrDepartments.counts(11, true, Some(10), 10));
+        assert!(!VisitsBy::UnitOrDepartments.counts(12, false, Some(10), 10));
+        assert!(!VisitsBy::UnitOrDepartments.counts(13, true, Some(12), 10), "a cooperative's department");
+        assert!(VisitsBy::Subtree.counts(12, false, Some(10), 10));
+    }
+
     fn rule() -> Rule {
         Rule {
             id: "ATM-1".into(),
@@ -368,6 +422,7 @@ mod tests {
             forbid_same_position: vec![],
             forbid_both_non_formal: false,
             require_attachment: false,
+            visits_by: VisitsBy::Subtree,
             amount: 0,
             hours: String::new(),
             days: 0,

@@ -287,7 +287,16 @@ pub(super) async fn judge(
                 for p in periods.iter() {
                     let mut seen: HashMap<i64, i64> = HashMap::new();
                     for v in visits.iter().filter(|v| v.day >= p.0 && v.day < p.1) {
-                        let by_unit = unit_idx.get(&v.unit_id).is_some_and(|i| e.units[*i].path.starts_with(&u.path));
+                        let by_unit = unit_idx.get(&v.unit_id).is_some_and(|i| {
+                            let by = &e.units[*i];
+                            by.path.starts_with(&u.path)
+                                && rule.visits_by.counts(
+                                    by.id.get(),
+                                    by.kind == UnitKind::Department,
+                                    by.parent_id.map(|p| p.get()),
+                                    u.id.get(),
+                                )
+                        });
                         let pos_ok = rule.positions.is_empty()
                             || v.position.as_deref().is_some_and(|x| rule.positions.iter().any(|y| y == x));
                         let sub_ok = rule.subkind.is_empty() || v.subkind.as_deref() == Some(rule.subkind.as_str());
@@ -364,7 +373,7 @@ pub(super) async fn judge(
                     continue;
                 }
                 let Some(ui) = unit_idx.get(&s.unit_id).copied() else { continue };
-                if !rule.unit_kinds.is_empty() && !unit_applies(rule, &e.units[ui]) {
+                if !rule.unit_kinds.is_empty() && !unit_applies(rule, people_unit(e, unit_idx, ui)) {
                     continue;
                 }
                 for p in periods {
@@ -397,4 +406,18 @@ pub(super) async fn judge(
         }
     }
     Ok(())
+}
+
+/// The unit whose kind decides whether a rule on people binds someone at unit `ui`: a department (保卫部, 人事部)
+/// belongs to the unit above it, so a county's armed guards in its security department are the county's key staff
+/// (ORG-3).
+fn people_unit<'e>(e: &'e Evaluation, unit_idx: &HashMap<i64, usize>, ui: usize) -> &'e UnitRow {
+    let mut u = &e.units[ui];
+    while u.kind == UnitKind::Department {
+        match u.parent_id.and_then(|p| unit_idx.get(&p.get())) {
+            Some(pi) => u = &e.units[*pi],
+            None => break,
+        }
+    }
+    u
 }

@@ -74,6 +74,13 @@ record_kinds! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gun_custody_check_quotes_the_gun_rule_not_the_vault_rule() {
+        let two = RecordKind::GunCustodyCheck.spec().two_person.unwrap_or_default();
+        assert!(two.contains("枪弹双人分离保管") && two.contains("篇五"), "{two}");
+        assert!(!two.contains("金库"), "{two}");
+    }
     use crate::records::spec::{About, Need};
 
     #[test]

@@ -14,6 +14,7 @@ mod directory;
 mod drills;
 mod exams;
 mod facility;
+mod fidelity;
 mod guards;
 mod inspect;
 mod letters;

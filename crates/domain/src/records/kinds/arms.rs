@@ -147,7 +147,9 @@ pub static GUN_CUSTODY_CHECK: KindSpec = KindSpec {
     text: Text::notes(("核对情况", "Notes")),
     text2: Text::NONE,
     photos: Photos::None,
-    two_person: Some("金库必须两名员工同时管理，同进、同出、同操作（第五篇 第8题）"),
+    two_person: Some(
+        "严格落实枪弹双人分离保管、枪弹领用和交接登记制度（篇五《全省农村信用社2012年安全保卫工作安排意见》五）",
+    ),
     checks: &[Check::GunCustody],
     procedure: None,
     hook: Hook::None,
