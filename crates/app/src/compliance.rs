@@ -6,6 +6,7 @@
 //! the items a page or the API shows (`Evaluation::item`), so a province-wide roll-up stays cheap.
 use crate::rulebook::{self, RuleHistory};
 use crate::{AppError, AppResult};
+use anbao_domain::calendar::Calendar;
 use anbao_domain::org::UnitKind;
 use anbao_domain::period::{self, Day};
 use anbao_domain::records::RecordKind;
@@ -147,6 +148,20 @@ pub(crate) struct Plan {
     pub rules: Vec<(Rule, i64)>,
     pub steps: Vec<Step>,
     pub needs_people: bool,
+    /// The calendar version the business days and holidays came from (it stamps the summaries of those rules).
+    pub calendar_version: i64,
+}
+
+/// The periods of `kind` a rule owes in [from, to): the calendar's holiday runs for holiday rules, and for a
+/// daily rule kept on business days only, the business days.
+fn periods_of(rule: Option<&Rule>, kind: PeriodKind, cal: &Calendar, from: Day, to: Day) -> Vec<(Day, Day)> {
+    match kind {
+        PeriodKind::Holiday => cal.holiday_runs(from, to),
+        PeriodKind::Day if rule.is_some_and(|r| r.business_days_only) => {
+            (from..to).filter(|d| cal.is_business_day(*d)).map(|d| (d, d + 1)).collect()
+        }
+        _ => period::overlapping(kind, from, to),
+    }
 }
 
 /// The rule versions that judge the periods overlapping [from, to) that have begun by `today`.
@@ -157,6 +172,7 @@ pub(crate) async fn plan(db: &Db, from: Day, to: Day, today: Day) -> AppResult<P
         .filter(|h| h.latest().is_some_and(|v| rulebook::tracked(&v.rule)))
         .collect();
     let needs_people = histories.iter().any(|h| h.versions.iter().any(|v| v.rule.kind == RuleKind::Validity));
+    let (calendar_version, cal) = crate::calendar::calendar(db).await?;
     let mut rules: Vec<(Rule, i64)> = Vec::new();
     let mut steps = Vec::new();
     let mut rule_index: HashMap<(String, i64), usize> = HashMap::new();
@@ -164,7 +180,7 @@ pub(crate) async fn plan(db: &Db, from: Day, to: Day, today: Day) -> AppResult<P
         let kind = h.on(today).map_or(PeriodKind::Day, |v| v.rule.period);
         // Group this rule's periods by the version that judges them, so each version reads its evidence once.
         let mut by_version: Vec<(usize, Vec<(Day, Day)>)> = Vec::new();
-        for p in period::overlapping(kind, from, to) {
+        for p in periods_of(h.on(today).map(|v| &v.rule), kind, &cal, from, to) {
             if p.0 > today {
                 continue; // a period that has not begun owes nothing yet
             }
@@ -187,7 +203,7 @@ pub(crate) async fn plan(db: &Db, from: Day, to: Day, today: Day) -> AppResult<P
             steps.push(Step { rule: idx, periods, lo, hi });
         }
     }
-    Ok(Plan { rules, steps, needs_people })
+    Ok(Plan { rules, steps, needs_people, calendar_version })
 }
 
 /// A small subtree's day buckets read in one query: per evidence kind, the days read and the rows.
@@ -282,7 +298,8 @@ impl Inputs<'_> {
         today: Day,
     ) -> AppResult<Option<Vec<(usize, Tally)>>> {
         let rule = &e.rules[step.rule].0;
-        if rule.kind != RuleKind::Count || rule.period != PeriodKind::Day {
+        // The SQL tallies every day of the span; a rule kept on business days only is judged day by day instead.
+        if rule.kind != RuleKind::Count || rule.period != PeriodKind::Day || rule.business_days_only {
             return Ok(None);
         }
         let ended_days = step.periods.iter().filter(|p| p.1 <= today).count() as i64;

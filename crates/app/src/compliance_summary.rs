@@ -121,6 +121,7 @@ pub async fn summary(db: &Db, root_path: &str, from: Day, to: Day, today: Day) -
         rules: plan.rules.clone(),
         needs_people: stale.iter().any(|s| plan.rules[s.rule].0.kind == RuleKind::Validity),
         steps: stale,
+        calendar_version: plan.calendar_version,
     };
     let (mut inputs, mut e) = compliance::read_inputs(db, root_path, &partial).await?;
     // A province-sized judgement may have waited its turn behind one that has just filed these very tallies.
@@ -181,6 +182,8 @@ pub fn forget(db: &Db) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     marks: i64,
+    /// The calendar version, for rules whose periods it decides (business days, holidays).
+    calendar: Option<i64>,
     /// The day judged, when some period had not ended by it (it then counts as still running).
     today: Option<Day>,
 }
@@ -205,7 +208,15 @@ async fn stamps(c: &mut anbao_store::Conn, plan: &compliance::Plan, today: Day) 
         .steps
         .iter()
         .zip(marks)
-        .map(|(step, marks)| Stamp { marks, today: (step.hi > today).then_some(today) })
+        .map(|(step, marks)| {
+            let rule = &plan.rules[step.rule].0;
+            let by_calendar = rule.business_days_only || rule.period == anbao_domain::rulebook::PeriodKind::Holiday;
+            Stamp {
+                marks,
+                calendar: by_calendar.then_some(plan.calendar_version),
+                today: (step.hi > today).then_some(today),
+            }
+        })
         .collect())
 }
 

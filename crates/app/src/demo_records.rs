@@ -84,6 +84,8 @@ fn holder<'a>(staff: &'a [&'a StaffRow], p: Position) -> Option<&'a StaffRow> {
 pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<usize> {
     let today = period::day_of_ms(now);
     let first = today - days;
+    // The business-day calendar the union starts with: the holidays of the demo's year.
+    let holidays = crate::calendar::parse_file(crate::calendar::DEFAULT_CALENDAR)?.calendar();
     let mut rng = StdRng::seed_from_u64(20_26);
     let mut c = db.read().await?;
     let units = anbao_store::org::under(&mut c, "/").await?;
@@ -408,6 +410,28 @@ pub async fn seed(db: &Db, blobs: &BlobStore, now: i64, days: i64) -> AppResult<
                 }
             }
             month_start = me;
+        }
+        // Holiday duty: on the second day of each holiday the security department phones every outlet's duty
+        // (INSP-3-b; 篇二 (四) 增加节假日安全值班的检查频率).
+        if let Some(who) = officer {
+            for (hs, he) in holidays.holiday_runs(first, today) {
+                let day = (hs + 1).min(he - 1);
+                if day < first || day >= today {
+                    continue;
+                }
+                for o in &outlets {
+                    if !rng.random_bool(0.93) {
+                        continue;
+                    }
+                    let mut d = draft(RecordKind::PhoneCheck);
+                    d.performer = Some(who.id);
+                    d.performer_position = Some("security_officer".into());
+                    d.subkind = Some("on_time".into());
+                    d.target_unit = Some(o.id);
+                    d.data = serde_json::json!({ "checks": {}, "result": "on_time", "answered_by": "值班员", "notes": "节假日值班查岗" });
+                    push(&mut out, d, who.unit_id.get(), None, at(day, 21, 30), false);
+                }
+            }
         }
     }
 

@@ -25,6 +25,8 @@ pub struct Month {
     pub people: Vec<anbao_store::staff::StaffRow>,
     pub leaves: Vec<LeaveRow>,
     pub swaps: Vec<SwapRow>,
+    /// The union's calendar: the month's rest days are holiday-duty nights unless the roster says otherwise.
+    pub calendar: anbao_domain::calendar::Calendar,
 }
 
 async fn vault_in_scope(c: &mut anbao_store::Conn, ctx: &Ctx, vault: i64) -> AppResult<AssetRow> {
@@ -41,7 +43,11 @@ pub async fn month(db: &Db, ctx: &Ctx, vault: i64, ym: &str) -> AppResult<Month>
     let mut c = db.read().await?;
     let v = vault_in_scope(&mut c, ctx, vault).await?;
     let people = anbao_store::staff::of_unit(&mut c, v.unit_id).await?.into_iter().filter(|s| s.active).collect();
+    drop(c);
+    let (_, calendar) = crate::calendar::calendar(db).await?;
+    let mut c = db.read().await?;
     Ok(Month {
+        calendar,
         shifts: store::shifts(&mut c, v.id, from, to).await?,
         leaves: store::leaves_under(&mut c, &v.unit_path, from, to).await?,
         swaps: store::swaps_of_asset(&mut c, v.id, from, to).await?,
@@ -104,6 +110,7 @@ async fn guards(c: &mut anbao_store::Conn, v: &AssetRow, from: Day, to: Day) -> 
 pub async fn save_month(db: &Db, ctx: &Ctx, vault: i64, ym: &str, nights: &[NightInput]) -> AppResult<usize> {
     let (from, to) = period::month_of(ym)?;
     let rule = roster_rule(db, from).await?;
+    let (_, calendar) = crate::calendar::calendar(db).await?;
     let mut tx = db.begin().await?;
     let v = vault_in_scope(&mut tx, ctx, vault).await?;
     // The roster is set by the outlet head or the security department.
@@ -117,7 +124,8 @@ pub async fn save_month(db: &Db, ctx: &Ctx, vault: i64, ym: &str, nights: &[Nigh
         .collect();
     check(&plan, &people, &rule)?;
     for n in &plan {
-        let holiday = nights.iter().any(|x| x.day == n.day && x.holiday);
+        // Holiday duty: a rest day of the union's calendar, or a night the roster marks itself.
+        let holiday = !calendar.is_business_day(n.day) || nights.iter().any(|x| x.day == n.day && x.holiday);
         let (Some(a), Some(b)) = (n.a, n.b) else { continue };
         let row =
             ShiftRow { id: 0, asset_id: v.id, unit_id: v.unit_id.get(), day: n.day, guard_a: a, guard_b: b, holiday };

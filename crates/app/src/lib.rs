@@ -8,6 +8,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod bulk;
+pub mod calendar;
 pub mod compliance;
 pub mod compliance_summary;
 pub mod confirm;

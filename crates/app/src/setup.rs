@@ -13,5 +13,6 @@ pub async fn load_defaults(db: &Db, now: i64) -> AppResult<usize> {
     crate::assess::load_default(db, now).await?;
     crate::exam::load_default(db, now).await?;
     crate::plans::load_default(db, now).await?;
+    crate::calendar::load_default(db, now).await?;
     Ok(rules)
 }

@@ -31,6 +31,7 @@ pub mod access;
 pub mod arms;
 pub mod assess;
 pub mod audit;
+pub mod calendar;
 pub mod duty;
 pub mod error;
 pub mod escort;

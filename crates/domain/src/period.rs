@@ -64,6 +64,8 @@ pub fn containing(kind: PeriodKind, day: Day) -> (Day, Day) {
             }
         }
         PeriodKind::Year => (month_start(y, 1), month_start(y + 1, 1)),
+        // Holidays come from the union's calendar (`calendar::Calendar::holiday_runs`); without it, the day itself.
+        PeriodKind::Holiday => (day, day + 1),
     }
 }
 
@@ -90,6 +92,7 @@ pub fn label(kind: PeriodKind, (start, end): (Day, Day)) -> String {
         PeriodKind::Quarter => format!("{}年第{}季度", s.year(), (s.month() - 1) / 3 + 1),
         PeriodKind::HalfYear => format!("{}年{}", s.year(), if s.month() <= 6 { "上半年" } else { "下半年" }),
         PeriodKind::Year => format!("{}年", s.year()),
+        PeriodKind::Holiday => format!("{}年{}月{}日–{}月{}日节假日", s.year(), s.month(), s.day(), e.month(), e.day()),
     }
 }
 

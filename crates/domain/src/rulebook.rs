@@ -41,6 +41,8 @@ pub enum PeriodKind {
     Quarter,
     HalfYear,
     Year,
+    /// Each run of listed holidays in the union's calendar (春节, 国庆节…): the periods of holiday-duty checks.
+    Holiday,
 }
 
 impl PeriodKind {
@@ -52,6 +54,7 @@ impl PeriodKind {
             PeriodKind::Quarter => "每季度",
             PeriodKind::HalfYear => "每半年",
             PeriodKind::Year => "每年",
+            PeriodKind::Holiday => "每个节假日",
         }
     }
     pub fn label_en(self) -> &'static str {
@@ -62,6 +65,7 @@ impl PeriodKind {
             PeriodKind::Quarter => "quarterly",
             PeriodKind::HalfYear => "half-yearly",
             PeriodKind::Year => "yearly",
+            PeriodKind::Holiday => "each holiday",
         }
     }
 }
@@ -152,6 +156,10 @@ pub struct Rule {
     /// of the units below do not fill it.
     #[serde(default)]
     pub visits_by: VisitsBy,
+    /// For daily rules: owed only on the union calendar's business days (duties of business hours: the opening and
+    /// closing checks, two at the counter).
+    #[serde(default)]
+    pub business_days_only: bool,
     /// For limits: an amount of money in yuan.
     #[serde(default)]
     pub amount: i64,
@@ -281,6 +289,20 @@ impl Rule {
         }
         if self.kind == RuleKind::Coverage && self.subject != Subject::Unit {
             return Err(bad("subject", "覆盖规则的对象必须是单位".into(), "a coverage rule is about units".into()));
+        }
+        if self.business_days_only && self.period != PeriodKind::Day {
+            return Err(bad(
+                "business_days_only",
+                "只有每日规则可以限定为营业日".into(),
+                "only a daily rule can be owed on business days only".into(),
+            ));
+        }
+        if self.period == PeriodKind::Holiday && !matches!(self.kind, RuleKind::Count | RuleKind::Coverage) {
+            return Err(bad(
+                "period",
+                "按节假日计的规则须为次数或覆盖规则".into(),
+                "a holiday-period rule counts or covers".into(),
+            ));
         }
         Ok(())
     }
@@ -423,6 +445,7 @@ mod tests {
             forbid_both_non_formal: false,
             require_attachment: false,
             visits_by: VisitsBy::Subtree,
+            business_days_only: false,
             amount: 0,
             hours: String::new(),
             days: 0,
@@ -493,6 +516,18 @@ mod tests {
         assert!(r.validate().is_err());
         let r = Rule { coverage_pct: 60, ..r };
         assert!(r.validate().is_ok());
+    }
+
+    #[test]
+    fn only_a_daily_rule_keeps_business_days_and_a_holiday_rule_counts_or_covers() {
+        let daily = Rule { business_days_only: true, ..rule() };
+        assert!(daily.validate().is_ok());
+        let monthly = Rule { period: PeriodKind::Month, ..daily.clone() };
+        assert_eq!(monthly.validate().err().map(|e| e.field), Some("business_days_only"));
+        let holiday = Rule { period: PeriodKind::Holiday, business_days_only: false, ..rule() };
+        assert!(holiday.validate().is_ok());
+        let pair = Rule { kind: RuleKind::TwoPerson, ..holiday };
+        assert_eq!(pair.validate().err().map(|e| e.field), Some("period"));
     }
 
     #[test]

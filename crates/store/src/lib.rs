@@ -7,6 +7,7 @@ pub mod assess;
 pub mod assets;
 pub mod audit;
 pub mod blobs;
+pub mod calendar;
 pub mod counts;
 pub mod custody;
 pub mod db;

@@ -15,7 +15,12 @@ pub(super) async fn judge(
     unit_idx: &HashMap<i64, usize>,
     asset_idx: &HashMap<i64, usize>,
 ) -> AppResult<()> {
-    let period_of = |day: Day| periods.partition_point(|p| p.1 <= day);
+    // The period a day falls in; none for a day between periods (a rest day of a business-day rule, a day between
+    // two holidays).
+    let period_of = |day: Day| {
+        let i = periods.partition_point(|p| p.1 <= day);
+        periods.get(i).is_some_and(|p| p.0 <= day).then_some(i)
+    };
     let applies: Vec<usize> = (0..e.units.len()).filter(|i| unit_applies(rule, &e.units[*i])).collect();
     // A rule for kinds of unit the subtree does not have (a county's meetings, seen from an outlet) owes nothing
     // here: no need to read its evidence. Validity rules without unit kinds follow people into any unit.
@@ -52,8 +57,8 @@ pub(super) async fn judge(
                 (RuleKind::Count, Subject::Asset) => {
                     let mut have: HashMap<(usize, usize), i64> = HashMap::new();
                     for b in &buckets {
-                        if let Some(a) = asset_idx.get(&b.asset_id) {
-                            *have.entry((*a, period_of(b.day))).or_default() +=
+                        if let (Some(a), Some(pi)) = (asset_idx.get(&b.asset_id), period_of(b.day)) {
+                            *have.entry((*a, pi)).or_default() +=
                                 if rule.require_attachment { b.with_att } else { b.n };
                         }
                     }
@@ -78,8 +83,8 @@ pub(super) async fn judge(
                 (RuleKind::Count, _) => {
                     let mut have: HashMap<(usize, usize), i64> = HashMap::new();
                     for b in &buckets {
-                        if let Some(u) = unit_idx.get(&b.unit_id) {
-                            *have.entry((*u, period_of(b.day))).or_default() +=
+                        if let (Some(u), Some(pi)) = (unit_idx.get(&b.unit_id), period_of(b.day)) {
+                            *have.entry((*u, pi)).or_default() +=
                                 if rule.require_attachment { b.with_att } else { b.n };
                         }
                     }
@@ -103,8 +108,9 @@ pub(super) async fn judge(
                 (RuleKind::Retention, _) => {
                     let mut min: HashMap<(usize, usize), i64> = HashMap::new();
                     for b in &buckets {
-                        if let (Some(u), Some(v)) = (unit_idx.get(&b.unit_id), b.min_value) {
-                            let m = min.entry((*u, period_of(b.day))).or_insert(v);
+                        if let (Some(u), Some(v), Some(pi)) = (unit_idx.get(&b.unit_id), b.min_value, period_of(b.day))
+                        {
+                            let m = min.entry((*u, pi)).or_insert(v);
                             *m = (*m).min(v);
                         }
                     }
@@ -131,8 +137,8 @@ pub(super) async fn judge(
                     // Deadline: the first evidence in the period against the end of the deadline month.
                     let mut first: HashMap<(usize, usize), Day> = HashMap::new();
                     for b in &buckets {
-                        if let Some(u) = unit_idx.get(&b.unit_id) {
-                            let d = first.entry((*u, period_of(b.day))).or_insert(b.day);
+                        if let (Some(u), Some(pi)) = (unit_idx.get(&b.unit_id), period_of(b.day)) {
+                            let d = first.entry((*u, pi)).or_insert(b.day);
                             *d = (*d).min(b.day);
                         }
                     }
@@ -179,8 +185,8 @@ pub(super) async fn judge(
             .await?;
             let mut agg: HashMap<(usize, i64, usize), PairTally> = HashMap::new();
             for t in tallies {
-                let Some(ui) = unit_idx.get(&t.unit_id).copied() else { continue };
-                let a = agg.entry((ui, t.asset_id, period_of(t.day))).or_insert(PairTally {
+                let (Some(ui), Some(pi)) = (unit_idx.get(&t.unit_id).copied(), period_of(t.day)) else { continue };
+                let a = agg.entry((ui, t.asset_id, pi)).or_insert(PairTally {
                     n: 0,
                     not_two: 0,
                     same_post: 0,

@@ -5,6 +5,7 @@ mod accounts;
 mod assess;
 mod audit_trail;
 mod bad_input;
+mod calendar;
 mod cases;
 mod compliance;
 mod compliance_summary;

@@ -815,6 +815,35 @@ async fn emergency_plans_are_read_by_everyone_used_by_those_who_record_and_edite
 }
 
 #[tokio::test]
+async fn the_business_day_calendar_is_read_by_everyone_and_edited_by_the_union() {
+    let app = TestApp::demo().await;
+    let book = app.api("baowei").await.get("/api/v1/calendar").await.json();
+    let put = serde_json::json!({"rest_weekdays": book["rest_weekdays"], "day": book["day"]});
+    let day = |kind: &str| {
+        vec![("date", "2026-03-09".to_owned()), ("kind", kind.to_owned()), ("name", "临时休息".to_owned())]
+    };
+    let cases = vec![
+        get("chengguan.guiyuan", "/calendar?year=2026".into(), OK)
+            .with("春节")
+            .with("调休上班")
+            .without("calendar-form"),
+        get("chengguan.guiyuan", "/api/v1/calendar".into(), OK).with("2026-10-01"),
+        get("shenji", "/calendar".into(), OK).without("calendar-form"),
+        get("chengguan.guiyuan", "/api/v1/calendar".into(), FORBIDDEN).json("PUT", put.clone()),
+        get("chengguan.zhuren", "/calendar/days".into(), FORBIDDEN).form(&day("holiday")),
+        // A county's security department keeps its own county's records, not the union's calendar.
+        get("qinghe.baowei", "/api/v1/calendar".into(), FORBIDDEN).json("PUT", put.clone()),
+        get("qinghe.baowei", "/calendar/days".into(), FORBIDDEN).form(&day("holiday")),
+        get("shenji", "/api/v1/calendar".into(), FORBIDDEN).json("PUT", put.clone()),
+        get("baowei", "/calendar".into(), OK).with("calendar-form"),
+        get("baowei", "/calendar/days".into(), SEE_OTHER).form(&day("holiday")),
+        get("baowei", "/api/v1/calendar".into(), OK).json("PUT", put.clone()),
+    ];
+    run(&app, cases).await;
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn warning_bulletins_are_read_by_their_recipients_and_tallied_within_scope() {
     let app = TestApp::demo().await;
     let f = fixture(&app).await;

@@ -4,6 +4,7 @@ pub mod arms;
 pub mod assess;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod compliance;
 pub mod duty;
 pub mod escort;

@@ -1,7 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
 use super::{
-    accounts, arms, assess, audit, auth, compliance, duty, escort, exam, facility, groups, guards, incident, inspect,
-    keys, letters, org, plans, records, staff, training, warnings, workplan,
+    accounts, arms, assess, audit, auth, calendar, compliance, duty, escort, exam, facility, groups, guards, incident,
+    inspect, keys, letters, org, plans, records, staff, training, warnings, workplan,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -29,7 +29,7 @@ impl Modify for Bearer {
         groups::list, groups::get, groups::create, groups::put_member, groups::remove_member, groups::confirm,
         audit::events, audit::verify,
         records::list, records::create, records::get, records::add_photo, records::assets, records::create_asset, records::messages,
-        compliance::rules, compliance::rule, compliance::edit_rule, compliance::rollup_of, compliance::items,
+        calendar::calendar, calendar::replace, compliance::rules, compliance::rule, compliance::edit_rule, compliance::rollup_of, compliance::items,
         duty::month, duty::save, duty::leave, duty::request_swap, duty::decide_swap,
         keys::table, keys::register, keys::handover, keys::lost, keys::lock_changed, keys::set_pin,
         arms::register_of, arms::register, arms::request, arms::decide, arms::issue, arms::give_back,

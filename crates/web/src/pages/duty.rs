@@ -26,6 +26,8 @@ pub struct Row {
     pub a: i64,
     pub b: i64,
     pub holiday: bool,
+    /// The calendar's name for a listed day (春节, 国庆节调休上班).
+    pub holiday_name: Option<String>,
     pub saved: bool,
     pub shift_id: i64,
 }
@@ -104,7 +106,10 @@ async fn page(
             weekday: WEEKDAYS[wd % 7],
             a: typed("a").or(saved.map(|x| x.guard_a)).unwrap_or(0),
             b: typed("b").or(saved.map(|x| x.guard_b)).unwrap_or(0),
-            holiday: entered.map_or(saved.is_some_and(|x| x.holiday) || wd >= 5, |f| f.flag(&format!("h_{d}"))),
+            holiday: entered.map_or(saved.is_some_and(|x| x.holiday) || !m.calendar.is_business_day(d), |f| {
+                f.flag(&format!("h_{d}"))
+            }),
+            holiday_name: m.calendar.listed(d).map(|(_, n)| n.to_owned()),
             saved: saved.is_some(),
             shift_id: saved.map_or(0, |x| x.id),
         });

@@ -5,6 +5,7 @@ pub mod apidocs;
 pub mod arms;
 pub mod assess;
 pub mod audit;
+pub mod calendar;
 pub mod compliance;
 pub mod custody;
 pub mod duty;
@@ -61,12 +62,13 @@ pub struct Layout {
 }
 
 /// The left navigation, by area; entries appear only where the person holds the permission somewhere.
-const NAV: [(&str, &str, &str, Option<Permission>); 30] = [
+const NAV: [(&str, &str, &str, Option<Permission>); 31] = [
     ("/", "首页", "Home", None),
     ("/records/new?kind=atm_patrol", "快速登记", "Quick record", Some(Permission::RecordWrite)),
     ("/records", "工作记录", "Records", None),
     ("/compliance", "合规看板", "Compliance", None),
     ("/rulebook", "规则库", "Rulebook", None),
+    ("/calendar", "营业日历", "Business days", None),
     ("/messages", "消息中心", "Messages", None),
     ("/org", "组织机构", "Organisation", None),
     ("/staff", "员工档案", "Staff", None),

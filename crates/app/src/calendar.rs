@@ -1,0 +1,93 @@
+//! The union's business-day calendar (SYS-6): loaded from `rulebook/calendar.toml` into a first version, read by the
+//! compliance engine (business-day rules, holiday periods) and the roster (holiday nights), and edited by the
+//! security department over the whole tree — a day at a time on the page, or the whole document through the API —
+//! each edit a new version with its audit event.
+use crate::audit::{self, Entity, Writer};
+use crate::error::invalid;
+use crate::{AppError, AppResult, Ctx};
+use anbao_domain::access::Permission;
+use anbao_domain::calendar::{Calendar, CalendarBook, DayKind};
+use anbao_domain::period::Day;
+use anbao_store::Db;
+use anbao_store::calendar as store;
+
+pub const DEFAULT_CALENDAR: &str = include_str!("../../../rulebook/calendar.toml");
+
+/// The largest calendar document an edit may send.
+pub const MAX_BYTES: usize = 128 * 1024;
+
+pub fn parse_file(text: &str) -> AppResult<CalendarBook> {
+    let b: CalendarBook = toml::from_str(text)
+        .map_err(|e| invalid("calendar", format!("营业日历文件格式错误：{e}"), "the calendar file is malformed"))?;
+    b.check()?;
+    Ok(b)
+}
+
+pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
+    let book = parse_file(DEFAULT_CALENDAR)?;
+    let mut tx = db.begin().await?;
+    if store::latest(&mut tx).await?.is_some() {
+        return Ok(());
+    }
+    let body = serde_json::to_string(&book).map_err(|e| AppError::Internal(e.to_string()))?;
+    let id = store::insert(&mut tx, 1, &body, None, now).await?;
+    let w = Writer { now, actor: None };
+    audit::record(&mut tx, w, "calendar.load_default", Entity::Row("calendar_versions", id), None, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The calendar in force and its version (version 0, every weekday open, when none was ever loaded).
+pub async fn book(db: &Db) -> AppResult<(i64, CalendarBook)> {
+    let mut c = db.read().await?;
+    match store::latest(&mut c).await? {
+        Some((v, body)) => {
+            let b = serde_json::from_str(&body).map_err(|e| AppError::Internal(format!("calendar: {e}")))?;
+            Ok((v, b))
+        }
+        None => Ok((0, CalendarBook { rest_weekdays: Vec::new(), day: Vec::new() })),
+    }
+}
+
+pub async fn calendar(db: &Db) -> AppResult<(i64, Calendar)> {
+    let (v, b) = book(db).await?;
+    Ok((v, b.calendar()))
+}
+
+/// Whether the signed-in person may edit the union's calendar: the rulebook's keepers over the whole tree.
+pub fn may_edit(ctx: &Ctx) -> bool {
+    ctx.actor.scope.covers_whole_tree(Permission::RulebookWrite)
+}
+
+/// Replace the calendar with an edited one, as a new version. Returns the new version.
+pub async fn replace(db: &Db, ctx: &Ctx, book: &CalendarBook) -> AppResult<i64> {
+    edit(db, ctx, |_| book.clone()).await
+}
+
+/// List one day as a holiday or an adjusted working day, or unlist it (`None`): a new version of the calendar.
+pub async fn set_day(db: &Db, ctx: &Ctx, day: Day, listed: Option<(DayKind, &str)>) -> AppResult<i64> {
+    edit(db, ctx, |b| b.with_day(day, listed)).await
+}
+
+/// The edit is applied to the version read in the same transaction, so two edits at once cannot lose one another
+/// (the second finds the version number taken and fails rather than overwrite).
+async fn edit(db: &Db, ctx: &Ctx, change: impl FnOnce(&CalendarBook) -> CalendarBook) -> AppResult<i64> {
+    if !may_edit(ctx) {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = db.begin().await?;
+    let (version, current) = match store::latest(&mut tx).await? {
+        Some((v, body)) => (v, serde_json::from_str(&body).map_err(|e| AppError::Internal(format!("calendar: {e}")))?),
+        None => (0, CalendarBook { rest_weekdays: Vec::new(), day: Vec::new() }),
+    };
+    let book = change(&current);
+    book.check()?;
+    let body = serde_json::to_string(&book).map_err(|e| AppError::Internal(e.to_string()))?;
+    if body.len() > MAX_BYTES {
+        return Err(invalid("calendar", "营业日历内容过大", "the calendar is too large"));
+    }
+    let id = store::insert(&mut tx, version + 1, &body, Some(ctx.actor.account.get()), ctx.now).await?;
+    audit::record(&mut tx, ctx.into(), "calendar.edit", Entity::Row("calendar_versions", id), None, None).await?;
+    tx.commit().await?;
+    Ok(version + 1)
+}
