@@ -9,7 +9,7 @@ use crate::{AppError, AppResult, Ctx};
 use anbao_domain::DomainError;
 use anbao_domain::access::Permission;
 use anbao_domain::ids::{StaffId, UnitId};
-use anbao_domain::records::{About, RecordDraft, RecordInput, parse};
+use anbao_domain::records::{About, RecordDraft, RecordInput, RecordKind, parse};
 use anbao_store::blobs::BlobStore;
 use anbao_store::records::{AttachmentRow, RecordFilter, RecordRow};
 use anbao_store::{Conn, Db};
@@ -51,6 +51,15 @@ pub async fn create(
     input: &RecordInput,
     uploads: Vec<Upload>,
 ) -> AppResult<i64> {
+    // A person of the staff register records what they did: unless the record names someone else, they performed it.
+    let defaulted;
+    let input = match (input.performer_id, ctx.actor.staff_id, RecordKind::parse(&input.kind)) {
+        (None, Some(me), Ok(kind)) if kind.spec().performer != anbao_domain::records::spec::Need::Absent => {
+            defaulted = RecordInput { performer_id: Some(me.get()), ..input.clone() };
+            &defaulted
+        }
+        _ => input,
+    };
     let mut draft: RecordDraft = parse(input)?;
     let spec = draft.kind.spec();
     let at = parse_time(input.occurred_at.as_deref(), ctx.now)?;

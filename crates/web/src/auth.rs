@@ -110,6 +110,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            // A body over the limit is not malformed JSON: it answers 413 and says the limit.
+            Err(rej) if rej.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(crate::error::too_large(crate::routes::BODY_LIMIT))
+            }
             Err(rej) => Err(bad_json(&rej.body_text())),
         }
     }

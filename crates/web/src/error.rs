@@ -158,6 +158,19 @@ impl IntoResponse for ApiError {
 }
 
 /// A JSON error for a body that is not valid JSON or has the wrong shape.
+/// 413 for a JSON body over the API's limit of `limit` bytes.
+pub fn too_large(limit: usize) -> Response {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: "too_large".into(),
+            message: format!("请求体超过大小上限（{} KB）", limit / 1024),
+            message_en: format!("the request body is over the limit of {} KB", limit / 1024),
+            field: None,
+        },
+    };
+    (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response()
+}
+
 pub fn bad_json(detail: &str) -> Response {
     let body = ErrorBody {
         error: ErrorDetail {

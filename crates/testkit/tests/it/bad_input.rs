@@ -22,6 +22,12 @@ async fn malformed_or_mistyped_json_is_a_json_error_and_writes_nothing() {
         assert_eq!(r.json()["error"]["code"], "invalid_json");
         assert!(r.json()["error"]["message"].as_str().unwrap_or_default().contains("JSON"));
     }
+    // A body over the API's limit is not "bad JSON": 413, with the limit.
+    let big = format!(r#"{{"unit_id": 1, "name": "{}"}}"#, "x".repeat(anbao_web::routes::BODY_LIMIT + 1));
+    let r = api.raw_json("POST", "/api/v1/staff", big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "too_large");
+    assert!(r.json()["error"]["message"].as_str().unwrap_or_default().contains("256 KB"), "{}", r.body);
     assert_eq!((app.count("staff").await, app.count("audit_events").await), before);
     app.finish().await;
 }

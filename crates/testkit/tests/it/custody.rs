@@ -365,7 +365,19 @@ async fn a_swap_needs_the_outlet_heads_approval_and_is_checked_like_the_roster()
     let r = head.json("PUT", "/api/v1/duty", &serde_json::json!({"vault": v, "month": "2026-04", "nights": bad})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.json()["error"]["message"].as_str().unwrap_or_default().contains("第十八条"), "{}", r.body);
-    let shift = app.scalar(&format!("SELECT id FROM duty_shifts WHERE asset_id = {v} AND day = {}", from + 4)).await;
+    // The month read back names each night's shift (what a swap is asked for) and its holiday duty by the calendar:
+    // 4–6 April is 清明节, 7 April an ordinary Tuesday.
+    let month = head.get(&format!("/api/v1/duty?vault={v}&month=2026-04")).await.json();
+    let night = |date: &str| month["nights"].as_array().unwrap().iter().find(|n| n["date"] == date).unwrap().clone();
+    let shift = night("2026-04-05")["shift_id"].as_i64().unwrap();
+    assert_eq!(
+        shift,
+        app.scalar(&format!("SELECT id FROM duty_shifts WHERE asset_id = {v} AND day = {}", from + 4)).await
+    );
+    assert_eq!(
+        (night("2026-04-05")["holiday"].as_bool(), night("2026-04-07")["holiday"].as_bool()),
+        (Some(true), Some(false))
+    );
     // Swapping the security officer for the other vault keeper would pair two keepers: refused on approval.
     let ask =
         |inn: i64| serde_json::json!({"shift_id": shift, "out_staff": sec, "in_staff": inn, "reason": "家中有事"});

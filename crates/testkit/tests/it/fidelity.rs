@@ -206,3 +206,33 @@ async fn a_business_day_with_no_counter_record_is_owed() {
     assert_eq!(status(&mar).as_deref(), Some("overdue"));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_record_made_by_a_person_of_the_staff_register_names_them_as_performer_unless_told_otherwise() {
+    let app = TestApp::demo().await;
+    let mut sec = app.api("qinghe.baowei").await;
+    let county = app.scalar(&format!("SELECT id FROM units WHERE name = '{COUNTY}'")).await;
+    let me = app.scalar("SELECT staff_id FROM accounts WHERE username = 'qinghe.baowei'").await;
+    let outlet = app.scalar("SELECT id FROM units WHERE name = '城关信用社营业部'").await;
+    let call = json!({"kind": "phone_check", "unit_id": county, "target_unit_id": outlet, "text2": "值班员", "result": "on_time"});
+    let r = sec.json("POST", "/api/v1/records", &call).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    assert_eq!(app.scalar(&format!("SELECT performer_id FROM records WHERE id = {id}")).await, me);
+    // Another performer named is kept.
+    let other = app
+        .scalar(&format!("SELECT s.id FROM staff s JOIN units u ON u.id = s.unit_id WHERE u.parent_id = {county} AND s.id <> {me} AND s.active = 1 ORDER BY s.id LIMIT 1"))
+        .await;
+    let mut named = call.clone();
+    named["performer_id"] = other.into();
+    let r = sec.json("POST", "/api/v1/records", &named).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    assert_eq!(app.scalar(&format!("SELECT performer_id FROM records WHERE id = {id}")).await, other);
+    // An account of no person (the administrator) must still name who did it.
+    let mut admin = app.api("admin").await;
+    let r = admin.json("POST", "/api/v1/records", &call).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "performer_id");
+    app.finish().await;
+}

@@ -19,6 +19,19 @@ pub struct MonthQuery {
     pub month: String,
 }
 
+/// One night as saved: its shift id is what a swap is asked for (`POST /api/v1/duty/swaps`).
+#[derive(Serialize, ToSchema)]
+pub struct ShiftBody {
+    pub shift_id: i64,
+    /// `YYYY-MM-DD`
+    pub date: String,
+    pub guard_a: i64,
+    pub guard_b: i64,
+    /// Holiday duty (a rest day of the union's calendar, or marked on the roster).
+    pub holiday: bool,
+}
+
+/// One night as sent when saving a month.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct NightBody {
     /// `YYYY-MM-DD`
@@ -48,7 +61,7 @@ pub struct RosterBody {
     pub vault_name: String,
     pub unit_name: String,
     pub month: String,
-    pub nights: Vec<NightBody>,
+    pub nights: Vec<ShiftBody>,
     pub swaps: Vec<SwapBody>,
 }
 
@@ -76,10 +89,11 @@ pub async fn month(
         nights: m
             .shifts
             .iter()
-            .map(|x| NightBody {
+            .map(|x| ShiftBody {
+                shift_id: x.id,
                 date: date(x.day),
-                guard_a: Some(x.guard_a),
-                guard_b: Some(x.guard_b),
+                guard_a: x.guard_a,
+                guard_b: x.guard_b,
                 holiday: x.holiday,
             })
             .collect(),
