@@ -97,7 +97,9 @@ pub async fn create(
     let (unit, asset) = place(&mut tx, ctx, &draft, input).await?;
     people(&mut tx, ctx, &draft, input, &unit).await?;
     let kind_checks = checks::Subject { draft: &draft, at, asset, pair: pair.as_ref() };
-    checks::run(&mut tx, spec, &kind_checks, &limits).await?;
+    for b in checks::run(&mut tx, spec, &kind_checks, &limits).await? {
+        draft.flag(b);
+    }
     if let Some(old) = input.supersedes_id {
         let o = anbao_store::records::get(&mut tx, old).await?;
         let o = o.filter(|o| o.kind == draft.kind.code() && o.unit_id == unit.id.get());

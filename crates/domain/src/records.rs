@@ -109,6 +109,24 @@ pub struct RecordDraft {
     pub breach: Option<spec::Breach>,
 }
 
+impl RecordDraft {
+    /// Flag a breach found by a check against other areas' data: kept with the record like the breaches its own
+    /// fields show (the first is proposed for a penalty; every reason is kept in words).
+    pub fn flag(&mut self, b: spec::Breach) {
+        if self.breach.is_none() {
+            self.breach = Some(b);
+        }
+        if let Some(m) = self.data.as_object_mut() {
+            m.entry("violation").or_insert_with(|| b.violation.into());
+            let reason = match m.get("violation_reason").and_then(|v| v.as_str()) {
+                Some(r) if !r.is_empty() => format!("{r}；{}", b.words.0),
+                _ => b.words.0.to_owned(),
+            };
+            m.insert("violation_reason".into(), reason.into());
+        }
+    }
+}
+
 fn err(field: &'static str, zh: &str, en: &str) -> DomainError {
     DomainError::new(field, zh, en)
 }

@@ -175,6 +175,10 @@ pub struct Rule {
     /// For limits: the youngest age a post may be held at (ORG-5: armed guards).
     #[serde(default)]
     pub min_age: i64,
+    /// For limits: a special case (特殊情况, 第十七条) stated and approved by one of the rule's `positions` is an
+    /// exception, not a violation (VAULT-5: an emergency entry after hours).
+    #[serde(default)]
+    pub special_case: bool,
     pub source: String,
     pub article: String,
 }
@@ -289,6 +293,13 @@ impl Rule {
         }
         if self.kind == RuleKind::Coverage && self.subject != Subject::Unit {
             return Err(bad("subject", "覆盖规则的对象必须是单位".into(), "a coverage rule is about units".into()));
+        }
+        if self.special_case && self.positions.is_empty() {
+            return Err(bad(
+                "positions",
+                "允许特殊情况的规则须指明可在场确认的岗位".into(),
+                "a rule allowing a special case names the posts that approve it".into(),
+            ));
         }
         if self.business_days_only && self.period != PeriodKind::Day {
             return Err(bad(
@@ -446,6 +457,7 @@ mod tests {
             require_attachment: false,
             visits_by: VisitsBy::Subtree,
             business_days_only: false,
+            special_case: false,
             amount: 0,
             hours: String::new(),
             days: 0,

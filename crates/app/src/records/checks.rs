@@ -6,7 +6,7 @@ use crate::error::invalid;
 use crate::{AppError, AppResult};
 use anbao_domain::DomainError;
 use anbao_domain::records::RecordDraft;
-use anbao_domain::records::spec::{Check, KindSpec};
+use anbao_domain::records::spec::{Breach, Check, KindSpec};
 use anbao_domain::rulebook::{Rule, parse_hours};
 use anbao_domain::staff::Position;
 use anbao_store::{Conn, Db};
@@ -20,6 +20,8 @@ pub const VAULT_HOURS_RULE: &str = "VAULT-5";
 pub struct Limits {
     large_withdrawal: Option<Rule>,
     vault_hours: Option<Rule>,
+    /// The union's calendar, for the vault's business hours (a rest day has none).
+    calendar: Option<anbao_domain::calendar::Calendar>,
     plans: Option<anbao_domain::plans::PlanBook>,
 }
 
@@ -32,7 +34,10 @@ impl Limits {
                 Check::LargeWithdrawal => {
                     l.large_withdrawal = crate::rulebook::current(db, LARGE_WITHDRAWAL_RULE, at).await?
                 }
-                Check::VaultHours => l.vault_hours = crate::rulebook::current(db, VAULT_HOURS_RULE, at).await?,
+                Check::VaultHours => {
+                    l.vault_hours = crate::rulebook::current(db, VAULT_HOURS_RULE, at).await?;
+                    l.calendar = Some(crate::calendar::calendar(db).await?.1);
+                }
                 Check::Plan => l.plans = Some(crate::plans::book(db).await?.1),
                 Check::KeyAndCode | Check::GunCustody | Check::DutyRoster => {}
             }
@@ -49,8 +54,10 @@ pub struct Subject<'a> {
     pub pair: Option<&'a Pair>,
 }
 
-/// Run the kind's checks in the record's transaction.
-pub async fn run(c: &mut Conn, spec: &KindSpec, s: &Subject<'_>, limits: &Limits) -> AppResult<()> {
+/// Run the kind's checks in the record's transaction: a refusal is an error; a breach that happened is returned, to
+/// be stored with the record and flagged with its article (registers record reality).
+pub async fn run(c: &mut Conn, spec: &KindSpec, s: &Subject<'_>, limits: &Limits) -> AppResult<Vec<Breach>> {
+    let mut found = Vec::new();
     for check in spec.checks {
         match (check, s.asset) {
             (Check::KeyAndCode, Some(a)) if s.pair.is_some() => {
@@ -58,13 +65,15 @@ pub async fn run(c: &mut Conn, spec: &KindSpec, s: &Subject<'_>, limits: &Limits
             }
             (Check::GunCustody, Some(a)) if s.pair.is_some() => crate::arms::check_custody_pair(c, a, s.draft).await?,
             (Check::DutyRoster, Some(a)) => crate::duty::check_roster(c, a, s.draft, s.at).await?,
-            (Check::VaultHours, _) => vault_hours(s.draft, s.at, limits.vault_hours.as_ref(), s.pair)?,
+            (Check::VaultHours, _) => {
+                found.extend(vault_hours(s.draft, s.at, limits.vault_hours.as_ref(), limits.calendar.as_ref(), s.pair))
+            }
             (Check::LargeWithdrawal, _) => large_withdrawal(s.draft, limits.large_withdrawal.as_ref())?,
             (Check::Plan, _) => plan_rehearsed(s.draft, limits.plans.as_ref())?,
             _ => {}
         }
     }
-    Ok(())
+    Ok(found)
 }
 
 /// 第七条: only withdrawals at or above the rulebook's amount are logged.
@@ -81,44 +90,56 @@ fn large_withdrawal(d: &RecordDraft, rule: Option<&Rule>) -> AppResult<()> {
     Ok(())
 }
 
-/// 第四十一条: outsiders only with the outlet head; nobody outside business hours unless one of the two, an
-/// authorised person, records an emergency.
-fn vault_hours(d: &RecordDraft, at: i64, rule: Option<&Rule>, pair: Option<&Pair>) -> AppResult<()> {
-    let Some(p) = pair else { return Ok(()) };
+/// 第四十一条: outsiders only with the outlet head; nobody outside business hours (none on a rest day of the union's
+/// calendar). Both happen and are recorded as breaches with the article. The one exception is the special case of
+/// 第十七条 ("非特殊情况夜间一律不查库"), where the rule allows it (`special_case`): an emergency entry stated and
+/// approved by one of the two holding a post the rule names (`positions`).
+fn vault_hours(
+    d: &RecordDraft,
+    at: i64,
+    rule: Option<&Rule>,
+    cal: Option<&anbao_domain::calendar::Calendar>,
+    pair: Option<&Pair>,
+) -> Vec<Breach> {
+    let Some(p) = pair else { return Vec::new() };
     let both = [&p.first, &p.second];
     let any_holds = |posts: &[Position]| both.iter().any(|s| confirm::holds(s, posts));
+    let mut out = Vec::new();
     if d.data.get("visitors").is_some() && !any_holds(&[Position::Director]) {
-        return Err(invalid(
-            "text2",
-            "外来人员进入金库须由本网点负责人陪同（第四十一条）",
-            "outsiders enter the vault only with the outlet head (art. 41)",
-        ));
+        out.push(OUTSIDER_UNACCOMPANIED);
     }
-    let hours = rule.and_then(|r| parse_hours(&r.hours));
-    if let Some((open, close)) = hours {
-        let minute = anbao_domain::time::minute_of_day(at);
-        let outside = minute < open || minute >= close;
-        let emergency = d.subkind.as_deref() == Some("emergency");
-        if outside && !emergency {
-            return Err(AppError::Invalid(DomainError::new(
-                "subkind",
-                format!(
-                    "非营业时间（营业时间{}）任何人不得进入金库（第四十一条）；确有紧急情况，须由网点负责人或保卫人员登记紧急事由",
-                    rule.map(|r| r.hours.as_str()).unwrap_or_default()
-                ),
-                "nobody enters the vault outside business hours (art. 41) unless an authorised person records an emergency",
-            )));
-        }
-        if emergency && !any_holds(&[Position::Director, Position::SecurityOfficer, Position::Chairman]) {
-            return Err(invalid(
-                "subkind",
-                "紧急出入金库须由网点负责人、理事长或保卫人员之一在场确认",
-                "an emergency entry needs the outlet head, the chairman or a security officer as one of the two",
-            ));
-        }
+    let Some(rule) = rule else { return out };
+    let Some((open, close)) = parse_hours(&rule.hours) else { return out };
+    let minute = anbao_domain::time::minute_of_day(at);
+    let rest_day = cal.is_some_and(|c| !c.is_business_day(anbao_domain::period::day_of_ms(at)));
+    let outside = rest_day || minute < open || minute >= close;
+    if !outside {
+        return out;
     }
-    Ok(())
+    let approvers: Vec<Position> = rule.positions.iter().filter_map(|x| Position::parse(x).ok()).collect();
+    let emergency = d.subkind.as_deref() == Some("emergency");
+    let approved = rule.special_case && emergency && !approvers.is_empty() && any_holds(&approvers);
+    if !approved {
+        out.push(AFTER_HOURS);
+    }
+    out
 }
+
+const AFTER_HOURS: Breach = Breach {
+    violation: "vault_after_hours_entry",
+    words: (
+        "非营业时间任何人不得进入金库（第四十一条）；特殊情况须登记紧急事由并由规则指定的岗位人员之一在场确认（第十七条）",
+        "nobody enters the vault outside business hours (art. 41); a special case is stated and approved by one of the posts the rule names (art. 17)",
+    ),
+};
+
+const OUTSIDER_UNACCOMPANIED: Breach = Breach {
+    violation: "vault_outsider_unaccompanied",
+    words: (
+        "外来人员进入金库须由本网点负责人陪同（第四十一条）",
+        "outsiders enter the vault only with the outlet head (art. 41)",
+    ),
+};
 
 /// A drill's plan is in the plan book in force, and the steps rehearsed are steps of it (TRN-1, EMG-1).
 fn plan_rehearsed(d: &RecordDraft, book: Option<&anbao_domain::plans::PlanBook>) -> AppResult<()> {

@@ -1,6 +1,7 @@
 //! Vault, duty and custody: each refusal the regulations demand happens, quotes its article, and writes nothing.
 use anbao_testkit::{DEMO_PASSWORD, DEMO_PIN, TestApp};
 use axum::http::StatusCode;
+use serde_json::json;
 
 const OUTLET: &str = "城关信用社营业部";
 
@@ -107,7 +108,8 @@ async fn one_account_cannot_confirm_a_vault_entry_as_both_people() {
 }
 
 #[tokio::test]
-async fn a_vault_entry_at_night_needs_an_emergency_reason_from_an_authorised_person() {
+async fn a_vault_entry_after_hours_is_recorded_as_a_breach_unless_an_authorised_special_case() {
+    // 第四十一条 "非营业时间任何人不得进入金库"; 第十七条 "非特殊情况夜间一律不查库" — the rule's exception (VAULT-5).
     let app = TestApp::demo().await;
     let mut web = app.signed_in("chengguan.guanku").await;
     let v = vault(&app).await.to_string();
@@ -116,17 +118,53 @@ async fn a_vault_entry_at_night_needs_an_emergency_reason_from_an_authorised_per
     let r = web.post_multipart("/records", &entry(&v, "2026-03-01T16:00", "routine", "chengguan.zhuren"), &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("当场办理"), "{}", r.body);
-    // 18:30 the same day: the outlet has closed (business hours in rule VAULT-5: 08:00-17:30).
+    assert_eq!(app.count("records").await, before);
+    let flagged = || async {
+        app.scalar("SELECT COUNT(*) FROM records WHERE kind = 'vault_entry' AND data LIKE '%vault_after_hours_entry%'")
+            .await
+    };
+    let proposed =
+        || async { app.scalar("SELECT COUNT(*) FROM violations WHERE code = 'vault_after_hours_entry'").await };
+    // 18:30 the same day: the outlet has closed (business hours in rule VAULT-5: 08:00-17:30). A routine entry is
+    // what happened: stored, flagged with its article, and proposed for a penalty.
     app.advance_minutes(9 * 60);
     let r = web.post_multipart("/records", &entry(&v, "", "routine", "chengguan.zhuren"), &[]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("非营业时间") && r.body.contains("第四十一条"), "{}", r.body);
-    assert_eq!(app.count("records").await, before);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!((app.count("records").await, flagged().await, proposed().await), (before + 1, 1, 1));
+    let reason = app
+        .scalar("SELECT COUNT(*) FROM records WHERE kind = 'vault_entry' AND data LIKE '%第四十一条%' AND data LIKE '%第十七条%'")
+        .await;
+    assert_eq!(reason, 1);
+    // The special case: an emergency stated, with the outlet head as one of the two — no breach.
     let r = web.post_multipart("/records", &entry(&v, "", "emergency", "chengguan.zhuren"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    // An emergency needs the outlet head, the chairman or a security officer as one of the two.
-    let r = web.post_multipart("/records", &entry(&v, "", "emergency", "chengguan.guiyuan"), &[]).await;
-    assert!(r.body.contains("紧急出入金库须由网点负责人"), "{}", r.body);
+    assert_eq!((flagged().await, proposed().await), (1, 1));
+    // A union that allows no exception: every entry after hours is a breach, the emergency too.
+    let mut admin = app.api("admin").await;
+    let mut rule = admin.get("/api/v1/rules/VAULT-5").await.json()["rule"].clone();
+    rule["special_case"] = false.into();
+    let r = admin.json("PUT", "/api/v1/rules/VAULT-5", &json!({"rule": rule, "effective_from": "2026-03-02"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let n = flagged().await;
+    let r = web.post_multipart("/records", &entry(&v, "", "emergency", "chengguan.zhuren"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(flagged().await, n + 1);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_vault_entry_on_a_holiday_is_after_hours_whatever_the_clock() {
+    // The calendar's rest days have no business hours: 10:00 on a Saturday is after hours.
+    let app = TestApp::demo().await;
+    app.advance_minutes(5 * 24 * 60 + 30);
+    let mut web = app.signed_in("chengguan.guanku").await;
+    let v = vault(&app).await.to_string();
+    let r = web.post_multipart("/records", &entry(&v, "", "routine", "chengguan.zhuren"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let flagged = app
+        .scalar("SELECT COUNT(*) FROM records WHERE kind = 'vault_entry' AND data LIKE '%vault_after_hours_entry%'")
+        .await;
+    assert_eq!(flagged, 1);
     app.finish().await;
 }
 
