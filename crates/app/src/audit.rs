@@ -30,7 +30,7 @@ pub enum Entity {
 
 /// Tables audited whole row by row (the custody and inspection areas); the entity kind of their rows is the
 /// table's name.
-pub const WHOLE_ROW_TABLES: [&str; 47] = [
+pub const WHOLE_ROW_TABLES: [&str; 48] = [
     "staff_leaves",
     "duty_shifts",
     "duty_swaps",
@@ -76,6 +76,7 @@ pub const WHOLE_ROW_TABLES: [&str; 47] = [
     "warnings",
     "warning_reads",
     "plan_versions",
+    "calendar_versions",
     "plan_runs",
     "guard_credentials",
 ];

@@ -82,6 +82,23 @@ async fn edit(db: &Db, ctx: &Ctx, change: impl FnOnce(&CalendarBook) -> Calendar
     };
     let book = change(&current);
     book.check()?;
+    // Judged periods stay as judged: a day before today keeps its listing.
+    let today = anbao_domain::period::day_of_ms(ctx.now);
+    let (was, will) = (current.calendar(), book.calendar());
+    let changed_past = current
+        .day
+        .iter()
+        .chain(&book.day)
+        .filter_map(|d| anbao_domain::calendar::parse_date(&d.date))
+        .filter(|d| *d < today)
+        .find(|d| was.listed(*d) != will.listed(*d));
+    if let Some(d) = changed_past {
+        return Err(invalid(
+            "calendar",
+            format!("不能修改今天以前的日期（{}）：已判定的期间保持不变", anbao_domain::period::date_of_day(d)),
+            "days before today cannot change: judged periods stay as judged",
+        ));
+    }
     let body = serde_json::to_string(&book).map_err(|e| AppError::Internal(e.to_string()))?;
     if body.len() > MAX_BYTES {
         return Err(invalid("calendar", "营业日历内容过大", "the calendar is too large"));

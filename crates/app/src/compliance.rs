@@ -141,6 +141,8 @@ pub(crate) struct Step {
     pub periods: Vec<(Day, Day)>,
     pub lo: Day,
     pub hi: Day,
+    /// The periods came from the calendar (business days, holidays): its version stamps the summary.
+    pub by_calendar: bool,
 }
 
 /// What a window asks of the rulebook: which rule versions judge which periods.
@@ -178,6 +180,8 @@ pub(crate) async fn plan(db: &Db, from: Day, to: Day, today: Day) -> AppResult<P
     let mut rule_index: HashMap<(String, i64), usize> = HashMap::new();
     for h in &histories {
         let kind = h.on(today).map_or(PeriodKind::Day, |v| v.rule.period);
+        let by_calendar = kind == PeriodKind::Holiday
+            || (kind == PeriodKind::Day && h.on(today).is_some_and(|v| v.rule.business_days_only));
         // Group this rule's periods by the version that judges them, so each version reads its evidence once.
         let mut by_version: Vec<(usize, Vec<(Day, Day)>)> = Vec::new();
         for p in periods_of(h.on(today).map(|v| &v.rule), kind, &cal, from, to) {
@@ -200,7 +204,7 @@ pub(crate) async fn plan(db: &Db, from: Day, to: Day, today: Day) -> AppResult<P
         for (idx, periods) in by_version {
             let lo = periods.first().map_or(from, |p| p.0);
             let hi = periods.last().map_or(to, |p| p.1);
-            steps.push(Step { rule: idx, periods, lo, hi });
+            steps.push(Step { rule: idx, periods, lo, hi, by_calendar });
         }
     }
     Ok(Plan { rules, steps, needs_people, calendar_version })

@@ -210,7 +210,9 @@ async fn stamps(c: &mut anbao_store::Conn, plan: &compliance::Plan, today: Day) 
         .zip(marks)
         .map(|(step, marks)| {
             let rule = &plan.rules[step.rule].0;
-            let by_calendar = rule.business_days_only || rule.period == anbao_domain::rulebook::PeriodKind::Holiday;
+            let by_calendar = step.by_calendar
+                || rule.business_days_only
+                || rule.period == anbao_domain::rulebook::PeriodKind::Holiday;
             Stamp {
                 marks,
                 calendar: by_calendar.then_some(plan.calendar_version),

@@ -58,18 +58,25 @@ impl CalendarBook {
                 "rest weekdays are 1 (Monday) to 7 (Sunday)".into(),
             ));
         }
+        let mut weekdays = self.rest_weekdays.clone();
+        weekdays.sort_unstable();
+        weekdays.dedup();
+        if weekdays.len() != self.rest_weekdays.len() {
+            return Err(bad("每周休息日有重复".into(), "a rest weekday is listed twice".into()));
+        }
         if self.day.len() > MAX_DAYS {
             return Err(bad(format!("日历最多列{MAX_DAYS}天"), format!("at most {MAX_DAYS} days")));
         }
         let mut seen = std::collections::BTreeSet::new();
         for d in &self.day {
+            let shown: String = d.date.chars().take(12).collect();
             let day = parse_date(&d.date)
-                .ok_or_else(|| bad(format!("日期格式错误：{}", d.date), format!("not a date: {}", d.date)))?;
+                .ok_or_else(|| bad(format!("日期格式错误：{shown}"), format!("not a date: {shown}")))?;
             if !seen.insert(day) {
                 return Err(bad(format!("日期重复：{}", d.date), format!("listed twice: {}", d.date)));
             }
             let n = d.name.trim().chars().count();
-            if n == 0 || n > MAX_NAME_CHARS {
+            if n == 0 || n > MAX_NAME_CHARS || d.name.chars().any(char::is_control) {
                 return Err(bad(
                     format!("{}：名称须为1至{MAX_NAME_CHARS}个字", d.date),
                     format!("{}: a name of 1 to {MAX_NAME_CHARS} characters", d.date),
@@ -208,11 +215,14 @@ mod tests {
         let ok = || CalendarBook { rest_weekdays: vec![6, 7], day: vec![] };
         assert!(CalendarBook { rest_weekdays: vec![0], ..ok() }.check().is_err());
         assert!(CalendarBook { rest_weekdays: vec![8], ..ok() }.check().is_err());
+        assert!(CalendarBook { rest_weekdays: vec![6, 6], ..ok() }.check().is_err());
+        assert!(CalendarBook { rest_weekdays: vec![7, 6], ..ok() }.check().is_ok());
         let day = |date: &str, name: &str| ListedDay { date: date.into(), kind: DayKind::Holiday, name: name.into() };
         assert!(CalendarBook { day: vec![day("2026-02-30", "x")], ..ok() }.check().is_err());
         assert!(CalendarBook { day: vec![day("2026-02-03", "x"), day("2026-02-03", "y")], ..ok() }.check().is_err());
         assert!(CalendarBook { day: vec![day("2026-02-03", " ")], ..ok() }.check().is_err());
         assert!(CalendarBook { day: vec![day("2026-02-03", &"节".repeat(21))], ..ok() }.check().is_err());
         assert!(CalendarBook { day: vec![day("2026-02-03", &"节".repeat(20))], ..ok() }.check().is_ok());
+        assert!(CalendarBook { day: vec![day("2026-02-03", "节\n日")], ..ok() }.check().is_err());
     }
 }

@@ -157,7 +157,6 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A JSON error for a body that is not valid JSON or has the wrong shape.
 /// 413 for a JSON body over the API's limit of `limit` bytes.
 pub fn too_large(limit: usize) -> Response {
     let body = ErrorBody {
@@ -171,6 +170,7 @@ pub fn too_large(limit: usize) -> Response {
     (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response()
 }
 
+/// A JSON error for a body that is not valid JSON or has the wrong shape.
 pub fn bad_json(detail: &str) -> Response {
     let body = ErrorBody {
         error: ErrorDetail {

@@ -185,7 +185,28 @@ pub(super) async fn judge(
             .await?;
             let mut agg: HashMap<(usize, i64, usize), PairTally> = HashMap::new();
             for t in tallies {
-                let (Some(ui), Some(pi)) = (unit_idx.get(&t.unit_id).copied(), period_of(t.day)) else { continue };
+                let Some(ui) = unit_idx.get(&t.unit_id).copied() else { continue };
+                let Some(pi) = period_of(t.day) else {
+                    // A rest day owes no record, but one kept that day still shows whether two were there.
+                    let bad = t.not_two + t.same_post + t.non_formal;
+                    if bad > 0 && unit_applies(rule, &e.units[ui]) {
+                        e.cores.push(Core {
+                            rule: idx,
+                            unit: ui,
+                            asset: asset_idx.get(&t.asset_id).copied(),
+                            person: None,
+                            period: (t.day, t.day + 1),
+                            status: Status::Overdue,
+                            have: t.n - bad,
+                            need: t.n,
+                            note: Some((
+                                format!("{bad} 条休息日的记录不是两名合格人员"),
+                                format!("{bad} records of a rest day without two eligible people"),
+                            )),
+                        });
+                    }
+                    continue;
+                };
                 let a = agg.entry((ui, t.asset_id, pi)).or_insert(PairTally {
                     n: 0,
                     not_two: 0,

@@ -82,6 +82,20 @@ async fn a_staff_row_changed_behind_the_systems_back_is_found() {
 }
 
 #[tokio::test]
+async fn a_calendar_rewritten_behind_the_systems_back_is_found() {
+    // The calendar decides what every outlet owes each day: a version edited in the database is found.
+    let app = TestApp::demo().await;
+    let id = app.scalar("SELECT MAX(id) FROM calendar_versions").await;
+    assert!(problems(&app).await.is_empty());
+    app.exec(&format!("UPDATE calendar_versions SET body = REPLACE(body, '2026-10-08', '2026-10-09') WHERE id = {id}"))
+        .await;
+    app.exec(&format!("UPDATE calendar_versions SET body = REPLACE(body, '\"rest_weekdays\":[6,7]', '\"rest_weekdays\":[]') WHERE id = {id}")).await;
+    let p = problems(&app).await;
+    assert!(p.contains(&Problem::RowChanged { entity: "calendar_versions".into(), id: id.to_string() }), "{p:?}");
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn a_row_inserted_or_deleted_behind_the_systems_back_is_found() {
     let app = TestApp::demo().await;
     app.exec(

@@ -83,8 +83,13 @@ async fn a_day_listed_as_a_holiday_drops_its_business_duties_from_the_items_and_
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("日期重复"), "{}", r.body);
     assert_eq!(c.get("/api/v1/calendar").await.json()["version"].as_i64(), Some(version + 1));
-    // The page lists and unlists a day the same way.
+    // A day already judged keeps its listing: the Spring Festival cannot be moved after the fact.
     let mut web = app.signed_in("baowei").await;
+    let r = web.post_form("/calendar/days", &[("date", "2026-02-16"), ("kind", "none"), ("name", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("不能修改今天以前的日期"), "{}", r.body);
+    assert_eq!(c.get("/api/v1/calendar").await.json()["version"].as_i64(), Some(version + 1));
+    // The page lists and unlists a day the same way.
     let r = web.post_form("/calendar/days", &[("date", "2026-03-02"), ("kind", "none"), ("name", "")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let mar = items(&mut c, &format!("unit={outlet}&month=2026-03")).await;

@@ -158,13 +158,13 @@ async fn a_business_day_with_no_counter_record_is_owed() {
             .await;
         vec![a, b]
     };
-    let roster = BulkRecord {
+    let roster = |days_back: i64, second: Option<i64>| BulkRecord {
         draft: RecordDraft {
             kind: RecordKind::CounterRoster,
             subkind: None,
             performer: Some(StaffId::new(tellers[0])),
             performer_position: None,
-            second_person: Some(StaffId::new(tellers[1])),
+            second_person: second.map(StaffId::new),
             subject_staff: None,
             target_unit: None,
             value: None,
@@ -173,16 +173,19 @@ async fn a_business_day_with_no_counter_record_is_owed() {
         },
         unit: UnitId::new(outlet),
         asset: None,
-        // 10 February, 08:00 local.
-        occurred_at: START_MS - 20 * 86_400_000 - 90 * 60_000,
+        // 08:00 local.
+        occurred_at: START_MS - days_back * 86_400_000 - 90 * 60_000,
         photo: None,
     };
-    write(&app, vec![roster]).await;
+    // 10 February, two tellers; Saturday 7 February (a rest day: nothing owed), one teller named twice — a breach all the same.
+    write(&app, vec![roster(20, Some(tellers[1])), roster(23, Some(tellers[0]))]).await;
     let feb = items(&mut c, &format!("unit={outlet}&rule=OPS-2&month=2026-02")).await;
     // One item a business day: February 2026 has 16 by the calendar (see the calendar tests).
-    assert_eq!(feb.len(), 16, "one item a business day: {feb:?}");
+    assert_eq!(feb.len(), 17, "one item a business day, and the Saturday's breach: {feb:?}");
     let count = |s: &str| feb.iter().filter(|i| i["status"] == s).count();
-    assert_eq!((count("met"), count("overdue")), (1, 15), "{feb:?}");
+    assert_eq!((count("met"), count("overdue")), (1, 16), "{feb:?}");
+    let sat = feb.iter().find(|i| i["period_start"] == "2026-02-07").expect("the Saturday's item");
+    assert_eq!(sat["status"], "overdue");
     assert_eq!(feb.iter().find(|i| i["status"] == "met").map(|i| i["period_start"].clone()), Some(json!("2026-02-10")));
     // Today (2 March) has no counter record yet: owed, not yet late; a day later it is overdue.
     let today = anbao_domain::period::day_of_ms(START_MS);

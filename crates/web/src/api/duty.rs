@@ -94,7 +94,8 @@ pub async fn month(
                 date: date(x.day),
                 guard_a: x.guard_a,
                 guard_b: x.guard_b,
-                holiday: x.holiday,
+                // The calendar as it stands: a rest day is holiday duty even if saved before the calendar said so.
+                holiday: x.holiday || !m.calendar.is_business_day(x.day),
             })
             .collect(),
         swaps: m

@@ -128,6 +128,8 @@ struct ShowPage {
     l: Layout,
     r: RuleRow,
     rule: Rule,
+    /// The newest version, which an edit starts from (a version scheduled to start later, if any).
+    edit: Rule,
     subject: String,
     /// The posts that owe the rule (RESP-2), or the unit's head.
     owners: String,
@@ -148,6 +150,7 @@ async fn show_page(s: &AppState, p: &Page, id: &str, error: Option<String>) -> R
     let today = anbao_domain::period::day_of_ms(p.ctx.now);
     let r = row(&h, en, today).ok_or_else(|| PageError::from(AppError::NotFound))?;
     let rule = h.on(today).map(|v| v.rule.clone()).ok_or_else(|| PageError::from(AppError::NotFound))?;
+    let edit = h.latest().map_or_else(|| rule.clone(), |v| v.rule.clone());
     let subject = format!(
         "{} {} {} {}",
         rule.unit_kinds
@@ -207,6 +210,7 @@ async fn show_page(s: &AppState, p: &Page, id: &str, error: Option<String>) -> R
         l,
         r,
         rule,
+        edit,
         subject,
         owners,
         versions,
