@@ -55,3 +55,30 @@ test('an outlet head sees only their outlet on the dashboard', async () => {
   await page.screenshot({ path: join(shots, '17-dashboard-outlet.png'), fullPage: true });
   await page.close();
 });
+
+test('the security department keeps the business-day calendar and the roster marks holiday nights from it', async () => {
+  const page = await chrome.newPage({ viewport: { width: 1366, height: 900 } });
+  await signIn(page, app.base, 'baowei');
+  await page.goto(`${app.base}/calendar?year=2026`);
+  const table = await page.locator('#calendar-days').innerText();
+  assert.match(table, /2026-02-16/);
+  assert.match(table, /春节调休上班/);
+  assert.match(await page.locator('#rest-weekdays').innerText(), /周六、周日/);
+  // A day from next year becomes a holiday: a new version, shown on the year's page.
+  await page.fill('#calendar-form input[name=date]', '2027-12-31');
+  await page.selectOption('#calendar-form select[name=kind]', 'holiday');
+  await page.fill('#calendar-form input[name=name]', '年终盘点休息');
+  await Promise.all([page.waitForNavigation(), page.click('#calendar-form button[type=submit]')]);
+  assert.match(page.url(), /year=2027/);
+  assert.match(await page.locator('#calendar-days').innerText(), /年终盘点休息/);
+  await page.goto(`${app.base}/calendar?year=2026`);
+  await page.screenshot({ path: join(shots, '98-calendar.png'), fullPage: true });
+  await page.close();
+  // The outlet head's roster for February: the Spring Festival nights are holiday duty.
+  const head = await chrome.newPage({ viewport: { width: 1366, height: 900 } });
+  await signIn(head, app.base, 'chengguan.zhuren');
+  await head.goto(`${app.base}/duty?month=2026-02`);
+  assert.ok(await head.locator('#roster-table tr.holiday', { hasText: '春节' }).count() >= 9);
+  await head.screenshot({ path: join(shots, '99-roster-holidays.png'), fullPage: false });
+  await head.close();
+});

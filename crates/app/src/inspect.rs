@@ -324,6 +324,30 @@ fn notice_prefix(now: i64) -> String {
     format!("隐患整改〔{y}〕")
 }
 
+/// A register recorded a breach that leaves a hazard to rectify (an ATM loading with a step left out): raised in the
+/// record's transaction against its unit, by the county union above it (whose security department verifies), with
+/// the checklist's days to rectify.
+pub(crate) async fn raise_from_record(
+    c: &mut Conn,
+    ctx: &Ctx,
+    unit: UnitId,
+    title: &str,
+    article: &str,
+) -> AppResult<i64> {
+    let u = anbao_store::org::get(c, unit).await?.ok_or(AppError::NotFound)?;
+    let mut raised_by = u.parent_id.unwrap_or(u.id);
+    for id in u.path.split('/').filter_map(|x| x.parse::<i64>().ok()) {
+        let a = anbao_store::org::get(c, UnitId::new(id)).await?;
+        if a.is_some_and(|a| a.kind == anbao_domain::org::UnitKind::County) {
+            raised_by = UnitId::new(id);
+        }
+    }
+    let today = period::day_of_ms(ctx.now);
+    let days = checklist_for_day(c, today).await?.template.rectify_days;
+    let owner = owner_of(c, unit).await?;
+    raise_in(c, ctx, 0, unit, raised_by, None, None, title, article, "major", today + days, owner, None).await
+}
+
 /// Raise one hazard in the caller's transaction: numbered notice, owner, deadline, repeat count.
 #[allow(clippy::too_many_arguments)]
 async fn raise_in(

@@ -130,6 +130,13 @@ pub async fn create(
             reason,
         };
         crate::incident::from_record(&mut tx, ctx, breached).await?;
+        // A step of a procedure left out (an ATM loading, 第五篇 第1题) is also a hazard the unit must rectify.
+        if b.hazard {
+            let title: String = format!("{}：{reason}", draft.kind.spec().label.0).chars().take(300).collect();
+            let article: String =
+                reason.rsplit('（').next().unwrap_or_default().trim_end_matches('）').chars().take(200).collect();
+            crate::inspect::raise_from_record(&mut tx, ctx, unit.id, &title, &article).await?;
+        }
     }
     tx.commit().await?;
     Ok(id)

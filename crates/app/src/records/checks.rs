@@ -127,6 +127,7 @@ fn vault_hours(
 
 const AFTER_HOURS: Breach = Breach {
     violation: "vault_after_hours_entry",
+    hazard: false,
     words: (
         "非营业时间任何人不得进入金库（第四十一条）；特殊情况须登记紧急事由并由规则指定的岗位人员之一在场确认（第十七条）",
         "nobody enters the vault outside business hours (art. 41); a special case is stated and approved by one of the posts the rule names (art. 17)",
@@ -135,6 +136,7 @@ const AFTER_HOURS: Breach = Breach {
 
 const OUTSIDER_UNACCOMPANIED: Breach = Breach {
     violation: "vault_outsider_unaccompanied",
+    hazard: false,
     words: (
         "外来人员进入金库须由本网点负责人陪同（第四十一条）",
         "outsiders enter the vault only with the outlet head (art. 41)",

@@ -139,6 +139,8 @@ pub struct Second {
 pub struct Breach {
     /// A `violation` code of `rulebook/accountability.toml`.
     pub violation: &'static str,
+    /// The breach leaves a hazard to rectify: it also raises one (隐患) against the unit.
+    pub hazard: bool,
     pub words: Words,
 }
 

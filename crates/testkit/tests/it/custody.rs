@@ -597,3 +597,63 @@ async fn a_duty_log_names_the_two_the_roster_put_on_that_night() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_atm_loading_with_a_step_left_out_is_recorded_as_a_breach_and_raises_a_hazard() {
+    // 第五篇 第1题: the loading procedure, step by step; a register records what happened.
+    let app = TestApp::demo().await;
+    let atm = app
+        .scalar(&format!(
+            "SELECT a.id FROM assets a JOIN units u ON u.id = a.unit_id WHERE u.name = '{OUTLET}' AND a.kind = 'atm' ORDER BY a.id LIMIT 1"
+        ))
+        .await;
+    let holder = |kind: &str| {
+        format!(
+            "SELECT a.username FROM accounts a JOIN custody_items c ON c.holder_id = a.staff_id WHERE c.asset_id = {atm} AND c.kind = '{kind}' AND a.disabled = 0 LIMIT 1"
+        )
+    };
+    let (key, code) = {
+        use sqlx::Row;
+        let mut c = app.db.read().await.unwrap();
+        let k: String =
+            sqlx::query(sqlx::AssertSqlSafe(holder("key"))).fetch_one(&mut *c).await.unwrap().get("username");
+        let d: String =
+            sqlx::query(sqlx::AssertSqlSafe(holder("code"))).fetch_one(&mut *c).await.unwrap().get("username");
+        (k, d)
+    };
+    // The key holder enters it; the code holder (whose PIN the demo sets) confirms.
+    let mut api = app.api(&key).await;
+    let all = [
+        "booked_first",
+        "counted_together",
+        "counterfeit_checked",
+        "safe_together",
+        "loading_book",
+        "test_withdrawal",
+        "under_video",
+    ];
+    let loading = |checks: &[&str]| {
+        json!({"kind": "atm_loading", "asset_id": atm, "number": 200000, "checks": checks,
+            "confirm_username": code, "confirm_secret": DEMO_PIN})
+    };
+    let before = (app.count("hazards").await, app.count("violations").await);
+    let r = api.json("POST", "/api/v1/records", &loading(&all[..5])).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let flagged = app
+        .scalar(&format!("SELECT COUNT(*) FROM records WHERE id = {id} AND data LIKE '%atm_loading_step_missed%'"))
+        .await;
+    assert_eq!(flagged, 1);
+    assert_eq!((app.count("hazards").await, app.count("violations").await), (before.0 + 1, before.1 + 1));
+    let hazard = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM hazards h JOIN units u ON u.id = h.unit_id WHERE u.name = '{OUTLET}' AND h.article = '第五篇 第1题' AND h.severity = 'major'"
+        ))
+        .await;
+    assert_eq!(hazard, 1);
+    // Every step done: no breach, no hazard.
+    let r = api.json("POST", "/api/v1/records", &loading(&all)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!((app.count("hazards").await, app.count("violations").await), (before.0 + 1, before.1 + 1));
+    app.finish().await;
+}

@@ -51,7 +51,16 @@ pub static ATM_LOADING: KindSpec = KindSpec {
         ("test_withdrawal", "管理员已做取款测试交易"),
         ("under_video", "全程在录像监控下"),
     ],
-    unticked: Unticked::Explained(("有未完成的加钞步骤时须说明原因", "explain the steps not done")),
+    // 第五篇 第1题 gives the loading as a procedure: a step left out is a breach, recorded as it happened; it is
+    // proposed for a penalty and raises a hazard for the outlet to rectify (app::records).
+    unticked: Unticked::Breach(Breach {
+        violation: "atm_loading_step_missed",
+        hazard: true,
+        words: (
+            "加钞清机须按规程逐步进行：先记账后加钞，双人当场清点复核，验钞，保险柜同开同闭，登记清机加钞登记簿，管理员做取款测试交易，全程在录像监控下（第五篇 第1题）",
+            "ATM loading follows every step of the procedure (第五篇 第1题)",
+        ),
+    }),
     outcome: Outcome::Complete,
     performer: Need::Absent,
     posts: None,
@@ -174,6 +183,7 @@ pub static VISITOR: KindSpec = KindSpec {
     checklist: &[("id_checked", "已查验证件")],
     unticked: Unticked::Breach(Breach {
         violation: "visitor_unchecked",
+        hazard: false,
         words: ("进入营业室须出示和查验证件（第九条）", "visitors' identity papers must be checked (art. 9)"),
     }),
     outcome: Outcome::None,
@@ -189,6 +199,7 @@ pub static VISITOR: KindSpec = KindSpec {
         )),
         absent: Some(Breach {
             violation: "visitor_unchecked",
+            hazard: false,
             words: ("须由网点负责人陪同方可进入（第九条）", "the outlet head must accompany the visitor (art. 9)"),
         }),
     }),
@@ -248,6 +259,7 @@ pub static INTERLOCK_OPEN: KindSpec = KindSpec {
             "other",
             Breach {
                 violation: "interlock_misuse",
+                hazard: false,
                 words: (
                     "防尾随门双开程序仅限接送款、接受检查时使用（第五篇 第10题）",
                     "both interlock doors may open only for a cash handover or an inspection",

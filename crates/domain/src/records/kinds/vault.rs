@@ -53,6 +53,7 @@ pub static VAULT_ENTRY: KindSpec = KindSpec {
     checklist: &[("letter_checked", "外来人员的查库介绍信已查验（无外来人员可不勾）")],
     unticked: Unticked::BreachWithText2(Breach {
         violation: "vault_outsider_unchecked",
+        hazard: false,
         words: (
             "外来人员须凭注明查库的介绍信，经查验无误方可进入金库（第四十一条）",
             "outsiders need a letter of introduction naming the vault check (art. 41)",
@@ -89,6 +90,7 @@ pub static NIGHT_CHECK: KindSpec = KindSpec {
     checklist: &[("credential_verified", "已验明检查人员证件")],
     unticked: Unticked::Breach(Breach {
         violation: "night_check_unverified",
+        hazard: false,
         words: (
             "夜间接受检查必须验明有关证件（第十七条）",
             "credentials must be verified before a night check (art. 17)",
