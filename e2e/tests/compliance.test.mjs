@@ -79,6 +79,7 @@ test('the security department keeps the business-day calendar and the roster mar
   await signIn(head, app.base, 'chengguan.zhuren');
   await head.goto(`${app.base}/duty?month=2026-02`);
   assert.ok(await head.locator('#roster-table tr.holiday', { hasText: '春节' }).count() >= 9);
+  await head.locator('#roster-table tr', { hasText: '02-13' }).first().evaluate((el) => el.scrollIntoView());
   await head.screenshot({ path: join(shots, '99-roster-holidays.png'), fullPage: false });
   await head.close();
 });

@@ -221,6 +221,46 @@ pub async fn home_unit(db: &Db, ctx: &Ctx) -> AppResult<UnitRow> {
     units.into_iter().min_by_key(|u| (u.depth, u.id.get())).ok_or(AppError::NotFound)
 }
 
+/// The people of a unit and of the units above it — with those units' departments (the county's 保卫部) — who hold
+/// one of `posts`: whom a record may name as coming from above (the union leader or security officer accompanying a
+/// night check, 第十七条). Their names and posts are shown to the unit's own staff, who must pick one; nothing else
+/// of the units above is read.
+pub async fn people_above(
+    db: &Db,
+    unit_path: &str,
+    posts: &[anbao_domain::staff::Position],
+) -> AppResult<Vec<StaffRow>> {
+    let mut c = db.read().await?;
+    let mut out = Vec::new();
+    for id in unit_path.split('/').filter_map(|x| x.parse::<i64>().ok()).map(UnitId::new) {
+        let mut units = vec![id];
+        units.extend(
+            store::children(&mut c, id).await?.into_iter().filter(|u| u.kind == UnitKind::Department).map(|u| u.id),
+        );
+        for u in units {
+            out.extend(
+                anbao_store::staff::of_unit(&mut c, u)
+                    .await?
+                    .into_iter()
+                    .filter(|s| s.active && s.positions.iter().any(|p| posts.contains(p))),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a person's unit is `unit_path`'s own, one above it, or a department of one of those.
+pub fn is_above_or_own(person_unit_path: &str, person_unit_is_department: bool, unit_path: &str) -> bool {
+    if unit_path.starts_with(person_unit_path) {
+        return true;
+    }
+    person_unit_is_department
+        && person_unit_path
+            .trim_end_matches('/')
+            .rsplit_once('/')
+            .is_some_and(|(parent, _)| unit_path.starts_with(&format!("{parent}/")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,5 +271,17 @@ mod tests {
         assert_eq!(path_of_prefix(&p, UnitId::new(4)).as_deref(), Some("/1/4/"));
         assert_eq!(path_of_prefix(&p, UnitId::new(17)).as_deref(), Some("/1/4/17/"));
         assert_eq!(path_of_prefix(&p, UnitId::new(9)), None);
+    }
+
+    #[test]
+    fn a_person_above_is_of_the_unit_an_ancestor_or_an_ancestors_department() {
+        let outlet = "/1/4/17/30/";
+        assert!(is_above_or_own("/1/4/17/30/", false, outlet), "the outlet itself");
+        assert!(is_above_or_own("/1/4/", false, outlet), "the county above");
+        assert!(is_above_or_own("/1/4/99/", true, outlet), "the county's security department");
+        assert!(!is_above_or_own("/1/4/99/", false, outlet), "a unit beside it that is no department");
+        assert!(!is_above_or_own("/1/5/99/", true, outlet), "another county's department");
+        assert!(!is_above_or_own("/1/4/17/30/41/", false, outlet), "a unit below");
+        assert!(!is_above_or_own("/1/4/17/31/", false, outlet), "the outlet next door");
     }
 }

@@ -36,6 +36,25 @@ async fn active_staff_under(
     })
 }
 
+/// A person of the record's unit or of a unit above it (or of such a unit's department), active: who may accompany a
+/// night check.
+async fn active_staff_above(c: &mut Conn, id: StaffId, path: &str) -> AppResult<anbao_store::staff::StaffRow> {
+    let s = anbao_store::staff::get(c, id).await?.filter(|s| s.active);
+    let dept = match &s {
+        Some(s) => anbao_store::org::get(c, s.unit_id)
+            .await?
+            .is_some_and(|u| u.kind == anbao_domain::org::UnitKind::Department),
+        None => false,
+    };
+    s.filter(|s| crate::org::is_above_or_own(&s.unit_path, dept, path)).ok_or_else(|| {
+        AppError::Invalid(DomainError::new(
+            "second_person_id",
+            "陪同人员须是本单位或上级单位的在岗人员",
+            "the person accompanying must be active staff of this unit or a unit above",
+        ))
+    })
+}
+
 /// The unit a record is entered for: its id, and its path for the scope checks.
 struct RecordUnit {
     id: UnitId,
@@ -190,9 +209,13 @@ async fn people(c: &mut Conn, ctx: &Ctx, draft: &RecordDraft, input: &RecordInpu
         }
     }
     if let Some(p) = draft.second_person {
-        let s = active_staff_under(c, p, &unit.path, "second_person_id").await?;
-        if let Some((post, w)) = spec.second.and_then(|s| s.post)
-            && !s.positions.contains(&post)
+        let s = if spec.second.is_some_and(|s| s.above) {
+            active_staff_above(c, p, &unit.path).await?
+        } else {
+            active_staff_under(c, p, &unit.path, "second_person_id").await?
+        };
+        if let Some((posts, w)) = spec.second.and_then(|s| s.post)
+            && !s.positions.iter().any(|x| posts.contains(x))
         {
             return Err(invalid("second_person_id", w.0, w.1));
         }

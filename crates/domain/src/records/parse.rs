@@ -544,7 +544,8 @@ mod tests {
         assert_eq!(parse(&letter).map(|d| d.breach), Ok(None));
         let night = RecordInput {
             asset_id: Some(1),
-            text: Some("县联社保卫部 王科长".into()),
+            second_person_id: Some(9),
+            text: Some("接报警系统异常，需夜间核查库房".into()),
             text2: Some("市联社检查组".into()),
             ..input("night_check")
         };

@@ -126,8 +126,11 @@ pub struct Second {
     pub need: Need,
     /// Must differ from the performer: the message when it does not.
     pub distinct: Option<Words>,
-    /// Must hold this post: the post and the message when they do not.
-    pub post: Option<(Position, Words)>,
+    /// Must hold one of these posts: the posts and the message when they do not.
+    pub post: Option<(&'static [Position], Words)>,
+    /// Comes from the units above the record's (a union leader or security officer accompanying a night check,
+    /// 第十七条), not from its own staff.
+    pub above: bool,
     /// Going without the second person is a breach to record (a visitor without the outlet head), not a refusal.
     pub absent: Option<Breach>,
 }

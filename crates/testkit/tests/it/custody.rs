@@ -657,3 +657,46 @@ async fn an_atm_loading_with_a_step_left_out_is_recorded_as_a_breach_and_raises_
     assert_eq!((app.count("hazards").await, app.count("violations").await), (before.0 + 1, before.1 + 1));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_night_check_states_its_special_case_and_names_a_union_leader_or_security_officer_from_the_staff_records() {
+    // 第十七条: "必须验明有关证件,并有联社领导或保卫部门人员陪同方可进入检查。非特殊情况夜间一律不查库。"
+    let app = TestApp::demo().await;
+    let v = vault(&app).await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let officer = app.scalar("SELECT staff_id FROM accounts WHERE username = 'qinghe.baowei'").await;
+    let teller = staff_with(&app, "teller", 0).await;
+    let check = |companion: Option<i64>, case: &str| {
+        json!({"kind": "night_check", "asset_id": v, "checks": ["credential_verified"], "second_person_id": companion,
+            "text": case, "text2": "县联社保卫部 检查组"})
+    };
+    let before = app.count("records").await;
+    // No special case stated: refused, quoting the article.
+    let r = head.json("POST", "/api/v1/records", &check(Some(officer), "")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("非特殊情况夜间一律不查库"), "{}", r.body);
+    // The companion is a person of the staff records, not free text: none named, or one of the outlet's tellers, is refused.
+    let r = head.json("POST", "/api/v1/records", &check(None, "接报警系统异常，需夜间核查库房")).await;
+    assert_eq!(r.json()["error"]["field"], "second_person_id", "{}", r.body);
+    let r = head.json("POST", "/api/v1/records", &check(Some(teller), "接报警系统异常，需夜间核查库房")).await;
+    assert_eq!(r.json()["error"]["field"], "second_person_id", "{}", r.body);
+    assert!(r.body.contains("联社领导或保卫部门人员"), "{}", r.body);
+    assert_eq!(app.count("records").await, before);
+    // The county union's security officer (in its 保卫部, a unit above the outlet's): accepted.
+    let r = head.json("POST", "/api/v1/records", &check(Some(officer), "接报警系统异常，需夜间核查库房")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    assert_eq!(app.scalar(&format!("SELECT second_person_id FROM records WHERE id = {id}")).await, officer);
+    // The form offers the people above to choose from.
+    let mut web = app.signed_in("chengguan.zhuren").await;
+    let form = web.get("/records/new?kind=night_check").await.body;
+    let name = {
+        use sqlx::Row;
+        let mut c = app.db.read().await.unwrap();
+        let r = sqlx::query("SELECT name FROM staff WHERE id = $1").bind(officer).fetch_one(&mut *c).await.unwrap();
+        r.get::<String, _>("name")
+    };
+    let second = &form[form.find("id=\"second_person_id\"").expect("the companion select")..];
+    assert!(second[..second.find("</select>").unwrap()].contains(&name), "{form}");
+    app.finish().await;
+}

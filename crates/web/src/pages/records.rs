@@ -63,6 +63,8 @@ struct FormPage {
     plans: Vec<Opt>,
     plan_steps: Vec<Opt>,
     staff: Vec<Opt>,
+    /// Whom the second person may be (the unit's staff, or for a kind whose second comes from above, those above).
+    second_staff: Vec<Opt>,
     supersedes: String,
     error: Option<String>,
 }
@@ -136,6 +138,24 @@ async fn form_page(
             break;
         }
     }
+    // A second person who comes from above (第十七条: the union leader or security officer accompanying a night
+    // check) is chosen from the posts the kind names in the units above the one recorded for.
+    let second_staff = match spec.second.filter(|x| x.above) {
+        Some(sec) => {
+            let posts = sec.post.map_or(&[][..], |(p, _)| p);
+            let mut out: Vec<Opt> = Vec::new();
+            for u in writable.iter().filter(|u| want_unit.is_none_or(|w| w == u.id.get())).take(5) {
+                for st in anbao_app::org::people_above(&s.db, &u.path, posts).await? {
+                    if !out.iter().any(|o| o.value == st.id.get().to_string()) {
+                        let pos = super::org::positions_label(&st.positions, lang);
+                        out.push(opt(st.id, format!("{}（{} · {}）", st.name, st.unit_name, pos), false));
+                    }
+                }
+            }
+            out
+        }
+        None => staff.iter().map(|o| Opt { value: o.value.clone(), label: o.label.clone(), selected: false }).collect(),
+    };
     let inspecting = spec.about == About::TargetUnit;
     // The unit inspecting may be a department (the security department checks by phone); others are where it happened.
     let unit_opts: Vec<Opt> = writable
@@ -221,6 +241,7 @@ async fn form_page(
         plans,
         plan_steps,
         staff,
+        second_staff,
         supersedes: q.supersedes.clone().unwrap_or_default(),
         error,
     })

@@ -94,8 +94,9 @@ pub static CCTV_ACCESS: KindSpec = KindSpec {
         // Required unless the access is business-related: the hook says so.
         need: Need::Optional,
         distinct: None,
+        above: false,
         post: Some((
-            Position::Director,
+            &[Position::Director],
             ("同意调阅的须为网点负责人（第四十六条）", "consent must come from the outlet head (art. 46)"),
         )),
         absent: None,

@@ -97,6 +97,7 @@ pub static COUNTER_ROSTER: KindSpec = KindSpec {
         )),
         distinct: Some(("双人临柜须由两个不同的人担任（第四条）", "two different people at the counter (art. 4)")),
         post: None,
+        above: false,
         absent: None,
     }),
     subject: Need::Absent,
@@ -193,8 +194,9 @@ pub static VISITOR: KindSpec = KindSpec {
         label: ("陪同的网点负责人", "Outlet head accompanying"),
         need: Need::Optional,
         distinct: None,
+        above: false,
         post: Some((
-            crate::staff::Position::Director,
+            &[crate::staff::Position::Director],
             ("陪同来访人员的须为网点负责人（第九条）", "the visitor must be accompanied by the outlet head (art. 9)"),
         )),
         absent: Some(Breach {

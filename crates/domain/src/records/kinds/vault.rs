@@ -1,6 +1,7 @@
 //! Records of the vault: night duty, entries, night checks by superiors, the contents check and the custody check of
 //! its keys and codes (安全保卫制度 第十二–十七条, 第三十八–四十一条; 第五篇 第8题).
 use crate::records::spec::*;
+use crate::staff::Position;
 
 const VAULT: About =
     About::Asset { kind: "vault", label: ("金库", "Vault"), missing: ("请选择金库", "choose the vault") };
@@ -29,6 +30,7 @@ pub static DUTY_LOG: KindSpec = KindSpec {
         need: Need::Required(("请选择同班值守人员", "choose the second person on duty")),
         distinct: Some(("值班须由两个不同的人担任（第十二条）", "duty needs two different people (art. 12)")),
         post: None,
+        above: false,
         absent: None,
     }),
     subject: Need::Absent,
@@ -80,8 +82,8 @@ pub static VAULT_ENTRY: KindSpec = KindSpec {
     hook: Hook::None,
 };
 
-/// 第十七条: superiors checking the vault at night show their papers and come with a union leader or security
-/// officer.
+/// 第十七条: superiors checking the vault at night show their papers, come with a union leader or security officer
+/// of the staff records (a person of the units above), and only in a special case, which is stated.
 pub static NIGHT_CHECK: KindSpec = KindSpec {
     code: "night_check",
     label: ("夜间查库查岗登记", "Night check by superiors"),
@@ -99,17 +101,34 @@ pub static NIGHT_CHECK: KindSpec = KindSpec {
     outcome: Outcome::None,
     performer: Need::Absent,
     posts: None,
-    second: None,
+    second: Some(Second {
+        label: ("陪同的联社领导或保卫部门人员", "Union leader or security officer accompanying"),
+        need: Need::Required((
+            "请选择陪同的联社领导或保卫部门人员（第十七条）",
+            "choose the union leader or security officer accompanying (art. 17)",
+        )),
+        distinct: None,
+        post: Some((
+            &[Position::Chairman, Position::Director, Position::DeputyInCharge, Position::SecurityOfficer],
+            (
+                "陪同夜间检查的须为联社领导或保卫部门人员（第十七条）",
+                "a night check is accompanied by a union leader or security officer (art. 17)",
+            ),
+        )),
+        above: true,
+        absent: None,
+    }),
     subject: Need::Absent,
     results: Results::NONE,
     number: None,
     people: None,
+    // 第十七条 "非特殊情况夜间一律不查库": the special case is stated, or there is no night check.
     text: Text::required(
-        ("陪同的联社领导或保卫部门人员", "Union leader or security officer accompanying"),
-        "companion",
+        ("夜间查库的特殊情况（非特殊情况夜间一律不查库）", "The special case for a night check"),
+        "special_case",
         (
-            "请填写陪同的联社领导或保卫部门人员（第十七条）",
-            "name the union leader or security officer accompanying (art. 17)",
+            "请写明夜间查库的特殊情况（第十七条：非特殊情况夜间一律不查库）",
+            "state the special case: no night check of the vault without one (art. 17)",
         ),
     ),
     text2: Text::line(
