@@ -192,6 +192,24 @@ mod tests {
         // A run reaching into the window from before it is still the whole run.
         assert_eq!(c.holiday_runs(d("2026-02-20"), d("2026-02-21")), feb);
         assert!(c.holiday_runs(d("2026-03-01"), d("2026-04-01")).is_empty());
+        // The window is [from, to): a run ending the day `from` begins, or starting the day `to` is, is outside it.
+        assert!(c.holiday_runs(d("2026-02-24"), d("2026-03-01")).is_empty(), "the run ends on 23 February");
+        assert!(c.holiday_runs(d("2026-02-01"), d("2026-02-15")).is_empty(), "the run starts on 15 February");
+        assert_eq!(c.holiday_runs(d("2026-02-23"), d("2026-02-24")), feb, "its last day");
+        assert_eq!(c.holiday_runs(d("2026-02-14"), d("2026-02-16")), feb, "its first day");
+    }
+
+    #[test]
+    fn a_calendar_lists_at_most_its_limit_of_days() {
+        let day = |i: i64| ListedDay {
+            date: date_of_day(d("2026-01-01") + i).to_string(),
+            kind: DayKind::Holiday,
+            name: "节".into(),
+        };
+        let at = CalendarBook { rest_weekdays: vec![], day: (0..MAX_DAYS as i64).map(day).collect() };
+        assert!(at.check().is_ok());
+        let over = CalendarBook { rest_weekdays: vec![], day: (0..=MAX_DAYS as i64).map(day).collect() };
+        assert!(over.check().is_err());
     }
 
     #[test]

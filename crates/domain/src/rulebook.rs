@@ -428,6 +428,10 @@ mod tests {
         assert!(!VisitsBy::UnitOrDepartments.counts(12, false, Some(10), 10));
         assert!(!VisitsBy::UnitOrDepartments.counts(13, true, Some(12), 10), "a cooperative's department");
         assert!(VisitsBy::Subtree.counts(12, false, Some(10), 10));
+        // The rule page says whose visits count, in either language.
+        assert!(VisitsBy::Unit.label(false).contains("仅本级") && VisitsBy::Unit.label(true).contains("own staff"));
+        assert!(VisitsBy::UnitOrDepartments.label(false).contains("保卫部"));
+        assert!(VisitsBy::Subtree.label(false).contains("辖内"));
     }
 
     fn rule() -> Rule {

@@ -89,6 +89,8 @@ async fn a_county_leaders_quota_is_filled_only_by_the_county_unions_own_leaders(
     assert_eq!(have(&mut c, county, "INSP-2-b", "2026-03").await, before + 1);
     let rule = c.get("/api/v1/rules/INSP-2-b").await.json();
     assert_eq!(rule["rule"]["visits_by"], "unit");
+    let page = app.signed_in("baowei").await.get("/rulebook/INSP-2-b").await.body;
+    assert!(page.contains("仅本级单位人员的检查"), "{page}");
     assert!(rule["rule"]["source"].as_str().unwrap_or_default().contains("篇五"), "{rule}");
     app.finish().await;
 }
