@@ -27,6 +27,30 @@ async fn item(db: &Db, ctx: &Ctx, place: i64, kind: &str, model: &str, count: i6
     Ok(id)
 }
 
+/// A ledger item that runs out: a contract or an agreement, from `from` until `until`.
+#[allow(clippy::too_many_arguments)]
+async fn agreement(
+    db: &Db,
+    ctx: &Ctx,
+    place: i64,
+    kind: &str,
+    (model, by): (&str, &str),
+    count: i64,
+    from: i64,
+    until: i64,
+) -> AppResult<i64> {
+    let input = ItemInput {
+        place_id: Some(place),
+        kind: Some(kind.into()),
+        model: Some(model.into()),
+        count: Some(count),
+        supplier: Some(by.into()),
+        installed: Some(from),
+        expires: Some(until),
+    };
+    add_item(db, ctx, &input).await
+}
+
 pub async fn seed(db: &Db, ctx: &Ctx) -> AppResult<()> {
     let today = period::day_of_ms(ctx.now);
     let (units, assets) = {
@@ -56,6 +80,15 @@ pub async fn seed(db: &Db, ctx: &Ctx) -> AppResult<()> {
         item(db, ctx, p, "baton", "高压电警棍", 2, today - 2 * 365).await?;
         if risk == 3 {
             item(db, ctx, p, "guard_rail", "不锈钢防护栏", 6, long_ago).await?;
+        }
+        // Guards under a yearly service contract, and the mutual-defence agreement with the neighbours; at a few
+        // outlets that already lack glass or a door, the contract has run out or no agreement was signed.
+        let contract_end = if n % 7 == 3 && n % 2 == 1 { today - 20 } else { today + 180 };
+        agreement(db, ctx, p, "security_guard", ("保安服务合同", "县保安服务公司"), 1, today - 185, contract_end)
+            .await?;
+        if n % 5 != 2 {
+            agreement(db, ctx, p, "mutual_defence", ("联防协议", "四邻单位及辖区派出所"), 1, today - 90, today + 275)
+                .await?;
         }
         for a in assets.iter().filter(|a| a.unit_id == o.id) {
             match a.kind.as_str() {

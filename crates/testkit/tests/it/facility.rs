@@ -36,11 +36,32 @@ async fn the_province_statistics_equal_a_direct_count_of_the_ledger() {
         ("outlet", "extinguisher", 2),
         ("vault", "vibration_alarm", 1),
         ("vault", "cctv", 1),
+        // 篇二 (三)4 "给所有营业网点配足保安"; 第四篇 一、(3) 签订联防协议: ledger items that expire.
+        ("outlet", "security_guard", 1),
+        ("outlet", "mutual_defence", 1),
     ] {
         let n = direct(&app, place, kind, min, today).await;
         assert_eq!(reported(place, kind), n, "{place} {kind}");
         assert!(n > 0 || kind == "cctv", "the demo has gaps of {kind}");
     }
+    // An outlet whose guard contract ran out lacks guards; a new contract in the ledger closes the gap.
+    let lapsed = app
+        .scalar(&format!(
+            "SELECT p.id FROM places p WHERE p.kind = 'outlet' AND EXISTS (SELECT 1 FROM facility_items i WHERE i.place_id = p.id              AND i.kind = 'security_guard' AND i.expires_day < {today}) ORDER BY p.id LIMIT 1"
+        ))
+        .await;
+    let before = reported("outlet", "security_guard");
+    let item = json!({"place_id": lapsed, "kind": "security_guard", "model": "保安服务合同（续签）", "count": 1,
+        "supplier": "县保安服务公司", "installed": anbao_domain::period::date_of_day(today).to_string(),
+        "expires": anbao_domain::period::date_of_day(today + 365).to_string()});
+    let r = api.json("POST", "/api/v1/facilities/items", &item).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let after: Value = api.get(&format!("/api/v1/facilities/gaps?unit={}", province(&app).await)).await.json();
+    let guards = after["lacking"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["place_kind"] == "outlet" && x["facility_kind"] == "security_guard"))
+        .map_or(0, |x| x["places"].as_i64().unwrap_or(0));
+    assert_eq!(guards, before - 1);
     // A vault's camera reported faulty no longer counts: the vault becomes substandard for CCTV.
     let faulty = app.scalar("SELECT COUNT(*) FROM facility_items WHERE status = 'faulty'").await;
     assert_eq!(faulty, 1);
