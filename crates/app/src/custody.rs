@@ -8,6 +8,7 @@ use crate::error::invalid;
 use crate::{AppError, AppResult, Ctx};
 use anbao_domain::DomainError;
 use anbao_domain::access::{Permission, Role};
+use anbao_domain::records::spec::Breach;
 use anbao_domain::records::{RecordDraft, RecordKind};
 use anbao_store::custody::{self as store, ItemRow, NewHandover, NewItem};
 use anbao_store::{Conn, Db};
@@ -268,7 +269,8 @@ pub async fn table(db: &Db, ctx: &Ctx, unit: anbao_domain::ids::UnitId) -> AppRe
 /// For a two-person procedure on an asset (vault entry, ATM loading, the monthly key check): the two people
 /// must be its key holder and its code holder; a vault with an open lock change fails its custody check.
 pub async fn check_key_and_code(c: &mut Conn, asset: i64, d: &RecordDraft) -> AppResult<()> {
-    if d.kind == RecordKind::KeyCustodyCheck && store::lock_change_open_for(c, asset).await? {
+    let vault_use = matches!(d.kind, RecordKind::KeyCustodyCheck | RecordKind::VaultEntry);
+    if vault_use && store::lock_change_open_for(c, asset).await? {
         return Err(invalid(
             "asset_id",
             "该金库有遗失的钥匙或密码尚未换锁，须先更换锁具（严禁使用无备用钥匙或备用密码的金库）",
@@ -285,6 +287,15 @@ pub async fn check_key_and_code(c: &mut Conn, asset: i64, d: &RecordDraft) -> Ap
             .collect()
     };
     let (keys, codes) = (holders(&["key"]), holders(&["code"]));
+    // The article before 第三十七条: "严禁使用无备用钥匙(或备用密码)的金库" — a vault is entered only with both spares
+    // registered in the custody register.
+    if d.kind == RecordKind::VaultEntry && (holders(&["spare_key"]).is_empty() || holders(&["spare_code"]).is_empty()) {
+        return Err(invalid(
+            "asset_id",
+            "该金库未登记备用钥匙或备用密码：严禁使用无备用钥匙（或备用密码）的金库，请先在“钥匙密码”中登记",
+            "register this vault's spare key and spare code first: a vault without them is not used",
+        ));
+    }
     if keys.is_empty() || codes.is_empty() {
         return Err(invalid(
             "asset_id",
@@ -302,3 +313,22 @@ pub async fn check_key_and_code(c: &mut Conn, asset: i64, d: &RecordDraft) -> Ap
     }
     Ok(())
 }
+
+/// 第十八条 "严禁携带金库钥匙值班": a duty log naming, as one of the guards, the person the custody register shows holding
+/// the vault's key is a breach, recorded with the log.
+pub async fn duty_with_key(c: &mut Conn, asset: i64, d: &RecordDraft) -> AppResult<Option<Breach>> {
+    let guards: Vec<i64> = [d.performer, d.second_person].into_iter().flatten().map(|x| x.get()).collect();
+    let items = store::items_of_asset(c, asset).await?;
+    let carries =
+        items.iter().any(|i| i.status == "held" && i.kind == "key" && i.holder_id.is_some_and(|h| guards.contains(&h)));
+    Ok(carries.then_some(DUTY_WITH_KEY))
+}
+
+const DUTY_WITH_KEY: Breach = Breach {
+    violation: "duty_with_vault_key",
+    hazard: false,
+    words: (
+        "严禁携带金库钥匙值班（第十八条）：值班人员登记为该金库钥匙的掌管人",
+        "no one on duty carries the vault key (art. 18): a guard is the key's registered holder",
+    ),
+};

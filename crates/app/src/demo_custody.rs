@@ -53,7 +53,14 @@ pub async fn seed(db: &Db, ctx: &Ctx, county: UnitId, first_outlet: Option<UnitI
                 "atm" => (p.keepers[1], p.keepers[0], "保险柜"),
                 _ => continue,
             };
-            for (kind, holder, label) in [("key", key, "钥匙"), ("code", code, "密码")] {
+            // A vault's spares are registered too (严禁使用无备用钥匙或备用密码的金库): the second keeper keeps the
+            // spare key, the outlet's security officer the spare code.
+            let mut held = vec![("key", key, "钥匙"), ("code", code, "密码")];
+            if a.kind == "vault" {
+                held.push(("spare_key", p.keepers[1], "备用钥匙"));
+                held.push(("spare_code", p.security, "备用密码"));
+            }
+            for (kind, holder, label) in held {
                 let input = crate::custody::ItemInput {
                     unit_id: None,
                     asset_id: Some(a.id),

@@ -39,7 +39,7 @@ impl Limits {
                     l.calendar = Some(crate::calendar::calendar(db).await?.1);
                 }
                 Check::Plan => l.plans = Some(crate::plans::book(db).await?.1),
-                Check::KeyAndCode | Check::GunCustody | Check::DutyRoster => {}
+                Check::KeyAndCode | Check::GunCustody | Check::DutyRoster | Check::DutyWithoutKey => {}
             }
         }
         Ok(l)
@@ -65,6 +65,7 @@ pub async fn run(c: &mut Conn, spec: &KindSpec, s: &Subject<'_>, limits: &Limits
             }
             (Check::GunCustody, Some(a)) if s.pair.is_some() => crate::arms::check_custody_pair(c, a, s.draft).await?,
             (Check::DutyRoster, Some(a)) => crate::duty::check_roster(c, a, s.draft, s.at).await?,
+            (Check::DutyWithoutKey, Some(a)) => found.extend(crate::custody::duty_with_key(c, a, s.draft).await?),
             (Check::VaultHours, _) => {
                 found.extend(vault_hours(s.draft, s.at, limits.vault_hours.as_ref(), limits.calendar.as_ref(), s.pair))
             }

@@ -258,6 +258,8 @@ pub enum Check {
     LargeWithdrawal,
     /// The two guards are the two the roster names for that night (duty).
     DutyRoster,
+    /// Neither guard is the registered holder of the vault's key (custody; 第十八条): a breach, recorded.
+    DutyWithoutKey,
     /// The emergency plan a drill names, and the steps it rehearsed, are in the plan book in force (EMG-1, TRN-1).
     Plan,
 }

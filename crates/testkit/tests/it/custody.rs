@@ -595,6 +595,66 @@ async fn a_duty_log_names_the_two_the_roster_put_on_that_night() {
     assert_eq!(app.count("records").await, before);
     let r = head.json("POST", "/api/v1/records", &log(sec, k1)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // 第十八条 "严禁携带金库钥匙值班": the first keeper holds the vault key (the custody register says so), so the log
+    // is a breach, recorded and proposed.
+    let id = r.json()["id"].as_i64().unwrap();
+    let flagged = |id: i64| {
+        format!(
+            "SELECT COUNT(*) FROM records WHERE id = {id} AND data LIKE '%duty_with_vault_key%' AND data LIKE '%第十八条%'"
+        )
+    };
+    assert_eq!(app.scalar(&flagged(id)).await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM violations WHERE code = 'duty_with_vault_key'").await, 1);
+    // The keeper hands the key over before duty (both confirm): the next log is clean.
+    let key = app.scalar(&format!("SELECT id FROM custody_items WHERE asset_id = {v} AND kind = 'key'")).await;
+    let mut keeper = app.api("chengguan.guanku").await;
+    let r = keeper
+        .json(
+            "POST",
+            &format!("/api/v1/custody/items/{key}/handover"),
+            &serde_json::json!({"confirm_username": "chengguan.guiyuan", "confirm_secret": DEMO_PIN, "note": "值班前交接"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = head.json("POST", "/api/v1/records", &log(sec, k1)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(app.scalar(&flagged(r.json()["id"].as_i64().unwrap())).await, 0);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_vault_without_its_spares_or_with_a_lock_change_open_is_not_entered() {
+    // The article before 第三十七条: "应立即更换锁具,严禁使用无备用钥匙(或备用密码)的金库".
+    let app = TestApp::demo().await;
+    let mut web = app.signed_in("chengguan.guanku").await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let v = vault(&app).await;
+    let vs = v.to_string();
+    let r = web.post_multipart("/records", &entry(&vs, "", "routine", "chengguan.zhuren"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the demo registers both spares: {}", r.body);
+    // The spare code is lost: a lock change opens, and the vault is not entered until it is done.
+    let spare = app.scalar(&format!("SELECT id FROM custody_items WHERE asset_id = {v} AND kind = 'spare_code'")).await;
+    let r = head
+        .json(
+            "POST",
+            &format!("/api/v1/custody/items/{spare}/lost"),
+            &serde_json::json!({"reason": "备用密码封存袋遗失"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let before = app.count("records").await;
+    let r = web.post_multipart("/records", &entry(&vs, "", "routine", "chengguan.zhuren"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("换锁") || r.body.contains("更换锁具"), "{}", r.body);
+    assert_eq!(app.count("records").await, before);
+    app.finish().await;
+    // A vault whose spares were never registered is not entered either.
+    let app = TestApp::demo().await;
+    let mut web = app.signed_in("chengguan.guanku").await;
+    app.exec(&format!("DELETE FROM custody_items WHERE asset_id = {v} AND kind = 'spare_key'")).await;
+    let r = web.post_multipart("/records", &entry(&vs, "", "routine", "chengguan.zhuren"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("未登记备用钥匙或备用密码"), "{}", r.body);
     app.finish().await;
 }
 

@@ -41,7 +41,7 @@ pub static DUTY_LOG: KindSpec = KindSpec {
     text2: Text::more(("交接情况", "Handover"), "handover"),
     photos: Photos::None,
     two_person: None,
-    checks: &[Check::DutyRoster],
+    checks: &[Check::DutyRoster, Check::DutyWithoutKey],
     procedure: None,
     hook: Hook::None,
 };
