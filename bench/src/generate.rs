@@ -504,7 +504,7 @@ pub async fn generate(
 }
 
 const ATM_DATA: &str = r#"{"checks":{"appearance_ok":true,"no_skimmer":true,"notice_ok":true},"result":"normal"}"#;
-const CCTV_DATA: &str = r#"{"checks":{"audio_ok":true,"channels_ok":true,"clock_ok":true,"screens_ok":true}}"#;
+const CCTV_DATA: &str = r#"{"checks":{"audio_ok":true,"channels_ok":true,"clock_ok":true,"screens_ok":true,"started_before_opening":true,"stopped_after_closing":true}}"#;
 const REVIEW_DATA: &str = r#"{"checks":{},"notes":"回放检查正常"}"#;
 const DUTY_DATA: &str =
     r#"{"checks":{"alarms_armed":true,"on_time":true,"perimeter_patrol":true,"weapons_checked":true}}"#;

@@ -76,6 +76,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_cctv_daily_check_records_whether_the_recorder_ran_before_opening_and_after_closing() {
+        // 第四十四条 "监控录像每天必须提前开机、延迟关机".
+        let input = crate::records::RecordInput {
+            kind: "cctv_check".into(),
+            unit_id: Some(1),
+            number: Some(30.0),
+            checks: vec![
+                "screens_ok".into(),
+                "channels_ok".into(),
+                "clock_ok".into(),
+                "audio_ok".into(),
+                "stopped_after_closing".into(),
+            ],
+            ..Default::default()
+        };
+        let d = crate::records::parse(&input).unwrap();
+        assert_eq!(d.data["checks"]["started_before_opening"], false);
+        assert_eq!(d.data["checks"]["stopped_after_closing"], true);
+    }
+
+    #[test]
     fn the_gun_custody_check_quotes_the_gun_rule_not_the_vault_rule() {
         let two = RecordKind::GunCustodyCheck.spec().two_person.unwrap_or_default();
         assert!(two.contains("枪弹双人分离保管") && two.contains("篇五"), "{two}");

@@ -13,6 +13,9 @@ pub static CCTV_CHECK: KindSpec = KindSpec {
         ("channels_ok", "各路图像正常"),
         ("clock_ok", "系统时间准确"),
         ("audio_ok", "音频正常"),
+        // 第四十四条 "监控录像每天必须提前开机、延迟关机".
+        ("started_before_opening", "营业前已提前开机录像"),
+        ("stopped_after_closing", "营业终了后延迟关机"),
     ],
     unticked: Unticked::Recorded,
     outcome: Outcome::None,
