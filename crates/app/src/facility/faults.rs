@@ -68,13 +68,15 @@ pub async fn fault_step(
             ));
         }
     }
-    if step == FaultStep::Repaired && f.place_kind == "vault" && accompanied.is_none() {
-        return Err(invalid(
-            "accompanied_by",
-            "金库设施维修须由网点负责人和管库员陪同并登记（第三十七条）",
-            "a vault repair is accompanied by the outlet head and a vault keeper (art. 37)",
-        ));
-    }
+    // 第三十七条: a vault repair is accompanied by the outlet head and a vault keeper, named by their staff numbers
+    // and checked against the staff records; what is kept is who they were.
+    let named;
+    let accompanied = if step == FaultStep::Repaired && f.place_kind == "vault" {
+        named = vault_companions(&mut tx, &f.unit_path, accompanied.unwrap_or_default()).await?;
+        Some(named.as_str())
+    } else {
+        accompanied
+    };
     if step == FaultStep::Verify && !from_above(ctx, &f.unit_path) {
         return Err(AppError::Forbidden);
     }
@@ -132,4 +134,29 @@ pub async fn faults(db: &Db, ctx: &Ctx, unit: UnitId) -> AppResult<Vec<FaultRow>
     let u = anbao_store::org::get(&mut c, unit).await?.ok_or(AppError::NotFound)?;
     ctx.must_see(&u.path)?;
     Ok(store::faults_under(&mut c, &u.path).await?)
+}
+
+const VAULT_REPAIR: (&str, &str) = (
+    "金库设施维修须由网点负责人和管库员陪同并登记（第三十七条）：请填写两人的工号，如 QH0001、QH0003",
+    "a vault repair is accompanied by the outlet head and a vault keeper (art. 37): give their staff numbers",
+);
+
+/// The outlet head and a vault keeper of the vault's unit, from their staff numbers ("QH0001、QH0003"): their names
+/// and posts as the repair keeps them, or the article when they are not both there.
+async fn vault_companions(c: &mut anbao_store::Conn, unit_path: &str, raw: &str) -> AppResult<String> {
+    use anbao_domain::staff::Position;
+    let mut people = Vec::new();
+    for no in raw.split(['、', ',', '，', ' ', ';', '；']).map(str::trim).filter(|s| !s.is_empty()).take(4) {
+        let s = anbao_store::staff::by_no(c, no).await?.filter(|s| s.active && s.unit_path == unit_path);
+        people.push(s.ok_or_else(|| {
+            invalid("accompanied_by", format!("工号 {no} 不是本网点的在岗员工"), "not active staff of this outlet")
+        })?);
+    }
+    let head = people.iter().find(|s| s.positions.contains(&Position::Director));
+    let keeper =
+        people.iter().find(|s| s.positions.contains(&Position::VaultKeeper) && Some(s.id) != head.map(|h| h.id));
+    match (head, keeper) {
+        (Some(h), Some(k)) => Ok(format!("{}（网点负责人）、{}（管库员）", h.name, k.name)),
+        _ => Err(invalid("accompanied_by", VAULT_REPAIR.0, VAULT_REPAIR.1)),
+    }
 }

@@ -290,10 +290,46 @@ async fn a_fault_is_repaired_only_through_the_security_department_and_a_vault_re
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r = sec.post_form(&format!("/facilities/faults/{fault}/repaired"), &[("accompanied_by", "")]).await;
     assert!(r.body.contains("第三十七条"), "{}", r.body);
+    // 第三十七条: the outlet head and a vault keeper, named from the staff records by their numbers — not free text.
     let r = sec
         .post_form(&format!("/facilities/faults/{fault}/repaired"), &[("accompanied_by", "网点负责人、管库员")])
         .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let no = |post: &str| {
+        format!(
+            "SELECT s.staff_no FROM staff s WHERE s.active = 1 AND s.positions LIKE '%,{post},%' AND s.unit_id = \
+             (SELECT p.unit_id FROM facility_faults f JOIN facility_items i ON i.id = f.item_id JOIN places p ON p.id = i.place_id WHERE f.id = {fault}) \
+             ORDER BY s.id LIMIT 1"
+        )
+    };
+    let (head_no, keeper_no, teller_no) = {
+        use sqlx::Row;
+        let mut c = app.db.read().await.unwrap();
+        let mut out = Vec::new();
+        for post in ["director", "vault_keeper", "teller"] {
+            let r = sqlx::query(sqlx::AssertSqlSafe(no(post))).fetch_one(&mut *c).await.unwrap();
+            out.push(r.get::<String, _>("staff_no"));
+        }
+        (out[0].clone(), out[1].clone(), out[2].clone())
+    };
+    let r = sec
+        .post_form(
+            &format!("/facilities/faults/{fault}/repaired"),
+            &[("accompanied_by", &format!("{head_no}、{teller_no}"))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a teller is no vault keeper: {}", r.body);
+    let r = sec
+        .post_form(
+            &format!("/facilities/faults/{fault}/repaired"),
+            &[("accompanied_by", &format!("{head_no}、{keeper_no}"))],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let kept = app
+        .scalar(&format!("SELECT COUNT(*) FROM facility_faults WHERE id = {fault} AND accompanied_by LIKE '%（网点负责人）、%（管库员）'"))
+        .await;
+    assert_eq!(kept, 1);
     let r = sec.post_form(&format!("/facilities/faults/{fault}/verify"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let repaired = app.scalar(&format!("SELECT COUNT(*) FROM facility_items WHERE status = 'working' AND id = (SELECT item_id FROM facility_faults WHERE id = {fault})")).await;
