@@ -10,6 +10,7 @@ use anbao_domain::DomainError;
 use anbao_domain::access::{Permission, Role};
 use anbao_domain::records::spec::Breach;
 use anbao_domain::records::{RecordDraft, RecordKind};
+use anbao_domain::staff::Position;
 use anbao_store::custody::{self as store, ItemRow, NewHandover, NewItem};
 use anbao_store::{Conn, Db};
 
@@ -87,6 +88,7 @@ pub async fn register(db: &Db, ctx: &Ctx, input: &ItemInput) -> AppResult<i64> {
     // Who holds what is decided by the outlet head or the security department, not by the holders themselves.
     ctx.must(Permission::StaffWrite, &unit.path)?;
     holder_under(&mut tx, holder, &unit.path).await?;
+    weapon_post(&mut tx, kind, holder).await?;
     check_apart(&mut tx, asset, kind, holder, None).await?;
     let id = store::insert_item(&mut tx, NewItem { unit: unit_id, asset, kind, label: &label, holder, now: ctx.now })
         .await?;
@@ -100,6 +102,26 @@ async fn holder_under(c: &mut Conn, staff: i64, path: &str) -> AppResult<()> {
     let s = anbao_store::staff::get(c, anbao_domain::ids::StaffId::new(staff)).await?;
     if !s.is_some_and(|s| s.active && s.unit_path.starts_with(path)) {
         return Err(invalid("holder_id", "保管人须是本单位在岗员工", "the holder must be active staff of this unit"));
+    }
+    Ok(())
+}
+
+/// The posts a self-defence weapon is for (第五十一条 "专为临柜、守库、押运时作防范之用"): at the counter, on vault duty,
+/// on escort. Anyone else holding it would be a loan, which the article forbids ("无权调用、借用和移作他用").
+const WEAPON_POSTS: [Position; 4] =
+    [Position::Teller, Position::VaultKeeper, Position::Guard, Position::SecurityOfficer];
+
+async fn weapon_post(c: &mut Conn, kind: &str, holder: i64) -> AppResult<()> {
+    if kind != "weapon" {
+        return Ok(());
+    }
+    let s = anbao_store::staff::get(c, anbao_domain::ids::StaffId::new(holder)).await?;
+    if !s.is_some_and(|s| s.positions.iter().any(|p| WEAPON_POSTS.contains(p))) {
+        return Err(invalid(
+            "holder_id",
+            "自卫武器专为临柜、守库、押运时作防范之用，只能由临柜、守库或押运岗位人员保管，不得借用、移作他用（第五十一条）",
+            "a self-defence weapon is held only by counter, vault-duty or escort staff, never lent (art. 51)",
+        ));
     }
     Ok(())
 }
@@ -139,6 +161,7 @@ pub async fn handover(
     }
     let to = pair.second.id.get();
     holder_under(&mut tx, to, &item.unit_path).await?;
+    weapon_post(&mut tx, &item.kind, to).await?;
     check_apart(&mut tx, item.asset_id, &item.kind, to, Some(item.id)).await?;
     let before = Entity::Row("custody_items", item.id).snapshot(&mut tx).await?;
     store::set_holder(&mut tx, item.id, Some(to), "held", ctx.now).await?;

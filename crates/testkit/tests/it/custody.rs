@@ -760,3 +760,36 @@ async fn a_night_check_states_its_special_case_and_names_a_union_leader_or_secur
     assert!(second[..second.find("</select>").unwrap()].contains(&name), "{form}");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_self_defence_weapon_is_held_only_by_counter_vault_duty_or_escort_staff_and_never_lent() {
+    // 第五十一条 "专为临柜、守库、押运时作防范之用,任何单位和个人无权调用、借用和移作他用"; 第五十二条 交接手续.
+    let app = TestApp::demo().await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let outlet = app.scalar(&format!("SELECT id FROM units WHERE name = '{OUTLET}'")).await;
+    let (teller, director) = (staff_with(&app, "teller", 0).await, staff_with(&app, "director", 0).await);
+    let weapon = |holder: i64| json!({"unit_id": outlet, "kind": "weapon", "label": "电警棍 2号", "holder_id": holder});
+    let before = app.count("custody_items").await;
+    // The outlet head holds no counter, vault-duty or escort post: refused, quoting the article.
+    let r = head.json("POST", "/api/v1/custody/items", &weapon(director)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("第五十一条"), "{}", r.body);
+    assert_eq!(app.count("custody_items").await, before);
+    let r = head.json("POST", "/api/v1/custody/items", &weapon(teller)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    // The teller cannot pass it to the outlet head either (a loan, 移作他用); the handover is refused.
+    let guiyuan = app.scalar("SELECT staff_id FROM accounts WHERE username = 'chengguan.guiyuan'").await;
+    app.exec(&format!("UPDATE custody_items SET holder_id = {guiyuan} WHERE id = {id}")).await;
+    let mut t = app.api("chengguan.guiyuan").await;
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/custody/items/{id}/handover"),
+            &json!({"confirm_username": "chengguan.zhuren", "confirm_secret": DEMO_PIN}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("第五十一条"), "{}", r.body);
+    app.finish().await;
+}
