@@ -173,7 +173,8 @@ pub(crate) async fn plan(db: &Db, from: Day, to: Day, today: Day) -> AppResult<P
         .into_iter()
         .filter(|h| h.latest().is_some_and(|v| rulebook::tracked(&v.rule)))
         .collect();
-    let needs_people = histories.iter().any(|h| h.versions.iter().any(|v| v.rule.kind == RuleKind::Validity));
+    let needs_people =
+        histories.iter().any(|h| h.versions.iter().any(|v| matches!(v.rule.kind, RuleKind::Validity | RuleKind::Post)));
     let (calendar_version, cal) = crate::calendar::calendar(db).await?;
     let mut rules: Vec<(Rule, i64)> = Vec::new();
     let mut steps = Vec::new();
@@ -486,6 +487,14 @@ impl Evaluation {
                     (format!("{}：{label}{}", u.name, note.0), format!("{}: {label}: {}", u.name, note.1))
                 }
             }
+            RuleKind::Post => {
+                let posts = posts_label(&rule.positions);
+                if c.status == Status::Met {
+                    (format!("{}：{posts}为{}", u.name, note.0), format!("{}: {posts}: {}", u.name, note.1))
+                } else {
+                    (format!("{}：尚未指定{posts}", u.name), format!("{}: no {posts} named", u.name))
+                }
+            }
             // Limits are enforced at entry and never judged (`rulebook::tracked` leaves them out).
             RuleKind::Limit => (String::new(), String::new()),
         };
@@ -533,4 +542,14 @@ impl Evaluation {
     pub fn rule_of(&self, c: &Core) -> &Rule {
         &self.rules[c.rule].0
     }
+}
+
+/// The posts a rule names, in Chinese (监控管理员).
+fn posts_label(posts: &[String]) -> String {
+    posts
+        .iter()
+        .filter_map(|p| anbao_domain::staff::Position::parse(p).ok())
+        .map(|p| p.label_zh())
+        .collect::<Vec<_>>()
+        .join("或")
 }

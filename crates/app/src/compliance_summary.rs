@@ -119,7 +119,7 @@ pub async fn summary(db: &Db, root_path: &str, from: Day, to: Day, today: Day) -
         plan.steps.iter().zip(&wanted).filter(|(_, w)| !current(&kept, w)).map(|(s, _)| s.clone()).collect();
     let partial = compliance::Plan {
         rules: plan.rules.clone(),
-        needs_people: stale.iter().any(|s| plan.rules[s.rule].0.kind == RuleKind::Validity),
+        needs_people: stale.iter().any(|s| matches!(plan.rules[s.rule].0.kind, RuleKind::Validity | RuleKind::Post)),
         steps: stale,
         calendar_version: plan.calendar_version,
     };

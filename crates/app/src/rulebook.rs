@@ -108,7 +108,9 @@ impl RuleHistory {
 /// Is a rule's evidence something Anbao records yet? Rules whose records arrive with a later area are listed but
 /// not judged, so no unit is marked overdue for a register it cannot yet keep.
 pub fn tracked(rule: &Rule) -> bool {
-    rule.kind != anbao_domain::rulebook::RuleKind::Limit && RecordKind::parse(&rule.evidence).is_ok()
+    use anbao_domain::rulebook::RuleKind;
+    // A post rule reads the staff records, not a register.
+    rule.kind == RuleKind::Post || (rule.kind != RuleKind::Limit && RecordKind::parse(&rule.evidence).is_ok())
 }
 
 pub async fn all(db: &Db) -> AppResult<Vec<RuleHistory>> {

@@ -19,6 +19,9 @@ pub enum RuleKind {
     Deadline,
     /// Each record names two distinct people meeting the position constraints.
     TwoPerson,
+    /// Someone at the unit holds one of `positions` (第四十二条: an outlet with CCTV has its named administrator),
+    /// judged from the staff records as they stand.
+    Post,
     /// A bound the software enforces when a record is entered (`amount` in yuan, business `hours`), never a due
     /// item: the large-withdrawal threshold, the hours outside which nobody enters a vault.
     Limit,
@@ -267,6 +270,12 @@ impl Rule {
                 "deadline_month must be 1–12",
             )?,
             RuleKind::TwoPerson => {}
+            RuleKind::Post => need(
+                !self.positions.is_empty() && self.subject == Subject::Unit,
+                "positions",
+                "岗位配备规则须指明岗位，对象为单位",
+                "a post rule names the posts, about units",
+            )?,
             RuleKind::Limit => need(
                 self.amount >= 1
                     || parse_hours(&self.hours).is_some()
@@ -544,6 +553,17 @@ mod tests {
         assert!(holiday.validate().is_ok());
         let pair = Rule { kind: RuleKind::TwoPerson, ..holiday };
         assert_eq!(pair.validate().err().map(|e| e.field), Some("period"));
+    }
+
+    #[test]
+    fn a_post_rule_names_its_posts_and_is_about_units() {
+        let post =
+            Rule { kind: RuleKind::Post, subject: Subject::Unit, positions: vec!["cctv_admin".into()], ..rule() };
+        assert!(post.validate().is_ok());
+        let none = Rule { positions: vec![], ..post.clone() };
+        assert_eq!(none.validate().err().map(|e| e.field), Some("positions"));
+        let asset = Rule { subject: Subject::Asset, ..post };
+        assert!(asset.validate().is_err());
     }
 
     #[test]

@@ -301,6 +301,39 @@ pub(super) async fn judge(
                 });
             }
         }
+        RuleKind::Post => {
+            // Who holds the post now: the staff records keep no history of posts, so every period is judged by them.
+            for (ui, _) in count_subjects(rule, e, unit_idx) {
+                let uid = e.units[ui].id.get();
+                let holders: Vec<&str> = e
+                    .people
+                    .iter()
+                    .filter(|s| {
+                        s.unit_id == uid && rule.positions.iter().any(|p| s.positions.contains(&format!(",{p},")))
+                    })
+                    .map(|s| s.name.as_str())
+                    .collect();
+                let note = (!holders.is_empty()).then(|| (holders.join("、"), holders.join(", ")));
+                for p in periods {
+                    let status = match (holders.is_empty(), p.1 <= today) {
+                        (false, _) => Status::Met,
+                        (true, true) => Status::Overdue,
+                        (true, false) => Status::NotYetDue,
+                    };
+                    e.cores.push(Core {
+                        rule: idx,
+                        unit: ui,
+                        asset: None,
+                        person: None,
+                        period: *p,
+                        status,
+                        have: holders.len() as i64,
+                        need: 1,
+                        note: note.clone(),
+                    });
+                }
+            }
+        }
         RuleKind::Coverage => {
             let kinds = vec![rule.evidence.clone()];
             let visits: Vec<EvidenceRow> = anbao_store::records::evidence(&mut c, &r.units, &kinds, lo, hi).await?;

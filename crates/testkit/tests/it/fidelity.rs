@@ -241,3 +241,44 @@ async fn a_record_made_by_a_person_of_the_staff_register_names_them_as_performer
     assert_eq!(r.json()["error"]["field"], "performer_id");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_outlet_with_cctv_owes_a_named_administrator_until_one_is_named() {
+    // 第三篇 第四十二条 "安装监控设施的网点必须落实专人负责管理" (CCTV-1, a post rule judged from the staff records).
+    let app = TestApp::demo().await;
+    let mut c = app.api("admin").await;
+    let outlet = app.scalar("SELECT id FROM units WHERE name = '城关信用社营业部'").await;
+    let cctv = app.scalar(&format!("SELECT COUNT(*) FROM assets WHERE unit_id = {outlet} AND kind = 'cctv'")).await;
+    assert!(cctv > 0);
+    let admins = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM staff WHERE unit_id = {outlet} AND active = 1 AND positions LIKE '%,cctv_admin,%'"
+        ))
+        .await;
+    assert!(admins > 0, "the demo names one");
+    let feb = items(&mut c, &format!("unit={outlet}&rule=CCTV-1&month=2026-02")).await;
+    assert_eq!((feb.len(), feb[0]["status"].as_str()), (1, Some("met")), "{feb:?}");
+    assert!(feb[0]["reason"].as_str().unwrap_or_default().contains("监控管理员为"), "{feb:?}");
+    // The post left vacant: owed — overdue for a month that has ended, open for the month running.
+    app.exec(&format!("UPDATE staff SET positions = REPLACE(positions, ',cctv_admin,', ',') WHERE unit_id = {outlet}"))
+        .await;
+    app.exec(&format!("UPDATE staff SET positions = ',teller,' WHERE unit_id = {outlet} AND positions = ','")).await;
+    let feb = items(&mut c, &format!("unit={outlet}&rule=CCTV-1&month=2026-02")).await;
+    assert_eq!(feb[0]["status"], "overdue");
+    assert!(feb[0]["reason"].as_str().unwrap_or_default().contains("尚未指定监控管理员"), "{feb:?}");
+    let mar = items(&mut c, &format!("unit={outlet}&rule=CCTV-1&month=2026-03")).await;
+    assert_eq!(mar[0]["status"], "not_yet_due");
+    // An outlet without CCTV owes nothing.
+    let none = app
+        .scalar("SELECT COUNT(*) FROM units u WHERE u.kind = 'outlet' AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.unit_id = u.id AND a.kind = 'cctv')")
+        .await;
+    if none > 0 {
+        let bare = app
+            .scalar("SELECT MIN(u.id) FROM units u WHERE u.kind = 'outlet' AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.unit_id = u.id AND a.kind = 'cctv')")
+            .await;
+        assert!(items(&mut c, &format!("unit={bare}&rule=CCTV-1&month=2026-02")).await.is_empty());
+    }
+    let rule = c.get("/api/v1/rules/CCTV-1").await.json();
+    assert_eq!((rule["rule"]["kind"].as_str(), rule["tracked"].as_bool()), (Some("post"), Some(true)));
+    app.finish().await;
+}

@@ -20,6 +20,8 @@ pub fn kind_label(k: RuleKind, en: bool) -> &'static str {
         (RuleKind::Retention, false) => "保存期限",
         (RuleKind::Deadline, false) => "截止期限",
         (RuleKind::TwoPerson, false) => "双人",
+        (RuleKind::Post, false) => "岗位配备",
+        (RuleKind::Post, true) => "post held",
         (RuleKind::Count, true) => "count",
         (RuleKind::Coverage, true) => "coverage",
         (RuleKind::Validity, true) => "validity",
@@ -50,6 +52,19 @@ pub fn requirement(r: &Rule, en: bool) -> String {
         }
         (RuleKind::TwoPerson, true) if r.min_count > 0 => {
             format!("at least {} {period}, each by two distinct eligible people", r.min_count)
+        }
+        (RuleKind::Post, _) => {
+            let posts: Vec<&str> = r
+                .positions
+                .iter()
+                .filter_map(|p| anbao_domain::staff::Position::parse(p).ok())
+                .map(|p| if en { p.label_en() } else { p.label_zh() })
+                .collect();
+            if en {
+                format!("{period}, someone holds: {}", posts.join(", "))
+            } else {
+                format!("{period}须有人担任{}", posts.join("或"))
+            }
         }
         (RuleKind::TwoPerson, false) => "须两名不同且符合条件的人员".into(),
         (RuleKind::TwoPerson, true) => "two distinct eligible people".into(),
