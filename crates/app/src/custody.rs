@@ -40,6 +40,10 @@ fn other_half(kind: &str) -> &'static [&'static str] {
 
 async fn check_apart(c: &mut Conn, asset: Option<i64>, kind: &str, holder: i64, except: Option<i64>) -> AppResult<()> {
     let Some(asset) = asset else { return Ok(()) };
+    // A CCTV system's password and cabinet key are both the administrator's (第四十三条): not held apart.
+    if anbao_store::assets::get(c, asset).await?.is_some_and(|a| a.kind == "cctv") {
+        return Ok(());
+    }
     let items = store::items_of_asset(c, asset).await?;
     let clash = items.iter().any(|i| {
         Some(i.id) != except
@@ -75,13 +79,15 @@ pub async fn register(db: &Db, ctx: &Ctx, input: &ItemInput) -> AppResult<i64> {
     let label = anbao_domain::text::bounded("label", "名称", "Name", input.label.as_deref().unwrap_or_default(), 60)?;
     let holder = input.holder_id.ok_or_else(|| invalid("holder_id", "请选择保管人", "choose who holds it"))?;
     let mut tx = db.begin().await?;
-    let (unit_id, asset) = match input.asset_id {
+    let (unit_id, asset, asset_kind) = match input.asset_id {
         Some(a) => {
             let a = anbao_store::assets::get(&mut tx, a).await?.filter(|a| a.active);
             let a = a.ok_or_else(|| invalid("asset_id", "所选设备不存在", "no such asset"))?;
-            (a.unit_id.get(), Some(a.id))
+            (a.unit_id.get(), Some(a.id), a.kind)
         }
-        None => (input.unit_id.ok_or_else(|| invalid("unit_id", "请选择单位", "choose the unit"))?, None),
+        None => {
+            (input.unit_id.ok_or_else(|| invalid("unit_id", "请选择单位", "choose the unit"))?, None, String::new())
+        }
     };
     let unit =
         anbao_store::org::get(&mut tx, anbao_domain::ids::UnitId::new(unit_id)).await?.ok_or(AppError::NotFound)?;
@@ -89,6 +95,7 @@ pub async fn register(db: &Db, ctx: &Ctx, input: &ItemInput) -> AppResult<i64> {
     ctx.must(Permission::StaffWrite, &unit.path)?;
     holder_under(&mut tx, holder, &unit.path).await?;
     weapon_post(&mut tx, kind, holder).await?;
+    cctv_post(&mut tx, &asset_kind, holder).await?;
     check_apart(&mut tx, asset, kind, holder, None).await?;
     let id = store::insert_item(&mut tx, NewItem { unit: unit_id, asset, kind, label: &label, holder, now: ctx.now })
         .await?;
@@ -121,6 +128,23 @@ async fn weapon_post(c: &mut Conn, kind: &str, holder: i64) -> AppResult<()> {
             "holder_id",
             "自卫武器专为临柜、守库、押运时作防范之用，只能由临柜、守库或押运岗位人员保管，不得借用、移作他用（第五十一条）",
             "a self-defence weapon is held only by counter, vault-duty or escort staff, never lent (art. 51)",
+        ));
+    }
+    Ok(())
+}
+
+/// 第四十三条 "监控管理员必须设定好操作密码,保管好监控柜的钥匙": the recorder's password and the cabinet key are registered to
+/// the CCTV administrator; a handover on leave (休息调班办理好交接手续) goes through `handover`, which records it.
+async fn cctv_post(c: &mut Conn, asset_kind: &str, holder: i64) -> AppResult<()> {
+    if asset_kind != "cctv" {
+        return Ok(());
+    }
+    let s = anbao_store::staff::get(c, anbao_domain::ids::StaffId::new(holder)).await?;
+    if !s.is_some_and(|s| s.positions.contains(&Position::CctvAdmin)) {
+        return Err(invalid(
+            "holder_id",
+            "监控系统的操作密码和监控柜钥匙由监控管理员保管（第四十三条）",
+            "the recorder's password and the cabinet key are held by the CCTV administrator (art. 43)",
         ));
     }
     Ok(())

@@ -793,3 +793,44 @@ async fn a_self_defence_weapon_is_held_only_by_counter_vault_duty_or_escort_staf
     assert!(r.body.contains("第五十一条"), "{}", r.body);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_recorders_password_and_cabinet_key_are_the_cctv_administrators_and_handed_over_on_leave() {
+    // 第四十三条 "监控管理员必须设定好操作密码,保管好监控柜的钥匙,休息调班办理好交接手续".
+    let app = TestApp::demo().await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let cctv = app
+        .scalar(&format!(
+            "SELECT a.id FROM assets a JOIN units u ON u.id = a.unit_id WHERE u.name = '{OUTLET}' AND a.kind = 'cctv' ORDER BY a.id LIMIT 1"
+        ))
+        .await;
+    let admin = staff_with(&app, "cctv_admin", 0).await;
+    let teller = app
+        .scalar(&format!(
+            "SELECT s.id FROM staff s JOIN units u ON u.id = s.unit_id WHERE u.name = '{OUTLET}' AND s.positions = ',teller,' ORDER BY s.id LIMIT 1"
+        ))
+        .await;
+    let item = |kind: &str, label: &str, holder: i64| json!({"asset_id": cctv, "kind": kind, "label": label, "holder_id": holder});
+    let r = head.json("POST", "/api/v1/custody/items", &item("code", "录像机操作密码", teller)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("第四十三条"), "{}", r.body);
+    // The administrator holds both: the password and the cabinet key are not split for CCTV.
+    let r = head.json("POST", "/api/v1/custody/items", &item("code", "录像机操作密码", admin)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = head.json("POST", "/api/v1/custody/items", &item("key", "监控柜钥匙", admin)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let key = r.json()["id"].as_i64().unwrap();
+    // On leave, the administrator hands the cabinet key over, both confirming; the handover is registered.
+    assert_eq!(app.scalar("SELECT staff_id FROM accounts WHERE username = 'chengguan.guiyuan'").await, admin);
+    let mut a = app.api("chengguan.guiyuan").await;
+    let r = a
+        .json(
+            "POST",
+            &format!("/api/v1/custody/items/{key}/handover"),
+            &json!({"confirm_username": "chengguan.guanku", "confirm_secret": DEMO_PIN, "note": "休假交接"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM custody_handovers WHERE item_id = {key}")).await, 1);
+    app.finish().await;
+}
