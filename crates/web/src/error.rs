@@ -182,3 +182,52 @@ pub fn bad_json(detail: &str) -> Response {
     };
     (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
 }
+
+/// Middleware on the API: an answer that axum or tower made before a handler ran (a query string that does not
+/// parse, a method the path does not take, a body of the wrong media type) is plain text; the API's callers are
+/// promised `ErrorBody` for every error, so such an answer is rewritten as one, keeping its status.
+pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    // Framework rejections are a line or two; anything longer is cut rather than read whole.
+    let text = axum::body::to_bytes(body, 4096).await.map(|b| String::from_utf8_lossy(&b).into_owned());
+    let detail = text.unwrap_or_default();
+    let (code, zh, en) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "该地址不支持此请求方法", "this path does not take that method")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "请求体的类型不对", "the request body is not of a type this path takes")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "请求体超过大小上限", "the request body is over the limit"),
+        StatusCode::NOT_FOUND => ("not_found", "找不到该地址", "no such path"),
+        s if s.is_server_error() => ("internal", "服务器内部错误", "internal error"),
+        _ => ("invalid_request", "请求的参数不正确", "the request's parameters are not valid"),
+    };
+    let with = |m: &str| if detail.trim().is_empty() { m.to_owned() } else { format!("{m}：{}", detail.trim()) };
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.into(),
+            message: with(zh),
+            message_en: if detail.trim().is_empty() { en.to_owned() } else { format!("{en}: {}", detail.trim()) },
+            field: None,
+        },
+    };
+    let mut out = (status, axum::Json(body)).into_response();
+    // Keep what the framework said beside the status (an `Allow` header on 405, say).
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
+}

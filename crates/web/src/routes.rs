@@ -306,6 +306,7 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/records/{id}/photo", post(api::records::add_photo).layer(photo_limit()))
         .route("/assets", get(api::records::assets).post(api::records::create_asset))
         .route("/messages", get(api::records::messages))
+        .route("/messages/read", post(api::records::mark_read))
         .route("/rules", get(api::compliance::rules))
         .route("/calendar", get(api::calendar::calendar).put(api::calendar::replace))
         .route("/rules/{id}", get(api::compliance::rule).put(api::compliance::edit_rule))
@@ -321,10 +322,23 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/facilities/projects/{id}/fail", post(api::facility::project_step))
         .route("/facilities/projects/{id}/pay", post(api::facility::project_step))
         .route("/facilities/import", post(api::facility::import).layer(import_limit()))
+        .route("/facilities/catalogue", get(api::facility_ledger::catalogue))
+        .route("/facilities/places", post(api::facility_ledger::add_place))
+        .route("/facilities/places/{id}", get(api::facility_ledger::ledger))
+        .route("/facilities/items/{id}/check", post(api::facility_ledger::item_act))
+        .route("/facilities/items/{id}/retire", post(api::facility_ledger::item_act))
+        .route("/facilities/items/{id}/fault", post(api::facility_ledger::item_act))
+        .route("/facilities/faults/{id}/dispatch", post(api::facility_ledger::fault_step))
+        .route("/facilities/faults/{id}/repaired", post(api::facility_ledger::fault_step))
+        .route("/facilities/faults/{id}/verify", post(api::facility_ledger::fault_step))
+        .route("/facilities/work", get(api::facility_ledger::work))
+        .route("/facilities/report", get(api::facility_ledger::report).post(api::facility_ledger::freeze))
         .route("/inspections", get(api::inspect::list).post(api::inspect::start))
         .route("/inspections/{id}", get(api::inspect::get))
         .route("/inspections/{id}/results", put(api::inspect::save))
         .route("/inspections/{id}/countersign", post(api::inspect::countersign))
+        .route("/inspections/{id}/correct", post(api::inspect::correct))
+        .route("/checklist", get(api::inspect::checklist).put(api::inspect::edit_checklist))
         .route("/cases", get(api::incident::list).post(api::incident::report))
         .route("/cases/{id}", get(api::incident::get))
         .route("/cases/{id}/forward", post(api::incident::forward))
@@ -342,7 +356,7 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/hazards/{id}", get(api::inspect::hazard))
         .route("/hazards/{id}/rectify", post(api::inspect::rectify))
         .route("/hazards/{id}/verify", post(api::inspect::verify))
-        .route("/bulletins", get(api::inspect::bulletins))
+        .route("/bulletins", get(api::inspect::bulletins).post(api::inspect::publish))
         .route("/duty", get(api::duty::month).put(api::duty::save))
         .route("/duty/leave", post(api::duty::leave))
         .route("/duty/swaps", post(api::duty::request_swap))
@@ -366,7 +380,8 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/escort/trips/{id}/close", post(api::escort::close))
         .route("/escort/trips/{id}/boxes/{box_id}/handover", post(api::escort::hand_box))
         .route("/escort/trips/{id}/events", post(api::escort::event))
-        .fallback(api_not_found);
+        .fallback(api_not_found)
+        .layer(middleware::from_fn(crate::error::json_errors));
 
     Router::new()
         .merge(pages)
@@ -421,4 +436,197 @@ async fn api_not_found() -> impl IntoResponse {
 
 async fn page_not_found() -> impl IntoResponse {
     crate::error::PageError::App(anbao_app::AppError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The API covers every write a page makes (SYS-7): the route table above is read as text, each page route that
+    //! takes a POST must be listed here with the API operation that does the same, and that operation must be in
+    //! the OpenAPI document and in the API's part of the table. A new form with no API beside it fails here.
+    use std::collections::BTreeSet;
+
+    /// (page route that writes, the API operation that does the same).
+    const PAGE_WRITE_IN_API: &[(&str, &str)] = &[
+        ("/login", "POST /api/v1/auth/login"),
+        ("/logout", "POST /api/v1/auth/logout"),
+        ("/account/password", "PUT /api/v1/me/password"),
+        ("/account/pin", "PUT /api/v1/me/pin"),
+        ("/account/sessions/{handle}/revoke", "DELETE /api/v1/me/tokens/{handle}"),
+        ("/notices", "POST /api/v1/notices"),
+        ("/org/units", "POST /api/v1/units"),
+        ("/org/units/{id}/edit", "PUT /api/v1/units/{id}"),
+        ("/org/units/{id}/move", "POST /api/v1/units/{id}/move"),
+        ("/org/units/{id}/groups", "POST /api/v1/groups"),
+        ("/staff", "POST /api/v1/staff"),
+        ("/staff/{id}/edit", "PUT /api/v1/staff/{id}"),
+        ("/staff/{id}/guard", "PUT /api/v1/staff/{id}/guard"),
+        ("/groups/{id}/members", "PUT /api/v1/groups/{id}/members/{staff_id}"),
+        ("/groups/{id}/members/{staff}/remove", "DELETE /api/v1/groups/{id}/members/{staff_id}"),
+        ("/groups/{id}/confirm", "POST /api/v1/groups/{id}/confirm"),
+        ("/warnings", "POST /api/v1/warnings"),
+        ("/warnings/{id}/ack", "POST /api/v1/warnings/{id}/ack"),
+        ("/plans/{code}/runs", "POST /api/v1/plans/{code}/runs"),
+        ("/exams/papers", "POST /api/v1/exams/papers"),
+        ("/exams/papers/{id}/sit", "POST /api/v1/exams/papers/{id}/sittings"),
+        ("/exams/sittings/{id}/submit", "POST /api/v1/exams/sittings/{id}/submit"),
+        ("/exams/sittings/{id}/mark", "POST /api/v1/exams/sittings/{id}/mark"),
+        ("/exams/bank/import", "POST /api/v1/exams/questions/import"),
+        ("/letters/plans", "POST /api/v1/letters/plans"),
+        ("/letters/remind", "POST /api/v1/letters/remind"),
+        ("/letters/{id}/sign", "POST /api/v1/letters/{id}/sign"),
+        ("/letters/{id}/scan", "POST /api/v1/letters/{id}/scan"),
+        ("/workplan", "POST /api/v1/workplan"),
+        ("/workplan/items/{id}", "PUT /api/v1/workplan/items/{id}"),
+        ("/assessment/freeze", "POST /api/v1/assessment/freeze"),
+        ("/assessment/rewards", "POST /api/v1/assessment/rewards"),
+        ("/admin/accounts", "POST /api/v1/accounts"),
+        ("/admin/accounts/bulk", "POST /api/v1/accounts/bulk"),
+        ("/admin/accounts/import", "POST /api/v1/accounts/import"),
+        ("/admin/accounts/{id}/staff", "PUT /api/v1/accounts/{id}/staff"),
+        ("/admin/accounts/{id}/disable", "POST /api/v1/accounts/{id}/disable"),
+        ("/admin/accounts/{id}/enable", "POST /api/v1/accounts/{id}/enable"),
+        ("/admin/accounts/{id}/grants/{grant}/remove", "DELETE /api/v1/accounts/{id}/grants/{grant}"),
+        ("/records", "POST /api/v1/records"),
+        ("/calendar/days", "PUT /api/v1/calendar"),
+        ("/rulebook/{id}", "PUT /api/v1/rules/{id}"),
+        ("/messages/read", "POST /api/v1/messages/read"),
+        ("/assets", "POST /api/v1/assets"),
+        ("/inspections", "POST /api/v1/inspections"),
+        ("/inspections/{id}/save", "PUT /api/v1/inspections/{id}/results"),
+        ("/inspections/{id}/countersign", "POST /api/v1/inspections/{id}/countersign"),
+        ("/inspections/{id}/correct", "POST /api/v1/inspections/{id}/correct"),
+        ("/checklist", "PUT /api/v1/checklist"),
+        ("/cases", "POST /api/v1/cases"),
+        ("/cases/{id}/forward", "POST /api/v1/cases/{id}/forward"),
+        ("/cases/{id}/findings", "PUT /api/v1/cases/{id}/findings"),
+        ("/cases/{id}/propose", "POST /api/v1/cases/{id}/propose"),
+        ("/cases/{id}/decide", "POST /api/v1/cases/{id}/decide"),
+        ("/cases/{id}/send-back", "POST /api/v1/cases/{id}/send-back"),
+        ("/cases/{id}/close", "POST /api/v1/cases/{id}/close"),
+        ("/cases/{id}/notes", "POST /api/v1/cases/{id}/notes"),
+        ("/penalties/{id}/decide", "POST /api/v1/penalties/{id}/decide"),
+        ("/hazards", "POST /api/v1/hazards"),
+        ("/hazards/{id}/rectify", "POST /api/v1/hazards/{id}/rectify"),
+        ("/hazards/{id}/verify", "POST /api/v1/hazards/{id}/verify"),
+        ("/bulletins", "POST /api/v1/bulletins"),
+        ("/facilities/places", "POST /api/v1/facilities/places"),
+        ("/facilities/places/{id}/item", "POST /api/v1/facilities/items"),
+        ("/facilities/places/{id}/check", "POST /api/v1/facilities/items/{id}/{verb}"),
+        ("/facilities/places/{id}/retire", "POST /api/v1/facilities/items/{id}/{verb}"),
+        ("/facilities/places/{id}/fault", "POST /api/v1/facilities/items/{id}/{verb}"),
+        ("/facilities/places/{id}/propose", "POST /api/v1/facilities/projects"),
+        ("/facilities/report", "POST /api/v1/facilities/report"),
+        ("/facilities/projects/{id}/approve", "POST /api/v1/facilities/projects/{id}/{step}"),
+        ("/facilities/projects/{id}/reject", "POST /api/v1/facilities/projects/{id}/{step}"),
+        ("/facilities/projects/{id}/install", "POST /api/v1/facilities/projects/{id}/{step}"),
+        ("/facilities/projects/{id}/accept", "POST /api/v1/facilities/projects/{id}/{step}"),
+        ("/facilities/projects/{id}/fail", "POST /api/v1/facilities/projects/{id}/{step}"),
+        ("/facilities/projects/{id}/pay", "POST /api/v1/facilities/projects/{id}/{step}"),
+        ("/facilities/faults/{id}/dispatch", "POST /api/v1/facilities/faults/{id}/{step}"),
+        ("/facilities/faults/{id}/repaired", "POST /api/v1/facilities/faults/{id}/{step}"),
+        ("/facilities/faults/{id}/verify", "POST /api/v1/facilities/faults/{id}/{step}"),
+        ("/facilities/import", "POST /api/v1/facilities/import"),
+        ("/duty", "PUT /api/v1/duty"),
+        ("/duty/leave", "POST /api/v1/duty/leave"),
+        ("/duty/swaps", "POST /api/v1/duty/swaps"),
+        ("/duty/swaps/{id}/decide", "POST /api/v1/duty/swaps/{id}/decide"),
+        ("/keys", "POST /api/v1/custody/items"),
+        ("/keys/handover", "POST /api/v1/custody/items/{id}/handover"),
+        ("/keys/{id}/lost", "POST /api/v1/custody/items/{id}/lost"),
+        ("/keys/lock-changes/{id}/done", "POST /api/v1/custody/lock-changes/{id}/done"),
+        ("/arms", "POST /api/v1/arms"),
+        ("/arms/checkouts", "POST /api/v1/arms/checkouts"),
+        ("/arms/checkouts/{id}/approve", "POST /api/v1/arms/checkouts/{id}/decide"),
+        ("/arms/checkouts/{id}/refuse", "POST /api/v1/arms/checkouts/{id}/decide"),
+        ("/arms/checkouts/{id}/issue", "POST /api/v1/arms/checkouts/{id}/issue"),
+        ("/arms/checkouts/{id}/return", "POST /api/v1/arms/checkouts/{id}/return"),
+        ("/escort/vans", "POST /api/v1/escort/vans"),
+        ("/escort/trips", "POST /api/v1/escort/trips"),
+        ("/escort/trips/{id}/depart", "POST /api/v1/escort/trips/{id}/depart"),
+        ("/escort/trips/{id}/close", "POST /api/v1/escort/trips/{id}/close"),
+        ("/escort/trips/{id}/handover", "POST /api/v1/escort/trips/{id}/boxes/{box_id}/handover"),
+        ("/escort/trips/{id}/event", "POST /api/v1/escort/trips/{id}/events"),
+    ];
+
+    /// `(path, its handlers)` of each `.route(…)` in one part of the table.
+    type Routes = Vec<(String, String)>;
+
+    fn routes(part: &str) -> Routes {
+        part.split(".route(")
+            .skip(1)
+            .filter_map(|r| {
+                let path = r.split('"').nth(1)?.to_owned();
+                Some((path, r.split_once(',').map_or("", |x| x.1).to_owned()))
+            })
+            .collect()
+    }
+
+    /// A path with its parameters' names dropped (the document and the table may name one `{staff_id}` and `{staff}`).
+    fn shape(path: &str) -> String {
+        path.split('/').map(|seg| if seg.starts_with('{') { "{}" } else { seg }).collect::<Vec<_>>().join("/")
+    }
+
+    /// Whether the API part of the table routes `method` at the documented `path` (`/api/v1/…`); a documented
+    /// `{step}` or `{verb}` at the end stands for the verbs the table names one by one.
+    fn routed(api: &[(String, String)], method: &str, path: &str) -> bool {
+        let local = shape(path.trim_start_matches("/api/v1"));
+        let verbless = path.ends_with("/{step}") || path.ends_with("/{verb}");
+        let prefix = if verbless { local.rsplit_once('/').map_or("", |x| x.0).to_owned() + "/" } else { local };
+        let call = format!("{}(", method.to_lowercase());
+        api.iter().any(|(p, h)| {
+            let p = shape(p);
+            let same = if verbless { p.starts_with(&prefix) && !p[prefix.len()..].contains('/') } else { p == prefix };
+            same && h.contains(&call)
+        })
+    }
+
+    /// The pages' part of the table and the API's.
+    fn table() -> (Routes, Routes) {
+        let src = include_str!("routes.rs");
+        let start = src.find("let pages = Router::new()").expect("pages");
+        let api = src.find("let api = Router::new()").expect("api");
+        let end = src[api..].find(".fallback(").expect("end") + api;
+        (routes(&src[start..api]), routes(&src[api..end]))
+    }
+
+    #[test]
+    fn every_page_write_has_an_api_operation() {
+        let (pages, _) = table();
+        let writes: BTreeSet<&str> =
+            pages.iter().filter(|(_, h)| h.contains("post(")).map(|(p, _)| p.as_str()).collect();
+        assert!(writes.len() > 90, "the table was read: {}", writes.len());
+        let listed: BTreeSet<&str> = PAGE_WRITE_IN_API.iter().map(|(p, _)| *p).collect();
+        let missing: Vec<&&str> = writes.difference(&listed).collect();
+        assert!(missing.is_empty(), "page writes with no API operation listed: {missing:?}");
+        let stale: Vec<&&str> = listed.difference(&writes).collect();
+        assert!(stale.is_empty(), "listed but no longer a page write: {stale:?}");
+    }
+
+    #[test]
+    fn every_listed_api_operation_is_documented_and_routed() {
+        use utoipa::OpenApi;
+        let doc = serde_json::to_value(crate::api::openapi::ApiDoc::openapi()).expect("json");
+        let (_, api) = table();
+        for (page, op) in PAGE_WRITE_IN_API {
+            let (method, path) = op.split_once(' ').expect("METHOD /path");
+            let documented = &doc["paths"][path][method.to_lowercase()];
+            assert!(documented.is_object(), "{page}: {op} is not in the OpenAPI document");
+            assert!(routed(&api, method, path), "{page}: {op} is documented but not in the route table");
+        }
+    }
+
+    #[test]
+    fn every_documented_operation_is_routed() {
+        use utoipa::OpenApi;
+        let doc = serde_json::to_value(crate::api::openapi::ApiDoc::openapi()).expect("json");
+        let (_, api) = table();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            if !path.starts_with("/api/v1/") {
+                continue;
+            }
+            for method in item.as_object().unwrap().keys() {
+                assert!(routed(&api, method, path), "{method} {path} is documented but not routed");
+            }
+        }
+    }
 }

@@ -310,7 +310,7 @@ async fn an_excel_list_of_accounts_is_made_whole_or_not_at_all() {
     let r = upload_list(&mut admin, bad).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let errors = r.json()["errors"].clone();
-    let rows: Vec<i64> = errors.as_array().unwrap().iter().map(|e| e[0].as_i64().unwrap()).collect();
+    let rows: Vec<i64> = errors.as_array().unwrap().iter().map(|e| e["row"].as_i64().unwrap()).collect();
     assert_eq!(rows, [3, 4, 5, 6], "{errors}");
     let text = errors.to_string();
     for why in [

@@ -130,7 +130,7 @@ async fn a_case_climbs_level_by_level_and_a_late_level_is_a_violation_that_aggra
     assert!(facts.contains("清河县") && facts.contains("超过时限"), "{facts}");
     let d = detail(&mut county, id).await;
     assert!(d["reports"][2]["late_minutes"].as_i64().unwrap() > 0, "{}", d["proposal"]);
-    assert!(d["timeline"].as_array().unwrap().iter().any(|e| e[1] == "late_report"));
+    assert!(d["timeline"].as_array().unwrap().iter().any(|e| e["action"] == "late_report"));
 
     // Findings: a staff violation (㈠); the county's head who reported late is aggravated.
     let r = county
@@ -500,7 +500,7 @@ async fn a_case_is_entered_on_the_phone_with_photos_and_gathers_notes_and_scans(
     let files = d["files"].as_array().unwrap();
     assert_eq!(files.len(), 3, "{d}");
     assert!(files.iter().filter(|f| f["content_type"] == "application/pdf").count() == 2);
-    let notes: Vec<&str> = d["timeline"].as_array().unwrap().iter().filter_map(|e| e[2].as_str()).collect();
+    let notes: Vec<&str> = d["timeline"].as_array().unwrap().iter().filter_map(|e| e["note"].as_str()).collect();
     assert!(notes.contains(&"派出所已受案（附件1个）") && notes.contains(&"补录（附件1个）"), "{notes:?}");
     let scan = files[2]["id"].as_i64().unwrap();
     let r = api.get(&format!("/api/v1/cases/{id}/files/{scan}")).await;

@@ -482,8 +482,11 @@ async fn the_dashboard_agrees_with_a_direct_count_of_the_records() {
     ];
     for (label, root) in roots {
         let body = c.get(&format!("/api/v1/compliance?unit={root}&month=2026-02")).await.json();
-        let rule =
-            body["rules"].as_array().and_then(|r| r.iter().find(|x| x[0] == "ATM-1")).cloned().expect("ATM-1 judged");
+        let rule = body["rules"]
+            .as_array()
+            .and_then(|r| r.iter().find(|x| x["rule_id"] == "ATM-1"))
+            .cloned()
+            .expect("ATM-1 judged");
         let path: String = {
             use sqlx::Row;
             let mut conn = app.db.read().await.expect("conn");
@@ -505,7 +508,7 @@ async fn the_dashboard_agrees_with_a_direct_count_of_the_records() {
         let met = app.scalar(&format!("SELECT COUNT(*) FROM ({grouped}) g WHERE g.n >= {need}")).await;
         let partly = app.scalar(&format!("SELECT COUNT(*) FROM ({grouped}) g WHERE g.n < {need}")).await;
         let overdue = atms * (feb_to - feb_from) - met - partly;
-        let t = &rule[1];
+        let t = &rule["tally"];
         assert_eq!(
             (t["met"].as_i64(), t["partly_met"].as_i64(), t["overdue"].as_i64()),
             (Some(met), Some(partly), Some(overdue)),

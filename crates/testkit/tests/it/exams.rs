@@ -376,8 +376,8 @@ async fn the_bank_round_trips_through_excel_and_a_bad_row_imports_nothing() {
     let r = api.post_xlsx("/api/v1/exams/questions/import", bad).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let errors = r.json()["errors"].clone();
-    assert_eq!(errors[0][0].as_i64(), Some(3), "{errors}");
-    assert!(errors[0][1].as_str().unwrap().contains("单选题的答案"), "{errors}");
+    assert_eq!(errors[0]["row"].as_i64(), Some(3), "{errors}");
+    assert!(errors[0]["message"].as_str().unwrap().contains("单选题的答案"), "{errors}");
     assert_eq!(app.count("exam_questions").await, n, "nothing written");
     let good = anbao_app::export::xlsx(
         "题库",

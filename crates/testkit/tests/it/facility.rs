@@ -132,9 +132,9 @@ async fn an_excel_ledger_with_three_bad_rows_among_200_is_refused_whole_and_impo
     let r = upload(&mut api, workbook(&rows), true).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let body = r.json();
-    let bad: Vec<i64> = body["errors"].as_array().unwrap().iter().map(|e| e[0].as_i64().unwrap()).collect();
+    let bad: Vec<i64> = body["errors"].as_array().unwrap().iter().map(|e| e["row"].as_i64().unwrap()).collect();
     assert_eq!(bad, vec![19, 90, 152], "{body}");
-    assert!(body["errors"][0][1].as_str().unwrap().contains("隐形斗篷"));
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("隐形斗篷"));
     assert_eq!(app.count("facility_items").await, before);
     rows[17][2] = "灭火器".into();
     rows[88][4] = "2".into();

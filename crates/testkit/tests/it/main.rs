@@ -2,6 +2,7 @@
 //! (`ANBAO_TEST_POSTGRES_URL=postgres://…/test`).
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 mod accounts;
+mod api_coverage;
 mod assess;
 mod audit_trail;
 mod bad_input;

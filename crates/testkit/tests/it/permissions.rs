@@ -320,6 +320,33 @@ fn area_scenarios(f: &Fixture, t: &Targets) -> Vec<Case> {
             .form(&[("unit_id", cg.to_string()), ("month", "2026-03".to_owned())]),
         get("qinghe.baowei", "/facilities/report".into(), SEE_OTHER)
             .form(&[("unit_id", county.to_string()), ("month", "2026-03".to_owned())]),
+        // The same through the API (SYS-7): a place's ledger, its items, the work list and the monthly report.
+        get("dongjie.zhuren", format!("/api/v1/facilities/places/{}", t.chengguan_place), NOT_FOUND),
+        get("chengguan.zhuren", format!("/api/v1/facilities/places/{}", t.chengguan_place), OK).with("城关信用社营业部"),
+        // Another outlet's item answers as a missing one would (its place is not in scope).
+        get("dongjie.zhuren", format!("/api/v1/facilities/items/{}/check", t.chengguan_item), INVALID)
+            .json("POST", serde_json::json!({"note": "外观完好"}))
+            .with("场所不存在"),
+        get("chengguan.zhuren", format!("/api/v1/facilities/items/{}/retire", t.chengguan_item), FORBIDDEN)
+            .json("POST", serde_json::json!({"note": "报废"})),
+        get("chengguan.zhuren", format!("/api/v1/facilities/items/{}/check", t.chengguan_item), OK)
+            .json("POST", serde_json::json!({"note": "外观完好"})),
+        get("chengguan.zhuren", "/api/v1/facilities/places".into(), FORBIDDEN)
+            .json("POST", serde_json::json!({"unit_id": cg, "kind": "atm", "name": "新设自助银行", "risk_level": 2})),
+        get("dongjie.zhuren", format!("/api/v1/facilities/work?unit={cg}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/api/v1/facilities/report?unit={cg}"), NOT_FOUND),
+        get("chengguan.zhuren", "/api/v1/facilities/report".into(), FORBIDDEN)
+            .json("POST", serde_json::json!({"unit_id": cg, "month": "2026-03"})),
+        get("shenji", "/api/v1/facilities/catalogue".into(), OK).with("extinguisher"),
+        get("dongjie.zhuren", "/api/v1/bulletins".into(), NOT_FOUND)
+            .json("POST", serde_json::json!({"unit_id": cg, "title": "通报", "body": "内容"})),
+        get("chengguan.guiyuan", "/api/v1/bulletins".into(), FORBIDDEN)
+            .json("POST", serde_json::json!({"unit_id": cg, "title": "通报", "body": "内容"})),
+        get("dongjie.zhuren", format!("/api/v1/inspections/{}/correct", t.chengguan_inspection), NOT_FOUND)
+            .json("POST", serde_json::json!({})),
+        get("chengguan.guiyuan", "/api/v1/checklist".into(), OK).with("\"points\""),
+        get("qinghe.baowei", "/api/v1/facilities/places".into(), CREATED)
+            .json("POST", serde_json::json!({"unit_id": cg, "kind": "atm", "name": "新设自助银行", "risk_level": 2})),
         get("qinghe.baowei", "/api/v1/facilities/items".into(), CREATED).json("POST", ledger_item(t.chengguan_place)),
         get("qinghe.baowei", retire(t.chengguan_place), SEE_OTHER).form(&item_of(t.chengguan_item)),
         get("baowei", retire(t.dongjie_place), SEE_OTHER).form(&item_of(t.dongjie_item)),

@@ -221,16 +221,24 @@ pub async fn bulk_create(
 #[derive(Serialize, ToSchema)]
 pub struct AccountImportBody {
     pub rows: usize,
-    /// (row number in the sheet, what is wrong); when any, no account was made.
-    pub errors: Vec<(usize, String)>,
+    /// The rows that cannot be taken; when any, no account was made.
+    pub errors: Vec<super::RowError>,
     /// The accounts made, each with its initial password (answered once).
     pub made: Vec<ProposalBody>,
 }
 
+/// An import refused: the rows that cannot be taken, or an error before any row was read (an unreadable workbook).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum AccountImportRefusal {
+    Rows(AccountImportBody),
+    Error(ErrorBody),
+}
+
 /// Make accounts from an Excel list (工号, 用户名, 角色): all rows good, or none made.
 #[utoipa::path(post, path = "/api/v1/accounts/import", tag = "accounts",
-    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    responses((status = 201, body = AccountImportBody), (status = 422, body = AccountImportBody), (status = 403, body = ErrorBody)))]
+    request_body(description = "The workbook (.xlsx); the body is read as it is, whatever its Content-Type.", content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "application/octet-stream"))),
+    responses((status = 201, body = AccountImportBody), (status = 422, body = AccountImportRefusal), (status = 403, body = ErrorBody)))]
 pub async fn import(
     State(s): State<AppState>,
     a: Api,
@@ -243,5 +251,5 @@ pub async fn import(
     let r = anbao_app::provision::import::import(&s.db, &a.ctx, bytes).await?;
     let status = if r.errors.is_empty() { StatusCode::CREATED } else { StatusCode::UNPROCESSABLE_ENTITY };
     let made = r.made.into_iter().map(|m| proposal_body(m.proposal, Some(m.password))).collect();
-    Ok((status, Json(AccountImportBody { rows: r.rows, errors: r.errors, made })))
+    Ok((status, Json(AccountImportBody { rows: r.rows, errors: super::row_errors(r.errors), made })))
 }

@@ -147,6 +147,7 @@ pub async fn request(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(as = CheckoutDecision)]
 pub struct Decision {
     pub approve: bool,
     pub note: Option<String>,

@@ -81,7 +81,7 @@ pub struct RankingBody {
 
 /// The ranking of the units the reader's unit assesses in a quarter (default: the current one).
 #[utoipa::path(get, path = "/api/v1/assessment", tag = "assessment",
-    params(("unit" = Option<i64>, Query), ("year" = Option<i32>, Query), ("quarter" = Option<i8>, Query)),
+    params(("unit" = Option<i64>, Query), ("year" = Option<i32>, Query, minimum = 2000, maximum = 2100), ("quarter" = Option<i8>, Query, minimum = 1, maximum = 4)),
     responses((status = 200, body = RankingBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn ranking(
     State(s): State<AppState>,
@@ -99,7 +99,7 @@ pub async fn ranking(
 
 /// One unit's quarter, as its assessor scores it.
 #[utoipa::path(get, path = "/api/v1/assessment/units/{id}", tag = "assessment",
-    params(("id" = i64, Path), ("year" = i32, Query), ("quarter" = i8, Query)),
+    params(("id" = i64, Path), ("year" = i32, Query, minimum = 2000, maximum = 2100), ("quarter" = i8, Query, minimum = 1, maximum = 4)),
     responses((status = 200, body = ResultBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn unit(
     State(s): State<AppState>,
@@ -152,7 +152,7 @@ pub struct YearBody {
 
 /// The year's results of the units the reader's unit assesses.
 #[utoipa::path(get, path = "/api/v1/assessment/annual", tag = "assessment",
-    params(("unit" = Option<i64>, Query), ("year" = Option<i32>, Query)),
+    params(("unit" = Option<i64>, Query), ("year" = Option<i32>, Query, minimum = 2000, maximum = 2100)),
     responses((status = 200, body = Vec<YearBody>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn annual(
     State(s): State<AppState>,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = AuditEventBody)]
 pub struct EventBody {
     pub seq: i64,
     pub at: String,

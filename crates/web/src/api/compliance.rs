@@ -114,6 +114,7 @@ pub async fn edit_rule(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = ComplianceTally)]
 pub struct TallyBody {
     pub met: i64,
     pub partly_met: i64,
@@ -147,12 +148,19 @@ pub struct RollupBody {
     pub month: String,
     /// Every unit below (the whole subtree), each counting its own subtree.
     pub units: Vec<UnitTally>,
-    pub rules: Vec<(String, TallyBody)>,
+    pub rules: Vec<RuleTally>,
+}
+
+/// One rule's tally over the subtree and month.
+#[derive(Serialize, ToSchema)]
+pub struct RuleTally {
+    pub rule_id: String,
+    pub tally: TallyBody,
 }
 
 /// Compliance of a unit's subtree for a month, rolled up the tree.
 #[utoipa::path(get, path = "/api/v1/compliance", tag = "compliance",
-    params(("unit" = Option<i64>, Query), ("month" = Option<String>, Query, description = "YYYY-MM")),
+    params(("unit" = Option<i64>, Query), ("month" = Option<String>, Query, description = "YYYY-MM", pattern = r"^\d{4}-(0[1-9]|1[0-2])$")),
     responses((status = 200, body = RollupBody), (status = 404, body = ErrorBody)))]
 pub async fn rollup_of(
     State(s): State<AppState>,
@@ -176,11 +184,12 @@ pub async fn rollup_of(
         unit: ut(&root),
         month,
         units: units.iter().filter(|u| u.path.starts_with(&root.path) && u.id != root.id).map(ut).collect(),
-        rules: rules.into_iter().map(|(k, t)| (k, tally(t))).collect(),
+        rules: rules.into_iter().map(|(rule_id, t)| RuleTally { rule_id, tally: tally(t) }).collect(),
     }))
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = DueItemBody)]
 pub struct ItemBody {
     pub rule_id: String,
     pub version: i64,
@@ -204,7 +213,7 @@ pub struct ItemBody {
 
 /// Due items of a unit's subtree in a month, with the reason in words; filter by rule, status or area.
 #[utoipa::path(get, path = "/api/v1/compliance/items", tag = "compliance",
-    params(("unit" = Option<i64>, Query), ("month" = Option<String>, Query), ("rule" = Option<String>, Query),
+    params(("unit" = Option<i64>, Query), ("month" = Option<String>, Query, description = "YYYY-MM", pattern = r"^\d{4}-(0[1-9]|1[0-2])$"), ("rule" = Option<String>, Query),
            ("status" = Option<String>, Query, description = "met, partly_met, overdue, not_yet_due"), ("area" = Option<String>, Query)),
     responses((status = 200, body = Vec<ItemBody>)))]
 pub async fn items(

@@ -16,6 +16,7 @@ pub struct MonthQuery {
     /// The vault (asset id).
     pub vault: i64,
     /// `YYYY-MM`
+    #[param(pattern = r"^\d{4}-(0[1-9]|1[0-2])$")]
     pub month: String,
 }
 
@@ -119,6 +120,7 @@ pub async fn month(
 pub struct SaveRoster {
     pub vault: i64,
     /// `YYYY-MM`
+    #[schema(pattern = r"^\d{4}-(0[1-9]|1[0-2])$")]
     pub month: String,
     /// Every night of the month; a month with any unlawful night is refused whole.
     pub nights: Vec<NightBody>,
@@ -174,6 +176,7 @@ pub async fn request_swap(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(as = SwapDecision)]
 pub struct Decision {
     pub approve: bool,
     pub note: Option<String>,

@@ -160,6 +160,7 @@ pub struct BoxBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = EscortEventBody)]
 pub struct EventBody {
     pub kind: String,
     pub note: String,

@@ -1,5 +1,6 @@
 //! `/api/v1/exams`: the question bank, papers, sittings, hand-in, marking and results. The same
 //! `anbao_app::exam` calls as the pages.
+use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
 use crate::form::Id;
@@ -90,18 +91,26 @@ pub async fn put_question(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = BankImportBody)]
 pub struct ImportBody {
     pub rows: usize,
     pub added: usize,
     pub corrected: usize,
-    /// (row in the sheet, what is wrong); when any, nothing was written.
-    pub errors: Vec<(usize, String)>,
+    /// The rows that cannot be taken; when any, nothing was written.
+    pub errors: Vec<super::RowError>,
+}
+/// An import refused: the rows that cannot be taken, or an error before any row was read (an unreadable workbook).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum BankImportRefusal {
+    Rows(ImportBody),
+    Error(ErrorBody),
 }
 
 /// Import questions from Excel in the columns of the export (all or nothing; a known code corrects its question).
 #[utoipa::path(post, path = "/api/v1/exams/questions/import", tag = "exams",
-    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    responses((status = 200, body = ImportBody), (status = 403, body = ErrorBody), (status = 422, body = ImportBody)))]
+    request_body(description = "The workbook (.xlsx); the body is read as it is, whatever its Content-Type.", content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "application/octet-stream"))),
+    responses((status = 200, body = ImportBody), (status = 403, body = ErrorBody), (status = 422, body = BankImportRefusal)))]
 pub async fn import(
     State(s): State<AppState>,
     a: Api,
@@ -112,7 +121,10 @@ pub async fn import(
     let bytes = crate::form::body_within(body, app::import::IMPORT_LIMITS.max_file_bytes).await?;
     let r = app::import::import(&s.db, &a.ctx, bytes).await?;
     let status = if r.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, Json(ImportBody { rows: r.rows, added: r.added, corrected: r.corrected, errors: r.errors })))
+    Ok((
+        status,
+        Json(ImportBody { rows: r.rows, added: r.added, corrected: r.corrected, errors: super::row_errors(r.errors) }),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -168,11 +180,6 @@ pub struct NewPaper {
     pub pass_pct: i64,
     pub max_attempts: i64,
     pub retake_days: i64,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Created {
-    pub id: i64,
 }
 
 /// Set a paper for a subtree; its rule is checked against the bank for each post it is for.
@@ -336,6 +343,7 @@ pub async fn start(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<(Sta
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = SittingItemBody)]
 pub struct ItemBody {
     pub seq: i64,
     pub question: QuestionBody,

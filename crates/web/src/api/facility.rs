@@ -41,8 +41,18 @@ pub struct PlaceGaps {
     pub kind: String,
     pub risk_level: i64,
     pub opened: bool,
-    /// Facility kinds short of the standard: (kind, need, have).
-    pub gaps: Vec<(String, i64, i64)>,
+    /// Facility kinds short of the standard.
+    pub gaps: Vec<FacilityGap>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FacilityGap {
+    /// The facility kind's code in the catalogue.
+    pub kind: String,
+    /// How many the standard asks for.
+    pub need: i64,
+    /// How many working ones are in the ledger.
+    pub have: i64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -81,13 +91,14 @@ pub async fn gaps(State(s): State<AppState>, a: Api, Query(q): Query<UnitQuery>)
                 kind: p.kind.clone(),
                 risk_level: p.risk_level,
                 opened: p.opened,
-                gaps: g.iter().map(|g| (g.kind.clone(), g.need, g.have)).collect(),
+                gaps: g.iter().map(|g| FacilityGap { kind: g.kind.clone(), need: g.need, have: g.have }).collect(),
             })
             .collect(),
     }))
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(as = NewFacilityItem)]
 pub struct NewItem {
     pub place_id: i64,
     pub kind: String,
@@ -169,16 +180,24 @@ pub struct ImportQuery {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = LedgerImportBody)]
 pub struct ImportBody {
     pub rows: usize,
     pub imported: usize,
-    /// (row number in the sheet, what is wrong).
-    pub errors: Vec<(usize, String)>,
+    /// The rows that cannot be taken; when any, nothing was written.
+    pub errors: Vec<super::RowError>,
+}
+/// An import refused: the rows that cannot be taken, or an error before any row was read (an unreadable workbook).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum LedgerImportRefusal {
+    Rows(ImportBody),
+    Error(ErrorBody),
 }
 
 #[utoipa::path(post, path = "/api/v1/facilities/import", tag = "facility", params(ImportQuery),
-    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    responses((status = 200, body = ImportBody), (status = 422, body = ImportBody)))]
+    request_body(description = "The workbook (.xlsx); the body is read as it is, whatever its Content-Type.", content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "application/octet-stream"))),
+    responses((status = 200, body = ImportBody), (status = 422, body = LedgerImportRefusal)))]
 pub async fn import(
     State(s): State<AppState>,
     a: Api,
@@ -190,5 +209,5 @@ pub async fn import(
     let bytes = crate::form::body_within(body, anbao_app::facility::IMPORT_LIMITS.max_file_bytes).await?;
     let r = anbao_app::facility::import(&s.db, &a.ctx, bytes, q.commit).await?;
     let status = if r.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, Json(ImportBody { rows: r.rows, imported: r.imported, errors: r.errors })))
+    Ok((status, Json(ImportBody { rows: r.rows, imported: r.imported, errors: super::row_errors(r.errors) })))
 }

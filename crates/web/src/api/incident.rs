@@ -96,13 +96,23 @@ pub struct SectionBody {
     pub facts: Vec<FactBody>,
 }
 
+/// One step on a case's timeline.
+#[derive(Serialize, ToSchema)]
+pub struct TimelineEntry {
+    /// Milliseconds since the epoch.
+    pub at: i64,
+    pub action: String,
+    pub note: String,
+    /// Who acted, when a person did.
+    pub by: Option<String>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct CaseDetail {
     #[serde(flatten)]
     pub case: CaseBody,
     pub reports: Vec<ReportBody>,
-    /// (time, action, note, by)
-    pub timeline: Vec<(i64, String, String, Option<String>)>,
+    pub timeline: Vec<TimelineEntry>,
     /// The case's photos and scans; each downloads from `/api/v1/cases/{id}/files/{file}`.
     pub files: Vec<FileBody>,
     /// 第十条's sections, prefilled from the records as of the case time.
@@ -112,9 +122,11 @@ pub struct CaseDetail {
     #[schema(value_type = Object)]
     pub findings: serde_json::Value,
     /// The determination proposed: lines with the person, weight, grounds and exemptions.
-    #[schema(value_type = Object)]
+    /// Absent (null) until proposed.
+    #[schema(value_type = Option<Object>)]
     pub proposal: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    /// Absent (null) until decided.
+    #[schema(value_type = Option<Object>)]
     pub decision: Option<serde_json::Value>,
     pub violations: Vec<ViolationBody>,
     /// What 三不放过 still needs before closing.
@@ -176,6 +188,7 @@ pub struct CaseListQuery {
     pub unit: Option<i64>,
     pub kind: Option<String>,
     pub status: Option<String>,
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
 }
 
@@ -241,7 +254,11 @@ pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<C
                 late_minutes: app::late_minutes(r, a.ctx.now),
             })
             .collect(),
-        timeline: k.events.iter().map(|e| (e.at, e.action.clone(), e.note.clone(), e.by_name.clone())).collect(),
+        timeline: k
+            .events
+            .iter()
+            .map(|e| TimelineEntry { at: e.at, action: e.action.clone(), note: e.note.clone(), by: e.by_name.clone() })
+            .collect(),
         files: k
             .files
             .iter()
@@ -442,6 +459,7 @@ pub async fn close(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Stat
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct PenaltyQuery {
     pub unit: Option<i64>,
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     pub status: Option<String>,
 }

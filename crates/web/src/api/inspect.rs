@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 pub struct ListQuery {
     pub unit: i64,
     /// `YYYY-MM`
+    #[param(pattern = r"^\d{4}-(0[1-9]|1[0-2])$")]
     pub month: String,
 }
 
@@ -296,4 +297,109 @@ pub async fn bulletins(State(s): State<AppState>, a: Api) -> Result<Json<Vec<Bul
             .map(|b| BulletinBody { id: b.id, unit_name: b.unit_name, title: b.title, body: b.body, reads: b.reads })
             .collect(),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewBulletin {
+    /// The bulletin goes to the units under this one.
+    pub unit_id: i64,
+    #[schema(max_length = 100)]
+    pub title: String,
+    #[schema(max_length = 5000)]
+    pub body: String,
+    /// Hazards the bulletin reports on; each must lie under `unit_id`.
+    #[serde(default)]
+    pub hazard_ids: Vec<i64>,
+}
+
+/// Publish a safety bulletin (安全通报) to the units under a unit.
+#[utoipa::path(post, path = "/api/v1/bulletins", tag = "inspect", request_body = NewBulletin,
+    responses((status = 201, body = Created)))]
+pub async fn publish(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<NewBulletin>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = anbao_app::inspect::publish(&s.db, &a.ctx, UnitId::new(b.unit_id), &b.title, &b.body, &b.hazard_ids, &[])
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// Start a correction of a countersigned inspection (by its inspector): a new draft naming the one it corrects, its
+/// results copied; the countersigned one stays as it was. Answers the draft's id.
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/correct", tag = "inspect", params(("id" = i64, Path)),
+    responses((status = 201, body = Created)))]
+pub async fn correct(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<(StatusCode, Json<Created>), ApiError> {
+    Ok((StatusCode::CREATED, Json(Created { id: anbao_app::inspect::correct(&s.db, &a.ctx, id).await? })))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChecklistVersionBody {
+    pub version: i64,
+    /// `YYYY-MM-DD`
+    pub effective_from: String,
+    /// The checklist (the shape of `rulebook/inspection.toml`): sections, items with their points and articles.
+    #[schema(value_type = Object)]
+    pub template: serde_json::Value,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChecklistBody {
+    /// The version in force today.
+    pub current: ChecklistVersionBody,
+    /// Every version, oldest first (a scheduled one is last).
+    pub versions: Vec<ChecklistVersionBody>,
+}
+
+fn version_body(v: anbao_app::inspect::Checklist) -> Result<ChecklistVersionBody, ApiError> {
+    Ok(ChecklistVersionBody {
+        version: v.version,
+        effective_from: anbao_domain::period::date_of_day(v.effective_from_day).to_string(),
+        template: serde_json::to_value(&v.template)
+            .map_err(|e| ApiError(anbao_app::AppError::Internal(e.to_string())))?,
+    })
+}
+
+/// The inspection checklist (检查表) in force, and its versions. Anyone signed in may read it.
+#[utoipa::path(get, path = "/api/v1/checklist", tag = "inspect", responses((status = 200, body = ChecklistBody)))]
+pub async fn checklist(State(s): State<AppState>, a: Api) -> Result<Json<ChecklistBody>, ApiError> {
+    let today = anbao_domain::period::day_of_ms(a.ctx.now);
+    let (versions, current) = anbao_app::inspect::checklist_versions(&s.db, today).await?;
+    Ok(Json(ChecklistBody {
+        current: version_body(current)?,
+        versions: versions.into_iter().map(version_body).collect::<Result<_, _>>()?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ChecklistEdit {
+    /// The whole checklist, in the shape `GET` answers as `template`; its points must total 100.
+    #[schema(value_type = Object)]
+    pub template: serde_json::Value,
+    /// `YYYY-MM-DD`, today or later; inspections keep the version they were made with.
+    #[schema(format = Date)]
+    pub effective_from: String,
+}
+
+/// Save an edited checklist as a new version (the rulebook's editors over the whole union). Answers its row id.
+#[utoipa::path(put, path = "/api/v1/checklist", tag = "inspect", request_body = ChecklistEdit,
+    responses((status = 201, body = Created)))]
+pub async fn edit_checklist(
+    State(s): State<AppState>,
+    a: Api,
+    ApiJson(b): ApiJson<ChecklistEdit>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let day = crate::form::day(&b.effective_from, "effective_from")?;
+    // The checklist is kept and checked as TOML (the rulebook's file); the API's JSON is the same document.
+    let bad = |e: String| {
+        ApiError(anbao_app::error::invalid(
+            "template",
+            format!("检查表格式不正确：{e}"),
+            format!("malformed checklist: {e}"),
+        ))
+    };
+    let t: anbao_domain::inspect::Template = serde_json::from_value(b.template).map_err(|e| bad(e.to_string()))?;
+    let text = toml::to_string(&t).map_err(|e| bad(e.to_string()))?;
+    let id = anbao_app::inspect::edit_checklist(&s.db, &a.ctx, &text, day).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }

@@ -18,6 +18,7 @@ pub struct UnitQuery {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = CustodyItemBody)]
 pub struct ItemBody {
     pub id: i64,
     pub unit_id: i64,
@@ -70,6 +71,7 @@ pub async fn table(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(as = NewCustodyItem)]
 pub struct NewItem {
     pub unit_id: Option<i64>,
     pub asset_id: Option<i64>,

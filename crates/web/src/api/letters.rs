@@ -65,6 +65,7 @@ fn body(l: &LetterRow) -> LetterBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = SigningTally)]
 pub struct TallyBody {
     pub unit_id: i64,
     pub unit_name: String,
@@ -92,7 +93,7 @@ pub struct OverviewBody {
 
 /// The signing view of a unit (default: one's own top unit; this year; the security target letter).
 #[utoipa::path(get, path = "/api/v1/letters", tag = "letters",
-    params(("unit" = Option<i64>, Query), ("kind" = Option<String>, Query, description = "security_target | fire_safety"), ("year" = Option<i32>, Query)),
+    params(("unit" = Option<i64>, Query), ("kind" = Option<String>, Query, description = "security_target | fire_safety"), ("year" = Option<i32>, Query, minimum = 2000, maximum = 2100)),
     responses((status = 200, body = OverviewBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn overview(
     State(s): State<AppState>,
@@ -140,6 +141,7 @@ pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<L
 
 /// A plan: for a unit, a kind and a year, with the year's targets.
 #[derive(Deserialize, ToSchema)]
+#[schema(as = NewSigningPlan)]
 pub struct NewPlan {
     pub unit_id: i64,
     pub kind: String,

@@ -10,6 +10,7 @@ pub mod duty;
 pub mod escort;
 pub mod exam;
 pub mod facility;
+pub mod facility_ledger;
 pub mod groups;
 pub mod guards;
 pub mod incident;
@@ -26,6 +27,21 @@ pub mod warnings;
 pub mod workplan;
 
 use anbao_app::AppError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One row of an uploaded workbook that cannot be taken, and why.
+#[derive(Serialize, ToSchema)]
+pub struct RowError {
+    /// The row's number in the sheet, as Excel shows it.
+    pub row: usize,
+    pub message: String,
+}
+
+/// An import's row errors as the API answers them.
+pub fn row_errors(errors: Vec<(usize, String)>) -> Vec<RowError> {
+    errors.into_iter().map(|(row, message)| RowError { row, message }).collect()
+}
 
 /// Parse a path id; anything that is not a whole number is simply not found.
 pub fn id(raw: &str) -> Result<i64, AppError> {

@@ -37,6 +37,7 @@ pub async fn replace(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = PlanPersonBody)]
 pub struct PersonBody {
     pub name: String,
     pub post: String,
@@ -53,6 +54,7 @@ pub struct ContactBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = EmergencyPlanBody)]
 pub struct PlanBody {
     pub version: i64,
     pub plan: Plan,

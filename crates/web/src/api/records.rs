@@ -269,3 +269,15 @@ pub async fn messages(State(s): State<AppState>, a: Api) -> Result<Json<Vec<Mess
             .collect(),
     ))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct MarkedRead {
+    /// How many messages were unread and are now read.
+    pub marked: u64,
+}
+
+/// Mark every message of the caller read.
+#[utoipa::path(post, path = "/api/v1/messages/read", tag = "records", responses((status = 200, body = MarkedRead)))]
+pub async fn mark_read(State(s): State<AppState>, a: Api) -> Result<Json<MarkedRead>, ApiError> {
+    Ok(Json(MarkedRead { marked: anbao_app::messages::mark_all_read(&s.db, &a.ctx).await? }))
+}

@@ -13,10 +13,12 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema, Default)]
 pub struct HoursQuery {
     pub unit: Option<i64>,
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = TraineeBody)]
 pub struct PersonBody {
     pub staff_id: i64,
     pub name: String,
@@ -27,6 +29,7 @@ pub struct PersonBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = TrainingUnitBody)]
 pub struct UnitBody {
     pub unit_id: i64,
     pub unit_name: String,
@@ -48,7 +51,7 @@ pub struct HoursBody {
 }
 
 #[utoipa::path(get, path = "/api/v1/training/hours", tag = "training",
-    params(("unit" = Option<i64>, Query), ("year" = Option<i32>, Query)),
+    params(("unit" = Option<i64>, Query), ("year" = Option<i32>, Query, minimum = 2000, maximum = 2100)),
     responses((status = 200, body = HoursBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn hours(
     State(s): State<AppState>,

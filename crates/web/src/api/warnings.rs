@@ -1,5 +1,6 @@
 //! `/api/v1/warnings`: warning education — one's own bulletins, those issued over one's units, issuing one, one
 //! bulletin with who has not read it, and the acknowledgement. The same `anbao_app::warnings` calls as the pages.
+use super::auth::Created;
 use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
 use crate::form::Id;
@@ -65,11 +66,6 @@ pub struct NewWarning {
     pub case_id: Option<i64>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Created {
-    pub id: i64,
-}
-
 #[utoipa::path(post, path = "/api/v1/warnings", tag = "warnings", request_body = NewWarning,
     responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn issue(
@@ -83,6 +79,7 @@ pub async fn issue(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = ReadTally)]
 pub struct TallyBody {
     pub unit_id: i64,
     pub unit_name: String,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = WorkplanItemBody)]
 pub struct ItemBody {
     pub id: i64,
     pub section: String,
@@ -34,6 +35,7 @@ pub struct ItemBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = WorkplanBody)]
 pub struct PlanBody {
     pub unit_id: i64,
     pub year: i32,
@@ -42,7 +44,7 @@ pub struct PlanBody {
 }
 
 #[utoipa::path(get, path = "/api/v1/workplan", tag = "workplan",
-    params(("unit" = Option<i64>, Query), ("year" = Option<i32>, Query)),
+    params(("unit" = Option<i64>, Query), ("year" = Option<i32>, Query, minimum = 2000, maximum = 2100)),
     responses((status = 200, body = PlanBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn plan(State(s): State<AppState>, a: Api, Query(q): Query<PlanQuery>) -> Result<Json<PlanBody>, ApiError> {
     let v = app::plan(&s.db, &a.ctx, q.unit()?, q.year.as_deref()).await?;
@@ -71,6 +73,7 @@ pub async fn plan(State(s): State<AppState>, a: Api, Query(q): Query<PlanQuery>)
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(as = NewWorkplan)]
 pub struct NewPlan {
     pub unit_id: i64,
     pub year: String,
