@@ -16,6 +16,8 @@ command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql postgresql-client)
 # OpenLDAP's server, for the directory sign-in tests (each test starts its own on loopback; none runs as a service).
 test -x /usr/sbin/slapd || need+=(slapd)
+# Python's venv, for the API's property-based tester (schemathesis, pinned in scripts/schemathesis-requirements.txt).
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 if ((${#need[@]})); then
   echo "installing: ${need[*]}"
   echo "slapd slapd/no_configuration boolean true" | debconf-set-selections 2>/dev/null || true
@@ -70,3 +72,6 @@ step "browser tests (headless Chromium)"
 test -x target/debug/anbao || cargo build --locked -p anbao
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
 echo "screenshots: e2e/screenshots/"
+
+step "API against its OpenAPI document (schemathesis, on a fresh demo)"
+bash scripts/api-fuzz.sh target/debug/anbao
