@@ -43,6 +43,12 @@ impl FromRequestParts<AppState> for Page {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let lang = Lang::from_headers(&parts.headers);
+        // A page handler mounted in the API's part of the table (the Excel exports) answers an API caller: signed
+        // in as the API is, by bearer token, refused in JSON. It only reads, so the page's CSRF token is not needed.
+        if full_path(parts).starts_with("/api/v1/") {
+            let a = Api::from_request_parts(parts, state).await.map_err(PageError::Api)?;
+            return Ok(Page { ctx: a.ctx, csrf: String::new(), token: a.token, lang });
+        }
         let next = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
         let name = session_cookie_name(state.secure_cookies);
         let token = cookie(&parts.headers, name).ok_or_else(|| PageError::SignIn(next.clone()))?;

@@ -36,6 +36,8 @@ pub enum PageError {
     SignIn(String),
     /// Signed in with a password that must be changed first: only the password page opens.
     ChangePassword,
+    /// A page handler answering an API caller (see `auth::Page`) was refused before it ran: the API's JSON.
+    Api(ApiError),
 }
 
 impl From<AppError> for PageError {
@@ -93,6 +95,7 @@ impl IntoResponse for PageError {
                 let q = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
                 Redirect::to(&format!("/login?{q}")).into_response()
             }
+            PageError::Api(e) => e.into_response(),
             PageError::App(AppError::Unauthenticated) => Redirect::to("/login").into_response(),
             PageError::ChangePassword | PageError::App(AppError::PasswordChangeRequired) => {
                 Redirect::to("/account/password?ok=must_change").into_response()
@@ -102,6 +105,8 @@ impl IntoResponse for PageError {
                 let status = status_of(&e);
                 let mut res = (status, Html(error_page(&e, status, Lang::Zh))).into_response();
                 res.extensions_mut().insert(EnglishPage(error_page(&e, status, Lang::En)));
+                // Under the API, `json_errors` sends this instead of the page.
+                res.extensions_mut().insert(JsonTwin(body_of(&e)));
                 res
             }
         }
@@ -109,12 +114,12 @@ impl IntoResponse for PageError {
 }
 
 /// A JSON error body: `{"error": {"code": "...", "message": "中文", "message_en": "...", "field": "..."}}`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: not_found, forbidden, unauthenticated, invalid_input, invalid_json, conflict,
     /// too_many_attempts, password_change_required, directory_unavailable, internal.
@@ -136,17 +141,25 @@ impl From<AppError> for ApiError {
     }
 }
 
+/// The JSON an error page stands for, carried on the response for [`json_errors`].
+#[derive(Clone)]
+struct JsonTwin(ErrorBody);
+
+fn body_of(e: &AppError) -> ErrorBody {
+    ErrorBody {
+        error: ErrorDetail {
+            code: e.code().into(),
+            message: e.message_zh(),
+            message_en: e.message_en(),
+            field: e.field().map(str::to_owned),
+        },
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         log(&self.0);
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.0.code().into(),
-                message: self.0.message_zh(),
-                message_en: self.0.message_en(),
-                field: self.0.field().map(str::to_owned),
-            },
-        };
+        let body = body_of(&self.0);
         let mut res = (status_of(&self.0), axum::Json(body)).into_response();
         if let AppError::TooManyAttempts { retry_after_secs } = self.0
             && let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string())
@@ -187,8 +200,16 @@ pub fn bad_json(detail: &str) -> Response {
 /// parse, a method the path does not take, a body of the wrong media type) is plain text; the API's callers are
 /// promised `ErrorBody` for every error, so such an answer is rewritten as one, keeping its status.
 pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
     let status = res.status();
+    // An error page of a page handler mounted under the API (an export) already knows its JSON.
+    if let Some(JsonTwin(body)) = res.extensions_mut().remove::<JsonTwin>() {
+        let mut out = (status, axum::Json(body)).into_response();
+        if let Some(v) = res.headers().get(header::RETRY_AFTER) {
+            out.headers_mut().insert(header::RETRY_AFTER, v.clone());
+        }
+        return out;
+    }
     let is_json = res
         .headers()
         .get(header::CONTENT_TYPE)

@@ -380,6 +380,29 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/escort/trips/{id}/close", post(api::escort::close))
         .route("/escort/trips/{id}/boxes/{box_id}/handover", post(api::escort::hand_box))
         .route("/escort/trips/{id}/events", post(api::escort::event))
+        // The Excel exports: each page's own handler, answering an API caller (`auth::Page`; `api::exports`).
+        .route("/org/export.xlsx", get(pages::org::export))
+        .route("/staff/export.xlsx", get(pages::staff::export))
+        .route("/groups/export.xlsx", get(pages::groups::export))
+        .route("/training/hours.xlsx", get(pages::training::export))
+        .route("/warnings/{id}/unread.xlsx", get(pages::warnings::unread_export))
+        .route("/exams/papers/{id}/results.xlsx", get(pages::exam::results_export))
+        .route("/exams/bank/export.xlsx", get(pages::exam::bank_export))
+        .route("/letters/export.xlsx", get(pages::letters::export))
+        .route("/assessment/export.xlsx", get(pages::assess::export))
+        .route("/audit/export.xlsx", get(pages::audit::export))
+        .route("/records/export.xlsx", get(pages::records::export))
+        .route("/compliance/items.xlsx", get(pages::compliance::export_items))
+        .route("/compliance/export.xlsx", get(pages::compliance::export_units))
+        .route("/inspections/export.xlsx", get(pages::inspect::export))
+        .route("/cases/export.xlsx", get(pages::incident::export))
+        .route("/penalties/export.xlsx", get(pages::incident::export_penalties))
+        .route("/hazards/export.xlsx", get(pages::hazards::export))
+        .route("/facilities/export.xlsx", get(pages::facility::export))
+        .route("/duty/export.xlsx", get(pages::duty::export))
+        .route("/keys/export.xlsx", get(pages::keys::export))
+        .route("/arms/export.xlsx", get(pages::arms::export))
+        .route("/escort/export.xlsx", get(pages::escort::export))
         .fallback(api_not_found)
         .layer(middleware::from_fn(crate::error::json_errors));
 
@@ -613,6 +636,19 @@ mod tests {
             assert!(documented.is_object(), "{page}: {op} is not in the OpenAPI document");
             assert!(routed(&api, method, path), "{page}: {op} is documented but not in the route table");
         }
+    }
+
+    #[test]
+    fn every_page_export_is_in_the_api_and_its_document() {
+        let (pages, _) = table();
+        let exports: Vec<&str> =
+            pages.iter().filter(|(p, h)| p.ends_with(".xlsx") && h.contains("get(")).map(|(p, _)| p.as_str()).collect();
+        assert!(exports.len() >= 20, "the table was read: {}", exports.len());
+        let documented: BTreeSet<String> =
+            crate::api::exports::EXPORTS.iter().map(|e| e.path.trim_start_matches("/api/v1").to_owned()).collect();
+        let missing: Vec<&&str> = exports.iter().filter(|p| !documented.contains(**p)).collect();
+        assert!(missing.is_empty(), "page exports not in the API: {missing:?}");
+        assert_eq!(documented.len(), exports.len(), "an API export with no page behind it");
     }
 
     #[test]

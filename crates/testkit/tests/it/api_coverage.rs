@@ -5,6 +5,16 @@ use anbao_testkit::TestApp;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+fn sheet(bytes: &[u8]) -> anbao_app::workbook::Rows {
+    let limits = anbao_app::workbook::Limits {
+        max_file_bytes: 16 << 20,
+        max_unzipped_bytes: 256 << 20,
+        max_rows: 100_000,
+        max_cols: 100,
+    };
+    anbao_app::workbook::read_first_sheet(bytes, &limits).expect("a workbook")
+}
+
 async fn unit(app: &TestApp, name: &str) -> i64 {
     app.scalar(&format!("SELECT id FROM units WHERE name = '{name}'")).await
 }
@@ -157,5 +167,48 @@ async fn every_api_error_is_json_even_when_the_framework_refuses() {
         assert_eq!(r.status, status, "{method} {path}: {}", r.body);
         let e = r.json();
         assert!(e["error"]["code"].is_string() && e["error"]["message"].is_string(), "{method} {path}: {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn every_export_downloads_through_the_api_by_token_with_the_pages_rows() {
+    let app = TestApp::demo().await;
+    let cg = unit(&app, "城关信用社营业部").await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let r = head.get(&format!("/api/v1/keys/export.xlsx?unit={cg}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.headers[axum::http::header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
+    let api_rows = sheet(&r.bytes);
+    // The page's export, signed in by cookie, is the same workbook row for row.
+    let page = app.signed_in("chengguan.zhuren").await.get(&format!("/keys/export.xlsx?unit={cg}")).await;
+    assert_eq!(api_rows, sheet(&page.bytes));
+    assert!(api_rows.len() > 1, "the outlet's keys are listed: {api_rows:?}");
+
+    // Refusals are the API's: JSON, 401 without a token, 404 outside scope, 400 for a query that does not parse.
+    let r = app.client().get("/api/v1/records/export.xlsx").await;
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+    let dj = unit(&app, "东街分社").await;
+    let r = app.api("dongjie.zhuren").await.get(&format!("/api/v1/inspections/export.xlsx?unit={cg}")).await;
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found")),
+        "{}",
+        r.body
+    );
+    let r = head.get(&format!("/api/v1/inspections/export.xlsx?unit={dj}x")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.json()["error"]["code"].is_string());
+    for e in anbao_web::api::exports::EXPORTS.iter().filter(|e| !e.path.contains('{')) {
+        let r = app.api("baowei").await.get(e.path).await;
+        assert!(
+            r.status == StatusCode::OK
+                || r.status == StatusCode::NOT_FOUND
+                || r.status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{}: {} {}",
+            e.path,
+            r.status,
+            r.body
+        );
+        assert_ne!(r.status, StatusCode::SEE_OTHER);
     }
 }

@@ -345,6 +345,10 @@ fn area_scenarios(f: &Fixture, t: &Targets) -> Vec<Case> {
         get("dongjie.zhuren", format!("/api/v1/inspections/{}/correct", t.chengguan_inspection), NOT_FOUND)
             .json("POST", serde_json::json!({})),
         get("chengguan.guiyuan", "/api/v1/checklist".into(), OK).with("\"points\""),
+        // The Excel exports through the API: the page's own scope, by token.
+        get("dongjie.zhuren", format!("/api/v1/keys/export.xlsx?unit={cg}"), NOT_FOUND).with("not_found"),
+        get("chengguan.zhuren", format!("/api/v1/keys/export.xlsx?unit={cg}"), OK),
+        get("dongjie.zhuren", format!("/api/v1/hazards/export.xlsx?unit={cg}"), NOT_FOUND),
         get("qinghe.baowei", "/api/v1/facilities/places".into(), CREATED)
             .json("POST", serde_json::json!({"unit_id": cg, "kind": "atm", "name": "新设自助银行", "risk_level": 2})),
         get("qinghe.baowei", "/api/v1/facilities/items".into(), CREATED).json("POST", ledger_item(t.chengguan_place)),

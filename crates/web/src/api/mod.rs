@@ -9,6 +9,7 @@ pub mod compliance;
 pub mod duty;
 pub mod escort;
 pub mod exam;
+pub mod exports;
 pub mod facility;
 pub mod facility_ledger;
 pub mod groups;

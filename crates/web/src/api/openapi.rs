@@ -1,4 +1,5 @@
 //! The OpenAPI document, generated from the handlers' annotations so it cannot drift from them.
+use super::exports::Exports;
 use super::{
     accounts, arms, assess, audit, auth, calendar, compliance, duty, escort, exam, facility, facility_ledger, groups,
     guards, incident, inspect, keys, letters, org, plans, records, staff, training, warnings, workplan,
@@ -110,7 +111,7 @@ impl Modify for CommonErrors {
         exam::questions, exam::put_question, exam::import, exam::papers, exam::create_paper, exam::paper, exam::results, exam::start, exam::sitting, exam::submit, exam::mark,
         letters::overview, letters::mine, letters::get, letters::make_plan, letters::sign, letters::upload_scan, letters::remind,
     ),
-    modifiers(&Bearer, &CommonErrors),
+    modifiers(&Bearer, &Exports, &CommonErrors),
     security(("bearer" = [])),
     tags((name = "auth", description = "登录与个人 (sign-in, me, to-do)"), (name = "accounts", description = "账号与授权 (accounts, grants)"), (name = "org", description = "组织机构 (org tree)"),
           (name = "staff", description = "员工档案 (staff)"), (name = "groups", description = "领导小组 (leadership groups)"),
