@@ -91,8 +91,7 @@ async fn roster(db: &Db, ctx: &Ctx, o: UnitId, assets: &[anbao_store::assets::As
     let Some(vault) = assets.iter().find(|a| a.unit_id == o && a.kind == "vault") else { return Ok(()) };
     let p = outlet_people(db, o).await?;
     let today = anbao_domain::period::day_of_ms(ctx.now);
-    let (y, m, _) = anbao_domain::period::ymd(today);
-    let ym = format!("{y}-{m:02}");
+    let ym = anbao_domain::period::month_code(today);
     let (from, to) = anbao_domain::period::month_of(&ym)?;
     let pairs = [
         (p.keepers[0], p.security),

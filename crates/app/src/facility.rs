@@ -444,10 +444,7 @@ pub async fn report_month(db: &Db, ctx: &Ctx, unit: UnitId, ym: &str) -> AppResu
         ));
     }
     let map = gap_map(db, ctx, unit).await?;
-    let prev = {
-        let (y, m, _) = period::ymd(from - 1);
-        format!("{y}-{m:02}")
-    };
+    let prev = period::month_code(from - 1);
     let mut tx = db.begin().await?;
     let previous = match store::report(&mut tx, unit.get(), &prev).await? {
         Some((_, body, _)) => serde_json::from_str(&body).ok(),

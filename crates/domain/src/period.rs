@@ -97,6 +97,12 @@ pub fn label(kind: PeriodKind, (start, end): (Day, Day)) -> String {
 }
 
 /// (year, month, day) of a local day.
+/// The month containing `day`, as `YYYY-MM` (the form every month parameter and stored report takes).
+pub fn month_code(day: Day) -> String {
+    let (y, m, _) = ymd(day);
+    format!("{y}-{m:02}")
+}
+
 pub fn ymd(day: Day) -> (i32, i8, i8) {
     let d = date_of_day(day);
     (d.year() as i32, d.month(), d.day())
@@ -135,6 +141,13 @@ mod tests {
 
     fn day(y: i16, m: i8, d: i8) -> Day {
         day_of_date(Date::new(y, m, d).expect("date"))
+    }
+
+    #[test]
+    fn a_month_code_is_the_year_and_the_two_digit_month_of_the_day() {
+        assert_eq!(month_code(day(2026, 3, 31)), "2026-03");
+        assert_eq!(month_code(day(2026, 12, 1)), "2026-12");
+        assert_eq!(month_of(&month_code(day(2027, 2, 14))).expect("parses").0, day(2027, 2, 1));
     }
 
     #[test]

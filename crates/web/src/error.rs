@@ -234,14 +234,10 @@ pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Ne
         s if s.is_server_error() => ("internal", "服务器内部错误", "internal error"),
         _ => ("invalid_request", "请求的参数不正确", "the request's parameters are not valid"),
     };
-    let with = |m: &str| if detail.trim().is_empty() { m.to_owned() } else { format!("{m}：{}", detail.trim()) };
+    let detail = detail.trim();
+    let with = |m: &str, sep: &str| if detail.is_empty() { m.to_owned() } else { format!("{m}{sep}{detail}") };
     let body = ErrorBody {
-        error: ErrorDetail {
-            code: code.into(),
-            message: with(zh),
-            message_en: if detail.trim().is_empty() { en.to_owned() } else { format!("{en}: {}", detail.trim()) },
-            field: None,
-        },
+        error: ErrorDetail { code: code.into(), message: with(zh, "："), message_en: with(en, ": "), field: None },
     };
     let mut out = (status, axum::Json(body)).into_response();
     // Keep what the framework said beside the status (an `Allow` header on 405, say).

@@ -3,7 +3,9 @@
 //! file is their entry in the OpenAPI document, which utoipa cannot derive from a page handler.
 use utoipa::Modify;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
-use utoipa::openapi::{ContentBuilder, Object, ObjectBuilder, Required, ResponseBuilder, Type};
+use utoipa::openapi::{
+    ContentBuilder, KnownFormat, Object, ObjectBuilder, Required, ResponseBuilder, SchemaFormat, Type,
+};
 
 /// A query parameter of an export: (name, integer or not, what it means).
 type Param = (&'static str, bool, &'static str);
@@ -162,56 +164,43 @@ pub const EXPORTS: &[Export] = &[
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// A string schema of `format`, or a plain one.
+fn string(format: Option<KnownFormat>) -> Object {
+    ObjectBuilder::new().schema_type(Type::String).format(format.map(SchemaFormat::KnownFormat)).build()
+}
+
+/// An id or other whole number, as the handlers parse it (`i64`).
+fn int64() -> Object {
+    ObjectBuilder::new().schema_type(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))).build()
+}
+
 /// Adds each export to the document (before `CommonErrors`, which lists its error statuses).
 pub struct Exports;
 
 impl Modify for Exports {
     fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
         for e in EXPORTS {
-            let binary = ObjectBuilder::new()
-                .schema_type(Type::String)
-                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Binary)));
             let ok = ResponseBuilder::new()
                 .description("the workbook (.xlsx), the page's columns")
-                .content(XLSX, ContentBuilder::new().schema(Some(binary.build())).build())
+                .content(XLSX, ContentBuilder::new().schema(Some(string(Some(KnownFormat::Binary)))).build())
                 .build();
             let mut op = OperationBuilder::new()
                 .tag(e.tag)
                 .summary(Some(e.what))
                 .description(Some("与页面导出的列相同 (the same columns as the page's export)"))
                 .response("200", ok);
-            for segment in e.path.split('/').filter(|s| s.starts_with('{')) {
-                let name = segment.trim_matches(|c| c == '{' || c == '}');
-                op = op.parameter(
-                    ParameterBuilder::new().name(name).parameter_in(ParameterIn::Path).required(Required::True).schema(
-                        Some(
-                            ObjectBuilder::new()
-                                .schema_type(Type::Integer)
-                                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                                    utoipa::openapi::KnownFormat::Int64,
-                                )))
-                                .build(),
-                        ),
-                    ),
-                );
+            let in_path = e.path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'));
+            for name in in_path {
+                let p = ParameterBuilder::new().name(name).parameter_in(ParameterIn::Path).required(Required::True);
+                op = op.parameter(p.schema(Some(int64())));
             }
             for (name, integer, what) in e.params {
-                let schema: Object = if *integer {
-                    ObjectBuilder::new()
-                        .schema_type(Type::Integer)
-                        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Int64)))
-                        .build()
+                let p = ParameterBuilder::new().name(*name).parameter_in(ParameterIn::Query).required(Required::False);
+                op = op.parameter(p.description(Some(*what)).schema(Some(if *integer {
+                    int64()
                 } else {
-                    ObjectBuilder::new().schema_type(Type::String).build()
-                };
-                op = op.parameter(
-                    ParameterBuilder::new()
-                        .name(*name)
-                        .parameter_in(ParameterIn::Query)
-                        .required(Required::False)
-                        .description(Some(*what))
-                        .schema(Some(schema)),
-                );
+                    string(None)
+                })));
             }
             api.paths.paths.insert(e.path.to_owned(), PathItem::new(HttpMethod::Get, op.build()));
         }

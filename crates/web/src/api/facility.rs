@@ -55,6 +55,22 @@ pub struct FacilityGap {
     pub have: i64,
 }
 
+impl From<&anbao_domain::facility::Gap> for FacilityGap {
+    fn from(g: &anbao_domain::facility::Gap) -> Self {
+        FacilityGap { kind: g.kind.clone(), need: g.need, have: g.have }
+    }
+}
+
+/// Places lacking each facility kind, as the gaps and the monthly report both answer them.
+pub fn lacking_of(s: &anbao_app::facility::Stats) -> Vec<Lacking> {
+    s.lacking.iter().map(|(p, k, n)| Lacking { place_kind: p.clone(), facility_kind: k.clone(), places: *n }).collect()
+}
+
+/// Substandard places per kind of place, as the gaps and the monthly report both answer them.
+pub fn substandard_of(s: &anbao_app::facility::Stats) -> Vec<Substandard> {
+    s.substandard.iter().map(|(k, x, t)| Substandard { place_kind: k.clone(), substandard: *x, total: *t }).collect()
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct GapsBody {
     pub lacking: Vec<Lacking>,
@@ -68,18 +84,8 @@ pub struct GapsBody {
 pub async fn gaps(State(s): State<AppState>, a: Api, Query(q): Query<UnitQuery>) -> Result<Json<GapsBody>, ApiError> {
     let m = anbao_app::facility::gap_map(&s.db, &a.ctx, UnitId::new(q.unit)).await?;
     Ok(Json(GapsBody {
-        lacking: m
-            .stats
-            .lacking
-            .iter()
-            .map(|(p, k, n)| Lacking { place_kind: p.clone(), facility_kind: k.clone(), places: *n })
-            .collect(),
-        substandard: m
-            .stats
-            .substandard
-            .iter()
-            .map(|(k, x, t)| Substandard { place_kind: k.clone(), substandard: *x, total: *t })
-            .collect(),
+        lacking: lacking_of(&m.stats),
+        substandard: substandard_of(&m.stats),
         unopened: m.stats.unopened,
         places: m
             .places
@@ -91,7 +97,7 @@ pub async fn gaps(State(s): State<AppState>, a: Api, Query(q): Query<UnitQuery>)
                 kind: p.kind.clone(),
                 risk_level: p.risk_level,
                 opened: p.opened,
-                gaps: g.iter().map(|g| FacilityGap { kind: g.kind.clone(), need: g.need, have: g.have }).collect(),
+                gaps: g.iter().map(FacilityGap::from).collect(),
             })
             .collect(),
     }))

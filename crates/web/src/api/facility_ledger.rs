@@ -1,6 +1,8 @@
 //! `/api/v1/facilities/…` beside the gaps: the catalogue and standards, places and their ledgers, checks,
 //! retirements and faults of items, the projects-and-faults work list, and the monthly upward report (按月上报).
 use super::auth::Created;
+use super::facility::{FacilityGap, UnitQuery};
+use super::internal;
 use crate::auth::{Api, ApiJson};
 use crate::error::ApiError;
 use crate::form::IdVerb;
@@ -12,10 +14,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError(anbao_app::AppError::Internal(e.to_string()))
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct CatalogueBody {
@@ -119,7 +117,7 @@ pub struct LedgerBody {
     pub opened: bool,
     pub items: Vec<LedgerItemBody>,
     /// What the place lacks against the standard today.
-    pub gaps: Vec<super::facility::FacilityGap>,
+    pub gaps: Vec<FacilityGap>,
     /// The newest hundred events of its items.
     pub events: Vec<LedgerEventBody>,
 }
@@ -157,11 +155,7 @@ pub async fn ledger(
                 last_check: i.last_check_day.map(day),
             })
             .collect(),
-        gaps: g
-            .gaps
-            .into_iter()
-            .map(|x| super::facility::FacilityGap { kind: x.kind, need: x.need, have: x.have })
-            .collect(),
+        gaps: g.gaps.iter().map(FacilityGap::from).collect(),
         events: g
             .events
             .into_iter()
@@ -240,11 +234,6 @@ pub async fn fault_step(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize, IntoParams)]
-pub struct UnitQuery {
-    pub unit: i64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -349,21 +338,13 @@ pub struct MonthlyReportBody {
     pub unopened: i64,
 }
 
-fn report_body(unit: i64, month: String, frozen: bool, s: anbao_app::facility::Stats) -> MonthlyReportBody {
+fn report_body(unit: i64, month: String, frozen: bool, s: &anbao_app::facility::Stats) -> MonthlyReportBody {
     MonthlyReportBody {
         unit_id: unit,
         month,
         frozen,
-        lacking: s
-            .lacking
-            .into_iter()
-            .map(|(place_kind, facility_kind, places)| super::facility::Lacking { place_kind, facility_kind, places })
-            .collect(),
-        substandard: s
-            .substandard
-            .into_iter()
-            .map(|(place_kind, substandard, total)| super::facility::Substandard { place_kind, substandard, total })
-            .collect(),
+        lacking: super::facility::lacking_of(s),
+        substandard: super::facility::substandard_of(s),
         unopened: s.unopened,
     }
 }
@@ -376,16 +357,19 @@ pub async fn report(
     a: Api,
     Query(q): Query<ReportQuery>,
 ) -> Result<Json<MonthlyReportBody>, ApiError> {
-    let m = anbao_app::facility::gap_map(&s.db, &a.ctx, UnitId::new(q.unit)).await?;
-    let month = q.month.unwrap_or_else(|| {
-        let (y, mo, _) = anbao_domain::period::ymd(anbao_domain::period::day_of_ms(a.ctx.now));
-        format!("{y}-{mo:02}")
-    });
+    let unit = anbao_app::org::get_unit(&s.db, &a.ctx, UnitId::new(q.unit)).await?;
+    let month = q.month.unwrap_or_else(|| anbao_domain::period::month_code(anbao_domain::period::day_of_ms(a.ctx.now)));
     anbao_domain::period::month_of(&month).map_err(anbao_app::AppError::from)?;
-    let frozen = anbao_app::facility::frozen_report(&s.db, &a.ctx, &m.unit, &month).await?;
-    Ok(Json(match frozen {
-        Some((_, body, _)) => report_body(q.unit, month, true, serde_json::from_str(&body).map_err(internal)?),
-        None => report_body(q.unit, month, false, m.stats),
+    // A frozen report is read as it was stored; only a month not yet reported judges the ledger (the whole subtree).
+    Ok(Json(match anbao_app::facility::frozen_report(&s.db, &a.ctx, &unit, &month).await? {
+        Some((_, body, _)) => {
+            let stats = serde_json::from_str(&body).map_err(internal)?;
+            report_body(q.unit, month, true, &stats)
+        }
+        None => {
+            let live = anbao_app::facility::gap_map(&s.db, &a.ctx, unit.id).await?;
+            report_body(q.unit, month, false, &live.stats)
+        }
     }))
 }
 
@@ -407,5 +391,5 @@ pub async fn freeze(
     ApiJson(b): ApiJson<ReportMonth>,
 ) -> Result<Json<MonthlyReportBody>, ApiError> {
     let (stats, _, _) = anbao_app::facility::report_month(&s.db, &a.ctx, UnitId::new(b.unit_id), &b.month).await?;
-    Ok(Json(report_body(b.unit_id, b.month, true, stats)))
+    Ok(Json(report_body(b.unit_id, b.month, true, &stats)))
 }

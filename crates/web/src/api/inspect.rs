@@ -355,8 +355,7 @@ fn version_body(v: anbao_app::inspect::Checklist) -> Result<ChecklistVersionBody
     Ok(ChecklistVersionBody {
         version: v.version,
         effective_from: anbao_domain::period::date_of_day(v.effective_from_day).to_string(),
-        template: serde_json::to_value(&v.template)
-            .map_err(|e| ApiError(anbao_app::AppError::Internal(e.to_string())))?,
+        template: serde_json::to_value(&v.template).map_err(super::internal)?,
     })
 }
 

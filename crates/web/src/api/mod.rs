@@ -27,9 +27,15 @@ pub mod training;
 pub mod warnings;
 pub mod workplan;
 
+use crate::error::ApiError;
 use anbao_app::AppError;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+/// An internal error from a cause that is not the caller's (a stored document that no longer parses, say).
+pub fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError(AppError::Internal(e.to_string()))
+}
 
 /// One row of an uploaded workbook that cannot be taken, and why.
 #[derive(Serialize, ToSchema)]

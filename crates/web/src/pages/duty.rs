@@ -61,10 +61,8 @@ async fn page(
 ) -> Result<RosterPage, PageError> {
     let vaults = anbao_app::assets::list(&s.db, &p.ctx, Some("vault")).await?;
     let vault = q.vault.or(vaults.first().map(|v| v.id)).unwrap_or(0);
-    let month = q.month.clone().unwrap_or_else(|| {
-        let (y, m, _) = anbao_domain::period::ymd(anbao_domain::period::day_of_ms(p.ctx.now));
-        format!("{y}-{m:02}")
-    });
+    let month =
+        q.month.clone().unwrap_or_else(|| anbao_domain::period::month_code(anbao_domain::period::day_of_ms(p.ctx.now)));
     let l = Layout::new(p, "/duty", "守库排班", "Duty roster")
         .crumb(p.lang.tr("守库排班", "Duty roster"), None)
         .flash_from(q.ok.as_deref());

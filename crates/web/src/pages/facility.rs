@@ -361,10 +361,8 @@ fn lines(
 /// The monthly report: GET shows this month's figures (frozen if made), POST freezes them.
 pub async fn report(State(s): State<AppState>, p: Page, Query(q): Query<UnitQuery>) -> Result<Response, PageError> {
     let u = unit(&s, &p, q.unit).await?;
-    let month = q.month.clone().unwrap_or_else(|| {
-        let (y, m, _) = anbao_domain::period::ymd(anbao_domain::period::day_of_ms(p.ctx.now));
-        format!("{y}-{m:02}")
-    });
+    let month =
+        q.month.clone().unwrap_or_else(|| anbao_domain::period::month_code(anbao_domain::period::day_of_ms(p.ctx.now)));
     let m = anbao_app::facility::gap_map(&s.db, &p.ctx, u.id).await?;
     let frozen = anbao_app::facility::frozen_report(&s.db, &p.ctx, &u, &month).await?;
     let stats: anbao_app::facility::Stats = match &frozen {

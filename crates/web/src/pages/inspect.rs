@@ -59,10 +59,7 @@ pub fn kind_label(code: &str) -> &'static str {
 }
 
 fn month_of(q: Option<&str>, now: i64) -> String {
-    q.map(str::to_owned).unwrap_or_else(|| {
-        let (y, m, _) = period::ymd(period::day_of_ms(now));
-        format!("{y}-{m:02}")
-    })
+    q.map(str::to_owned).unwrap_or_else(|| period::month_code(period::day_of_ms(now)))
 }
 
 async fn list_page(s: &AppState, p: &Page, q: &ListQuery, error: Option<String>) -> Result<ListPage, PageError> {

@@ -36,8 +36,7 @@ pub fn month_window(q: &DashQuery, today: Day) -> Result<(Day, Day, String), App
         Some(raw) => period::month_of(raw)?,
         None => period::containing(anbao_domain::rulebook::PeriodKind::Month, today),
     };
-    let (y, m, _) = period::ymd(from);
-    Ok((from, to, format!("{y}-{m:02}")))
+    Ok((from, to, period::month_code(from)))
 }
 
 /// Due items matching the query, worst first. Filters apply to the compact items before any is materialised.
