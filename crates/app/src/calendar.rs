@@ -26,15 +26,47 @@ pub fn parse_file(text: &str) -> AppResult<CalendarBook> {
 pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
     let book = parse_file(DEFAULT_CALENDAR)?;
     let mut tx = db.begin().await?;
-    if store::latest(&mut tx).await?.is_some() {
-        return Ok(());
-    }
-    let body = serde_json::to_string(&book).map_err(|e| AppError::Internal(e.to_string()))?;
-    let id = store::insert(&mut tx, 1, &body, None, now).await?;
     let w = Writer { now, actor: None };
-    audit::record(&mut tx, w, "calendar.load_default", Entity::Row("calendar_versions", id), None, None).await?;
+    let Some((version, body)) = store::latest(&mut tx).await? else {
+        let body = serde_json::to_string(&book).map_err(|e| AppError::Internal(e.to_string()))?;
+        let id = store::insert(&mut tx, 1, &body, None, now).await?;
+        audit::record(&mut tx, w, "calendar.load_default", Entity::Row("calendar_versions", id), None, None).await?;
+        tx.commit().await?;
+        return Ok(());
+    };
+    // An upgrade ships the holidays of a year the union's calendar does not list yet (next year's, published each
+    // winter): they are added, from today on, to the calendar as the union keeps it; a year it lists is its own.
+    let stored: CalendarBook = serde_json::from_str(&body).map_err(|e| AppError::Internal(format!("calendar: {e}")))?;
+    let Some(merged) = with_shipped_years(&stored, &book, anbao_domain::period::day_of_ms(now)) else {
+        return Ok(());
+    };
+    merged.check()?;
+    let body = serde_json::to_string(&merged).map_err(|e| AppError::Internal(e.to_string()))?;
+    let id = store::insert(&mut tx, version + 1, &body, None, now).await?;
+    audit::record(&mut tx, w, "calendar.upgrade_default", Entity::Row("calendar_versions", id), None, None).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The stored calendar with the shipped days of the years it lists no day of, from `today` on; None when there are
+/// none to add.
+fn with_shipped_years(stored: &CalendarBook, shipped: &CalendarBook, today: Day) -> Option<CalendarBook> {
+    let year = |d: &anbao_domain::calendar::ListedDay| d.date.get(..4).map(str::to_owned);
+    let listed: std::collections::HashSet<String> = stored.day.iter().filter_map(year).collect();
+    let new: Vec<_> = shipped
+        .day
+        .iter()
+        .filter(|d| year(d).is_some_and(|y| !listed.contains(&y)))
+        .filter(|d| anbao_domain::calendar::parse_date(&d.date).is_some_and(|x| x >= today))
+        .cloned()
+        .collect();
+    if new.is_empty() {
+        return None;
+    }
+    let mut book = stored.clone();
+    book.day.extend(new);
+    book.day.sort_by(|a, b| a.date.cmp(&b.date));
+    Some(book)
 }
 
 /// The calendar in force and its version (version 0, every weekday open, when none was ever loaded).
@@ -45,7 +77,7 @@ pub async fn book(db: &Db) -> AppResult<(i64, CalendarBook)> {
             let b = serde_json::from_str(&body).map_err(|e| AppError::Internal(format!("calendar: {e}")))?;
             Ok((v, b))
         }
-        None => Ok((0, CalendarBook { rest_weekdays: Vec::new(), day: Vec::new() })),
+        None => Ok((0, CalendarBook::default())),
     }
 }
 
@@ -78,12 +110,12 @@ async fn edit(db: &Db, ctx: &Ctx, change: impl FnOnce(&CalendarBook) -> Calendar
     let mut tx = db.begin().await?;
     let (version, current) = match store::latest(&mut tx).await? {
         Some((v, body)) => (v, serde_json::from_str(&body).map_err(|e| AppError::Internal(format!("calendar: {e}")))?),
-        None => (0, CalendarBook { rest_weekdays: Vec::new(), day: Vec::new() }),
+        None => (0, CalendarBook::default()),
     };
-    let book = change(&current);
-    book.check()?;
-    // Judged periods stay as judged: a day before today keeps its listing.
     let today = anbao_domain::period::day_of_ms(ctx.now);
+    let book = current.edited_into(change(&current), today);
+    book.check()?;
+    // Judged periods stay as judged: a day before today keeps its listing (and its weekly pattern, `edited_into`).
     let (was, will) = (current.calendar(), book.calendar());
     let changed_past = current
         .day

@@ -71,6 +71,9 @@ pub struct Evaluation {
     pub assets: Vec<AssetRow>,
     pub people: Vec<PersonLite>,
     pub cores: Vec<Core>,
+    /// When the subtree is a department (保卫部 of a county), the unit it belongs to: its people are that unit's
+    /// staff for the rules on people (ORG-3), as they are when seen from the unit itself.
+    pub owner_of_root: Option<UnitRow>,
 }
 
 struct Reader<'a> {
@@ -155,12 +158,14 @@ pub(crate) struct Plan {
 }
 
 /// The periods of `kind` a rule owes in [from, to): the calendar's holiday runs for holiday rules, and for a
-/// daily rule kept on business days only, the business days.
-fn periods_of(rule: Option<&Rule>, kind: PeriodKind, cal: &Calendar, from: Day, to: Day) -> Vec<(Day, Day)> {
+/// daily rule, each day — but a rest day only where the version judging that day owes every day (an edit that
+/// turns `business_days_only` on or off changes the days from its own start, not before).
+fn periods_of(h: &RuleHistory, kind: PeriodKind, cal: &Calendar, from: Day, to: Day) -> Vec<(Day, Day)> {
+    let business_only = |d: Day| h.for_period(d).is_some_and(|v| v.rule.business_days_only);
     match kind {
         PeriodKind::Holiday => cal.holiday_runs(from, to),
-        PeriodKind::Day if rule.is_some_and(|r| r.business_days_only) => {
-            (from..to).filter(|d| cal.is_business_day(*d)).map(|d| (d, d + 1)).collect()
+        PeriodKind::Day if h.versions.iter().any(|v| v.rule.business_days_only) => {
+            (from..to).filter(|d| !business_only(*d) || cal.is_business_day(*d)).map(|d| (d, d + 1)).collect()
         }
         _ => period::overlapping(kind, from, to),
     }
@@ -182,10 +187,10 @@ pub(crate) async fn plan(db: &Db, from: Day, to: Day, today: Day) -> AppResult<P
     for h in &histories {
         let kind = h.on(today).map_or(PeriodKind::Day, |v| v.rule.period);
         let by_calendar = kind == PeriodKind::Holiday
-            || (kind == PeriodKind::Day && h.on(today).is_some_and(|v| v.rule.business_days_only));
+            || (kind == PeriodKind::Day && h.versions.iter().any(|v| v.rule.business_days_only));
         // Group this rule's periods by the version that judges them, so each version reads its evidence once.
         let mut by_version: Vec<(usize, Vec<(Day, Day)>)> = Vec::new();
-        for p in periods_of(h.on(today).map(|v| &v.rule), kind, &cal, from, to) {
+        for p in periods_of(h, kind, &cal, from, to) {
             if p.0 > today {
                 continue; // a period that has not begun owes nothing yet
             }
@@ -249,6 +254,18 @@ pub(crate) async fn read_inputs<'a>(db: &'a Db, root_path: &str, plan: &Plan) ->
     } else {
         None
     };
+    let mut owner_of_root = None;
+    if let Some(root) = units.first().filter(|u| u.kind == UnitKind::Department) {
+        let mut up = root.parent_id;
+        while let Some(id) = up {
+            let Some(u) = anbao_store::org::get(&mut c, id).await? else { break };
+            if u.kind != UnitKind::Department {
+                owner_of_root = Some(u);
+                break;
+            }
+            up = u.parent_id;
+        }
+    }
     let all = anbao_store::org::count(&mut c).await? == units.len() as i64;
     let filter = if all {
         anbao_store::records::Units::All
@@ -290,7 +307,7 @@ pub(crate) async fn read_inputs<'a>(db: &'a Db, root_path: &str, plan: &Plan) ->
     let unit_idx = units.iter().enumerate().map(|(i, u)| (u.id.get(), i)).collect();
     let asset_idx = assets.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
     let inputs = Inputs { db, root: root_path.to_owned(), filter, unit_idx, asset_idx, prefetched, _turn: turn };
-    Ok((inputs, Evaluation { rules: plan.rules.clone(), units, assets, people, cores: Vec::new() }))
+    Ok((inputs, Evaluation { rules: plan.rules.clone(), units, assets, people, cores: Vec::new(), owner_of_root }))
 }
 
 impl Inputs<'_> {
@@ -314,9 +331,7 @@ impl Inputs<'_> {
         let rows = anbao_store::records::day_tallies(
             &mut c,
             &self.filter,
-            &rule.evidence,
-            &rule.subkind,
-            &rule.positions,
+            &judge::evidence_of(rule),
             rule.require_attachment,
             by_asset,
             rule.min_count,

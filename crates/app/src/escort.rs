@@ -17,6 +17,8 @@ use anbao_store::escort::{self as store, BoxRow, EventRow, NewTrip, TripRow, Van
 
 const VAN_RULE: &str =
     "运钞现金，必须使用专用运钞车，严禁公务车代用（篇五《全省农村信用社2012年安全保卫工作安排意见》五）";
+/// The violation of `rulebook/accountability.toml` a traffic check without verified officers is proposed as.
+const POLICE_UNVERIFIED: &str = "escort_police_unverified";
 const KIT_RULE: &str = "押运人员必须持公安部门统一配发的防暴枪支，必须着防弹衣、戴防弹头盔（篇五 五）";
 
 pub async fn register_van(db: &Db, ctx: &Ctx, unit: i64, plate: &str, model: &str, armoured: bool) -> AppResult<i64> {
@@ -328,6 +330,14 @@ pub async fn record_event(
         None,
     )
     .await?;
+    // 预案 第二十三条 "注意检查人员身份真假": a traffic check let through without verifying the officers is recorded as
+    // it happened and proposed as a violation.
+    if k.code == "police_check" && !police_verified {
+        let facts = format!("押运车{}途中接受交警检查，未核实检查人员身份：{note}", t.trip.plate);
+        let facts: String = facts.chars().take(500).collect();
+        crate::incident::from_escort_event(&mut tx, ctx, id, POLICE_UNVERIFIED, UnitId::new(t.trip.unit_id), &facts)
+            .await?;
+    }
     // Every event on the way is reported (ESC-3): the security department over the trip's unit is told at once.
     confirm::report_to_security(
         &mut tx,

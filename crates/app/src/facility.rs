@@ -41,20 +41,24 @@ pub fn parse_catalogue(text: &str) -> AppResult<Catalogue> {
 pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
     let cat = parse_catalogue(DEFAULT_CATALOGUE)?;
     let mut tx = db.begin().await?;
-    if !store::catalogs(&mut tx).await?.is_empty() {
-        return Ok(());
-    }
     let body = serde_json::to_string(&cat).map_err(|e| AppError::Internal(e.to_string()))?;
-    let id = store::insert_catalog(&mut tx, 1, &body, None, now).await?;
-    audit::record(
-        &mut tx,
-        Writer { now, actor: None },
-        "facility.catalogue_default",
-        Entity::Row("facility_catalogs", id),
-        None,
-        None,
-    )
-    .await?;
+    // A catalogue the union has saved is theirs; one only ever loaded from an earlier release's defaults follows
+    // this release's (the guards and mutual-defence agreements a later release added).
+    let (version, action) = match store::catalogs(&mut tx).await?.last() {
+        None => (1, "facility.catalogue_default"),
+        Some(_) if store::catalog_edited_by_anyone(&mut tx).await? => return Ok(()),
+        Some((_, v, old)) => {
+            let same = serde_json::from_str::<Catalogue>(old)
+                .is_ok_and(|o| serde_json::to_value(&o).ok() == serde_json::to_value(&cat).ok());
+            if same {
+                return Ok(());
+            }
+            (v + 1, "facility.catalogue_upgrade_default")
+        }
+    };
+    let id = store::insert_catalog(&mut tx, version, &body, None, now).await?;
+    audit::record(&mut tx, Writer { now, actor: None }, action, Entity::Row("facility_catalogs", id), None, None)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

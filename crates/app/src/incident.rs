@@ -40,14 +40,25 @@ pub fn parse_rules(text: &str) -> AppResult<Rules> {
 pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
     let r = parse_rules(DEFAULT_RULES)?;
     let mut tx = db.begin().await?;
-    if store::latest_version(&mut tx).await?.is_some() {
-        return Ok(());
-    }
     let body = serde_json::to_string(&r).map_err(|e| AppError::Internal(e.to_string()))?;
-    let id = store::insert_version(&mut tx, 1, &body, 0, None, now).await?;
     let w = Writer { now, actor: None };
-    audit::record(&mut tx, w, "accountability.load_default", Entity::Row("accountability_versions", id), None, None)
-        .await?;
+    // Rules the union has saved are theirs. Rules only ever loaded from an earlier release's defaults follow this
+    // release's (new violation codes its registers propose), from today: a case keeps the version it was entered
+    // under.
+    let (version, from_day, action) = match store::latest_version(&mut tx).await? {
+        None => (1, 0, "accountability.load_default"),
+        Some(_) if store::edited_by_anyone(&mut tx).await? => return Ok(()),
+        Some((_, v, old)) => {
+            let same = serde_json::from_str::<Rules>(&old)
+                .is_ok_and(|o| serde_json::to_value(&o).ok() == serde_json::to_value(&r).ok());
+            if same {
+                return Ok(());
+            }
+            (v + 1, anbao_domain::period::day_of_ms(now), "accountability.upgrade_default")
+        }
+    };
+    let id = store::insert_version(&mut tx, version, &body, from_day, None, now).await?;
+    audit::record(&mut tx, w, action, Entity::Row("accountability_versions", id), None, None).await?;
     tx.commit().await?;
     Ok(())
 }

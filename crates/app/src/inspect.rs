@@ -54,20 +54,29 @@ pub fn parse_template(text: &str) -> AppResult<Template> {
 pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
     let t = parse_template(DEFAULT_CHECKLIST)?;
     let mut tx = db.begin().await?;
-    if !store::versions(&mut tx).await?.is_empty() {
-        return Ok(());
-    }
     let body = serde_json::to_string(&t).map_err(|e| AppError::Internal(e.to_string()))?;
-    let id = store::insert_version(&mut tx, 1, &body, 0, None, now).await?;
-    audit::record(
-        &mut tx,
-        Writer { now, actor: None },
-        "checklist.load_default",
-        Entity::Row("checklist_versions", id),
-        None,
-        None,
-    )
-    .await?;
+    // A checklist the union has saved is theirs; one only ever loaded from an earlier release's defaults follows
+    // this release's (new articles' items), from today: an inspection keeps the version it was made under.
+    let versions = store::versions(&mut tx).await?;
+    let (version, from_day, action) = match versions.last() {
+        None => (1, 0, "checklist.load_default"),
+        Some(_) if store::edited_by_anyone(&mut tx).await? => return Ok(()),
+        Some(old) => {
+            let same = serde_json::from_str::<Template>(&old.body)
+                .is_ok_and(|o| serde_json::to_value(&o).ok() == serde_json::to_value(&t).ok());
+            if same {
+                return Ok(());
+            }
+            (
+                old.version + 1,
+                anbao_domain::period::day_of_ms(now).max(old.effective_from_day),
+                "checklist.upgrade_default",
+            )
+        }
+    };
+    let id = store::insert_version(&mut tx, version, &body, from_day, None, now).await?;
+    audit::record(&mut tx, Writer { now, actor: None }, action, Entity::Row("checklist_versions", id), None, None)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -116,8 +116,14 @@ pub async fn create(
     let (unit, asset) = place(&mut tx, ctx, &draft, input).await?;
     people(&mut tx, ctx, &draft, input, &unit).await?;
     let kind_checks = checks::Subject { draft: &draft, at, asset, pair: pair.as_ref() };
+    let repeat = checks::repeat_of(&mut tx, spec, &kind_checks, &limits, input.supersedes_id).await?;
     for b in checks::run(&mut tx, spec, &kind_checks, &limits).await? {
         draft.flag(b);
+    }
+    // Kept as what happened, counted once with the patrol it repeats (the rule's spacing).
+    if let Some(first) = repeat {
+        draft.subkind = Some(anbao_domain::records::REPEAT.to_owned());
+        draft.data["repeat_of"] = first.into();
     }
     if let Some(old) = input.supersedes_id {
         let o = anbao_store::records::get(&mut tx, old).await?;

@@ -41,26 +41,67 @@ pub fn parse_file(text: &str) -> AppResult<Vec<Rule>> {
     Ok(file.rule)
 }
 
-/// Load the default rulebook's rules new to this database (first start, or an upgrade); returns how many.
+/// Load the default rulebook into this database (first start, or an upgrade); returns how many rules were new.
+///
+/// Rules the database does not have are added. A rule it has is the union's once anyone has saved a version of it:
+/// that rule is left alone. A rule nobody has edited still holds what an earlier release shipped, so when this
+/// release ships it differently (a corrected article, a field the engine now reads), it gets the new default as a
+/// version starting today; the periods already judged keep the version that judged them.
 pub async fn load_default(db: &Db, now: i64) -> AppResult<usize> {
     let rules = parse_file(DEFAULT_RULEBOOK)?;
     let mut tx = db.begin().await?;
-    // Rules the database already has are the union's (perhaps edited); only rules new to this release are added,
-    // so an upgrade brings the rules of new areas without touching the old ones.
-    let have: std::collections::HashSet<String> = store::all(&mut tx).await?.into_iter().map(|r| r.rule_id).collect();
-    let new: Vec<&Rule> = rules.iter().filter(|r| !have.contains(&r.id)).collect();
-    for r in &new {
+    let stored = store::all(&mut tx).await?;
+    let mut by_rule: BTreeMap<&str, Vec<&store::RuleVersionRow>> = BTreeMap::new();
+    for v in &stored {
+        by_rule.entry(v.rule_id.as_str()).or_default().push(v);
+    }
+    let w = Writer { now, actor: None };
+    let mut added = 0;
+    for r in &rules {
         let body = serde_json::to_string(r).map_err(|e| AppError::Internal(e.to_string()))?;
-        let id = store::insert(
-            &mut tx,
-            NewVersion { rule_id: &r.id, version: 1, body: &body, active: true, effective_from_day: 0, now, by: None },
-        )
-        .await?;
-        audit::record(&mut tx, Writer { now, actor: None }, "rule.load_default", Entity::RuleVersion(id), None, None)
-            .await?;
+        let Some(versions) = by_rule.get(r.id.as_str()) else {
+            let v = NewVersion {
+                rule_id: &r.id,
+                version: 1,
+                body: &body,
+                active: true,
+                effective_from_day: 0,
+                now,
+                by: None,
+            };
+            let id = store::insert(&mut tx, v).await?;
+            audit::record(&mut tx, w, "rule.load_default", Entity::RuleVersion(id), None, None).await?;
+            added += 1;
+            continue;
+        };
+        let Some(latest) = versions.last() else { continue };
+        if versions.iter().any(|v| v.created_by.is_some()) || !shipped_differently(&latest.body, r) {
+            continue;
+        }
+        let v = NewVersion {
+            rule_id: &r.id,
+            version: latest.version + 1,
+            body: &body,
+            active: latest.active,
+            effective_from_day: anbao_domain::period::day_of_ms(now).max(latest.effective_from_day),
+            now,
+            by: None,
+        };
+        let id = store::insert(&mut tx, v).await?;
+        audit::record(&mut tx, w, "rule.upgrade_default", Entity::RuleVersion(id), None, None).await?;
     }
     tx.commit().await?;
-    Ok(new.len())
+    Ok(added)
+}
+
+/// The stored body differs from the shipped rule in what the engine reads (fields an earlier release did not have
+/// read as their defaults, so a body that only lacks them is not different). A body that no longer parses is left
+/// for the union to see on the rulebook page.
+fn shipped_differently(stored: &str, shipped: &Rule) -> bool {
+    match serde_json::from_str::<Rule>(stored) {
+        Ok(old) => serde_json::to_value(&old).ok() != serde_json::to_value(shipped).ok(),
+        Err(_) => false,
+    }
 }
 
 /// One version of a rule.

@@ -30,12 +30,27 @@ pub struct ListedDay {
     pub name: String,
 }
 
-/// The calendar as the file and the editor hold it.
+/// The weekly rest days the calendar kept before its rest weekdays were changed: they decide the unlisted days
+/// before `until`, so a change decides only the days from its own day on (judged periods stay as judged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EarlierRest {
+    /// YYYY-MM-DD: the first day the next pattern decides.
+    pub until: String,
+    pub rest_weekdays: Vec<u8>,
+}
+
+/// The calendar as the file and the editor hold it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarBook {
     /// Weekdays on which outlets are closed unless listed as adjusted working days: 1 = Monday … 7 = Sunday.
     pub rest_weekdays: Vec<u8>,
+    /// The patterns before each change of `rest_weekdays`, oldest first: kept by Anbao as the calendar is edited
+    /// (what an edit sends here is ignored).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(read_only)]
+    pub earlier: Vec<EarlierRest>,
     #[serde(default)]
     pub day: Vec<ListedDay>,
 }
@@ -64,6 +79,14 @@ impl CalendarBook {
         if weekdays.len() != self.rest_weekdays.len() {
             return Err(bad("每周休息日有重复".into(), "a rest weekday is listed twice".into()));
         }
+        for e in &self.earlier {
+            if parse_date(&e.until).is_none() || e.rest_weekdays.iter().any(|w| !(1..=7).contains(w)) {
+                return Err(bad("历史休息日记录有误".into(), "an earlier rest pattern is malformed".into()));
+            }
+        }
+        if self.earlier.len() > MAX_DAYS {
+            return Err(bad(format!("历史休息日记录最多{MAX_DAYS}条"), format!("at most {MAX_DAYS} earlier patterns")));
+        }
         if self.day.len() > MAX_DAYS {
             return Err(bad(format!("日历最多列{MAX_DAYS}天"), format!("at most {MAX_DAYS} days")));
         }
@@ -87,18 +110,46 @@ impl CalendarBook {
     }
 
     pub fn calendar(&self) -> Calendar {
-        let mut rest = [false; 7];
-        for w in &self.rest_weekdays {
-            if let Some(r) = rest.get_mut(usize::from(w.saturating_sub(1))) {
-                *r = true;
+        let pattern = |weekdays: &[u8]| {
+            let mut rest = [false; 7];
+            for w in weekdays {
+                if let Some(r) = rest.get_mut(usize::from(w.saturating_sub(1))) {
+                    *r = true;
+                }
             }
-        }
+            rest
+        };
+        let rest = pattern(&self.rest_weekdays);
+        let mut earlier: Vec<(Day, [bool; 7])> = self
+            .earlier
+            .iter()
+            .filter_map(|e| parse_date(&e.until).map(|until| (until, pattern(&e.rest_weekdays))))
+            .collect();
+        earlier.sort_by_key(|e| e.0);
         let days = self
             .day
             .iter()
             .filter_map(|d| parse_date(&d.date).map(|day| (day, (d.kind, d.name.trim().to_owned()))))
             .collect();
-        Calendar { rest, days }
+        Calendar { rest, earlier, days }
+    }
+
+    /// This calendar edited into `next`: the history of rest weekdays is Anbao's, not the editor's — a change of the
+    /// rest weekdays keeps the old pattern for the days before `today`.
+    pub fn edited_into(&self, mut next: CalendarBook, today: Day) -> CalendarBook {
+        next.earlier = self.earlier.clone();
+        let sorted = |w: &[u8]| {
+            let mut w = w.to_vec();
+            w.sort_unstable();
+            w
+        };
+        let today_text = date_of_day(today).to_string();
+        let changed = sorted(&self.rest_weekdays) != sorted(&next.rest_weekdays);
+        // A second change on one day keeps the pattern the days before it had.
+        if changed && !next.earlier.iter().any(|e| e.until == today_text) {
+            next.earlier.push(EarlierRest { until: today_text, rest_weekdays: self.rest_weekdays.clone() });
+        }
+        next
     }
 
     /// The calendar with `day` listed as `kind` under `name`, or unlisted (back to the weekly pattern) for `None`.
@@ -118,6 +169,8 @@ impl CalendarBook {
 pub struct Calendar {
     /// Monday first.
     rest: [bool; 7],
+    /// The earlier patterns, each deciding the days before its day (sorted by that day).
+    earlier: Vec<(Day, [bool; 7])>,
     days: BTreeMap<Day, (DayKind, String)>,
 }
 
@@ -127,7 +180,10 @@ impl Calendar {
         match self.days.get(&day) {
             Some((DayKind::Holiday, _)) => false,
             Some((DayKind::Workday, _)) => true,
-            None => !self.rest[weekday_index(day)],
+            None => {
+                let rest = self.earlier.iter().find(|e| day < e.0).map_or(&self.rest, |e| &e.1);
+                !rest[weekday_index(day)]
+            }
         }
     }
 
@@ -206,15 +262,16 @@ mod tests {
             kind: DayKind::Holiday,
             name: "节".into(),
         };
-        let at = CalendarBook { rest_weekdays: vec![], day: (0..MAX_DAYS as i64).map(day).collect() };
+        let at = CalendarBook { rest_weekdays: vec![], earlier: vec![], day: (0..MAX_DAYS as i64).map(day).collect() };
         assert!(at.check().is_ok());
-        let over = CalendarBook { rest_weekdays: vec![], day: (0..=MAX_DAYS as i64).map(day).collect() };
+        let over =
+            CalendarBook { rest_weekdays: vec![], earlier: vec![], day: (0..=MAX_DAYS as i64).map(day).collect() };
         assert!(over.check().is_err());
     }
 
     #[test]
     fn a_listed_day_overrides_the_weekly_pattern_and_unlisting_restores_it() {
-        let b = CalendarBook { rest_weekdays: vec![6, 7], day: vec![] };
+        let b = CalendarBook { rest_weekdays: vec![6, 7], earlier: vec![], day: vec![] };
         let sat = d("2026-03-07");
         assert!(!b.calendar().is_business_day(sat));
         let worked = b.with_day(sat, Some((DayKind::Workday, "调休上班")));
@@ -224,13 +281,13 @@ mod tests {
         assert!(!closed.calendar().is_business_day(monday));
         assert!(closed.with_day(monday, None).calendar().is_business_day(monday));
         // Open seven days a week: no weekday rests.
-        let open = CalendarBook { rest_weekdays: vec![], day: vec![] };
+        let open = CalendarBook { rest_weekdays: vec![], earlier: vec![], day: vec![] };
         assert!(open.calendar().is_business_day(sat));
     }
 
     #[test]
     fn a_bad_calendar_is_refused_with_the_reason() {
-        let ok = || CalendarBook { rest_weekdays: vec![6, 7], day: vec![] };
+        let ok = || CalendarBook { rest_weekdays: vec![6, 7], earlier: vec![], day: vec![] };
         assert!(CalendarBook { rest_weekdays: vec![0], ..ok() }.check().is_err());
         assert!(CalendarBook { rest_weekdays: vec![8], ..ok() }.check().is_err());
         assert!(CalendarBook { rest_weekdays: vec![6, 6], ..ok() }.check().is_err());
@@ -242,5 +299,40 @@ mod tests {
         assert!(CalendarBook { day: vec![day("2026-02-03", &"节".repeat(21))], ..ok() }.check().is_err());
         assert!(CalendarBook { day: vec![day("2026-02-03", &"节".repeat(20))], ..ok() }.check().is_ok());
         assert!(CalendarBook { day: vec![day("2026-02-03", "节\n日")], ..ok() }.check().is_err());
+    }
+
+    #[test]
+    fn a_change_of_the_rest_weekdays_decides_only_the_days_from_its_day_on() {
+        let old = CalendarBook { rest_weekdays: vec![6, 7], earlier: vec![], day: vec![] };
+        // From Monday 2 March the outlets also open on Saturdays.
+        let new = old.edited_into(CalendarBook { rest_weekdays: vec![7], ..old.clone() }, d("2026-03-02"));
+        assert_eq!(new.earlier, vec![EarlierRest { until: "2026-03-02".into(), rest_weekdays: vec![6, 7] }]);
+        let c = new.calendar();
+        assert!(!c.is_business_day(d("2026-02-28")), "a Saturday before the change stays a rest day");
+        assert!(!c.is_business_day(d("2026-03-01")), "the Sunday before it");
+        assert!(c.is_business_day(d("2026-03-07")), "a Saturday after it is worked");
+        assert!(!c.is_business_day(d("2026-03-08")));
+        // The editor cannot rewrite the history; a second change that day keeps the pattern before the day.
+        let forged = CalendarBook { rest_weekdays: vec![], earlier: vec![], day: vec![] };
+        let again = new.edited_into(forged, d("2026-03-02"));
+        assert_eq!(again.earlier, new.earlier);
+        assert!(!again.calendar().is_business_day(d("2026-02-28")));
+        // No change of the weekdays (in another order): no history.
+        let same = old.edited_into(CalendarBook { rest_weekdays: vec![7, 6], ..old.clone() }, d("2026-03-02"));
+        assert!(same.earlier.is_empty());
+        // Two changes: each pattern decides the days before its own day.
+        let later = new.edited_into(CalendarBook { rest_weekdays: vec![], ..new.clone() }, d("2026-04-01"));
+        let c = later.calendar();
+        assert!(!c.is_business_day(d("2026-02-28")) && !c.is_business_day(d("2026-03-29")));
+        assert!(c.is_business_day(d("2026-03-28")) && c.is_business_day(d("2026-04-05")));
+        assert!(later.check().is_ok());
+        let bad = CalendarBook {
+            earlier: vec![EarlierRest { until: "2026-13-01".into(), rest_weekdays: vec![6] }],
+            ..later.clone()
+        };
+        assert!(bad.check().is_err());
+        let bad =
+            CalendarBook { earlier: vec![EarlierRest { until: "2026-03-01".into(), rest_weekdays: vec![8] }], ..later };
+        assert!(bad.check().is_err());
     }
 }

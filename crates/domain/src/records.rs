@@ -171,6 +171,10 @@ pub fn media_type(bytes: &[u8]) -> Option<&'static str> {
     })
 }
 
+/// The sub-kind a register gives a record that repeats a counted one of the same asset within its rule's spacing
+/// (`Rule::spacing_minutes`): it is kept, and a rule with a spacing does not count it.
+pub const REPEAT: &str = "repeat";
+
 mod kinds;
 mod parse;
 pub mod spec;

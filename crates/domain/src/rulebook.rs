@@ -163,6 +163,11 @@ pub struct Rule {
     /// closing checks, two at the counter).
     #[serde(default)]
     pub business_days_only: bool,
+    /// For daily counts of an asset's records: a record closer than this many minutes to another of the same asset
+    /// that counts is kept as a repeat and counts once with it (two ATM patrols ten minutes apart are one patrol).
+    /// 0: every record counts.
+    #[serde(default)]
+    pub spacing_minutes: i64,
     /// For limits: an amount of money in yuan.
     #[serde(default)]
     pub amount: i64,
@@ -315,6 +320,17 @@ impl Rule {
                 "business_days_only",
                 "只有每日规则可以限定为营业日".into(),
                 "only a daily rule can be owed on business days only".into(),
+            ));
+        }
+        if self.spacing_minutes != 0
+            && (self.kind != RuleKind::Count
+                || self.subject != Subject::Asset
+                || !(1..=1440).contains(&self.spacing_minutes))
+        {
+            return Err(bad(
+                "spacing_minutes",
+                "巡查间隔只适用于以设备为对象的次数规则，且须为1–1440分钟".into(),
+                "a spacing applies to a count rule about assets, 1–1440 minutes".into(),
             ));
         }
         if self.period == PeriodKind::Holiday && !matches!(self.kind, RuleKind::Count | RuleKind::Coverage) {
@@ -470,6 +486,7 @@ mod tests {
             require_attachment: false,
             visits_by: VisitsBy::Subtree,
             business_days_only: false,
+            spacing_minutes: 0,
             special_case: false,
             amount: 0,
             hours: String::new(),
@@ -521,6 +538,20 @@ mod tests {
         assert!(r.validate().is_ok());
         let r = Rule { owners: vec!["janitor".into()], ..rule() };
         assert_eq!(r.validate().map_err(|e| e.field), Err("positions"));
+    }
+
+    #[test]
+    fn a_spacing_is_for_a_count_of_an_assets_records_within_a_day() {
+        assert!(Rule { spacing_minutes: 60, ..rule() }.validate().is_ok());
+        assert!(Rule { spacing_minutes: 1, ..rule() }.validate().is_ok());
+        assert!(Rule { spacing_minutes: 1440, ..rule() }.validate().is_ok());
+        for bad in [-1, 1441] {
+            assert_eq!(Rule { spacing_minutes: bad, ..rule() }.validate().map_err(|e| e.field), Err("spacing_minutes"));
+        }
+        let unit = Rule { subject: Subject::Unit, asset_kind: String::new(), spacing_minutes: 60, ..rule() };
+        assert_eq!(unit.validate().map_err(|e| e.field), Err("spacing_minutes"));
+        let coverage = Rule { kind: RuleKind::Validity, validity_months: 12, spacing_minutes: 60, ..rule() };
+        assert_eq!(coverage.validate().map_err(|e| e.field), Err("spacing_minutes"));
     }
 
     #[test]

@@ -24,7 +24,10 @@ pub(super) async fn judge(
     let applies: Vec<usize> = (0..e.units.len()).filter(|i| unit_applies(rule, &e.units[*i])).collect();
     // A rule for kinds of unit the subtree does not have (a county's meetings, seen from an outlet) owes nothing
     // here: no need to read its evidence. Validity rules without unit kinds follow people into any unit.
-    if applies.is_empty() && (rule.kind != RuleKind::Validity || !rule.unit_kinds.is_empty()) {
+    // A department's people are its parent unit's staff for the validity rules (people_unit).
+    let people_bound = rule.kind == RuleKind::Validity
+        && (rule.unit_kinds.is_empty() || (0..e.units.len()).any(|i| unit_applies(rule, people_unit(e, unit_idx, i))));
+    if applies.is_empty() && !people_bound {
         return Ok(());
     }
     let mut c = r.db.read().await?;
@@ -37,21 +40,11 @@ pub(super) async fn judge(
                     .iter()
                     .filter(|k| k.bucket.day >= lo && k.bucket.day < hi)
                     .filter(|k| rule.subkind.is_empty() || k.subkind == rule.subkind)
+                    .filter(|k| rule.spacing_minutes == 0 || k.subkind != anbao_domain::records::REPEAT)
                     .filter(|k| rule.positions.is_empty() || rule.positions.contains(&k.position))
                     .map(|k| k.bucket)
                     .collect(),
-                None => {
-                    anbao_store::records::buckets(
-                        &mut c,
-                        &r.units,
-                        &rule.evidence,
-                        &rule.subkind,
-                        &rule.positions,
-                        lo,
-                        hi,
-                    )
-                    .await?
-                }
+                None => anbao_store::records::buckets(&mut c, &r.units, &evidence_of(rule), lo, hi).await?,
             };
             match (rule.kind, rule.subject) {
                 (RuleKind::Count, Subject::Asset) => {
@@ -476,8 +469,19 @@ fn people_unit<'e>(e: &'e Evaluation, unit_idx: &HashMap<i64, usize>, ui: usize)
     while u.kind == UnitKind::Department {
         match u.parent_id.and_then(|p| unit_idx.get(&p.get())) {
             Some(pi) => u = &e.units[*pi],
-            None => break,
+            // Above the subtree: the department is its root, and belongs to the unit read with it.
+            None => return e.owner_of_root.as_ref().unwrap_or(u),
         }
     }
     u
+}
+
+/// What a counting rule reads of the day buckets.
+pub(super) fn evidence_of(rule: &Rule) -> anbao_store::records::Evidence<'_> {
+    anbao_store::records::Evidence {
+        kind: &rule.evidence,
+        subkind: &rule.subkind,
+        positions: &rule.positions,
+        skip_repeats: rule.spacing_minutes > 0,
+    }
 }

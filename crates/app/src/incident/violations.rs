@@ -80,6 +80,24 @@ pub async fn from_record(c: &mut Conn, ctx: &Ctx, b: Breached<'_>) -> AppResult<
     Ok(Some(propose_in(c, ctx.into(), t, &u, who, src, None).await?))
 }
 
+/// An escort event that shows a breach (a traffic check whose officers' identity was not verified, 预案 第二十三条):
+/// against the crew member who recorded it or, when the recorder is not in the staff register, the trip unit's head.
+pub async fn from_escort_event(
+    c: &mut Conn,
+    ctx: &Ctx,
+    event: i64,
+    code: &str,
+    unit: UnitId,
+    facts: &str,
+) -> AppResult<Option<i64>> {
+    let (_, rules) = current_rules(c).await?;
+    let Some(t) = rules.violation_type(code) else { return Ok(None) };
+    let u = anbao_store::org::get(c, unit).await?.ok_or(AppError::NotFound)?;
+    let who = ctx.actor.staff_id.map(|s| s.get()).or(u.first_responsible_id.map(|s| s.get()));
+    let src = Source { kind: "escort", id: Some(event), case_id: None, occurred_at: ctx.now, facts: facts.to_owned() };
+    Ok(Some(propose_in(c, ctx.into(), t, &u, who, src, None).await?))
+}
+
 /// An inspection item failed whose check the catalogue maps to a violation: against the unit's head, who answers for
 /// the outlet (the inspection names no one else).
 pub async fn from_item(

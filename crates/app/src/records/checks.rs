@@ -14,12 +14,15 @@ use anbao_store::{Conn, Db};
 /// The rulebook's limits read at entry: the large-withdrawal amount (第七条) and the vault's business hours (第四十一条).
 pub const LARGE_WITHDRAWAL_RULE: &str = "OPS-4";
 pub const VAULT_HOURS_RULE: &str = "VAULT-5";
+/// The counting rule whose spacing makes close ATM patrols one (`Check::Spacing`).
+pub const ATM_PATROL_RULE: &str = "ATM-1";
 
 /// The rules a kind's checks test, read before the record's transaction.
 #[derive(Default)]
 pub struct Limits {
     large_withdrawal: Option<Rule>,
     vault_hours: Option<Rule>,
+    spacing: Option<Rule>,
     /// The union's calendar, for the vault's business hours (a rest day has none).
     calendar: Option<anbao_domain::calendar::Calendar>,
     plans: Option<anbao_domain::plans::PlanBook>,
@@ -39,6 +42,7 @@ impl Limits {
                     l.calendar = Some(crate::calendar::calendar(db).await?.1);
                 }
                 Check::Plan => l.plans = Some(crate::plans::book(db).await?.1),
+                Check::Spacing => l.spacing = crate::rulebook::current(db, ATM_PATROL_RULE, at).await?,
                 Check::KeyAndCode | Check::GunCustody | Check::DutyRoster | Check::DutyWithoutKey => {}
             }
         }
@@ -71,10 +75,37 @@ pub async fn run(c: &mut Conn, spec: &KindSpec, s: &Subject<'_>, limits: &Limits
             }
             (Check::LargeWithdrawal, _) => large_withdrawal(s.draft, limits.large_withdrawal.as_ref())?,
             (Check::Plan, _) => plan_rehearsed(s.draft, limits.plans.as_ref())?,
+            // Not a check that refuses or flags: `repeat_of` marks the record after the checks.
+            (Check::Spacing, _) => {}
             _ => {}
         }
     }
     Ok(found)
+}
+
+/// The counted record of the same asset within the rule's spacing of this one, if any: this one is then a repeat
+/// that counts once with it. The record a correction replaces is not its neighbour.
+pub async fn repeat_of(
+    c: &mut Conn,
+    spec: &KindSpec,
+    s: &Subject<'_>,
+    limits: &Limits,
+    replacing: Option<i64>,
+) -> AppResult<Option<i64>> {
+    let (Some(asset), Some(rule)) = (s.asset, limits.spacing.as_ref()) else { return Ok(None) };
+    if !spec.checks.contains(&Check::Spacing) || rule.spacing_minutes <= 0 || rule.evidence != spec.code {
+        return Ok(None);
+    }
+    let near = anbao_store::records::counted_near(
+        c,
+        spec.code,
+        asset,
+        s.at,
+        rule.spacing_minutes * 60_000,
+        replacing.unwrap_or(0),
+    )
+    .await?;
+    Ok(near)
 }
 
 /// 第七条: only withdrawals at or above the rulebook's amount are logged.

@@ -55,6 +55,7 @@ record_kinds! {
     GunCheck => arms::GUN_CHECK,
     GunCleaning => arms::GUN_CLEANING,
     WeaponUse => arms::WEAPON_USE,
+    WeaponOut => arms::WEAPON_OUT,
     LiveFireTraining => arms::LIVE_FIRE_TRAINING,
     KeyCustodyCheck => vault::KEY_CUSTODY_CHECK,
     GunCustodyCheck => arms::GUN_CUSTODY_CHECK,

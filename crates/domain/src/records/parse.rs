@@ -141,6 +141,20 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
         Unticked::Explained(w) if !all_checked && text.is_none() => return Err(no("text", w)),
         Unticked::Breach(b) if !all_checked => breaches.push(b),
         Unticked::BreachWithText2(b) if !all_checked && text2.is_some() => breaches.push(b),
+        Unticked::PerItem { explain, breaches: duties } => {
+            let ticked = |c: &str| input.checks.iter().any(|x| x == c);
+            let failed_duties: Vec<Breach> = duties.iter().filter(|(c, _)| !ticked(c)).map(|(_, b)| *b).collect();
+            let observations_ok = allowed.iter().filter(|c| !duties.iter().any(|(d, _)| d == *c)).all(|c| ticked(c));
+            if let (Some(w), false, None) = (explain, observations_ok, &text) {
+                return Err(no("text", w));
+            }
+            // One breach per violation: two unticked items of one duty (started late, stopped early) are one.
+            for b in failed_duties {
+                if !breaches.iter().any(|x| x.violation == b.violation && x.words == b.words) {
+                    breaches.push(b);
+                }
+            }
+        }
         _ => {}
     }
     match spec.outcome {
@@ -652,5 +666,53 @@ mod tests {
         assert_eq!(image_type(b"\0\0\0\x18ftypisom\0\0"), None);
         assert_eq!(image_type(b"\0\0\0\x18ftypheic"), None, "a header alone is not an image");
         assert_eq!(image_type(b"\0\0\0\x18fxypheic\0\0"), None);
+    }
+
+    #[test]
+    fn duties_on_a_checklist_are_breaches_and_its_findings_are_explained_or_recorded() {
+        let closing = |checks: &[&str], text: Option<&str>| RecordInput {
+            unit_id: Some(1),
+            checks: checks.iter().map(|c| (*c).to_owned()).collect(),
+            text: text.map(str::to_owned),
+            ..input("closing_check")
+        };
+        let all = ["cash_in_vault", "vouchers_seals_in_vault", "books_in_vault", "power_off", "doors_windows_closed"];
+        // 第五十三条: the weapons unsecured is a breach, with nothing to explain.
+        let d = parse(&closing(&all, None)).unwrap();
+        assert_eq!(d.breach.map(|b| b.violation), Some("weapon_unsecured"));
+        assert_eq!(d.data["result"], "abnormal");
+        let every = [&all[..], &["weapons_secured"]].concat();
+        assert_eq!(parse(&closing(&every, None)).unwrap().breach, None);
+        // 第十一条's items are findings: one failed wants its explanation, and is then no breach.
+        assert_eq!(parse(&closing(&every[1..], None)).unwrap_err().field, "text");
+        assert_eq!(parse(&closing(&every[1..], Some("现金由押运车接走"))).unwrap().breach, None);
+        // A CCTV check explains nothing: a faulty screen is recorded, the recorder started late is a breach, once.
+        let cctv = |checks: &[&str]| RecordInput {
+            unit_id: Some(1),
+            number: Some(30.0),
+            checks: checks.iter().map(|c| (*c).to_owned()).collect(),
+            ..input("cctv_check")
+        };
+        let all =
+            ["screens_ok", "channels_ok", "clock_ok", "audio_ok", "started_before_opening", "stopped_after_closing"];
+        assert_eq!(parse(&cctv(&all[1..])).unwrap().breach, None);
+        let late = parse(&cctv(&all[..4])).unwrap();
+        assert_eq!(late.breach.map(|b| b.violation), Some("cctv_not_recording"));
+        assert_eq!(late.data["violation_reason"].as_str().map(|r| r.matches("第四十四条").count()), Some(1));
+        assert_eq!(parse(&cctv(&all[..5])).unwrap().breach.map(|b| b.violation), Some("cctv_not_recording"));
+    }
+
+    #[test]
+    fn a_weapon_leaves_the_outlet_only_on_an_escort() {
+        let out = |why: &str| RecordInput {
+            unit_id: Some(1),
+            subkind: Some(why.into()),
+            performer_id: Some(3),
+            text: Some("防暴棍一支".into()),
+            ..input("weapon_out")
+        };
+        assert_eq!(parse(&out("escort")).unwrap().breach, None);
+        assert_eq!(parse(&out("other")).unwrap().breach.map(|b| b.violation), Some("weapon_taken_out"));
+        assert_eq!(parse(&RecordInput { text: None, ..out("escort") }).unwrap_err().field, "text");
     }
 }

@@ -219,6 +219,10 @@ pub enum Unticked {
     Breach(Breach),
     /// It is a breach when the second text is given (the items apply only then, so the boxes start unticked).
     BreachWithText2(Breach),
+    /// Some items are duties the regulation imposes (a breach when unticked); the others are observations, explained
+    /// when unticked if `explain` is given, else recorded as "no" (the CCTV daily check: 提前开机 is a duty of
+    /// 第四十四条, a faulty screen is a finding).
+    PerItem { explain: Option<Words>, breaches: &'static [(&'static str, Breach)] },
 }
 
 /// What the ticks add up to, kept in the record's data.
@@ -262,6 +266,9 @@ pub enum Check {
     DutyWithoutKey,
     /// The emergency plan a drill names, and the steps it rehearsed, are in the plan book in force (EMG-1, TRN-1).
     Plan,
+    /// A record closer than the counting rule's spacing to a counted one of the same asset is kept as a repeat
+    /// (`records::REPEAT`) and counts once with it (ATM patrols).
+    Spacing,
 }
 
 /// Kinds written only by another area's procedure: why, and the page where that procedure is.

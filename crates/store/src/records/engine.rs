@@ -112,20 +112,61 @@ fn bucket_of(r: &sqlx::any::AnyRow) -> Result<Bucket> {
     })
 }
 
-/// Day buckets of `kind` under `path` in [from, to), filtered by sub-kind and performer posts (empty = any).
-pub async fn buckets(
+/// A counted record of `kind` for `asset` within `spacing_ms` of `at` (not a repeat itself, not superseded, not
+/// `except`): the neighbour a new record would repeat. Read by the asset's days around `at`.
+pub async fn counted_near(
     c: &mut Conn,
-    units: &Units,
     kind: &str,
-    subkind: &str,
-    positions: &[String],
-    from: i64,
-    to: i64,
-) -> Result<Vec<Bucket>> {
+    asset: i64,
+    at: i64,
+    spacing_ms: i64,
+    except: i64,
+) -> Result<Option<i64>> {
+    let day = anbao_domain::period::day_of_ms(at);
+    let row = sqlx::query(
+        "SELECT r.id FROM records r WHERE r.asset_id = $1 AND r.local_day >= $2 AND r.local_day <= $3 \
+         AND r.kind = $4 AND r.occurred_at > $5 AND r.occurred_at < $6 AND r.id <> $7 \
+         AND COALESCE(r.subkind, '') <> 'repeat' \
+         AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes_id = r.id) \
+         ORDER BY r.occurred_at, r.id LIMIT 1",
+    )
+    .bind(asset)
+    .bind(day - 1)
+    .bind(day + 1)
+    .bind(kind)
+    .bind(at - spacing_ms)
+    .bind(at + spacing_ms)
+    .bind(except)
+    .fetch_optional(&mut *c)
+    .await?;
+    Ok(match row {
+        Some(r) => Some(r.try_get("id")?),
+        None => None,
+    })
+}
+
+/// The condition leaving out the buckets of repeats (`records::REPEAT`, a literal: nothing from the caller).
+fn repeats_left_out(skip: bool) -> &'static str {
+    if skip { " AND c.subkind <> 'repeat'" } else { "" }
+}
+
+/// Which day buckets a rule counts: its evidence kind, the sub-kind and performer posts it asks for (empty = any),
+/// and whether it leaves out the repeats its spacing marks.
+pub struct Evidence<'a> {
+    pub kind: &'a str,
+    pub subkind: &'a str,
+    pub positions: &'a [String],
+    pub skip_repeats: bool,
+}
+
+/// Day buckets of the evidence under `path` in [from, to).
+pub async fn buckets(c: &mut Conn, units: &Units, ev: &Evidence<'_>, from: i64, to: i64) -> Result<Vec<Bucket>> {
+    let Evidence { kind, subkind, positions, skip_repeats } = *ev;
     let mut sql = format!(
         "SELECT c.unit_id, c.asset_id, c.day, c.n, c.with_att, c.min_value FROM record_day_counts c \
-         WHERE $1 = $1 AND {} AND c.kind = $2 AND c.day >= $3 AND c.day < $4",
-        units.cond("c.unit_id")
+         WHERE $1 = $1 AND {} AND c.kind = $2 AND c.day >= $3 AND c.day < $4{}",
+        units.cond("c.unit_id"),
+        repeats_left_out(skip_repeats)
     );
     let mut next = 5;
     if !subkind.is_empty() {
@@ -225,9 +266,7 @@ pub struct DayTally {
 pub async fn day_tallies(
     c: &mut Conn,
     units: &Units,
-    kind: &str,
-    subkind: &str,
-    positions: &[String],
+    ev: &Evidence<'_>,
     attachments: bool,
     by_asset: bool,
     min: i64,
@@ -235,9 +274,10 @@ pub async fn day_tallies(
     from: i64,
     to: i64,
 ) -> Result<Vec<DayTally>> {
+    let Evidence { kind, subkind, positions, skip_repeats } = *ev;
     let key = if by_asset { "c.asset_id" } else { "c.unit_id" };
     let x = if attachments { "c.with_att" } else { "c.n" };
-    let mut filters = String::new();
+    let mut filters = repeats_left_out(skip_repeats).to_owned();
     let mut next = 7;
     if !subkind.is_empty() {
         filters.push_str(&format!(" AND c.subkind = ${next}"));

@@ -183,3 +183,40 @@ async fn the_roster_marks_the_calendars_holiday_nights() {
     assert!(!row("02-10"), "an ordinary Tuesday is not");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_rule_owed_every_day_from_an_edit_keeps_its_earlier_rest_days_free() {
+    // OPS-1 (第五条) is owed on business days; from 2 March the union owes it every day. Sunday 1 March stays a rest
+    // day of the version that judged it; Saturday 7 March is owed under the new one.
+    let app = TestApp::demo().await;
+    let mut c = app.api("admin").await;
+    let outlet = app.scalar(&format!("SELECT id FROM units WHERE name = '{OUTLET}'")).await;
+    let mut rule = c.get("/api/v1/rules/OPS-1").await.json()["rule"].clone();
+    rule["business_days_only"] = false.into();
+    let r = c.json("PUT", "/api/v1/rules/OPS-1", &json!({"rule": rule, "effective_from": "2026-03-02"})).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    app.advance_minutes(6 * 24 * 60);
+    let days = starts(&items(&mut c, &format!("unit={outlet}&rule=OPS-1&month=2026-03")).await);
+    assert!(!days.contains(&"2026-03-01".to_owned()), "{days:?}");
+    assert!(days.contains(&"2026-03-07".to_owned()) && days.contains(&"2026-03-02".to_owned()), "{days:?}");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn opening_on_saturdays_from_today_leaves_februarys_saturdays_as_they_were_judged() {
+    let app = TestApp::demo().await;
+    let mut c = app.api("admin").await;
+    let outlet = app.scalar(&format!("SELECT id FROM units WHERE name = '{OUTLET}'")).await;
+    let feb = starts(&items(&mut c, &format!("unit={outlet}&rule=OPS-1&month=2026-02")).await);
+    let book = c.get("/api/v1/calendar").await.json();
+    let r = c.json("PUT", "/api/v1/calendar", &json!({"rest_weekdays": [7], "day": book["day"]})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(starts(&items(&mut c, &format!("unit={outlet}&rule=OPS-1&month=2026-02")).await), feb);
+    let kept = c.get("/api/v1/calendar").await.json();
+    assert_eq!(kept["earlier"], json!([{"until": "2026-03-02", "rest_weekdays": [6, 7]}]), "{kept}");
+    // Saturday 7 March is owed now.
+    app.advance_minutes(5 * 24 * 60 + 60);
+    let mar = starts(&items(&mut c, &format!("unit={outlet}&rule=OPS-1&month=2026-03")).await);
+    assert!(mar.contains(&"2026-03-07".to_owned()) && !mar.contains(&"2026-03-01".to_owned()), "{mar:?}");
+    app.finish().await;
+}

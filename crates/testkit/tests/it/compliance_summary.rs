@@ -88,12 +88,13 @@ async fn a_summary_is_kept_until_its_evidence_changes_and_then_judged_again_for_
     let days_back = period::day_of_ms(START_MS) - (period::first_of_month(y, m) + d - 1);
     let short = gap["need"].as_i64().unwrap_or(0) - gap["have"].as_i64().unwrap_or(0);
     assert!(short > 0, "{gap}");
+    // Before the day's patrols begin, an hour apart: none repeats another within ATM-1's spacing.
     for i in 0..short {
         let r = api
             .json(
                 "POST",
                 "/api/v1/records",
-                &json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": local(days_back, 8 + i, 0),
+                &json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": local(days_back, i, 0),
                         "checks": ["appearance_ok", "no_skimmer", "notice_ok"]}),
             )
             .await;

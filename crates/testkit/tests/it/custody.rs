@@ -573,6 +573,21 @@ async fn an_employee_may_hand_over_and_ask_but_not_set_the_roster_or_decide_who_
     app.finish().await;
 }
 
+/// The first vault keeper, who holds the vault's key, hands it to the teller before duty (both confirm), so a duty log
+/// naming the keeper is no breach of 第十八条.
+pub(crate) async fn hand_the_vault_key_over_before_duty(app: &TestApp, vault: i64) {
+    let key = app.scalar(&format!("SELECT id FROM custody_items WHERE asset_id = {vault} AND kind = 'key'")).await;
+    let mut keeper = app.api("chengguan.guanku").await;
+    let r = keeper
+        .json(
+            "POST",
+            &format!("/api/v1/custody/items/{key}/handover"),
+            &serde_json::json!({"confirm_username": "chengguan.guiyuan", "confirm_secret": DEMO_PIN, "note": "值班前交接"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
+
 #[tokio::test]
 async fn a_duty_log_names_the_two_the_roster_put_on_that_night() {
     let app = TestApp::demo().await;
@@ -606,16 +621,7 @@ async fn a_duty_log_names_the_two_the_roster_put_on_that_night() {
     assert_eq!(app.scalar(&flagged(id)).await, 1);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM violations WHERE code = 'duty_with_vault_key'").await, 1);
     // The keeper hands the key over before duty (both confirm): the next log is clean.
-    let key = app.scalar(&format!("SELECT id FROM custody_items WHERE asset_id = {v} AND kind = 'key'")).await;
-    let mut keeper = app.api("chengguan.guanku").await;
-    let r = keeper
-        .json(
-            "POST",
-            &format!("/api/v1/custody/items/{key}/handover"),
-            &serde_json::json!({"confirm_username": "chengguan.guiyuan", "confirm_secret": DEMO_PIN, "note": "值班前交接"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    hand_the_vault_key_over_before_duty(&app, v).await;
     let r = head.json("POST", "/api/v1/records", &log(sec, k1)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(app.scalar(&flagged(r.json()["id"].as_i64().unwrap())).await, 0);

@@ -140,6 +140,10 @@ async fn the_armed_guards_of_a_county_security_department_owe_the_yearly_qualifi
     let of_guards =
         got.iter().filter(|i| i["unit_id"].as_i64() == Some(dept) && i["person"].is_string()).count() as i64;
     assert!(of_guards >= guards, "every key person of the department owes a review: {got:?}");
+    // Seen from the department itself, the same items.
+    let own = items(&mut c, &format!("unit={dept}&rule=ORG-3&month=2026-03")).await;
+    let own = own.iter().filter(|i| i["unit_id"].as_i64() == Some(dept) && i["person"].is_string()).count() as i64;
+    assert_eq!(own, of_guards, "from the department: {own}");
     app.finish().await;
 }
 

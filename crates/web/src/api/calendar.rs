@@ -4,7 +4,7 @@ use crate::auth::{Api, ApiJson};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use anbao_app::calendar as app;
-use anbao_domain::calendar::{CalendarBook, ListedDay};
+use anbao_domain::calendar::{CalendarBook, EarlierRest, ListedDay};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -15,6 +15,9 @@ pub struct CalendarBody {
     pub version: i64,
     /// Weekdays outlets are closed on unless listed as adjusted working days: 1 = Monday … 7 = Sunday.
     pub rest_weekdays: Vec<u8>,
+    /// The rest weekdays before each change of them, oldest first: each decides the unlisted days before its
+    /// `until`, so a change never rewrites judged days.
+    pub earlier: Vec<EarlierRest>,
     /// Holidays and adjusted working days, by date.
     pub day: Vec<ListedDay>,
 }
@@ -23,7 +26,7 @@ pub struct CalendarBody {
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "compliance", responses((status = 200, body = CalendarBody)))]
 pub async fn calendar(State(s): State<AppState>, _a: Api) -> Result<Json<CalendarBody>, ApiError> {
     let (version, b) = app::book(&s.db).await?;
-    Ok(Json(CalendarBody { version, rest_weekdays: b.rest_weekdays, day: b.day }))
+    Ok(Json(body(version, b)))
 }
 
 /// Replace the calendar (the union's rulebook permission over the whole tree): a new version, which the
@@ -35,6 +38,12 @@ pub async fn replace(
     a: Api,
     ApiJson(b): ApiJson<CalendarBook>,
 ) -> Result<Json<CalendarBody>, ApiError> {
-    let version = app::replace(&s.db, &a.ctx, &b).await?;
-    Ok(Json(CalendarBody { version, rest_weekdays: b.rest_weekdays, day: b.day }))
+    app::replace(&s.db, &a.ctx, &b).await?;
+    // The calendar as stored: the history of rest weekdays is kept by Anbao, not taken from the request.
+    let (version, b) = app::book(&s.db).await?;
+    Ok(Json(body(version, b)))
+}
+
+fn body(version: i64, b: CalendarBook) -> CalendarBody {
+    CalendarBody { version, rest_weekdays: b.rest_weekdays, earlier: b.earlier, day: b.day }
 }

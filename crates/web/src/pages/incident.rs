@@ -607,6 +607,7 @@ fn source_label(s: &str) -> &'static str {
     match s {
         "record" => "登记簿",
         "inspection" => "安全检查",
+        "escort" => "押运登记",
         "report" => "迟报漏报",
         "case" => "案件认定",
         _ => "其他",

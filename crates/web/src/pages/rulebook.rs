@@ -37,6 +37,12 @@ pub fn kind_label(k: RuleKind, en: bool) -> &'static str {
 pub fn requirement(r: &Rule, en: bool) -> String {
     let period = if en { r.period.label_en() } else { r.period.label_zh() };
     match (r.kind, en) {
+        (RuleKind::Count, false) if r.spacing_minutes > 0 => {
+            format!("{period}不少于{}次（相隔不足{}分钟的只计一次）", r.min_count, r.spacing_minutes)
+        }
+        (RuleKind::Count, true) if r.spacing_minutes > 0 => {
+            format!("at least {} {period} (less than {} minutes apart count once)", r.min_count, r.spacing_minutes)
+        }
         (RuleKind::Count, false) => format!("{period}不少于{}次", r.min_count),
         (RuleKind::Count, true) => format!("at least {} {period}", r.min_count),
         (RuleKind::Coverage, false) => format!("{period}覆盖≥{}%的下级单位", r.coverage_pct),
@@ -269,6 +275,9 @@ pub async fn update(
     let result: Result<i64, AppError> = async {
         rule.title = form.text("title");
         rule.min_count = int(&form, "min_count")?;
+        if !form.text("spacing_minutes").is_empty() {
+            rule.spacing_minutes = int(&form, "spacing_minutes")?;
+        }
         rule.coverage_pct = int(&form, "coverage_pct")?;
         rule.validity_months = int(&form, "validity_months")?;
         rule.retention_days = int(&form, "retention_days")?;

@@ -100,6 +100,51 @@ pub static WEAPON_USE: KindSpec = KindSpec {
     hook: Hook::None,
 };
 
+/// 第五十一条 "除执行押运任务外，不准带出网点" and 第五十二条 "办理领用、交接手续": each time a self-defence weapon
+/// leaves the outlet, who took it and why. Taken out for anything but an escort is recorded as it happened and
+/// flagged.
+pub static WEAPON_OUT: KindSpec = KindSpec {
+    code: "weapon_out",
+    label: ("自卫武器带出登记", "Weapon taken out of the outlet"),
+    about: About::Unit,
+    subkinds: Subkinds::or_breach(
+        &[("escort", "执行押运任务"), ("other", "其他事由（违规带出）")],
+        ("请选择带出事由", "choose why the weapon left the outlet"),
+        (
+            "other",
+            Breach {
+                violation: "weapon_taken_out",
+                hazard: false,
+                words: (
+                    "自卫武器除执行押运任务外，不准带出网点（第五十一条）",
+                    "a self-defence weapon leaves the outlet only on an escort (art. 51)",
+                ),
+            },
+        ),
+    ),
+    checklist: &[("returned", "已交回并办理交接手续")],
+    unticked: Unticked::Recorded,
+    outcome: Outcome::None,
+    performer: Need::Required(("请选择带出人", "choose who took it out")),
+    posts: None,
+    second: None,
+    subject: Need::Absent,
+    results: Results::NONE,
+    number: None,
+    people: None,
+    text: Text::required(
+        ("武器名称、去向及事由", "Weapon, destination and reason"),
+        "reason",
+        ("请填写武器名称、去向及事由", "name the weapon, where it went and why"),
+    ),
+    text2: Text::NONE,
+    photos: Photos::None,
+    two_person: None,
+    checks: &[],
+    procedure: None,
+    hook: Hook::None,
+};
+
 pub static LIVE_FIRE_TRAINING: KindSpec = KindSpec {
     code: "live_fire_training",
     label: ("射击训练", "Live-fire training"),

@@ -3,6 +3,16 @@
 use crate::records::spec::*;
 use crate::staff::Position;
 
+/// 第四十四条 "监控录像每天必须提前开机、延迟关机".
+const NOT_RECORDING: Breach = Breach {
+    violation: "cctv_not_recording",
+    hazard: false,
+    words: (
+        "监控录像每天必须提前开机、延迟关机（第四十四条）",
+        "the CCTV records from before opening until after closing every day (art. 44)",
+    ),
+};
+
 pub static CCTV_CHECK: KindSpec = KindSpec {
     code: "cctv_check",
     label: ("监控设备日常检查", "CCTV daily check"),
@@ -17,7 +27,12 @@ pub static CCTV_CHECK: KindSpec = KindSpec {
         ("started_before_opening", "营业前已提前开机录像"),
         ("stopped_after_closing", "营业终了后延迟关机"),
     ],
-    unticked: Unticked::Recorded,
+    // The equipment items are findings (a faulty screen is recorded as such); starting before opening and stopping
+    // after closing are duties of 第四十四条, so leaving them out is a breach recorded with the check.
+    unticked: Unticked::PerItem {
+        explain: None,
+        breaches: &[("started_before_opening", NOT_RECORDING), ("stopped_after_closing", NOT_RECORDING)],
+    },
     outcome: Outcome::None,
     performer: Need::Optional,
     posts: None,

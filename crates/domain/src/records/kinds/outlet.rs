@@ -31,7 +31,7 @@ pub static ATM_PATROL: KindSpec = KindSpec {
     text2: Text::NONE,
     photos: Photos::Optional,
     two_person: None,
-    checks: &[],
+    checks: &[Check::Spacing],
     procedure: None,
     hook: Hook::AtmPatrol,
 };
@@ -156,8 +156,24 @@ pub static CLOSING_CHECK: KindSpec = KindSpec {
         ("books_in_vault", "账册、传票、押数机、电脑盘片入库"),
         ("power_off", "营业室电源已切断"),
         ("doors_windows_closed", "门窗已关好"),
+        // 第五十三条 "寄库的网点，班后必须妥善保管好自卫武器": asked of every outlet at closing, as the weapons stay.
+        ("weapons_secured", "自卫武器已妥善保管"),
     ],
-    unticked: Unticked::Explained(FAILED_ITEMS),
+    // 第十一条's items left undone are explained; an unsecured weapon after hours is a breach of 第五十三条.
+    unticked: Unticked::PerItem {
+        explain: Some(FAILED_ITEMS),
+        breaches: &[(
+            "weapons_secured",
+            Breach {
+                violation: "weapon_unsecured",
+                hazard: false,
+                words: (
+                    "班后必须妥善保管好自卫武器，防止丢失、被盗（第五十三条）",
+                    "self-defence weapons are secured after hours (art. 53)",
+                ),
+            },
+        )],
+    },
     outcome: Outcome::Normal,
     performer: Need::Optional,
     posts: None,

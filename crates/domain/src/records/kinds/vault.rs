@@ -21,7 +21,16 @@ pub static DUTY_LOG: KindSpec = KindSpec {
         ("weapons_checked", "检查自卫器械"),
         ("alarms_armed", "营业厅及库房报警设防"),
     ],
-    unticked: Unticked::Recorded,
+    // Each item is a duty of the guards (第十三条 按时到岗、巡视后方可进库; 第十六条 检查自卫武器、报警设防): one left
+    // out is recorded as it happened and flagged.
+    unticked: Unticked::Breach(Breach {
+        violation: "vault_duty_step_missed",
+        hazard: false,
+        words: (
+            "守库人员必须按时到岗，巡视网点内外确认无异常后方可进库值守；进入值班室后检查自卫武器，并将营业厅和金库报警设防（第十三条、第十六条）",
+            "vault guards arrive on time, patrol before entering, check the weapons and arm the alarms (arts. 13, 16)",
+        ),
+    }),
     outcome: Outcome::None,
     performer: Need::Required(("请选择执行人", "choose who did it")),
     posts: None,
