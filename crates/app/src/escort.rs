@@ -335,8 +335,12 @@ pub async fn record_event(
     if k.code == "police_check" && !police_verified {
         let facts = format!("押运车{}途中接受交警检查，未核实检查人员身份：{note}", t.trip.plate);
         let facts: String = facts.chars().take(500).collect();
-        crate::incident::from_escort_event(&mut tx, ctx, id, POLICE_UNVERIFIED, UnitId::new(t.trip.unit_id), &facts)
-            .await?;
+        // The crew answer for verifying the officers: the escort who recorded it, else the trip's first escort.
+        let me = ctx.actor.staff_id.map(|s| s.get());
+        let escorts = || t.crew.iter().filter(|m| m.role == "escort").map(|m| m.staff_id);
+        let crew = escorts().find(|s| Some(*s) == me).or_else(|| escorts().next());
+        let unit = UnitId::new(t.trip.unit_id);
+        crate::incident::from_escort_event(&mut tx, ctx, id, POLICE_UNVERIFIED, unit, crew, &facts).await?;
     }
     // Every event on the way is reported (ESC-3): the security department over the trip's unit is told at once.
     confirm::report_to_security(

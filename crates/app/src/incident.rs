@@ -45,16 +45,33 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
     // Rules the union has saved are theirs. Rules only ever loaded from an earlier release's defaults follow this
     // release's (new violation codes its registers propose), from today: a case keeps the version it was entered
     // under.
-    let (version, from_day, action) = match store::latest_version(&mut tx).await? {
-        None => (1, 0, "accountability.load_default"),
-        Some(_) if store::edited_by_anyone(&mut tx).await? => return Ok(()),
+    let (version, from_day, action, body) = match store::latest_version(&mut tx).await? {
+        None => (1, 0, "accountability.load_default", body),
+        // The union's own rules stay theirs, but gain the violation codes this release's registers propose (a
+        // breach with no type to propose would be flagged and never fined).
+        Some((_, v, old)) if store::edited_by_anyone(&mut tx).await? => {
+            let Ok(mut theirs) = serde_json::from_str::<Rules>(&old) else { return Ok(()) };
+            let missing: Vec<_> =
+                r.violation.iter().filter(|s| theirs.violation_type(&s.code).is_none()).cloned().collect();
+            if missing.is_empty() {
+                return Ok(());
+            }
+            theirs.violation.extend(missing);
+            // A shipped type naming a sanction the union removed is left for the union to add by hand.
+            if theirs.check().is_err() {
+                tracing::warn!("accountability rules: this release's new violation types do not fit the union's own");
+                return Ok(());
+            }
+            let body = serde_json::to_string(&theirs).map_err(|e| AppError::Internal(e.to_string()))?;
+            (v + 1, anbao_domain::period::day_of_ms(now), "accountability.upgrade_violations", body)
+        }
         Some((_, v, old)) => {
             let same = serde_json::from_str::<Rules>(&old)
                 .is_ok_and(|o| serde_json::to_value(&o).ok() == serde_json::to_value(&r).ok());
             if same {
                 return Ok(());
             }
-            (v + 1, anbao_domain::period::day_of_ms(now), "accountability.upgrade_default")
+            (v + 1, anbao_domain::period::day_of_ms(now), "accountability.upgrade_default", body)
         }
     };
     let id = store::insert_version(&mut tx, version, &body, from_day, None, now).await?;

@@ -81,19 +81,21 @@ pub async fn from_record(c: &mut Conn, ctx: &Ctx, b: Breached<'_>) -> AppResult<
 }
 
 /// An escort event that shows a breach (a traffic check whose officers' identity was not verified, 预案 第二十三条):
-/// against the crew member who recorded it or, when the recorder is not in the staff register, the trip unit's head.
+/// against the crew member the trip names (`crew`: the escort who recorded it, else the first escort), or the trip
+/// unit's head when the crew names nobody.
 pub async fn from_escort_event(
     c: &mut Conn,
     ctx: &Ctx,
     event: i64,
     code: &str,
     unit: UnitId,
+    crew: Option<i64>,
     facts: &str,
 ) -> AppResult<Option<i64>> {
     let (_, rules) = current_rules(c).await?;
     let Some(t) = rules.violation_type(code) else { return Ok(None) };
     let u = anbao_store::org::get(c, unit).await?.ok_or(AppError::NotFound)?;
-    let who = ctx.actor.staff_id.map(|s| s.get()).or(u.first_responsible_id.map(|s| s.get()));
+    let who = crew.or(u.first_responsible_id.map(|s| s.get()));
     let src = Source { kind: "escort", id: Some(event), case_id: None, occurred_at: ctx.now, facts: facts.to_owned() };
     Ok(Some(propose_in(c, ctx.into(), t, &u, who, src, None).await?))
 }

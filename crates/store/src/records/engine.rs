@@ -112,8 +112,9 @@ fn bucket_of(r: &sqlx::any::AnyRow) -> Result<Bucket> {
     })
 }
 
-/// A counted record of `kind` for `asset` within `spacing_ms` of `at` (not a repeat itself, not superseded, not
-/// `except`): the neighbour a new record would repeat. Read by the asset's days around `at`.
+/// A counted record of `kind` for `asset` within `spacing_ms` of `at` on the same local day (not a repeat itself, not
+/// superseded, not `except`): the neighbour a new record would repeat. The rules that space records count per day,
+/// so a patrol just after midnight is the new day's, never a repeat of the night before.
 pub async fn counted_near(
     c: &mut Conn,
     kind: &str,
@@ -124,15 +125,15 @@ pub async fn counted_near(
 ) -> Result<Option<i64>> {
     let day = anbao_domain::period::day_of_ms(at);
     let row = sqlx::query(
-        "SELECT r.id FROM records r WHERE r.asset_id = $1 AND r.local_day >= $2 AND r.local_day <= $3 \
+        "SELECT r.id FROM records r WHERE r.asset_id = $1 AND r.local_day = $2 AND $3 = $3 \
          AND r.kind = $4 AND r.occurred_at > $5 AND r.occurred_at < $6 AND r.id <> $7 \
          AND COALESCE(r.subkind, '') <> 'repeat' \
          AND NOT EXISTS (SELECT 1 FROM records s WHERE s.supersedes_id = r.id) \
          ORDER BY r.occurred_at, r.id LIMIT 1",
     )
     .bind(asset)
-    .bind(day - 1)
-    .bind(day + 1)
+    .bind(day)
+    .bind(0_i64)
     .bind(kind)
     .bind(at - spacing_ms)
     .bind(at + spacing_ms)

@@ -186,6 +186,24 @@ async fn a_traffic_check_let_through_without_verifying_the_officers_is_proposed_
         ))
         .await;
     assert_eq!(v, 1);
+    // The crew answer for it (the security department recorded it): the trip's first escort.
+    let escort = {
+        use sqlx::Row;
+        let mut c = app.db.read().await.expect("conn");
+        let crew: String = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT crew FROM escort_trips WHERE id = {t}")))
+            .fetch_one(&mut *c)
+            .await
+            .expect("trip")
+            .get("crew");
+        let crew: Vec<serde_json::Value> = serde_json::from_str(&crew).expect("crew");
+        crew.iter().find(|m| m["role"] == "escort").and_then(|m| m["staff_id"].as_i64()).expect("an escort")
+    };
+    let named = app
+        .scalar(&format!(
+            "SELECT staff_id FROM violations WHERE code = 'escort_police_unverified' AND source_id = {ev}"
+        ))
+        .await;
+    assert_eq!(named, escort);
     app.finish().await;
 }
 
@@ -217,6 +235,12 @@ async fn two_atm_patrols_closer_than_the_rules_spacing_count_once() {
     let fixed = created(&mut c, body).await;
     assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM records WHERE id = {fixed} AND subkind IS NULL")).await, 1);
     assert_eq!(day_count(&app, atm).await, base + 1);
+    // Twenty minutes apart across midnight: each day's patrol counts for its own day.
+    let late = created(&mut c, patrol("2026-03-01T23:50:00+08:00")).await;
+    let early = created(&mut c, patrol("2026-03-02T00:10:00+08:00")).await;
+    for id in [late, early] {
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM records WHERE id = {id} AND subkind IS NULL")).await, 1);
+    }
     app.finish().await;
 }
 

@@ -153,3 +153,31 @@ async fn a_facility_catalogue_only_ever_loaded_from_the_defaults_follows_this_re
     assert_eq!(now, before, "the shipped catalogue again");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_unions_own_accountability_rules_gain_the_violations_this_releases_registers_propose() {
+    let app = TestApp::demo().await;
+    let admin = app.scalar("SELECT id FROM accounts WHERE username = 'admin'").await;
+    let mut acc: serde_json::Value =
+        serde_json::from_str(&text(&app, "SELECT body FROM accountability_versions WHERE version = 1").await)
+            .expect("json");
+    // The union's version 2: its own fine for one type, and none of this release's CCTV violation.
+    acc["violation"].as_array_mut().expect("violations").retain(|v| v["code"] != "cctv_not_recording");
+    acc["violation"][0]["fine"] = 1234.into();
+    app.exec(&format!(
+        "INSERT INTO accountability_versions (version, body, effective_from_day, created_at, created_by) VALUES (2, '{}', 0, 0, {admin})",
+        acc.to_string().replace('\'', "''")
+    ))
+    .await;
+    anbao_app::setup::load_defaults(&app.db, app.now()).await.expect("load");
+    let v3: serde_json::Value =
+        serde_json::from_str(&text(&app, "SELECT body FROM accountability_versions WHERE version = 3").await)
+            .expect("json");
+    assert_eq!(v3["violation"][0]["fine"], 1234, "the union's own fine stays");
+    let codes: Vec<&str> =
+        v3["violation"].as_array().expect("list").iter().filter_map(|v| v["code"].as_str()).collect();
+    assert!(codes.contains(&"cctv_not_recording"), "{codes:?}");
+    anbao_app::setup::load_defaults(&app.db, app.now()).await.expect("load again");
+    assert_eq!(app.scalar("SELECT MAX(version) FROM accountability_versions").await, 3);
+    app.finish().await;
+}

@@ -392,6 +392,11 @@ fn view(r: &anbao_store::records::RecordRow, lang: Lang) -> RecordView {
     let kind = RecordKind::parse(&r.kind).ok();
     let sub = kind
         .and_then(|k| k.subkinds().iter().find(|(c, _)| Some(*c) == r.subkind.as_deref()).map(|(_, l)| (*l).to_owned()))
+        .or_else(|| {
+            (r.subkind.as_deref() == Some(anbao_domain::records::REPEAT)).then(|| {
+                if lang.is_en() { "Repeat (counts once)" } else { "重复巡查（间隔不足，只计一次）" }.to_owned()
+            })
+        })
         .or_else(|| r.subkind.clone())
         .unwrap_or_default();
     let data: serde_json::Value = serde_json::from_str(&r.data).unwrap_or_default();

@@ -156,6 +156,8 @@ struct ShowPage {
     owners: String,
     versions: Vec<VersionView>,
     can_edit: bool,
+    /// A count of an asset's records: the form offers the spacing (`Rule::spacing_minutes`).
+    spacing_applies: bool,
     today: String,
     error: Option<String>,
 }
@@ -227,6 +229,7 @@ async fn show_page(s: &AppState, p: &Page, id: &str, error: Option<String>) -> R
         .crumb(p.lang.tr("规则库", "Rulebook"), Some("/rulebook".into()))
         .crumb(h.id.clone(), None);
     l.title = r.title.clone();
+    let spacing_applies = edit.kind == RuleKind::Count && edit.subject == anbao_domain::rulebook::Subject::Asset;
     Ok(ShowPage {
         l,
         r,
@@ -236,6 +239,7 @@ async fn show_page(s: &AppState, p: &Page, id: &str, error: Option<String>) -> R
         owners,
         versions,
         can_edit: p.ctx.actor.scope.covers_whole_tree(Permission::RulebookWrite),
+        spacing_applies,
         today: day_text(anbao_domain::period::day_of_ms(p.ctx.now)),
         error,
     })
