@@ -59,6 +59,7 @@ impl RecordKind {
 /// Raw input of any record kind, from a form or JSON. Fields a kind does not use are ignored.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct RecordInput {
+    #[schema(value_type = RecordKind)]
     pub kind: String,
     /// The unit the record belongs to (for asset records, taken from the asset).
     pub unit_id: Option<i64>,

@@ -114,14 +114,38 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+        let mut v = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
             // A body over the limit is not malformed JSON: it answers 413 and says the limit.
             Err(rej) if rej.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(crate::error::too_large(crate::routes::BODY_LIMIT))
+                return Err(crate::error::too_large(crate::routes::BODY_LIMIT));
             }
-            Err(rej) => Err(bad_json(&rej.body_text())),
+            Err(rej) => return Err(bad_json(&rej.body_text())),
+        };
+        integral_numbers(&mut v);
+        serde_path_to_error::deserialize(v)
+            .map(ApiJson)
+            .map_err(|e| bad_json(&format!("Failed to deserialize the JSON body into the target type: {e}")))
+    }
+}
+
+/// JSON has one number type: `12.0` is the integer 12 to JSON Schema (and so to the OpenAPI document), though serde
+/// reads it as a float an `i64` refuses. Whole numbers written with a fraction become integers before the body is
+/// read as its type; a float field still reads them as floats.
+fn integral_numbers(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f >= i64::MIN as f64
+                && f < i64::MAX as f64
+            {
+                *v = serde_json::Value::from(f as i64);
+            }
         }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(o) => o.values_mut().for_each(integral_numbers),
+        _ => {}
     }
 }
 
@@ -138,5 +162,19 @@ impl FromRequestParts<AppState> for ClientIp {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         Ok(ClientIp(crate::security::client_ip(&parts.headers, &parts.extensions, state.trust_proxy)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::integral_numbers;
+    use serde_json::json;
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_read_as_integers_and_fractions_stay() {
+        let mut v = json!({"unit_id": 12.0, "ids": [-3.0, 4], "inner": {"n": 1.5, "big": 1e300}, "s": "1.0"});
+        integral_numbers(&mut v);
+        assert_eq!(v, json!({"unit_id": 12, "ids": [-3, 4], "inner": {"n": 1.5, "big": 1e300}, "s": "1.0"}));
+        assert!(v["unit_id"].is_i64() && v["inner"]["big"].is_f64());
     }
 }

@@ -13,11 +13,11 @@ mod outlet;
 mod vault;
 
 macro_rules! record_kinds {
-    ($($variant:ident => $spec:path),* $(,)?) => {
+    ($($(#[$vm:meta])* $variant:ident => $spec:path),* $(,)?) => {
         /// A kind of evidence record; its declaration is [`RecordKind::spec`].
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
-        pub enum RecordKind { $($variant),* }
+        pub enum RecordKind { $($(#[$vm])* $variant),* }
 
         impl RecordKind {
             pub const ALL: &'static [RecordKind] = &[$(RecordKind::$variant),*];
@@ -57,7 +57,10 @@ record_kinds! {
     WeaponUse => arms::WEAPON_USE,
     WeaponOut => arms::WEAPON_OUT,
     LiveFireTraining => arms::LIVE_FIRE_TRAINING,
+    // The serde name is the kind's code, in JSON and in the OpenAPI document, where the variant's name differs.
+    #[serde(rename = "vault_key_custody")]
     KeyCustodyCheck => vault::KEY_CUSTODY_CHECK,
+    #[serde(rename = "gun_custody")]
     GunCustodyCheck => arms::GUN_CUSTODY_CHECK,
     GunCheckout => arms::GUN_CHECKOUT,
     PhoneCheck => management::PHONE_CHECK,
@@ -104,6 +107,13 @@ mod tests {
         assert!(!two.contains("金库"), "{two}");
     }
     use crate::records::spec::{About, Need};
+
+    #[test]
+    fn a_kinds_json_name_is_its_code() {
+        for k in RecordKind::ALL {
+            assert_eq!(serde_json::to_value(k).ok(), Some(serde_json::Value::from(k.spec().code)), "{k:?}");
+        }
+    }
 
     #[test]
     fn every_kind_has_its_own_code_and_labels() {

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 #[derive(Serialize, ToSchema)]
 pub struct ArmBody {
     pub id: i64,
-    /// gun or ammo
+    #[schema(schema_with = super::codes::arm_kinds)]
     pub kind: String,
     pub label: String,
     pub serial: String,

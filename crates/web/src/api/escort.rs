@@ -230,7 +230,7 @@ pub async fn hand_box(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewEvent {
-    /// jam, police_check, breakdown, accident, roadblock, robbery
+    #[schema(schema_with = super::codes::escort_events)]
     pub kind: String,
     pub note: String,
     #[serde(default)]

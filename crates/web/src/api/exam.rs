@@ -60,7 +60,7 @@ pub struct BankQuery {
 
 /// The bank with its answers (security departments, administrators and auditors only).
 #[utoipa::path(get, path = "/api/v1/exams/questions", tag = "exams",
-    params(("kind" = Option<String>, Query), ("post" = Option<String>, Query)),
+    params(("kind" = Option<anbao_domain::exam::QuestionKind>, Query), ("post" = Option<anbao_domain::staff::Position>, Query)),
     responses((status = 200, body = Vec<QuestionBody>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn questions(
     State(s): State<AppState>,

@@ -7,8 +7,47 @@ use utoipa::openapi::{
     ContentBuilder, KnownFormat, Object, ObjectBuilder, Required, ResponseBuilder, SchemaFormat, Type,
 };
 
-/// A query parameter of an export: (name, integer or not, what it means).
-type Param = (&'static str, bool, &'static str);
+/// A query parameter of an export: (name, the values it takes, what it means).
+type Param = (&'static str, Shape, &'static str);
+
+/// The values a query parameter takes, as the page's handler parses them: written in the schema, so a value it
+/// allows is one the handler accepts.
+#[derive(Clone, Copy)]
+pub enum Shape {
+    /// An id or other whole number.
+    Int,
+    Text,
+    /// `YYYY-MM`, years 2000–2100.
+    Month,
+    /// `YYYY`, 2000–2100.
+    Year,
+    /// 1–4.
+    Quarter,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// One of a closed list of codes (a domain enum's).
+    OneOf(fn() -> Vec<&'static str>),
+}
+
+/// The pattern of a month parameter everywhere in the API (`period::month_of` takes years 2000–2100).
+pub const MONTH_PATTERN: &str = r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$";
+const YEAR_PATTERN: &str = r"^(20\d{2}|2100)$";
+
+const RECORD_KINDS: fn() -> Vec<&'static str> =
+    || anbao_domain::records::RecordKind::ALL.iter().map(|k| k.spec().code).collect();
+const POSITIONS: fn() -> Vec<&'static str> = || anbao_domain::staff::Position::ALL.iter().map(|k| k.code()).collect();
+const EMPLOYMENTS: fn() -> Vec<&'static str> =
+    || anbao_domain::staff::Employment::ALL.iter().map(|k| k.code()).collect();
+const CARD_GRADES: fn() -> Vec<&'static str> =
+    || anbao_domain::staff::CardGrade::ALL.iter().map(|k| k.code()).collect();
+const QUESTION_KINDS: fn() -> Vec<&'static str> =
+    || anbao_domain::exam::QuestionKind::ALL.iter().map(|k| k.code()).collect();
+const LETTER_KINDS: fn() -> Vec<&'static str> =
+    || anbao_domain::letters::LetterKind::ALL.iter().map(|k| k.code()).collect();
+const CASE_STATUSES: fn() -> Vec<&'static str> =
+    || anbao_domain::incident::CaseStatus::ALL.iter().map(|k| k.code()).collect();
+const PENALTY_STATUSES: fn() -> Vec<&'static str> =
+    || anbao_domain::incident::PenaltyStatus::ALL.iter().map(|k| k.code()).collect();
 
 /// One export: its path under the API, its tag, what it lists, and the page's query parameters it takes.
 pub struct Export {
@@ -18,9 +57,9 @@ pub struct Export {
     pub params: &'static [Param],
 }
 
-const UNIT: Param = ("unit", true, "单位 id (a unit; the caller's own when absent)");
-const MONTH: Param = ("month", false, "YYYY-MM");
-const YEAR: Param = ("year", false, "YYYY");
+const UNIT: Param = ("unit", Shape::Int, "单位 id (a unit; the caller's own when absent)");
+const MONTH: Param = ("month", Shape::Month, "YYYY-MM");
+const YEAR: Param = ("year", Shape::Year, "YYYY");
 
 pub const EXPORTS: &[Export] = &[
     Export { path: "/api/v1/org/export.xlsx", tag: "org", what: "组织机构 (the units in scope)", params: &[] },
@@ -29,12 +68,12 @@ pub const EXPORTS: &[Export] = &[
         tag: "staff",
         what: "员工档案 (staff, as filtered on the page)",
         params: &[
-            ("q", false, "name or staff number"),
-            ("unit", false, "单位 id"),
-            ("position", false, "post code"),
-            ("employment", false, "employment kind"),
-            ("key", false, "key posts only when 1"),
-            ("card", false, "guard card grade"),
+            ("q", Shape::Text, "name or staff number"),
+            ("unit", Shape::Int, "单位 id"),
+            ("position", Shape::OneOf(POSITIONS), "post code"),
+            ("employment", Shape::OneOf(EMPLOYMENTS), "employment kind"),
+            ("key", Shape::Text, "key posts only when 1"),
+            ("card", Shape::OneOf(CARD_GRADES), "guard card grade"),
         ],
     },
     Export {
@@ -62,19 +101,26 @@ pub const EXPORTS: &[Export] = &[
         path: "/api/v1/exams/bank/export.xlsx",
         tag: "exams",
         what: "题库 (the question bank)",
-        params: &[("kind", false, "question type"), ("post", false, "post code")],
+        params: &[
+            ("kind", Shape::OneOf(QUESTION_KINDS), "question type"),
+            ("post", Shape::OneOf(POSITIONS), "post code"),
+        ],
     },
     Export {
         path: "/api/v1/letters/export.xlsx",
         tag: "letters",
         what: "责任书签订情况 (letters and who has signed)",
-        params: &[("unit", false, "单位 id"), ("kind", false, "security_target | fire_safety"), YEAR],
+        params: &[
+            ("unit", Shape::Int, "单位 id"),
+            ("kind", Shape::OneOf(LETTER_KINDS), "security_target | fire_safety"),
+            YEAR,
+        ],
     },
     Export {
         path: "/api/v1/assessment/export.xlsx",
         tag: "assessment",
         what: "季度考核排名 (the quarter's ranking)",
-        params: &[("unit", false, "单位 id"), YEAR, ("quarter", false, "1–4")],
+        params: &[("unit", Shape::Int, "单位 id"), YEAR, ("quarter", Shape::Quarter, "1–4")],
     },
     Export {
         path: "/api/v1/audit/export.xlsx",
@@ -87,13 +133,13 @@ pub const EXPORTS: &[Export] = &[
         tag: "records",
         what: "工作记录 (records, as filtered on the page)",
         params: &[
-            ("kind", false, "record kind"),
-            ("unit", false, "单位 id"),
-            ("asset", false, "asset id"),
-            ("from", false, "YYYY-MM-DD"),
-            ("to", false, "YYYY-MM-DD"),
-            ("subkind", false, "record subkind"),
-            ("position", false, "performer's post"),
+            ("kind", Shape::OneOf(RECORD_KINDS), "record kind"),
+            ("unit", Shape::Int, "单位 id"),
+            ("asset", Shape::Int, "asset id"),
+            ("from", Shape::Date, "YYYY-MM-DD"),
+            ("to", Shape::Date, "YYYY-MM-DD"),
+            ("subkind", Shape::Text, "record subkind"),
+            ("position", Shape::OneOf(POSITIONS), "performer's post"),
         ],
     },
     Export {
@@ -101,18 +147,18 @@ pub const EXPORTS: &[Export] = &[
         tag: "compliance",
         what: "待办与逾期事项 (due items)",
         params: &[
-            ("unit", false, "单位 id"),
+            ("unit", Shape::Int, "单位 id"),
             MONTH,
-            ("rule", false, "rule id"),
-            ("status", false, "met, partly_met, overdue, due"),
-            ("area", false, "area code"),
+            ("rule", Shape::Text, "rule id"),
+            ("status", Shape::Text, "met, partly_met, overdue, due"),
+            ("area", Shape::Text, "area code"),
         ],
     },
     Export {
         path: "/api/v1/compliance/export.xlsx",
         tag: "compliance",
         what: "合规汇总 (compliance per unit)",
-        params: &[("unit", false, "单位 id"), MONTH],
+        params: &[("unit", Shape::Int, "单位 id"), MONTH],
     },
     Export {
         path: "/api/v1/inspections/export.xlsx",
@@ -124,19 +170,28 @@ pub const EXPORTS: &[Export] = &[
         path: "/api/v1/cases/export.xlsx",
         tag: "cases",
         what: "案件登记 (the case register)",
-        params: &[UNIT, ("kind", false, "case kind"), ("status", false, "case status"), YEAR],
+        params: &[
+            UNIT,
+            ("kind", Shape::Text, "case kind"),
+            ("status", Shape::OneOf(CASE_STATUSES), "case status"),
+            YEAR,
+        ],
     },
     Export {
         path: "/api/v1/penalties/export.xlsx",
         tag: "cases",
         what: "违规处罚 (penalties)",
-        params: &[UNIT, YEAR, ("status", false, "penalty status")],
+        params: &[UNIT, YEAR, ("status", Shape::OneOf(PENALTY_STATUSES), "penalty status")],
     },
     Export {
         path: "/api/v1/hazards/export.xlsx",
         tag: "inspect",
         what: "隐患台账 (the hazard register)",
-        params: &[UNIT, ("status", false, "open, rectified, closed"), ("repeat", false, "repeated only when 1")],
+        params: &[
+            UNIT,
+            ("status", Shape::Text, "open, rectified, closed"),
+            ("repeat", Shape::Text, "repeated only when 1"),
+        ],
     },
     Export {
         path: "/api/v1/facilities/export.xlsx",
@@ -148,7 +203,7 @@ pub const EXPORTS: &[Export] = &[
         path: "/api/v1/duty/export.xlsx",
         tag: "custody",
         what: "守库排班表 (a vault's roster for a month)",
-        params: &[("vault", true, "vault asset id"), MONTH],
+        params: &[("vault", Shape::Int, "vault asset id"), MONTH],
     },
     Export {
         path: "/api/v1/keys/export.xlsx",
@@ -174,6 +229,19 @@ fn int64() -> Object {
     ObjectBuilder::new().schema_type(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))).build()
 }
 
+fn schema_of(shape: Shape) -> Object {
+    let text = || ObjectBuilder::new().schema_type(Type::String);
+    match shape {
+        Shape::Int => int64(),
+        Shape::Text => string(None),
+        Shape::Month => text().pattern(Some(MONTH_PATTERN)).build(),
+        Shape::Year => text().pattern(Some(YEAR_PATTERN)).build(),
+        Shape::Quarter => text().enum_values(Some(["1", "2", "3", "4"])).build(),
+        Shape::Date => string(Some(KnownFormat::Date)),
+        Shape::OneOf(codes) => text().enum_values(Some(codes())).build(),
+    }
+}
+
 /// Adds each export to the document (before `CommonErrors`, which lists its error statuses).
 pub struct Exports;
 
@@ -194,13 +262,9 @@ impl Modify for Exports {
                 let p = ParameterBuilder::new().name(name).parameter_in(ParameterIn::Path).required(Required::True);
                 op = op.parameter(p.schema(Some(int64())));
             }
-            for (name, integer, what) in e.params {
+            for (name, shape, what) in e.params {
                 let p = ParameterBuilder::new().name(*name).parameter_in(ParameterIn::Query).required(Required::False);
-                op = op.parameter(p.description(Some(*what)).schema(Some(if *integer {
-                    int64()
-                } else {
-                    string(None)
-                })));
+                op = op.parameter(p.description(Some(*what)).schema(Some(schema_of(*shape))));
             }
             api.paths.paths.insert(e.path.to_owned(), PathItem::new(HttpMethod::Get, op.build()));
         }

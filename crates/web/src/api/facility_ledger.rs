@@ -47,7 +47,7 @@ pub async fn catalogue(State(s): State<AppState>, _a: Api) -> Result<Json<Catalo
 #[derive(Deserialize, ToSchema)]
 pub struct NewPlace {
     pub unit_id: i64,
-    /// outlet, vault, atm, van, monitoring_room
+    #[schema(schema_with = super::codes::place_kinds)]
     pub kind: String,
     #[schema(max_length = 60)]
     pub name: String,

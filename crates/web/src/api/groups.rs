@@ -79,7 +79,7 @@ pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<G
 #[derive(Deserialize, ToSchema)]
 pub struct NewGroup {
     pub unit_id: i64,
-    /// security, fire_safety, comprehensive_governance, key_position_review, emergency_response
+    #[schema(value_type = anbao_domain::groups::GroupKind)]
     pub kind: String,
 }
 
@@ -96,7 +96,7 @@ pub async fn create(
 
 #[derive(Deserialize, ToSchema)]
 pub struct MemberRole {
-    /// chair, deputy_chair, member
+    #[schema(value_type = anbao_domain::groups::GroupRole)]
     pub role: String,
 }
 

@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 pub struct NewCase {
     pub kind: String,
     pub unit_id: i64,
+    #[schema(value_type = anbao_domain::incident::CasePlace)]
     pub place: String,
     pub occurred_at: Option<String>,
     /// Yuan, up to two decimals.
@@ -187,6 +188,7 @@ pub fn violation_body(v: anbao_store::incident::ViolationRow) -> ViolationBody {
 pub struct CaseListQuery {
     pub unit: Option<i64>,
     pub kind: Option<String>,
+    #[param(value_type = Option<anbao_domain::incident::CaseStatus>)]
     pub status: Option<String>,
     #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
@@ -461,6 +463,7 @@ pub struct PenaltyQuery {
     pub unit: Option<i64>,
     #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
+    #[param(value_type = Option<anbao_domain::incident::PenaltyStatus>)]
     pub status: Option<String>,
 }
 
@@ -482,7 +485,7 @@ pub async fn penalties(
 
 #[derive(Deserialize, ToSchema)]
 pub struct PenaltyBody {
-    /// `decided` or `waived`.
+    #[schema(schema_with = super::codes::decisions)]
     pub status: String,
     /// Whole yuan.
     pub fine: Option<i64>,

@@ -70,6 +70,7 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 pub struct NewInspection {
     pub target_unit_id: i64,
+    #[schema(schema_with = super::codes::inspection_kinds)]
     pub kind: String,
     /// The inspector's post: chairman, director, deputy_in_charge or security_officer.
     pub position: String,

@@ -75,6 +75,7 @@ pub async fn table(
 pub struct NewItem {
     pub unit_id: Option<i64>,
     pub asset_id: Option<i64>,
+    #[schema(schema_with = super::codes::custody_kinds)]
     pub kind: String,
     pub label: String,
     pub holder_id: i64,

@@ -93,7 +93,7 @@ pub struct OverviewBody {
 
 /// The signing view of a unit (default: one's own top unit; this year; the security target letter).
 #[utoipa::path(get, path = "/api/v1/letters", tag = "letters",
-    params(("unit" = Option<i64>, Query), ("kind" = Option<String>, Query, description = "security_target | fire_safety"), ("year" = Option<i32>, Query, minimum = 2000, maximum = 2100)),
+    params(("unit" = Option<i64>, Query), ("kind" = Option<anbao_domain::letters::LetterKind>, Query), ("year" = Option<i32>, Query, minimum = 2000, maximum = 2100)),
     responses((status = 200, body = OverviewBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn overview(
     State(s): State<AppState>,
@@ -144,6 +144,7 @@ pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<L
 #[schema(as = NewSigningPlan)]
 pub struct NewPlan {
     pub unit_id: i64,
+    #[schema(value_type = anbao_domain::letters::LetterKind)]
     pub kind: String,
     pub year: String,
     pub targets: String,
@@ -211,6 +212,7 @@ pub async fn upload_scan(
 #[derive(Deserialize, ToSchema)]
 pub struct RemindBody {
     pub unit_id: i64,
+    #[schema(value_type = anbao_domain::letters::LetterKind)]
     pub kind: String,
     pub year: String,
 }

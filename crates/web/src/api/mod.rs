@@ -5,6 +5,7 @@ pub mod assess;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod codes;
 pub mod compliance;
 pub mod duty;
 pub mod escort;

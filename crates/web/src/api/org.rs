@@ -70,7 +70,7 @@ pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<U
 #[derive(Deserialize, ToSchema)]
 pub struct NewUnit {
     pub parent_id: Option<i64>,
-    /// province, regional_centre, county, cooperative, outlet, department
+    #[schema(value_type = anbao_domain::org::UnitKind)]
     pub kind: String,
     pub name: String,
     pub address: Option<String>,

@@ -74,8 +74,8 @@ pub struct RecordPage {
 
 /// Records in scope, newest first.
 #[utoipa::path(get, path = "/api/v1/records", tag = "records",
-    params(("kind" = Option<String>, Query), ("unit" = Option<i64>, Query), ("asset" = Option<i64>, Query),
-           ("from" = Option<String>, Query, description = "YYYY-MM-DD"), ("to" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"),
+    params(("kind" = Option<anbao_domain::records::RecordKind>, Query), ("unit" = Option<i64>, Query), ("asset" = Option<i64>, Query),
+           ("from" = Option<String>, Query, format = Date, description = "YYYY-MM-DD"), ("to" = Option<String>, Query, format = Date, description = "YYYY-MM-DD, inclusive"),
            ("page" = Option<i64>, Query)),
     responses((status = 200, body = RecordPage), (status = 422, body = ErrorBody)))]
 pub async fn list(State(s): State<AppState>, a: Api, Query(q): Query<ListQuery>) -> Result<Json<RecordPage>, ApiError> {
@@ -225,7 +225,7 @@ pub async fn assets(
 #[derive(Deserialize, ToSchema)]
 pub struct NewAsset {
     pub unit_id: i64,
-    /// atm, vault, cctv, van, gun_cabinet
+    #[schema(schema_with = super::codes::asset_kinds)]
     pub kind: String,
     pub code: String,
     pub name: String,

@@ -61,9 +61,9 @@ pub struct StaffPage {
 #[utoipa::path(get, path = "/api/v1/staff", tag = "staff",
     params(("q" = Option<String>, Query, description = "name or staff number contains"),
            ("unit" = Option<i64>, Query, description = "only this unit and below"),
-           ("position" = Option<String>, Query), ("employment" = Option<String>, Query),
+           ("position" = Option<anbao_domain::staff::Position>, Query), ("employment" = Option<anbao_domain::staff::Employment>, Query),
            ("key" = Option<String>, Query, description = "1 = key posts only, 0 = others"),
-           ("card" = Option<String>, Query), ("page" = Option<i64>, Query)),
+           ("card" = Option<anbao_domain::staff::CardGrade>, Query), ("page" = Option<i64>, Query)),
     responses((status = 200, body = StaffPage), (status = 422, body = ErrorBody)))]
 pub async fn list(State(s): State<AppState>, a: Api, Query(q): Query<ListQuery>) -> Result<Json<StaffPage>, ApiError> {
     let f = filter_of(&s, &a.ctx, &q).await?;
