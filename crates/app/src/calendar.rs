@@ -48,11 +48,15 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// The stored calendar with the shipped days of the years it lists no day of, from `today` on; None when there are
-/// none to add.
+/// The stored calendar with the shipped days of the years it has none of the shipped days of, from `today` on; None
+/// when there are none to add. A year counts as taken up once any shipped day of it is in the calendar (as shipped
+/// or changed): the union's own days of a year (a closing of its own) do not keep the national holidays out, and a
+/// year the union has taken up is its own to edit.
 fn with_shipped_years(stored: &CalendarBook, shipped: &CalendarBook, today: Day) -> Option<CalendarBook> {
     let year = |d: &anbao_domain::calendar::ListedDay| d.date.get(..4).map(str::to_owned);
-    let listed: std::collections::HashSet<String> = stored.day.iter().filter_map(year).collect();
+    let shipped_dates: std::collections::HashSet<&str> = shipped.day.iter().map(|d| d.date.as_str()).collect();
+    let listed: std::collections::HashSet<String> =
+        stored.day.iter().filter(|d| shipped_dates.contains(d.date.as_str())).filter_map(year).collect();
     let new: Vec<_> = shipped
         .day
         .iter()

@@ -260,7 +260,8 @@ pub async fn export_rows(db: &Db, ctx: &Ctx, f: &RecordFilter) -> AppResult<Vec<
 
 pub async fn list(db: &Db, ctx: &Ctx, f: &RecordFilter, page: i64) -> AppResult<(Vec<RecordRow>, i64)> {
     let mut c = db.read().await?;
-    Ok(anbao_store::records::list(&mut c, &ctx.actor.scope, f, PAGE_SIZE, (page.max(1) - 1) * PAGE_SIZE).await?)
+    Ok(anbao_store::records::list(&mut c, &ctx.actor.scope, f, PAGE_SIZE, (page.max(1) - 1).saturating_mul(PAGE_SIZE))
+        .await?)
 }
 
 pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> AppResult<(RecordRow, Vec<AttachmentRow>)> {

@@ -47,7 +47,7 @@ pub const PAGE_SIZE: i64 = 50;
 
 pub async fn list_staff(db: &Db, ctx: &Ctx, f: &StaffFilter, page: i64) -> AppResult<(Vec<StaffRow>, i64)> {
     let mut c = db.read().await?;
-    let offset = (page.max(1) - 1) * PAGE_SIZE;
+    let offset = (page.max(1) - 1).saturating_mul(PAGE_SIZE);
     Ok(store::list(&mut c, db.counts(), &ctx.actor.scope, Permission::OrgRead, f, (PAGE_SIZE, offset)).await?)
 }
 

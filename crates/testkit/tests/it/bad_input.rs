@@ -177,3 +177,31 @@ async fn a_unit_name_over_the_limit_is_refused_and_nothing_is_created() {
     assert_eq!(app.count("units").await, before);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_page_past_the_end_is_an_empty_page_however_far() {
+    let app = TestApp::demo().await;
+    let mut api = app.api("admin").await;
+    for path in ["/api/v1/records?page=9223372036854775807", "/api/v1/staff?page=9223372036854775807"] {
+        let r = api.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        let rows = r.json().as_object().and_then(|o| o.values().find_map(|v| v.as_array().map(Vec::len)));
+        assert_eq!(rows, Some(0), "{path}: {}", r.body);
+    }
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_whole_number_written_with_a_fraction_is_read_as_the_number() {
+    // JSON Schema's integers include 12.0; the ids of a body read it as 12.
+    let app = TestApp::demo().await;
+    let mut api = app.api("admin").await;
+    let unit = outlet(&app).await;
+    let body = serde_json::json!({"kind": "closing_check", "unit_id": unit as f64,
+        "checks": ["cash_in_vault", "vouchers_seals_in_vault", "books_in_vault", "power_off", "doors_windows_closed", "weapons_secured"]});
+    let r = api.json("POST", "/api/v1/records", &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = api.json("POST", "/api/v1/records", &serde_json::json!({"kind": "closing_check", "unit_id": 10.5})).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    app.finish().await;
+}

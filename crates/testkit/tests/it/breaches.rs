@@ -270,3 +270,44 @@ async fn the_atm_rule_counts_a_burst_of_patrols_once_and_the_rest_of_the_day_as_
     assert_eq!(have_today(&mut c, unit, &name).await, 2);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_repeat_is_left_out_by_the_province_reads_and_the_dashboards_tallies_too() {
+    // The province reads each rule's buckets by SQL and the dashboard tallies days in SQL: a repeat counts in neither.
+    let app = TestApp::demo().await;
+    let mut c = app.api("baowei").await;
+    let province = app.scalar("SELECT id FROM units WHERE parent_id IS NULL").await;
+    let outlet = app.scalar("SELECT id FROM units WHERE name = '黄城东关分社'").await;
+    // An ATM-day of February at least two patrols short; as many patrols as it lacks, ten minutes apart, are one.
+    let items = c.get(&format!("/api/v1/compliance/items?unit={outlet}&rule=ATM-1&month=2026-02")).await.json();
+    let short = items
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["need"].as_i64().zip(i["have"].as_i64()).is_some_and(|(n, h)| n - h >= 2)))
+        .cloned()
+        .expect("a February ATM-day at least two patrols short");
+    let (code, day) = (short["asset"].as_str().unwrap_or_default(), short["period_start"].as_str().unwrap_or_default());
+    let (need, had) = (short["need"].as_i64().unwrap_or(0), short["have"].as_i64().unwrap_or(0));
+    let atm = app.scalar(&format!("SELECT id FROM assets WHERE code = '{code}'")).await;
+    let met = |t: Option<serde_json::Value>| t.and_then(|t| t["met"].as_i64());
+    let before = met(atm_tally(&mut c, province).await);
+    let mut head = app.api("admin").await;
+    for k in 0..(need - had) {
+        let at = format!("{day}T03:{:02}:00+08:00", k * 9);
+        created(&mut head, json!({"kind": "atm_patrol", "asset_id": atm, "occurred_at": at})).await;
+    }
+    // Counted each, they would fill the day; as one, it is still short.
+    assert_eq!(met(atm_tally(&mut c, province).await), before, "the dashboard's met days of ATM-1");
+    let all = c.get(&format!("/api/v1/compliance/items?unit={province}&rule=ATM-1&month=2026-02")).await.json();
+    let now = all
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["asset"].as_str() == Some(code) && i["period_start"].as_str() == Some(day)))
+        .and_then(|i| i["have"].as_i64());
+    assert_eq!(now, Some(had + 1), "the province's item for that ATM-day");
+    app.finish().await;
+}
+
+/// ATM-1's tally on the dashboard of `unit` for February.
+async fn atm_tally(c: &mut anbao_testkit::Client, unit: i64) -> Option<serde_json::Value> {
+    let b = c.get(&format!("/api/v1/compliance?unit={unit}&month=2026-02")).await.json();
+    b["rules"].as_array().and_then(|r| r.iter().find(|r| r["rule_id"] == "ATM-1")).map(|r| r["tally"].clone())
+}

@@ -214,6 +214,8 @@ async fn opening_on_saturdays_from_today_leaves_februarys_saturdays_as_they_were
     assert_eq!(starts(&items(&mut c, &format!("unit={outlet}&rule=OPS-1&month=2026-02")).await), feb);
     let kept = c.get("/api/v1/calendar").await.json();
     assert_eq!(kept["earlier"], json!([{"until": "2026-03-02", "rest_weekdays": [6, 7]}]), "{kept}");
+    let page = app.signed_in("admin").await.get("/calendar").await;
+    assert!(page.body.contains("2026-03-02以前：周六、周日"), "the page shows the earlier rest days");
     // Saturday 7 March is owed now.
     app.advance_minutes(5 * 24 * 60 + 60);
     let mar = starts(&items(&mut c, &format!("unit={outlet}&rule=OPS-1&month=2026-03")).await);

@@ -96,9 +96,14 @@ pub async fn register_of(
 #[derive(Deserialize, ToSchema)]
 pub struct NewArm {
     /// gun or ammo
+    #[schema(schema_with = super::codes::arm_kinds)]
     pub kind: String,
+    #[schema(max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub label: String,
+    #[schema(max_length = 40, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub serial: String,
+    /// Required for ammunition; ignored for a gun.
+    #[schema(minimum = 0, maximum = 100000)]
     pub rounds: Option<i64>,
     pub cabinet_id: i64,
     pub keeper_id: i64,
@@ -130,8 +135,12 @@ pub async fn register(
 pub struct NewCheckout {
     pub gun_id: i64,
     pub ammo_id: Option<i64>,
+    /// 0 without `ammo_id`; otherwise 1 to the rounds of that lot.
+    // A lot holds at most 100000 rounds (`app::arms::register`).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100000)]
     pub rounds: i64,
+    #[schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub purpose: String,
 }
 

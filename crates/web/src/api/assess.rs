@@ -117,7 +117,10 @@ pub async fn unit(
 pub struct QuarterBody {
     /// The assessing unit.
     pub unit_id: i64,
+    #[schema(pattern = r"^(20[0-9]{2}|2100)$")]
     pub year: String,
+    /// 1–4, or Q1–Q4.
+    #[schema(pattern = r"^[Qq]?[1-4]$")]
     pub quarter: String,
 }
 
@@ -179,7 +182,9 @@ pub async fn annual(
 #[derive(Deserialize, ToSchema)]
 pub struct RewardBody {
     pub unit_id: i64,
+    #[schema(pattern = r"^(20[0-9]{2}|2100)$")]
     pub year: String,
+    #[schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub title: String,
 }
 

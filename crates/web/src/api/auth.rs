@@ -166,7 +166,12 @@ pub struct NoticeBody {
 #[derive(Deserialize, ToSchema)]
 pub struct NewNotice {
     pub unit_id: i64,
+    #[schema(max_length = 80, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub title: String,
+    #[schema(
+        max_length = 4000,
+        pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+    )]
     pub body: String,
 }
 

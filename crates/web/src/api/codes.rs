@@ -35,3 +35,35 @@ pub fn arm_kinds() -> Object {
 pub fn decisions() -> Object {
     one_of(["decided", "waived"])
 }
+
+/// A hazard's severity: `general` or `major` (`app::inspect::hazards::raise`).
+pub fn hazard_severities() -> Object {
+    one_of(["general", "major"])
+}
+
+/// Every pattern a request field may carry, with what it states. utoipa takes a pattern only as a literal, so each is
+/// written out on its field; a test of the document (`api::openapi`) fails on a pattern not in this list, so a typo in
+/// one copy cannot pass unseen.
+pub const PATTERNS: &[(&str, &str)] = &[
+    (
+        r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        "required line: not blank, no control characters (text::bounded)",
+    ),
+    (r"^[^\x00-\x1f\x7f-\x9f]*$", "optional line: no control characters (text::optional)"),
+    (
+        r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$",
+        "required text area: line breaks and tabs allowed (text::paragraphs)",
+    ),
+    (r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$", "optional text area (text::optional_paragraphs)"),
+    (r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$", "a month, 2000–2100 (period::month_of)"),
+    (r"^(20[0-9]{2}|2100)$", "a year, 2000–2100"),
+    (r"^(20[0-9]{2}|2100)-", "a date of 2000–2100 (with format date)"),
+    (r"^$|^(20[0-9]{2}|2100)-", "a date of 2000–2100, or empty for none"),
+    (r"^$|^(19[4-9][0-9]|[2-9][0-9]{3})-", "a date of a person's record from 1940, or empty for none"),
+    (r"^[0-9+ -]*$", "a phone number"),
+    (r"^[A-Za-z0-9-]+$", "a code of letters, digits and hyphens"),
+    (r"\S", "not blank"),
+    (r"^[Qq]?[1-4]$", "a quarter, 1–4 or Q1–Q4"),
+    (r"^([0-9]{1,11}(\.[0-9]{1,2})?)?$", "an amount in yuan, up to two decimals"),
+    (r"^(100|[1-9]?[0-9])%?$", "a percentage 0–100"),
+];

@@ -16,7 +16,7 @@ pub struct MonthQuery {
     /// The vault (asset id).
     pub vault: i64,
     /// `YYYY-MM`
-    #[param(pattern = r"^\d{4}-(0[1-9]|1[0-2])$")]
+    #[param(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")]
     pub month: String,
 }
 
@@ -36,6 +36,7 @@ pub struct ShiftBody {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct NightBody {
     /// `YYYY-MM-DD`
+    #[schema(format = Date, pattern = r"^(20[0-9]{2}|2100)-")]
     pub date: String,
     pub guard_a: Option<i64>,
     pub guard_b: Option<i64>,
@@ -120,7 +121,7 @@ pub async fn month(
 pub struct SaveRoster {
     pub vault: i64,
     /// `YYYY-MM`
-    #[schema(pattern = r"^\d{4}-(0[1-9]|1[0-2])$")]
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")]
     pub month: String,
     /// Every night of the month; a month with any unlawful night is refused whole.
     pub nights: Vec<NightBody>,
@@ -140,8 +141,12 @@ pub async fn save(State(s): State<AppState>, a: Api, ApiJson(b): ApiJson<SaveRos
 #[derive(Deserialize, ToSchema)]
 pub struct NewLeave {
     pub staff_id: i64,
+    #[schema(format = Date, pattern = r"^(20[0-9]{2}|2100)-")]
     pub from: String,
+    /// Not before `from`.
+    #[schema(format = Date, pattern = r"^(20[0-9]{2}|2100)-")]
     pub to: String,
+    #[schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub reason: String,
 }
 
@@ -161,6 +166,7 @@ pub struct NewSwap {
     pub shift_id: i64,
     pub out_staff: i64,
     pub in_staff: i64,
+    #[schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub reason: String,
 }
 

@@ -64,7 +64,9 @@ pub async fn list(State(s): State<AppState>, a: Api, Query(q): Query<UnitQuery>)
 #[derive(Deserialize, ToSchema)]
 pub struct NewVan {
     pub unit_id: i64,
+    #[schema(max_length = 16, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub plate: String,
+    #[schema(max_length = 40, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub model: String,
     pub dedicated_armoured: bool,
 }
@@ -97,9 +99,13 @@ pub struct CrewBody {
 #[derive(Deserialize, ToSchema)]
 pub struct StopBody {
     pub unit_id: i64,
+    /// Box numbers: non-empty, at most 20 characters, each listed once in the whole trip.
     #[serde(default)]
+    #[schema(max_length = 20, pattern = r"\S")]
     pub deliver: Vec<String>,
+    /// Box numbers: non-empty, at most 20 characters, each listed once in the whole trip.
     #[serde(default)]
+    #[schema(max_length = 20, pattern = r"\S")]
     pub collect: Vec<String>,
 }
 
@@ -109,9 +115,13 @@ pub struct NewTrip {
     /// Must be a registered dedicated armoured van.
     pub plate: String,
     /// `YYYY-MM-DD`
+    #[schema(format = Date, pattern = r"^(20[0-9]{2}|2100)-")]
     pub date: String,
+    #[schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub route: String,
+    #[schema(min_items = 1)]
     pub crew: Vec<CrewBody>,
+    #[schema(min_items = 1)]
     pub stops: Vec<StopBody>,
 }
 
@@ -232,6 +242,10 @@ pub async fn hand_box(
 pub struct NewEvent {
     #[schema(schema_with = super::codes::escort_events)]
     pub kind: String,
+    #[schema(
+        max_length = 500,
+        pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+    )]
     pub note: String,
     #[serde(default)]
     pub police_verified: bool,

@@ -168,17 +168,23 @@ pub async fn papers(State(s): State<AppState>, a: Api) -> Result<Json<Vec<PaperB
 #[derive(Deserialize, ToSchema)]
 pub struct NewPaper {
     pub unit_id: i64,
+    #[schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub title: String,
     /// `single:5, truefalse:5, short:2`
     pub rule: String,
     #[serde(default)]
+    #[schema(value_type = Vec<anbao_domain::staff::Position>)]
     pub posts: Vec<String>,
     /// RFC 3339 or local `YYYY-MM-DDTHH:MM`
     pub opens_at: String,
     pub closes_at: String,
+    #[schema(minimum = 5, maximum = 240)]
     pub limit_minutes: i64,
+    #[schema(minimum = 1, maximum = 100)]
     pub pass_pct: i64,
+    #[schema(minimum = 1, maximum = 5)]
     pub max_attempts: i64,
+    #[schema(minimum = 0, maximum = 90)]
     pub retake_days: i64,
 }
 

@@ -30,8 +30,8 @@ pub enum Shape {
 }
 
 /// The pattern of a month parameter everywhere in the API (`period::month_of` takes years 2000–2100).
-pub const MONTH_PATTERN: &str = r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$";
-const YEAR_PATTERN: &str = r"^(20\d{2}|2100)$";
+pub const MONTH_PATTERN: &str = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$";
+const YEAR_PATTERN: &str = r"^(20[0-9]{2}|2100)$";
 
 const RECORD_KINDS: fn() -> Vec<&'static str> =
     || anbao_domain::records::RecordKind::ALL.iter().map(|k| k.spec().code).collect();

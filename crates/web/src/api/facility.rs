@@ -108,11 +108,17 @@ pub async fn gaps(State(s): State<AppState>, a: Api, Query(q): Query<UnitQuery>)
 pub struct NewItem {
     pub place_id: i64,
     pub kind: String,
+    #[schema(max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub model: String,
+    #[schema(minimum = 1, maximum = 1000)]
     pub count: i64,
+    #[schema(max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub supplier: String,
-    /// `YYYY-MM-DD`
+    /// `YYYY-MM-DD`, not after today.
+    #[schema(format = Date, pattern = r"^(20[0-9]{2}|2100)-")]
     pub installed: String,
+    /// Not before `installed`.
+    #[schema(format = Date, pattern = r"^(20[0-9]{2}|2100)-")]
     pub expires: Option<String>,
 }
 
@@ -143,7 +149,9 @@ pub struct NewProject {
     pub kind: String,
     /// A model on the union's designated list.
     pub product: String,
+    #[schema(max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub supplier: String,
+    #[schema(minimum = 1, maximum = 100000000)]
     pub budget: i64,
 }
 

@@ -49,7 +49,7 @@ pub struct NewPlace {
     pub unit_id: i64,
     #[schema(schema_with = super::codes::place_kinds)]
     pub kind: String,
-    #[schema(max_length = 60)]
+    #[schema(max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub name: String,
     /// 风险等级 1–3.
     #[schema(minimum = 1, maximum = 3)]
@@ -323,7 +323,7 @@ pub async fn work(State(s): State<AppState>, a: Api, Query(q): Query<UnitQuery>)
 pub struct ReportQuery {
     pub unit: i64,
     /// `YYYY-MM`; this month when absent.
-    #[param(pattern = r"^\d{4}-(0[1-9]|1[0-2])$")]
+    #[param(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")]
     pub month: Option<String>,
 }
 
@@ -377,7 +377,7 @@ pub async fn report(
 pub struct ReportMonth {
     pub unit_id: i64,
     /// `YYYY-MM`: this month, or last month while its report is still due.
-    #[schema(pattern = r"^\d{4}-(0[1-9]|1[0-2])$")]
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")]
     pub month: String,
 }
 

@@ -21,12 +21,22 @@ fn ymd(d: Option<i64>) -> Option<String> {
 /// Days as `YYYY-MM-DD`; null or empty when unknown.
 #[derive(Serialize, Deserialize, ToSchema, Default)]
 pub struct CredentialBody {
+    /// Not after today.
+    #[schema(format = Date, pattern = r"^$|^(19[4-9][0-9]|[2-9][0-9]{3})-")]
     pub birth: Option<String>,
+    /// Not after today.
+    #[schema(format = Date, pattern = r"^$|^(19[4-9][0-9]|[2-9][0-9]{3})-")]
     pub vetted_personnel: Option<String>,
+    /// Not after today.
+    #[schema(format = Date, pattern = r"^$|^(19[4-9][0-9]|[2-9][0-9]{3})-")]
     pub vetted_security: Option<String>,
+    /// Not after today.
+    #[schema(format = Date, pattern = r"^$|^(19[4-9][0-9]|[2-9][0-9]{3})-")]
     pub trained: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 40, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub licence_no: String,
+    #[schema(format = Date, pattern = r"^$|^(19[4-9][0-9]|[2-9][0-9]{3})-")]
     pub licence_expires: Option<String>,
 }
 

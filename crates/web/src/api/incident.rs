@@ -24,9 +24,17 @@ pub struct NewCase {
     pub place: String,
     pub occurred_at: Option<String>,
     /// Yuan, up to two decimals.
+    // `anbao_domain::incident::parse_loss`: at most 100000000000 yuan.
+    #[schema(pattern = r"^([0-9]{1,11}(\.[0-9]{1,2})?)?$")]
     pub loss: Option<String>,
+    // `app::incident::DESCRIPTION_MAX`
+    #[schema(
+        max_length = 2000,
+        pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+    )]
     pub description: String,
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub people: Vec<i64>,
     #[serde(default)]
     pub insider: bool,
@@ -298,6 +306,11 @@ pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<C
 /// A note on a case's timeline.
 #[derive(Deserialize, ToSchema)]
 pub struct NoteBody {
+    // `app::incident::NOTE_MAX`
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+    )]
     pub note: String,
 }
 
@@ -436,6 +449,8 @@ pub async fn decide(
 
 #[derive(Deserialize, ToSchema)]
 pub struct ReasonBody {
+    // `app::incident::NOTE_MAX`
+    #[schema(max_length = 1000, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub reason: String,
 }
 
@@ -488,9 +503,13 @@ pub struct PenaltyBody {
     #[schema(schema_with = super::codes::decisions)]
     pub status: String,
     /// Whole yuan.
+    #[schema(minimum = 0, maximum = 10000000)]
     pub fine: Option<i64>,
     /// A sanction code (warning, demerit, major_demerit, demotion, removal, probation, expulsion).
     pub sanction: Option<String>,
+    /// Required to waive, or to fine below the catalogue's minimum.
+    // `app::incident::NOTE_MAX`
+    #[schema(max_length = 1000, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub reason: Option<String>,
 }
 

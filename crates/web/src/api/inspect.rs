@@ -19,7 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 pub struct ListQuery {
     pub unit: i64,
     /// `YYYY-MM`
-    #[param(pattern = r"^\d{4}-(0[1-9]|1[0-2])$")]
+    #[param(pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")]
     pub month: String,
 }
 
@@ -212,12 +212,18 @@ pub async fn hazard(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Jso
 #[derive(Deserialize, ToSchema)]
 pub struct NewHazard {
     pub unit_id: i64,
+    #[schema(max_length = 300, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub title: String,
+    #[schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub article: String,
+    /// Default: general.
+    #[schema(schema_with = super::codes::hazard_severities)]
     pub severity: Option<String>,
-    /// `YYYY-MM-DD`
+    /// `YYYY-MM-DD`, today or later.
+    #[schema(format = Date, pattern = r"^(20[0-9]{2}|2100)-")]
     pub deadline: String,
     pub owner_id: Option<i64>,
+    #[schema(max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub case_ref: Option<String>,
 }
 
@@ -243,6 +249,10 @@ pub async fn raise(
 
 #[derive(Deserialize, ToSchema)]
 pub struct Rectified {
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+    )]
     pub note: String,
 }
 
@@ -304,9 +314,12 @@ pub async fn bulletins(State(s): State<AppState>, a: Api) -> Result<Json<Vec<Bul
 pub struct NewBulletin {
     /// The bulletin goes to the units under this one.
     pub unit_id: i64,
-    #[schema(max_length = 100)]
+    #[schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub title: String,
-    #[schema(max_length = 5000)]
+    #[schema(
+        max_length = 5000,
+        pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+    )]
     pub body: String,
     /// Hazards the bulletin reports on; each must lie under `unit_id`.
     #[serde(default)]

@@ -77,6 +77,7 @@ pub struct NewItem {
     pub asset_id: Option<i64>,
     #[schema(schema_with = super::codes::custody_kinds)]
     pub kind: String,
+    #[schema(max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub label: String,
     pub holder_id: i64,
 }
@@ -131,6 +132,7 @@ pub async fn handover(
 
 #[derive(Deserialize, ToSchema)]
 pub struct Lost {
+    #[schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub reason: String,
 }
 
@@ -149,6 +151,7 @@ pub async fn lost(
 #[derive(Deserialize, ToSchema)]
 pub struct LockChanged {
     pub holder_id: i64,
+    #[schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub note: String,
 }
 

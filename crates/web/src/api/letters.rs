@@ -146,7 +146,13 @@ pub struct NewPlan {
     pub unit_id: i64,
     #[schema(value_type = anbao_domain::letters::LetterKind)]
     pub kind: String,
+    #[schema(pattern = r"^(20[0-9]{2}|2100)$")]
     pub year: String,
+    // anbao_domain::letters::TARGETS_MAX
+    #[schema(
+        max_length = 4000,
+        pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+    )]
     pub targets: String,
 }
 
@@ -214,6 +220,7 @@ pub struct RemindBody {
     pub unit_id: i64,
     #[schema(value_type = anbao_domain::letters::LetterKind)]
     pub kind: String,
+    #[schema(pattern = r"^(20[0-9]{2}|2100)$")]
     pub year: String,
 }
 

@@ -200,6 +200,22 @@ mod tests {
     }
 
     #[test]
+    fn every_pattern_in_the_document_is_a_named_one() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).expect("json");
+        let mut all = Vec::new();
+        walk(&doc, String::new(), &mut all);
+        let named: Vec<&str> = super::super::codes::PATTERNS.iter().map(|p| p.0).collect();
+        let patterns: Vec<(&String, &str)> = all
+            .iter()
+            .filter(|(at, _)| at.ends_with("/pattern"))
+            .filter_map(|(at, v)| v.as_str().map(|p| (at, p)))
+            .collect();
+        assert!(patterns.len() > 40, "the document carries its patterns: {}", patterns.len());
+        let strays: Vec<_> = patterns.iter().filter(|(_, p)| !named.contains(p)).collect();
+        assert!(strays.is_empty(), "patterns not in api::codes::PATTERNS: {strays:?}");
+    }
+
+    #[test]
     fn the_document_is_valid_openapi_and_lists_every_error() {
         let doc = serde_json::to_value(ApiDoc::openapi()).expect("json");
         let mut all = Vec::new();

@@ -72,8 +72,14 @@ pub struct NewUnit {
     pub parent_id: Option<i64>,
     #[schema(value_type = anbao_domain::org::UnitKind)]
     pub kind: String,
+    // `UnitName::MAX_CHARS`
+    #[schema(max_length = 64, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub name: String,
+    #[schema(max_length = 128, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub address: Option<String>,
+    /// Digits, `+`, `-` and spaces.
+    // `anbao_domain::staff::parse_phone`
+    #[schema(max_length = 20, pattern = r"^[0-9+ -]*$")]
     pub phone: Option<String>,
 }
 
@@ -101,10 +107,16 @@ pub async fn create(
 
 #[derive(Deserialize, ToSchema)]
 pub struct EditUnit {
+    // `UnitName::MAX_CHARS`
+    #[schema(max_length = 64, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub name: String,
     pub first_responsible_id: Option<i64>,
     pub deputy_in_charge_id: Option<i64>,
+    #[schema(max_length = 128, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub address: Option<String>,
+    /// Digits, `+`, `-` and spaces.
+    // `anbao_domain::staff::parse_phone`
+    #[schema(max_length = 20, pattern = r"^[0-9+ -]*$")]
     pub phone: Option<String>,
 }
 

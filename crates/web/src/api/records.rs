@@ -75,7 +75,10 @@ pub struct RecordPage {
 /// Records in scope, newest first.
 #[utoipa::path(get, path = "/api/v1/records", tag = "records",
     params(("kind" = Option<anbao_domain::records::RecordKind>, Query), ("unit" = Option<i64>, Query), ("asset" = Option<i64>, Query),
-           ("from" = Option<String>, Query, format = Date, description = "YYYY-MM-DD"), ("to" = Option<String>, Query, format = Date, description = "YYYY-MM-DD, inclusive"),
+           ("from" = Option<String>, Query, format = Date, pattern = r"^$|^(20[0-9]{2}|2100)-",
+            description = "YYYY-MM-DD"),
+           ("to" = Option<String>, Query, format = Date, pattern = r"^$|^(20[0-9]{2}|2100)-",
+            description = "YYYY-MM-DD, inclusive"),
            ("page" = Option<i64>, Query)),
     responses((status = 200, body = RecordPage), (status = 422, body = ErrorBody)))]
 pub async fn list(State(s): State<AppState>, a: Api, Query(q): Query<ListQuery>) -> Result<Json<RecordPage>, ApiError> {
@@ -227,7 +230,10 @@ pub struct NewAsset {
     pub unit_id: i64,
     #[schema(schema_with = super::codes::asset_kinds)]
     pub kind: String,
+    /// Letters, digits and hyphens.
+    #[schema(max_length = 32, pattern = r"^[A-Za-z0-9-]+$")]
     pub code: String,
+    #[schema(max_length = 64, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub name: String,
 }
 

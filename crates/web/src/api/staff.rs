@@ -86,16 +86,24 @@ pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<S
 #[derive(Deserialize, ToSchema)]
 pub struct StaffInputBody {
     pub unit_id: i64,
+    #[schema(max_length = 32, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub name: String,
+    /// Letters, digits and hyphens.
+    #[schema(max_length = 32, pattern = r"^[A-Za-z0-9-]+$")]
     pub staff_no: String,
     /// Position codes, e.g. ["teller", "vault_keeper"].
+    #[schema(value_type = Vec<anbao_domain::staff::Position>, min_items = 1)]
     pub positions: Vec<String>,
     /// formal, approved_contract, trainee
+    #[schema(value_type = anbao_domain::staff::Employment)]
     pub employment: String,
     #[serde(default)]
     pub key_position: bool,
-    /// a, b, cash, ordinary, or null
+    /// a, b, cash, ordinary, or null; only with the post teller, director or accountant.
+    #[schema(value_type = Option<anbao_domain::staff::CardGrade>)]
     pub card_grade: Option<String>,
+    /// Digits, spaces, `-` and `+`.
+    #[schema(max_length = 20, pattern = r"^[0-9+ -]*$")]
     pub phone: Option<String>,
     /// false when the person has left (edits only)
     pub active: Option<bool>,

@@ -58,9 +58,15 @@ pub async fn list(State(s): State<AppState>, a: Api) -> Result<Json<Lists>, ApiE
 #[derive(Deserialize, ToSchema)]
 pub struct NewWarning {
     pub unit_id: i64,
+    #[schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub title: String,
+    #[schema(
+        max_length = 5000,
+        pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+    )]
     pub body: String,
     #[serde(default)]
+    #[schema(value_type = Vec<anbao_domain::staff::Position>)]
     pub posts: Vec<String>,
     /// A closed case of the subtree the bulletin is written from.
     pub case_id: Option<i64>,

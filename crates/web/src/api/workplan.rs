@@ -76,6 +76,7 @@ pub async fn plan(State(s): State<AppState>, a: Api, Query(q): Query<PlanQuery>)
 #[schema(as = NewWorkplan)]
 pub struct NewPlan {
     pub unit_id: i64,
+    #[schema(pattern = r"^(20[0-9]{2}|2100)$")]
     pub year: String,
 }
 
@@ -99,8 +100,11 @@ pub async fn make(
 #[derive(Deserialize, ToSchema)]
 pub struct Report {
     /// 0–100.
+    #[schema(pattern = r"^(100|[1-9]?[0-9])%?$")]
     pub percent: String,
     #[serde(default)]
+    // anbao_app::workplan::NOTE_MAX
+    #[schema(max_length = 500, pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$")]
     pub note: String,
 }
 

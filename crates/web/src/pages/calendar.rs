@@ -28,6 +28,8 @@ struct CalendarPage {
     year: i32,
     version: i64,
     rest: String,
+    /// The earlier weekly rest days, each with the day it stopped deciding.
+    earlier: Vec<String>,
     days: Vec<DayLine>,
     /// Business days in the year by the calendar.
     business_days: usize,
@@ -69,17 +71,30 @@ async fn page(
             })
         })
         .collect();
-    let rest = if book.rest_weekdays.is_empty() {
-        p.lang.tr("无（网点每天营业）", "none (outlets open every day)").to_owned()
-    } else {
-        book.rest_weekdays
-            .iter()
+    let weekdays = |list: &[u8]| {
+        if list.is_empty() {
+            return p.lang.tr("无（网点每天营业）", "none (outlets open every day)").to_owned();
+        }
+        list.iter()
             .filter_map(|w| usize::from(*w).checked_sub(1))
             .filter_map(|i| if en { WEEKDAYS_EN.get(i) } else { WEEKDAYS_ZH.get(i) })
             .map(|w| if en { (*w).to_owned() } else { format!("周{w}") })
             .collect::<Vec<_>>()
             .join("、")
     };
+    let rest = weekdays(&book.rest_weekdays);
+    // The patterns before each change, which still decide the days before it.
+    let earlier = book
+        .earlier
+        .iter()
+        .map(|e| {
+            if en {
+                format!("before {}: {}", e.until, weekdays(&e.rest_weekdays))
+            } else {
+                format!("{}以前：{}", e.until, weekdays(&e.rest_weekdays))
+            }
+        })
+        .collect();
     let l = Layout::new(p, "/calendar", "营业日历", "Business-day calendar")
         .crumb(p.lang.tr("营业日历", "Business-day calendar"), None)
         .flash_from(ok);
@@ -88,6 +103,7 @@ async fn page(
         year,
         version,
         rest,
+        earlier,
         days,
         business_days: (from..to).filter(|d| cal.is_business_day(*d)).count(),
         can_edit: app::may_edit(&p.ctx),
