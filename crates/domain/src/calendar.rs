@@ -326,6 +326,16 @@ mod tests {
         assert!(!c.is_business_day(d("2026-02-28")) && !c.is_business_day(d("2026-03-29")));
         assert!(c.is_business_day(d("2026-03-28")) && c.is_business_day(d("2026-04-05")));
         assert!(later.check().is_ok());
+        // The day a change takes effect is the new pattern's: a change on Saturday 7 March opens that Saturday.
+        let on_saturday = old.edited_into(CalendarBook { rest_weekdays: vec![7], ..old.clone() }, d("2026-03-07"));
+        assert!(on_saturday.calendar().is_business_day(d("2026-03-07")));
+        assert!(!on_saturday.calendar().is_business_day(d("2026-02-28")));
+        // As many earlier patterns as days a calendar may list, and no more.
+        let pattern = |i: usize| EarlierRest { until: format!("2026-01-{:02}", i % 28 + 1), rest_weekdays: vec![7] };
+        let full = CalendarBook { earlier: (0..MAX_DAYS).map(pattern).collect(), ..old.clone() };
+        assert!(full.check().is_ok());
+        let over = CalendarBook { earlier: (0..=MAX_DAYS).map(pattern).collect(), ..old.clone() };
+        assert!(over.check().is_err());
         let bad = CalendarBook {
             earlier: vec![EarlierRest { until: "2026-13-01".into(), rest_weekdays: vec![6] }],
             ..later.clone()

@@ -150,7 +150,7 @@ pub fn parse(input: &RecordInput) -> Result<RecordDraft, DomainError> {
             }
             // One breach per violation: two unticked items of one duty (started late, stopped early) are one.
             for b in failed_duties {
-                if !breaches.iter().any(|x| x.violation == b.violation && x.words == b.words) {
+                if !breaches.contains(&b) {
                     breaches.push(b);
                 }
             }
