@@ -183,3 +183,21 @@ async fn the_unions_own_accountability_rules_gain_the_violations_this_releases_r
     assert_eq!(app.scalar("SELECT MAX(version) FROM accountability_versions").await, 3);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_calendar_the_shipped_year_would_overfill_is_left_as_it_is_and_the_server_starts() {
+    let app = TestApp::demo().await;
+    let v = app.scalar("SELECT MAX(version) FROM calendar_versions").await;
+    // The most days a calendar may list, none of them of a shipped year's.
+    let days: Vec<serde_json::Value> = (0..anbao_domain::calendar::MAX_DAYS as i64)
+        .map(|i| {
+            let d = anbao_domain::period::date_of_day(anbao_domain::period::first_of_month(2030, 1) + i);
+            serde_json::json!({"date": d.to_string(), "kind": "holiday", "name": "自定"})
+        })
+        .collect();
+    let book = serde_json::json!({"rest_weekdays": [6, 7], "day": days});
+    set_body(&app, "calendar_versions", &format!("version = {v}"), &book).await;
+    anbao_app::setup::load_defaults(&app.db, app.now()).await.expect("the defaults load");
+    assert_eq!(app.scalar("SELECT MAX(version) FROM calendar_versions").await, v, "nothing added");
+    app.finish().await;
+}
