@@ -46,15 +46,13 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
     // this release's (the guards and mutual-defence agreements a later release added).
     let (version, action) = match store::catalogs(&mut tx).await?.last() {
         None => (1, "facility.catalogue_default"),
-        Some(_) if store::catalog_edited_by_anyone(&mut tx).await? => return Ok(()),
-        Some((_, v, old)) => {
-            let same = serde_json::from_str::<Catalogue>(old)
-                .is_ok_and(|o| serde_json::to_value(&o).ok() == serde_json::to_value(&cat).ok());
-            if same {
-                return Ok(());
-            }
+        Some(_) if anbao_store::edited_by_anyone(&mut tx, anbao_store::VersionTable::FacilityCatalog).await? => {
+            return Ok(());
+        }
+        Some((_, v, old)) if crate::setup::shipped_differently(old, &cat) => {
             (v + 1, "facility.catalogue_upgrade_default")
         }
+        Some(_) => return Ok(()),
     };
     let id = store::insert_catalog(&mut tx, version, &body, None, now).await?;
     audit::record(&mut tx, Writer { now, actor: None }, action, Entity::Row("facility_catalogs", id), None, None)

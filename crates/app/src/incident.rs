@@ -49,7 +49,9 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
         None => (1, 0, "accountability.load_default", body),
         // The union's own rules stay theirs, but gain the violation codes this release's registers propose (a
         // breach with no type to propose would be flagged and never fined).
-        Some((_, v, old)) if store::edited_by_anyone(&mut tx).await? => {
+        Some((_, v, old))
+            if anbao_store::edited_by_anyone(&mut tx, anbao_store::VersionTable::Accountability).await? =>
+        {
             let Ok(mut theirs) = serde_json::from_str::<Rules>(&old) else { return Ok(()) };
             let missing: Vec<_> =
                 r.violation.iter().filter(|s| theirs.violation_type(&s.code).is_none()).cloned().collect();
@@ -65,14 +67,10 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
             let body = serde_json::to_string(&theirs).map_err(|e| AppError::Internal(e.to_string()))?;
             (v + 1, anbao_domain::period::day_of_ms(now), "accountability.upgrade_violations", body)
         }
-        Some((_, v, old)) => {
-            let same = serde_json::from_str::<Rules>(&old)
-                .is_ok_and(|o| serde_json::to_value(&o).ok() == serde_json::to_value(&r).ok());
-            if same {
-                return Ok(());
-            }
+        Some((_, v, old)) if crate::setup::shipped_differently(&old, &r) => {
             (v + 1, anbao_domain::period::day_of_ms(now), "accountability.upgrade_default", body)
         }
+        Some(_) => return Ok(()),
     };
     let id = store::insert_version(&mut tx, version, &body, from_day, None, now).await?;
     audit::record(&mut tx, w, action, Entity::Row("accountability_versions", id), None, None).await?;

@@ -60,19 +60,13 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<()> {
     let versions = store::versions(&mut tx).await?;
     let (version, from_day, action) = match versions.last() {
         None => (1, 0, "checklist.load_default"),
-        Some(_) if store::edited_by_anyone(&mut tx).await? => return Ok(()),
-        Some(old) => {
-            let same = serde_json::from_str::<Template>(&old.body)
-                .is_ok_and(|o| serde_json::to_value(&o).ok() == serde_json::to_value(&t).ok());
-            if same {
-                return Ok(());
-            }
-            (
-                old.version + 1,
-                anbao_domain::period::day_of_ms(now).max(old.effective_from_day),
-                "checklist.upgrade_default",
-            )
-        }
+        Some(_) if anbao_store::edited_by_anyone(&mut tx, anbao_store::VersionTable::Checklist).await? => return Ok(()),
+        Some(old) if crate::setup::shipped_differently(&old.body, &t) => (
+            old.version + 1,
+            anbao_domain::period::day_of_ms(now).max(old.effective_from_day),
+            "checklist.upgrade_default",
+        ),
+        Some(_) => return Ok(()),
     };
     let id = store::insert_version(&mut tx, version, &body, from_day, None, now).await?;
     audit::record(&mut tx, Writer { now, actor: None }, action, Entity::Row("checklist_versions", id), None, None)

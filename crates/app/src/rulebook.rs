@@ -75,7 +75,7 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<usize> {
             continue;
         };
         let Some(latest) = versions.last() else { continue };
-        if versions.iter().any(|v| v.created_by.is_some()) || !shipped_differently(&latest.body, r) {
+        if versions.iter().any(|v| v.created_by.is_some()) || !crate::setup::shipped_differently(&latest.body, r) {
             continue;
         }
         let v = NewVersion {
@@ -92,16 +92,6 @@ pub async fn load_default(db: &Db, now: i64) -> AppResult<usize> {
     }
     tx.commit().await?;
     Ok(added)
-}
-
-/// The stored body differs from the shipped rule in what the engine reads (fields an earlier release did not have
-/// read as their defaults, so a body that only lacks them is not different). A body that no longer parses is left
-/// for the union to see on the rulebook page.
-fn shipped_differently(stored: &str, shipped: &Rule) -> bool {
-    match serde_json::from_str::<Rule>(stored) {
-        Ok(old) => serde_json::to_value(&old).ok() != serde_json::to_value(shipped).ok(),
-        Err(_) => false,
-    }
 }
 
 /// One version of a rule.

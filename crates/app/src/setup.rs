@@ -16,3 +16,16 @@ pub async fn load_defaults(db: &Db, now: i64) -> AppResult<usize> {
     crate::calendar::load_default(db, now).await?;
     Ok(rules)
 }
+
+/// Whether a version stored from an earlier release's defaults differs from what this release ships, in what its
+/// readers read: fields an earlier release lacked read as their defaults, so a body that only lacks them is the same.
+/// A body that no longer parses is left alone (for the union to see), never replaced.
+pub(crate) fn shipped_differently<T: serde::de::DeserializeOwned + serde::Serialize>(
+    stored: &str,
+    shipped: &T,
+) -> bool {
+    match serde_json::from_str::<T>(stored) {
+        Ok(old) => serde_json::to_value(&old).ok() != serde_json::to_value(shipped).ok(),
+        Err(_) => false,
+    }
+}

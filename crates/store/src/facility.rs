@@ -12,15 +12,6 @@ pub async fn catalogs(c: &mut Conn) -> Result<Vec<(i64, i64, String)>> {
         .collect()
 }
 
-/// Whether anyone has saved a catalogue (the union's own), as opposed to versions loaded from the shipped defaults.
-pub async fn catalog_edited_by_anyone(c: &mut Conn) -> Result<bool> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM facility_catalogs WHERE created_by IS NOT NULL")
-        .fetch_one(&mut *c)
-        .await?
-        .try_get("n")?;
-    Ok(n > 0)
-}
-
 pub async fn insert_catalog(c: &mut Conn, version: i64, body: &str, by: Option<i64>, now: i64) -> Result<i64> {
     sqlx::query(
         "INSERT INTO facility_catalogs (version, body, created_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id",

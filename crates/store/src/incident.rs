@@ -21,15 +21,6 @@ pub async fn version_body(c: &mut Conn, id: i64) -> Result<Option<String>> {
     r.map(|r| r.try_get("body")).transpose()
 }
 
-/// Whether anyone has saved a version (the union's own), as opposed to versions loaded from the shipped defaults.
-pub async fn edited_by_anyone(c: &mut Conn) -> Result<bool> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM accountability_versions WHERE created_by IS NOT NULL")
-        .fetch_one(&mut *c)
-        .await?
-        .try_get("n")?;
-    Ok(n > 0)
-}
-
 pub async fn insert_version(
     c: &mut Conn,
     version: i64,

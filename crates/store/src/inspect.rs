@@ -25,15 +25,6 @@ pub async fn versions(c: &mut Conn) -> Result<Vec<VersionRow>> {
         .collect()
 }
 
-/// Whether anyone has saved a version (the union's own), as opposed to versions loaded from the shipped defaults.
-pub async fn edited_by_anyone(c: &mut Conn) -> Result<bool> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM checklist_versions WHERE created_by IS NOT NULL")
-        .fetch_one(&mut *c)
-        .await?
-        .try_get("n")?;
-    Ok(n > 0)
-}
-
 pub async fn insert_version(
     c: &mut Conn,
     version: i64,

@@ -39,6 +39,27 @@ pub type Conn = sqlx::AnyConnection;
 pub type Result<T> = std::result::Result<T, sqlx::Error>;
 
 /// Was this error a unique-constraint violation (a duplicate staff number, username…)?
+/// A table of versions loaded from the shipped defaults (`created_by` empty) or saved by someone.
+#[derive(Debug, Clone, Copy)]
+pub enum VersionTable {
+    Accountability,
+    Checklist,
+    FacilityCatalog,
+}
+
+/// Whether anyone has saved a version of `table` (the union's own), as opposed to versions loaded from the defaults.
+pub async fn edited_by_anyone(c: &mut Conn, table: VersionTable) -> Result<bool> {
+    let sql = match table {
+        VersionTable::Accountability => {
+            "SELECT COUNT(*) AS n FROM accountability_versions WHERE created_by IS NOT NULL"
+        }
+        VersionTable::Checklist => "SELECT COUNT(*) AS n FROM checklist_versions WHERE created_by IS NOT NULL",
+        VersionTable::FacilityCatalog => "SELECT COUNT(*) AS n FROM facility_catalogs WHERE created_by IS NOT NULL",
+    };
+    let n: i64 = sqlx::Row::try_get(&sqlx::query(sql).fetch_one(&mut *c).await?, "n")?;
+    Ok(n > 0)
+}
+
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error().is_some_and(|d| d.is_unique_violation())
 }
