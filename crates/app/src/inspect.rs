@@ -271,6 +271,14 @@ pub async fn save(
             .template
             .item(&code)
             .ok_or_else(|| invalid("results", format!("检查表中没有检查项{code}"), "no such item"))?;
+        r.note = anbao_domain::text::optional(
+            "results",
+            &format!("检查项{code}的存在问题"),
+            &format!("the note of item {code}"),
+            Some(&r.note),
+            anbao_domain::inspect::NOTE_MAX,
+        )?
+        .unwrap_or_default();
         // A failure with no deduction given loses the item's full points.
         if r.outcome == Outcome::Fail && r.deduct == 0 {
             r.deduct = item.points;

@@ -7,16 +7,24 @@ use crate::DomainError;
 use serde::{Deserialize, Serialize};
 
 /// An assessment scheme as its file and its stored versions hold it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = AssessmentScheme)]
 #[serde(deny_unknown_fields)]
 pub struct Scheme {
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub title: String,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub source: String,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub article: String,
+    /// Their points sum to 100.
     #[serde(rename = "section")]
+    #[schema(min_items = 1)]
     pub sections: Vec<Section>,
-    /// Best first: the first whose `min` the score reaches (and the veto allows) is the rating.
+    /// Best first: the first whose `min` the score reaches (and the veto allows) is the rating; the minimums fall
+    /// to 0.
     #[serde(rename = "rating")]
+    #[schema(min_items = 1)]
     pub ratings: Vec<Rating>,
     pub veto: Veto,
     /// Who assesses whom (统一考核): a unit of `unit_kind` assesses the units of `assesses` below it.
@@ -24,46 +32,60 @@ pub struct Scheme {
     pub assessors: Vec<Assessor>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = SchemeSection)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub code: String,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub title: String,
     pub title_en: String,
     /// Whole points; the sections sum to 100.
+    #[schema(minimum = 1, maximum = 100)]
     pub points: i64,
     pub source: String,
+    /// Their points sum to the section's.
     #[serde(rename = "item")]
+    #[schema(min_items = 1)]
     pub items: Vec<Item>,
 }
 
 /// One scored item. `measure` says what it is scored from; `areas` (for `compliance`) which rulebook areas count;
 /// `per_item` (for the counted measures) the whole points lost for each one, up to the item's `points`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = SchemeItem)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub code: String,
     pub title: String,
+    #[schema(schema_with = measures)]
     pub measure: String,
+    #[schema(minimum = 1, maximum = 100)]
     pub points: i64,
+    /// For `compliance`: at least one.
     #[serde(default)]
     pub areas: Vec<String>,
+    /// For the counted measures: 1 to the item's points.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100)]
     pub per_item: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = SchemeRating)]
 #[serde(deny_unknown_fields)]
 pub struct Rating {
     pub code: String,
     pub label: String,
     pub label_en: String,
     /// The lowest whole score with this rating.
+    #[schema(minimum = 0, maximum = 100)]
     pub min: i64,
 }
 
 /// 一票否决: a unit with a case of these kinds in the year cannot get the ratings in `forbids`, nor a reward.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = SchemeVeto)]
 #[serde(deny_unknown_fields)]
 pub struct Veto {
     /// Every 四类 case (the accountability rules' kinds marked `four`) vetoes.
@@ -72,12 +94,14 @@ pub struct Veto {
     pub kinds: Vec<String>,
     /// The unit kinds a case vetoes: the case's own unit and those of its superiors of these kinds.
     pub levels: Vec<String>,
+    /// Codes of the scheme's ratings.
     pub forbids: Vec<String>,
     pub source: String,
     pub article: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = SchemeAssessor)]
 #[serde(deny_unknown_fields)]
 pub struct Assessor {
     pub unit_kind: String,
@@ -97,6 +121,15 @@ pub enum Measure {
     Cases,
     /// Penalties decided for violations of the quarter: `per_item` each.
     Penalties,
+}
+
+/// Every measure's code, as `Measure::parse` reads it.
+pub const MEASURES: [&str; 5] = ["compliance", "inspection_score", "hazards_late", "cases", "penalties"];
+
+/// The schema of a measure: one of [`MEASURES`].
+fn measures() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(MEASURES)).build()
 }
 
 impl Measure {
@@ -384,6 +417,14 @@ pub fn parse_quarter(year: &str, quarter: &str) -> Result<(i32, i8), DomainError
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_measure_the_schema_lists_is_read() {
+        for m in super::MEASURES {
+            assert!(Measure::parse(m).is_ok(), "{m}");
+        }
+        assert!(Measure::parse("score").is_err());
+    }
+
     use super::*;
 
     fn scheme() -> Scheme {

@@ -24,9 +24,11 @@ labelled_enum!(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListedDay {
-    /// YYYY-MM-DD.
+    /// YYYY-MM-DD, listed once.
+    #[schema(format = Date, pattern = r"^(20[0-9]{2}|2100)-")]
     pub date: String,
     pub kind: DayKind,
+    #[schema(max_length = 20, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub name: String,
 }
 
@@ -37,6 +39,7 @@ pub struct ListedDay {
 pub struct EarlierRest {
     /// YYYY-MM-DD: the first day the next pattern decides.
     pub until: String,
+    #[schema(schema_with = weekdays)]
     pub rest_weekdays: Vec<u8>,
 }
 
@@ -45,6 +48,7 @@ pub struct EarlierRest {
 #[serde(deny_unknown_fields)]
 pub struct CalendarBook {
     /// Weekdays on which outlets are closed unless listed as adjusted working days: 1 = Monday … 7 = Sunday.
+    #[schema(schema_with = weekdays)]
     pub rest_weekdays: Vec<u8>,
     /// The patterns before each change of `rest_weekdays`, oldest first: kept by Anbao as the calendar is edited
     /// (what an edit sends here is ignored).
@@ -52,7 +56,15 @@ pub struct CalendarBook {
     #[schema(read_only)]
     pub earlier: Vec<EarlierRest>,
     #[serde(default)]
+    #[schema(max_items = 1000)]
     pub day: Vec<ListedDay>,
+}
+
+/// The schema of a set of weekdays: 1 = Monday … 7 = Sunday, each at most once (`CalendarBook::check`).
+fn weekdays() -> utoipa::openapi::Array {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type};
+    let day = ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(7));
+    ArrayBuilder::new().items(day).unique_items(true).max_items(Some(7)).build()
 }
 
 fn bad(zh: String, en: String) -> DomainError {

@@ -44,6 +44,7 @@ pub const MARKS_MAX: i32 = 100;
 /// One entry of the bank as the file, the Excel import and the API give it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct QuestionDraft {
+    #[schema(max_length = 32, pattern = r"^[A-Za-z0-9-]+$")]
     pub code: String,
     pub kind: QuestionKind,
     #[serde(default)]
@@ -51,14 +52,42 @@ pub struct QuestionDraft {
     #[serde(default)]
     pub posts: Vec<Position>,
     #[serde(default)]
+    #[schema(schema_with = tags)]
     pub tags: Vec<String>,
+    #[schema(max_length = 200, pattern = r"\S")]
     pub article: String,
+    #[schema(minimum = 1, maximum = 3)]
     pub difficulty: i32,
+    #[schema(minimum = 1, maximum = 100)]
     pub marks: i32,
+    /// A fill-in question marks each blank with `____`.
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+    )]
     pub text: String,
+    /// For choice questions, 2–8; none for the other kinds.
     #[serde(default)]
+    #[schema(schema_with = options)]
     pub options: Vec<String>,
+    /// An option letter (single), two or more distinct letters (multiple), 对/错 (true/false), the blanks' answers
+    /// separated by `|` (fill), or the model answer (short).
+    #[schema(max_length = 2000, pattern = r"\S")]
     pub answer: String,
+}
+
+/// The schema of a question's tags: letters, digits and underscores, 1–20 each (`QuestionDraft::validate`).
+fn tags() -> utoipa::openapi::Array {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type};
+    let tag = ObjectBuilder::new().schema_type(Type::String).max_length(Some(20)).pattern(Some(r"^[A-Za-z0-9_]+$"));
+    ArrayBuilder::new().items(tag).build()
+}
+
+/// The schema of a question's options: at most [`OPTIONS_MAX`], each not blank and at most [`OPTION_MAX`].
+fn options() -> utoipa::openapi::Array {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type};
+    let option = ObjectBuilder::new().schema_type(Type::String).max_length(Some(OPTION_MAX)).pattern(Some(r"\S"));
+    ArrayBuilder::new().items(option).max_items(Some(OPTIONS_MAX)).build()
 }
 
 fn bad(field: &'static str, zh: String, en: String) -> DomainError {

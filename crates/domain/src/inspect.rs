@@ -4,34 +4,51 @@ use crate::DomainError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ChecklistSection)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub code: String,
     pub title: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ChecklistItem)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    /// Unique in the checklist.
     pub code: String,
+    /// The code of one of the checklist's sections.
     pub section: String,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub text: String,
     /// The most a failure of this item deducts; the items' points sum to 100.
+    #[schema(minimum = 1, maximum = 100)]
     pub points: i64,
     /// `general` (一般隐患) or `major` (重大隐患).
+    #[schema(schema_with = severities)]
     pub severity: String,
     /// The article the item checks.
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub article: String,
 }
 
+/// The schema of a hazard's severity, as `Template::validate` accepts it.
+fn severities() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["general", "major"])).build()
+}
+
 /// A checklist template; every edit is a new version, and an inspection keeps the version it was made with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = Checklist)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub title: String,
     pub title_en: String,
     /// Days allowed to rectify a hazard, by default.
+    #[schema(minimum = 1, maximum = 365)]
     pub rectify_days: i64,
     pub section: Vec<Section>,
     pub item: Vec<Item>,
@@ -92,7 +109,7 @@ impl Template {
 }
 
 /// What the inspector found for one item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Pass,
@@ -100,14 +117,21 @@ pub enum Outcome {
     NotApplicable,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ItemResult {
     pub outcome: Outcome,
-    /// For a failure: points deducted; 0 when saved means the item's full points.
+    /// For a failure: points deducted (1 to the item's points; 0 when saved means the item's full points); 0
+    /// otherwise.
+    #[schema(minimum = 0, maximum = 100)]
     pub deduct: i64,
+    /// What was found (required for a failure), one line of at most [`NOTE_MAX`] characters.
     #[serde(default)]
+    #[schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub note: String,
 }
+
+/// The longest note of one item's result (the form's one-line field).
+pub const NOTE_MAX: usize = 200;
 
 /// Check the results against the template: every item answered, deductions within the item's points.
 pub fn check_results(t: &Template, results: &BTreeMap<String, ItemResult>) -> Result<(), DomainError> {

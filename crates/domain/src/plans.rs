@@ -41,37 +41,72 @@ impl Contact {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Step {
+    #[schema(max_length = 40, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub who: String,
     #[serde(default)]
+    #[schema(max_length = 80)]
     pub who_en: String,
+    #[schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub act: String,
     #[serde(default)]
+    #[schema(max_length = 400)]
     pub act_en: String,
     /// A contact code when the step is a call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = call)]
     pub call: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Plan {
+    /// Unique in the book.
+    #[schema(max_length = 40, pattern = r"^[a-z0-9_]+$")]
     pub code: String,
     pub group: PlanGroup,
+    #[schema(max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 120)]
     pub title_en: String,
     /// The article(s) it enters, e.g. `预案 第六条`.
+    #[schema(max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     pub article: String,
     /// The article's text.
+    #[schema(
+        max_length = 2000,
+        pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+    )]
     pub text: String,
     /// Contact codes in order of urgency.
     #[serde(default)]
+    #[schema(schema_with = contacts)]
     pub contacts: Vec<String>,
+    #[schema(min_items = 1, max_items = 20)]
     pub step: Vec<Step>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanBook {
+    #[schema(min_items = 1, max_items = 60)]
     pub plan: Vec<Plan>,
+}
+
+/// The schema of a contact code, as `Contact::parse` reads it.
+fn contact() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(Contact::ALL.iter().map(|c| c.code()))).build()
+}
+
+/// A step's call: a contact code, or null for a step that calls no one.
+fn call() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{ObjectBuilder, Type, schema::OneOfBuilder};
+    utoipa::openapi::Schema::OneOf(
+        OneOfBuilder::new().item(contact()).item(ObjectBuilder::new().schema_type(Type::Null)).build(),
+    )
+}
+
+fn contacts() -> utoipa::openapi::Array {
+    utoipa::openapi::ArrayBuilder::new().items(contact()).build()
 }
 
 /// Limits, so an edited book stays a phone page.
@@ -80,6 +115,14 @@ pub const STEPS_MAX: usize = 20;
 
 fn bad(field: &'static str, zh: String, en: &str) -> DomainError {
     DomainError::new(field, zh, en)
+}
+
+/// An English rendering may be empty; it may run to twice the Chinese limit (English is longer).
+fn length_en(field: &'static str, code: &str, v: &str, max: usize) -> Result<(), DomainError> {
+    if v.chars().count() > max {
+        return Err(bad(field, format!("预案{code}：英文译文不超过{max}字"), "a plan's English text is too long"));
+    }
+    Ok(())
 }
 
 fn length(field: &'static str, code: &str, what: &str, v: &str, max: usize) -> Result<(), DomainError> {
@@ -117,6 +160,7 @@ impl PlanBook {
                 return Err(bad("code", format!("预案代码{code}重复"), "a plan code appears twice"));
             }
             length("title", code, "标题", &p.title, 60)?;
+            length_en("title_en", code, &p.title_en, 120)?;
             length("article", code, "条款", &p.article, 60)?;
             length("text", code, "条文", &p.text, 2000)?;
             if p.step.is_empty() || p.step.len() > STEPS_MAX {
@@ -125,6 +169,8 @@ impl PlanBook {
             for s in &p.step {
                 length("who", code, "执行人", &s.who, 40)?;
                 length("act", code, "步骤", &s.act, 200)?;
+                length_en("who_en", code, &s.who_en, 80)?;
+                length_en("act_en", code, &s.act_en, 400)?;
                 if let Some(c) = &s.call {
                     Contact::parse(c)?;
                 }
@@ -268,6 +314,12 @@ mod tests {
         assert!(ok(with(&|p| p.code = "a".repeat(40))));
         assert!(!ok(with(&|p| p.code = "a".repeat(41))));
         assert!(!ok(with(&|p| p.code = String::new())));
+        assert!(ok(with(&|p| p.title_en = "w".repeat(120))));
+        assert!(!ok(with(&|p| p.title_en = "w".repeat(121))));
+        assert!(ok(with(&|p| p.step[0].who_en = "w".repeat(80))));
+        assert!(!ok(with(&|p| p.step[0].who_en = "w".repeat(81))));
+        assert!(ok(with(&|p| p.step[0].act_en = "w".repeat(400))));
+        assert!(!ok(with(&|p| p.step[0].act_en = "w".repeat(401))));
         assert!(ok(with(&|p| p.step = vec![p.step[0].clone(); STEPS_MAX])));
         assert!(!ok(with(&|p| p.step = vec![p.step[0].clone(); STEPS_MAX + 1])));
         let many = |n: usize| PlanBook {

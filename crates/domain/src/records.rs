@@ -56,31 +56,43 @@ impl RecordKind {
     }
 }
 
-/// Raw input of any record kind, from a form or JSON. Fields a kind does not use are ignored.
+/// Raw input of any record kind, from a form or JSON. Fields a kind does not use are ignored; which it needs, and
+/// the checks it ticks, are its kind's (`GET /api/v1/record-kinds`).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct RecordInput {
     #[schema(value_type = RecordKind)]
     pub kind: String,
     /// The unit the record belongs to (for asset records, taken from the asset).
+    #[schema(minimum = 1)]
     pub unit_id: Option<i64>,
+    #[schema(minimum = 1)]
     pub asset_id: Option<i64>,
     /// When it happened, as RFC 3339 or `YYYY-MM-DDTHH:MM` local time; defaults to now.
     pub occurred_at: Option<String>,
     pub subkind: Option<String>,
+    #[schema(minimum = 1)]
     pub performer_id: Option<i64>,
     /// The post in which the performer acted (e.g. `cctv_admin` or `director`).
     pub performer_position: Option<String>,
+    #[schema(minimum = 1)]
     pub second_person_id: Option<i64>,
+    #[schema(minimum = 1)]
     pub subject_staff_id: Option<i64>,
+    #[schema(minimum = 1)]
     pub target_unit_id: Option<i64>,
     #[serde(default)]
     pub checks: Vec<String>,
     pub number: Option<f64>,
+    /// Each person once.
     #[serde(default)]
+    #[schema(schema_with = distinct_people)]
     pub people: Vec<i64>,
     pub result: Option<String>,
+    #[schema(max_length = 2000, pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$")]
     pub text: Option<String>,
+    #[schema(max_length = 2000, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub text2: Option<String>,
+    #[schema(minimum = 1)]
     pub supersedes_id: Option<i64>,
     /// For kinds confirmed by two: the second person's username and password or confirmation PIN.
     pub confirm_username: Option<String>,
@@ -90,6 +102,15 @@ pub struct RecordInput {
     pub plan: Option<String>,
     #[serde(default)]
     pub plan_steps: Vec<usize>,
+}
+
+/// The schema of a list of people: staff ids, each once (`records::parse`).
+fn distinct_people() -> utoipa::openapi::Array {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type};
+    let id = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Int64)));
+    ArrayBuilder::new().items(id.minimum(Some(1))).unique_items(true).build()
 }
 
 /// A parsed record, ready to store.

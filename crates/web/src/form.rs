@@ -127,6 +127,18 @@ pub fn parse_day(raw: &str) -> Result<i64, AppError> {
     day(raw, "date")
 }
 
+/// The page of a list (`page`): empty means the first; anything but a whole number from 1 is refused, not read as 1.
+pub fn page_number(raw: Option<&str>) -> Result<i64, AppError> {
+    match raw.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(1),
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| anbao_app::error::invalid("page", "页码须为正整数", "the page is a whole number from 1")),
+    }
+}
+
 /// A numeric `{id}` in the path, parsed at the edge: anything but a number answers 404 (a page in the reader's
 /// language, or the JSON error under `/api/`), as an unknown id does.
 pub struct Id(pub i64);

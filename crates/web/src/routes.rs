@@ -303,6 +303,7 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/audit/verify", get(api::audit::verify))
         .route("/records", get(api::records::list).post(api::records::create))
         .route("/records/{id}", get(api::records::get))
+        .route("/record-kinds", get(api::record_kinds::list))
         .route("/records/{id}/photo", post(api::records::add_photo).layer(photo_limit()))
         .route("/assets", get(api::records::assets).post(api::records::create_asset))
         .route("/messages", get(api::records::messages))

@@ -211,3 +211,39 @@ async fn every_export_downloads_through_the_api_by_token_with_the_pages_rows() {
         assert!(!sheet(&r.bytes).is_empty(), "{}: a header row at least", e.path);
     }
 }
+
+#[tokio::test]
+async fn each_record_kind_says_what_it_asks_for_and_a_record_built_from_that_is_accepted() {
+    let app = TestApp::demo().await;
+    let cg = unit(&app, "城关信用社营业部").await;
+    let mut teller = app.api("chengguan.guiyuan").await;
+    let r = teller.get("/api/v1/record-kinds").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let kinds = r.json();
+    let kind = |code: &str| kinds.as_array().unwrap().iter().find(|k| k["code"] == code).cloned().unwrap();
+    assert_eq!(kinds.as_array().unwrap().len(), anbao_domain::records::RecordKind::ALL.len());
+    let patrol = kind("atm_patrol");
+    assert_eq!((patrol["about"].as_str(), patrol["asset_kind"].as_str()), (Some("asset"), Some("atm")));
+    // An inspection visit is written by the inspection's countersigning, and the API says where.
+    let visit = kind("inspection_visit");
+    assert_eq!(visit["entered_through"].as_str(), Some("/inspections"));
+    let r = teller.json("POST", "/api/v1/records", &json!({"kind": "inspection_visit", "unit_id": cg})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // The opening check is about the unit and ticks its checks: every check ticked, it is a normal check.
+    let opening = kind("opening_check");
+    assert_eq!(opening["about"].as_str(), Some("unit"));
+    let checks: Vec<&str> = opening["checks"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap()).collect();
+    assert!(checks.len() >= 3, "{opening}");
+    assert_eq!(opening["text"]["max_chars"].as_u64(), Some(2000));
+    let r = teller
+        .json("POST", "/api/v1/records", &json!({"kind": "opening_check", "unit_id": cg, "checks": checks}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let stored = teller.get(&format!("/api/v1/records/{id}")).await.json();
+    assert_eq!(stored["kind"], "opening_check");
+    assert!(checks.iter().all(|c| stored["data"]["checks"][c] == true), "{stored}");
+    // Without a token, nothing.
+    assert_eq!(app.client().get("/api/v1/record-kinds").await.status, StatusCode::UNAUTHORIZED);
+    app.finish().await;
+}

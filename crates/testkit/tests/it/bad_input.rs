@@ -179,7 +179,7 @@ async fn a_unit_name_over_the_limit_is_refused_and_nothing_is_created() {
 }
 
 #[tokio::test]
-async fn a_page_past_the_end_is_an_empty_page_however_far() {
+async fn a_page_past_the_end_is_an_empty_page_however_far_and_a_page_not_a_number_is_refused() {
     let app = TestApp::demo().await;
     let mut api = app.api("admin").await;
     for path in ["/api/v1/records?page=9223372036854775807", "/api/v1/staff?page=9223372036854775807"] {
@@ -188,6 +188,15 @@ async fn a_page_past_the_end_is_an_empty_page_however_far() {
         let rows = r.json().as_object().and_then(|o| o.values().find_map(|v| v.as_array().map(Vec::len)));
         assert_eq!(rows, Some(0), "{path}: {}", r.body);
     }
+    // A page that is not a whole number from 1 is refused, not read as the first; empty is the first.
+    for path in ["/api/v1/records?page=abc", "/api/v1/staff?page=0", "/api/v1/records?page=9223372036854775808"] {
+        let r = api.get(path).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {}", r.body);
+        assert_eq!(r.json()["error"]["field"], "page", "{path}");
+    }
+    assert_eq!(api.get("/api/v1/records?page=").await.status, StatusCode::OK);
+    // An asset filter that is no asset's id lists nothing, as an unknown unit: not everything.
+    assert_eq!(api.get("/api/v1/records?asset=atm-1").await.status, StatusCode::NOT_FOUND);
     app.finish().await;
 }
 

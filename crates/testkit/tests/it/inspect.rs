@@ -188,6 +188,34 @@ async fn scores_follow_the_checklist_version_each_inspection_used() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("1–4分"), "{}", r.body);
     assert_eq!(app.scalar(&score(third)).await, 1000);
+    // A finding's note is one line of at most 200 characters: one more is refused and the stored results stay.
+    let note = |n: usize| "门".repeat(n);
+    let long = note(201);
+    let r = inspector
+        .post_multipart(&format!("/inspections/{third}/save"), &[("o_R5", "fail"), ("d_R5", "2"), ("n_R5", &long)], &[])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("不能超过200个字"), "{}", r.body);
+    assert_eq!(app.scalar(&score(third)).await, 1000);
+    let mut api = app.api("qinghe.baowei").await;
+    let r = api
+        .json(
+            "PUT",
+            &format!("/api/v1/inspections/{third}/results"),
+            &json!({"results": {"R5": {"outcome": "fail", "deduct": 2, "note": "值班\u{0007}记录"}}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let at_limit = note(200);
+    let r = api
+        .json(
+            "PUT",
+            &format!("/api/v1/inspections/{third}/results"),
+            &json!({"results": {"R5": {"outcome": "fail", "deduct": 2, "note": at_limit}}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(app.scalar(&score(third)).await, 980);
     app.finish().await;
 }
 

@@ -345,6 +345,9 @@ fn area_scenarios(f: &Fixture, t: &Targets) -> Vec<Case> {
         get("dongjie.zhuren", format!("/api/v1/inspections/{}/correct", t.chengguan_inspection), NOT_FOUND)
             .json("POST", serde_json::json!({})),
         get("chengguan.guiyuan", "/api/v1/checklist".into(), OK).with("\"points\""),
+        // What each record kind asks for is the same for everyone signed in.
+        get("chengguan.guiyuan", "/api/v1/record-kinds".into(), OK).with("\"atm_patrol\""),
+        get("shenji", "/api/v1/record-kinds".into(), OK).with("\"entered_through\""),
         // The Excel exports through the API: the page's own scope, by token.
         get("dongjie.zhuren", format!("/api/v1/keys/export.xlsx?unit={cg}"), NOT_FOUND).with("not_found"),
         get("chengguan.zhuren", format!("/api/v1/keys/export.xlsx?unit={cg}"), OK),

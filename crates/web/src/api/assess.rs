@@ -201,7 +201,7 @@ pub async fn reward(
 }
 
 /// The scheme in force (sections, items, ratings, veto, assessors), as JSON.
-#[utoipa::path(get, path = "/api/v1/assessment/scheme", tag = "assessment", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/assessment/scheme", tag = "assessment", responses((status = 200, body = Scheme)))]
 pub async fn scheme(State(s): State<AppState>, _a: Api) -> Result<Json<Scheme>, ApiError> {
     Ok(Json(app::scheme(&s.db).await?.1))
 }
@@ -213,7 +213,7 @@ pub struct SchemeVersion {
 
 /// Replace the scheme with a new version (the shape `GET` returns); checked whole — the sections must sum to 100 —
 /// or nothing is stored. Only for the rulebook's editors over the whole union.
-#[utoipa::path(put, path = "/api/v1/assessment/scheme", tag = "assessment", request_body = Object,
+#[utoipa::path(put, path = "/api/v1/assessment/scheme", tag = "assessment", request_body = Scheme,
     responses((status = 200, body = SchemeVersion), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn replace_scheme(
     State(s): State<AppState>,

@@ -41,6 +41,30 @@ pub fn hazard_severities() -> Object {
     one_of(["general", "major"])
 }
 
+/// A date that may be left out: `YYYY-MM-DD` (its year matching `year`), an empty string or null, each meaning what
+/// the handler reads (`form::parse_day`; empty and null are "none").
+fn optional_date_of(year: &'static str) -> utoipa::openapi::Schema {
+    use utoipa::openapi::KnownFormat;
+    use utoipa::openapi::schema::{OneOfBuilder, SchemaFormat};
+    let date = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        .pattern(Some(year));
+    let empty = ObjectBuilder::new().schema_type(Type::String).max_length(Some(0));
+    let none = ObjectBuilder::new().schema_type(Type::Null);
+    utoipa::openapi::Schema::OneOf(OneOfBuilder::new().item(date).item(empty).item(none).build())
+}
+
+/// A date of 2000–2100, or none.
+pub fn optional_date() -> utoipa::openapi::Schema {
+    optional_date_of(r"^(20[0-9]{2}|2100)-")
+}
+
+/// A date in a person's record (from 1940), or none.
+pub fn optional_person_date() -> utoipa::openapi::Schema {
+    optional_date_of(r"^(19[4-9][0-9]|[2-9][0-9]{3})-")
+}
+
 /// Every pattern a request field may carry, with what it states. utoipa takes a pattern only as a literal, so each is
 /// written out on its field; a test of the document (`api::openapi`) fails on a pattern not in this list, so a typo in
 /// one copy cannot pass unseen.
@@ -57,11 +81,15 @@ pub const PATTERNS: &[(&str, &str)] = &[
     (r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$", "optional text area (text::optional_paragraphs)"),
     (r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$", "a month, 2000–2100 (period::month_of)"),
     (r"^(20[0-9]{2}|2100)$", "a year, 2000–2100"),
+    (r"^$|^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$", "a month of a query, or empty for this month"),
     (r"^(20[0-9]{2}|2100)-", "a date of 2000–2100 (with format date)"),
     (r"^$|^(20[0-9]{2}|2100)-", "a date of 2000–2100, or empty for none"),
     (r"^$|^(19[4-9][0-9]|[2-9][0-9]{3})-", "a date of a person's record from 1940, or empty for none"),
+    (r"^(19[4-9][0-9]|[2-9][0-9]{3})-", "a date of a person's record from 1940 (with format date)"),
     (r"^[0-9+ -]*$", "a phone number"),
     (r"^[A-Za-z0-9-]+$", "a code of letters, digits and hyphens"),
+    (r"^[A-Za-z0-9_]+$", "a tag of letters, digits and underscores (exam::QuestionDraft)"),
+    (r"^[a-z0-9_]+$", "a plan code: lowercase letters, digits and underscores (plans::PlanBook)"),
     (r"\S", "not blank"),
     (r"^[Qq]?[1-4]$", "a quarter, 1–4 or Q1–Q4"),
     (r"^([0-9]{1,11}(\.[0-9]{1,2})?)?$", "an amount in yuan, up to two decimals"),

@@ -160,7 +160,7 @@ pub struct RuleTally {
 
 /// Compliance of a unit's subtree for a month, rolled up the tree.
 #[utoipa::path(get, path = "/api/v1/compliance", tag = "compliance",
-    params(("unit" = Option<i64>, Query), ("month" = Option<String>, Query, description = "YYYY-MM", pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")),
+    params(("unit" = Option<i64>, Query), ("month" = Option<String>, Query, description = "YYYY-MM; empty for this month", pattern = r"^$|^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")),
     responses((status = 200, body = RollupBody), (status = 404, body = ErrorBody)))]
 pub async fn rollup_of(
     State(s): State<AppState>,
@@ -213,7 +213,7 @@ pub struct ItemBody {
 
 /// Due items of a unit's subtree in a month, with the reason in words; filter by rule, status or area.
 #[utoipa::path(get, path = "/api/v1/compliance/items", tag = "compliance",
-    params(("unit" = Option<i64>, Query), ("month" = Option<String>, Query, description = "YYYY-MM", pattern = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"), ("rule" = Option<String>, Query),
+    params(("unit" = Option<i64>, Query), ("month" = Option<String>, Query, description = "YYYY-MM; empty for this month", pattern = r"^$|^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"), ("rule" = Option<String>, Query),
            ("status" = Option<String>, Query, description = "met, partly_met, overdue, not_yet_due"), ("area" = Option<String>, Query)),
     responses((status = 200, body = Vec<ItemBody>)))]
 pub async fn items(

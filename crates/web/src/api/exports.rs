@@ -29,7 +29,7 @@ pub enum Shape {
     OneOf(fn() -> Vec<&'static str>),
 }
 
-/// The pattern of a month parameter everywhere in the API (`period::month_of` takes years 2000–2100).
+/// The pattern of an export's month (`period::month_of` takes years 2000–2100).
 pub const MONTH_PATTERN: &str = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$";
 const YEAR_PATTERN: &str = r"^(20[0-9]{2}|2100)$";
 

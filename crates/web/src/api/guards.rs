@@ -22,21 +22,21 @@ fn ymd(d: Option<i64>) -> Option<String> {
 #[derive(Serialize, Deserialize, ToSchema, Default)]
 pub struct CredentialBody {
     /// Not after today.
-    #[schema(format = Date, pattern = r"^$|^(19[4-9][0-9]|[2-9][0-9]{3})-")]
+    #[schema(schema_with = super::codes::optional_person_date)]
     pub birth: Option<String>,
     /// Not after today.
-    #[schema(format = Date, pattern = r"^$|^(19[4-9][0-9]|[2-9][0-9]{3})-")]
+    #[schema(schema_with = super::codes::optional_person_date)]
     pub vetted_personnel: Option<String>,
     /// Not after today.
-    #[schema(format = Date, pattern = r"^$|^(19[4-9][0-9]|[2-9][0-9]{3})-")]
+    #[schema(schema_with = super::codes::optional_person_date)]
     pub vetted_security: Option<String>,
     /// Not after today.
-    #[schema(format = Date, pattern = r"^$|^(19[4-9][0-9]|[2-9][0-9]{3})-")]
+    #[schema(schema_with = super::codes::optional_person_date)]
     pub trained: Option<String>,
     #[serde(default)]
     #[schema(max_length = 40, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub licence_no: String,
-    #[schema(format = Date, pattern = r"^$|^(19[4-9][0-9]|[2-9][0-9]{3})-")]
+    #[schema(schema_with = super::codes::optional_person_date)]
     pub licence_expires: Option<String>,
 }
 

@@ -110,8 +110,9 @@ pub async fn get(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Json<I
 
 #[derive(Deserialize, ToSchema)]
 pub struct Results {
-    #[schema(value_type = Object)]
+    /// By checklist item code; signing needs every item answered.
     pub results: BTreeMap<String, ItemResult>,
+    #[schema(max_length = 2000, pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$")]
     pub suggestions: Option<String>,
     /// Sign after saving (every item must then be answered).
     #[serde(default)]
@@ -353,7 +354,7 @@ pub struct ChecklistVersionBody {
     /// `YYYY-MM-DD`
     pub effective_from: String,
     /// The checklist (the shape of `rulebook/inspection.toml`): sections, items with their points and articles.
-    #[schema(value_type = Object)]
+    #[schema(value_type = anbao_domain::inspect::Template)]
     pub template: serde_json::Value,
 }
 
@@ -387,7 +388,7 @@ pub async fn checklist(State(s): State<AppState>, a: Api) -> Result<Json<Checkli
 #[derive(Deserialize, ToSchema)]
 pub struct ChecklistEdit {
     /// The whole checklist, in the shape `GET` answers as `template`; its points must total 100.
-    #[schema(value_type = Object)]
+    #[schema(value_type = anbao_domain::inspect::Template)]
     pub template: serde_json::Value,
     /// `YYYY-MM-DD`, today or later; inspections keep the version they were made with.
     #[schema(format = Date)]

@@ -22,6 +22,7 @@ pub mod letters;
 pub mod openapi;
 pub mod org;
 pub mod plans;
+pub mod record_kinds;
 pub mod records;
 pub mod staff;
 pub mod training;

@@ -2,7 +2,7 @@
 use super::exports::Exports;
 use super::{
     accounts, arms, assess, audit, auth, calendar, compliance, duty, escort, exam, facility, facility_ledger, groups,
-    guards, incident, inspect, keys, letters, org, plans, records, staff, training, warnings, workplan,
+    guards, incident, inspect, keys, letters, org, plans, record_kinds, records, staff, training, warnings, workplan,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -109,6 +109,7 @@ impl Modify for CommonErrors {
         warnings::list, warnings::issue, warnings::get, warnings::acknowledge,
         plans::book, plans::replace, plans::plan, plans::record,
         exam::questions, exam::put_question, exam::import, exam::papers, exam::create_paper, exam::paper, exam::results, exam::start, exam::sitting, exam::submit, exam::mark,
+        record_kinds::list,
         letters::overview, letters::mine, letters::get, letters::make_plan, letters::sign, letters::upload_scan, letters::remind,
     ),
     modifiers(&Bearer, &Exports, &CommonErrors),

@@ -72,18 +72,27 @@ pub struct RecordPage {
     pub page: i64,
 }
 
+/// The days a list covers (the document only: `ListQuery` reads them).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct DateRange {
+    /// YYYY-MM-DD
+    #[param(schema_with = super::codes::optional_date)]
+    from: Option<String>,
+    /// YYYY-MM-DD, inclusive
+    #[param(schema_with = super::codes::optional_date)]
+    to: Option<String>,
+}
+
 /// Records in scope, newest first.
 #[utoipa::path(get, path = "/api/v1/records", tag = "records",
     params(("kind" = Option<anbao_domain::records::RecordKind>, Query), ("unit" = Option<i64>, Query), ("asset" = Option<i64>, Query),
-           ("from" = Option<String>, Query, format = Date, pattern = r"^$|^(20[0-9]{2}|2100)-",
-            description = "YYYY-MM-DD"),
-           ("to" = Option<String>, Query, format = Date, pattern = r"^$|^(20[0-9]{2}|2100)-",
-            description = "YYYY-MM-DD, inclusive"),
-           ("page" = Option<i64>, Query)),
+           DateRange, ("page" = Option<i64>, Query, minimum = 1)),
     responses((status = 200, body = RecordPage), (status = 422, body = ErrorBody)))]
 pub async fn list(State(s): State<AppState>, a: Api, Query(q): Query<ListQuery>) -> Result<Json<RecordPage>, ApiError> {
     let f = filter_of(&s, &a.ctx, &q).await?;
-    let page = q.page.as_deref().and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let page = crate::form::page_number(q.page.as_deref())?;
     let (rows, total) = anbao_app::records::list(&s.db, &a.ctx, &f, page).await?;
     let cap = anbao_store::records::COUNT_CAP;
     Ok(Json(RecordPage {

@@ -63,11 +63,11 @@ pub struct StaffPage {
            ("unit" = Option<i64>, Query, description = "only this unit and below"),
            ("position" = Option<anbao_domain::staff::Position>, Query), ("employment" = Option<anbao_domain::staff::Employment>, Query),
            ("key" = Option<String>, Query, description = "1 = key posts only, 0 = others"),
-           ("card" = Option<anbao_domain::staff::CardGrade>, Query), ("page" = Option<i64>, Query)),
+           ("card" = Option<anbao_domain::staff::CardGrade>, Query), ("page" = Option<i64>, Query, minimum = 1)),
     responses((status = 200, body = StaffPage), (status = 422, body = ErrorBody)))]
 pub async fn list(State(s): State<AppState>, a: Api, Query(q): Query<ListQuery>) -> Result<Json<StaffPage>, ApiError> {
     let f = filter_of(&s, &a.ctx, &q).await?;
-    let page = q.page.as_deref().and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let page = crate::form::page_number(q.page.as_deref())?;
     let (rows, total) = anbao_app::staff::list_staff(&s.db, &a.ctx, &f, page).await?;
     Ok(Json(StaffPage {
         items: rows.into_iter().map(StaffBody::from).collect(),

@@ -36,7 +36,8 @@ pub async fn filter_of(s: &AppState, ctx: &anbao_app::Ctx, q: &ListQuery) -> Res
         let id = u.parse::<i64>().map_err(|_| AppError::NotFound)?;
         f.under_path = Some(anbao_app::org::get_unit(&s.db, ctx, anbao_domain::ids::UnitId::new(id)).await?.path);
     }
-    f.asset_id = ne(&q.asset).and_then(|a| a.parse().ok());
+    // An asset that is not a number is no asset anyone holds: not found, as an unknown unit is.
+    f.asset_id = ne(&q.asset).map(|a| a.parse::<i64>().map_err(|_| AppError::NotFound)).transpose()?;
     f.from_day = ne(&q.from).map(parse_day).transpose()?;
     // `to` is inclusive in the page; the store takes the day after.
     f.to_day = ne(&q.to).map(parse_day).transpose()?.map(|d| d + 1);
