@@ -12,6 +12,8 @@ step "system packages"
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Noto Sans CJK"; } || need+=(fonts-noto-cjk)
+# poppler's pdftoppm and pdftotext, to look inside the PDFs the documents' tests make.
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql postgresql-client)
 # OpenLDAP's server, for the directory sign-in tests (each test starts its own on loopback; none runs as a service).

@@ -27,6 +27,10 @@ pub enum AppError {
     /// The union's directory, which checks directory sign-ins, cannot be reached or answered with a fault.
     #[error("directory unavailable")]
     DirectoryUnavailable,
+    /// Something this server needs for the request is missing here (the Chinese fonts a PDF is set in); the message
+    /// says what to install.
+    #[error("unavailable: {0}")]
+    Unavailable(DomainError),
     /// Something broke that the user cannot fix; the cause goes to the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -81,6 +85,7 @@ impl AppError {
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::PasswordChangeRequired => "password_change_required",
             AppError::DirectoryUnavailable => "directory_unavailable",
+            AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -90,7 +95,7 @@ impl AppError {
             AppError::NotFound => "找不到该记录，或不在您的权限范围内".into(),
             AppError::Forbidden => "您没有执行此操作的权限".into(),
             AppError::Unauthenticated => "请先登录".into(),
-            AppError::Invalid(e) | AppError::Conflict(e) => e.message.clone(),
+            AppError::Invalid(e) | AppError::Conflict(e) | AppError::Unavailable(e) => e.message.clone(),
             AppError::TooManyAttempts { retry_after_secs } => {
                 format!("尝试次数过多，请{}分钟后再试", (retry_after_secs + 59) / 60)
             }
@@ -105,7 +110,7 @@ impl AppError {
             AppError::NotFound => "Not found, or outside your scope".into(),
             AppError::Forbidden => "You are not allowed to do this".into(),
             AppError::Unauthenticated => "Please sign in".into(),
-            AppError::Invalid(e) | AppError::Conflict(e) => e.message_en.clone(),
+            AppError::Invalid(e) | AppError::Conflict(e) | AppError::Unavailable(e) => e.message_en.clone(),
             AppError::TooManyAttempts { retry_after_secs } => {
                 format!("Too many attempts; try again in {} min", (retry_after_secs + 59) / 60)
             }

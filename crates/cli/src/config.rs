@@ -16,6 +16,7 @@ pub struct Config {
     pub session_hours: i64,
     pub api_token_days: i64,
     pub attachments_dir: String,
+    pub pdf_fonts_dir: String,
     pub reminder_minutes: i64,
     pub trust_proxy: bool,
     pub header_read_timeout_secs: u64,
@@ -65,6 +66,7 @@ impl Default for Config {
             session_hours: 12,
             api_token_days: 90,
             attachments_dir: "anbao-data/attachments".into(),
+            pdf_fonts_dir: String::new(),
             reminder_minutes: 30,
             trust_proxy: false,
             header_read_timeout_secs: 10,
@@ -85,7 +87,7 @@ impl Default for Config {
 }
 
 /// (key, comment) for every option, in the order `config example` prints them.
-pub const OPTIONS: [(&str, &str); 25] = [
+pub const OPTIONS: [(&str, &str); 26] = [
     ("database_url", "数据库地址 / database: sqlite://path.db (default) or postgres://user@host/db"),
     ("bind", "监听地址 / address to listen on"),
     ("secure_cookies", "仅经 HTTPS 发送会话 Cookie（在 TLS 反向代理之后设为 true）/ mark cookies Secure behind TLS"),
@@ -96,6 +98,10 @@ pub const OPTIONS: [(&str, &str); 25] = [
     ("session_hours", "网页会话有效期（小时）/ web session lifetime"),
     ("api_token_days", "API 令牌有效期（天）/ API token lifetime"),
     ("attachments_dir", "照片与扫描件的存放目录 / folder for photos and scans"),
+    (
+        "pdf_fonts_dir",
+        "PDF公文所用中文字体的目录，空为在系统字体目录中查找 Noto CJK / folder of the Chinese fonts for PDF documents; empty = search the system's",
+    ),
     ("reminder_minutes", "提醒任务的运行间隔（分钟），0 为不运行 / minutes between reminder runs, 0 = off"),
     (
         "trust_proxy",

@@ -16,7 +16,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
-        AppError::DirectoryUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::DirectoryUnavailable | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod auth;
 pub mod cookies;
+pub mod documents;
 pub mod error;
 pub mod form;
 pub mod i18n;

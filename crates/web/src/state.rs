@@ -26,6 +26,8 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// Sign-in bursts refused before any database work, per client and in all (this instance only).
     pub sign_in_limits: Arc<crate::sign_in_limits::SignInLimits>,
+    /// Typesets the PDF documents (its fonts read on the first one).
+    pub printer: Arc<anbao_pdf::Printer>,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
             secure_cookies,
             blobs,
             trust_proxy: false,
+            printer: Arc::new(anbao_pdf::Printer::new(None)),
             sign_in_limits: Arc::new(crate::sign_in_limits::SignInLimits::new(
                 crate::sign_in_limits::SignInRates::default(),
             )),

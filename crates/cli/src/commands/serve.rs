@@ -23,6 +23,8 @@ pub async fn serve(cfg: &Config, db: Db) -> anyhow::Result<ExitCode> {
     let blobs = anbao_store::blobs::BlobStore::local(&cfg.attachments_dir);
     let mut state = anbao_web::AppState::new(db.clone(), cfg.auth_policy(), cfg.secure_cookies, blobs);
     state.trust_proxy = cfg.trust_proxy;
+    let fonts = Some(cfg.pdf_fonts_dir.trim()).filter(|d| !d.is_empty()).map(std::path::PathBuf::from);
+    state.printer = std::sync::Arc::new(anbao_pdf::Printer::new(fonts));
     state.sign_in_limits = std::sync::Arc::new(anbao_web::security::SignInLimits::new(cfg.sign_in_rates()));
     if cfg.reminder_minutes > 0 {
         tokio::spawn(reminders(db.clone(), cfg.reminder_minutes));

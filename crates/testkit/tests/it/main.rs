@@ -14,6 +14,7 @@ mod compliance_summary;
 mod concurrent_writes;
 mod custody;
 mod directory;
+mod documents;
 mod drills;
 mod exams;
 mod facility;

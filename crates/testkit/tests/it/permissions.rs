@@ -293,6 +293,11 @@ fn area_scenarios(f: &Fixture, t: &Targets) -> Vec<Case> {
         get("dongjie.zhuren", format!("/api/v1/inspections/{}", t.chengguan_inspection), NOT_FOUND),
         get("chengguan.zhuren", format!("/api/v1/inspections/{}", t.chengguan_inspection), OK),
         get("qinghe.baowei", format!("/api/v1/inspections?unit={county}&{month}"), OK).with("城关信用社营业部"),
+        // A hazard's notice as PDF: for whoever sees the hazard.
+        get("chengguan.zhuren", format!("/hazards/{}/notice.pdf", t.chengguan_hazard), OK).with("%PDF-"),
+        get("chengguan.zhuren", format!("/api/v1/hazards/{}/notice.pdf", t.chengguan_hazard), OK).with("%PDF-"),
+        get("dongjie.zhuren", format!("/hazards/{}/notice.pdf", t.chengguan_hazard), NOT_FOUND),
+        get("dongjie.zhuren", format!("/api/v1/hazards/{}/notice.pdf", t.chengguan_hazard), NOT_FOUND),
         // Hazards: rectified by the head of the unit that has them, or the security department.
         get("chengguan.guiyuan", rectify(t.chengguan_hazard), FORBIDDEN).json("POST", note.clone()),
         get("qinghe.yayun", rectify(t.chengguan_hazard), FORBIDDEN).json("POST", note.clone()),

@@ -417,3 +417,16 @@ pub async fn edit_checklist(
     let id = anbao_app::inspect::edit_checklist(&s.db, &a.ctx, &text, day).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
+
+/// The hazard's rectification notice (安全隐患整改通知书) as an A4 PDF in the official layout: the same data as the
+/// page `/hazards/{id}/notice`. 503 when the server has no Chinese font to set it in.
+#[utoipa::path(get, path = "/api/v1/hazards/{id}/notice.pdf", tag = "inspect", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn hazard_notice_pdf(
+    State(s): State<AppState>,
+    a: Api,
+    Id(id): Id,
+) -> Result<axum::response::Response, ApiError> {
+    let n = crate::documents::hazard_notice(&s, &a.ctx, id).await?;
+    Ok(crate::documents::pdf(&s, anbao_pdf::Document::HazardNotice, &n, &n.notice_no).await?)
+}

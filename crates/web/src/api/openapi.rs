@@ -98,7 +98,7 @@ impl Modify for CommonErrors {
         escort::list, escort::register_van, escort::plan, escort::get, escort::depart, escort::close, escort::hand_box, escort::event,
         inspect::list, inspect::start, inspect::get, inspect::save, inspect::countersign,
         inspect::correct, inspect::checklist, inspect::edit_checklist,
-        inspect::hazards, inspect::hazard, inspect::raise, inspect::rectify, inspect::verify, inspect::bulletins, inspect::publish,
+        inspect::hazards, inspect::hazard, inspect::hazard_notice_pdf, inspect::raise, inspect::rectify, inspect::verify, inspect::bulletins, inspect::publish,
         facility::gaps, facility::add_item, facility::propose, facility::project_step, facility::import,
         facility_ledger::catalogue, facility_ledger::add_place, facility_ledger::ledger, facility_ledger::item_act, facility_ledger::fault_step, facility_ledger::work, facility_ledger::report, facility_ledger::freeze,
         incident::list, incident::report, incident::get, incident::add_note, incident::add_file, incident::file, incident::forward, incident::findings, incident::propose, incident::decide, incident::send_back, incident::close,

@@ -294,28 +294,20 @@ pub async fn act(
 #[template(path = "hazards/notice.html")]
 struct NoticePage {
     l: Layout,
-    issuer: String,
-    h: anbao_store::inspect::HazardRow,
-    raised: String,
-    deadline: String,
-    severity: &'static str,
+    n: crate::documents::HazardNotice,
 }
 
-/// The rectification notice (隐患整改通知书) in the usual official layout, for printing.
+/// The rectification notice (隐患整改通知书) in the usual official layout, for printing; its PDF is the same data.
 pub async fn notice(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
-    let h = anbao_app::inspect::hazard(&s.db, &p.ctx, id).await?;
-    let (y, m, d) = anbao_domain::period::ymd(anbao_domain::period::day_of_ms(h.row.raised_at));
-    let (dy, dm, dd) = anbao_domain::period::ymd(h.row.deadline_day);
-    let issuer = anbao_app::inspect::issuer_of(&s.db, &h.row).await?;
-    Ok(render(&NoticePage {
-        issuer,
-        l: Layout::new(&p, "/hazards", "隐患整改通知书", "Rectification notice"),
-        raised: format!("{y}年{m}月{d}日"),
-        deadline: format!("{dy}年{dm}月{dd}日"),
-        severity: severity(&h.row.severity),
-        h: h.row,
-    })?
-    .into_response())
+    let n = crate::documents::hazard_notice(&s, &p.ctx, id).await?;
+    let l = Layout::new(&p, "/hazards", "隐患整改通知书", "Rectification notice");
+    Ok(render(&NoticePage { l, n })?.into_response())
+}
+
+/// The rectification notice as an A4 PDF in the official layout (红头, number, seal's place).
+pub async fn notice_pdf(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
+    let n = crate::documents::hazard_notice(&s, &p.ctx, id).await?;
+    Ok(crate::documents::pdf(&s, anbao_pdf::Document::HazardNotice, &n, &n.notice_no).await?)
 }
 
 #[derive(Template)]
