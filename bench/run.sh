@@ -25,6 +25,9 @@ fi
 echo "== raw SQLite autocommit inserts (baseline of the write path)"
 "$BIN" bench raw-insert --rows 20000 --file bench-data/raw-insert.db
 
+echo "== PDF: a 500-row register (the custody table) typeset in-process, first (fonts read) and median of 4"
+"$BIN" bench pdf --rows 500 --runs 5
+
 echo "== engine, in-process (cold = first call after start, warm = median of 5)"
 "$BIN" --db "$URL" bench engine --runs 5
 

@@ -17,20 +17,29 @@ const OFFICIAL: &str = include_str!("../templates/official.typ");
 pub enum Document {
     /// 安全隐患整改通知书 (INSP-4).
     HazardNotice,
+    /// 违规处罚通知书 (a decided penalty).
+    PenaltyNotice,
+    /// A register as a table (the duty roster, the custody table for the wall): `title`, `unit`, `period`,
+    /// `columns`, `rows` (each a list of texts), `made_by`, `date`, `landscape`.
+    Register,
 }
 
 impl Document {
-    pub const ALL: [Document; 1] = [Document::HazardNotice];
+    pub const ALL: [Document; 3] = [Document::HazardNotice, Document::PenaltyNotice, Document::Register];
 
     fn file(self) -> &'static str {
         match self {
             Document::HazardNotice => "hazard_notice.typ",
+            Document::PenaltyNotice => "penalty_notice.typ",
+            Document::Register => "register.typ",
         }
     }
 
     fn source(self) -> &'static str {
         match self {
             Document::HazardNotice => include_str!("../templates/hazard_notice.typ"),
+            Document::PenaltyNotice => include_str!("../templates/penalty_notice.typ"),
+            Document::Register => include_str!("../templates/register.typ"),
         }
     }
 }

@@ -104,3 +104,51 @@ fn a_notice_of_a_hazard_tied_to_a_case_says_it_closes_only_under_the_three_nots(
     let t = flat(&text);
     assert!(t.contains("东街分社：") && t.contains("三不放过") && t.contains("东街分社监控中断案"), "{text}");
 }
+
+#[test]
+fn a_register_runs_over_pages_with_its_header_on_each_and_page_n_of_m() {
+    let rows: Vec<Vec<String>> = (1..=120)
+        .map(|i| vec![format!("2026-03-{:02}", i % 28 + 1), format!("值班员{i}"), format!("守库员{i}"), String::new()])
+        .collect();
+    let text = typeset(
+        Document::Register,
+        "register",
+        serde_json::json!({
+            "title": "守库值班排班表", "unit": "城关信用社营业部", "period": "2026年3月",
+            "columns": ["日期", "值班人员一", "值班人员二", "节假日"], "rows": rows,
+            "made_by": "王建国", "date": "2026年3月2日", "landscape": false,
+        }),
+    );
+    let t = flat(&text);
+    let n = pages("register");
+    assert!(n >= 3, "120 rows take several pages, not {n}");
+    // The header repeats on every page; the last row and the maker are there.
+    assert_eq!(t.matches("值班人员一").count(), n, "{text}");
+    assert!(t.contains("值班员120") && t.contains("制表：王建国"), "{text}");
+    assert!(t.contains(&format!("第{n}页，共{n}页")), "{text}");
+}
+
+#[test]
+fn a_penalty_notice_states_the_facts_the_rule_broken_and_the_decision() {
+    let text = typeset(
+        Document::PenaltyNotice,
+        "penalty_notice",
+        serde_json::json!({
+            "id": 7, "issuer": "清河县农村信用合作联社", "number": "违规处罚〔2026〕第0007号",
+            "unit": "城关信用社营业部", "who": "李秀英", "facts": "2026年3月1日，为方便搬运杂物同时打开联动门两道门",
+            "title": "违规开启联动门", "article": "第五篇 第10题",
+            "decision": "经研究，决定处罚款200元，给予警告处分；王建国承担连带责任。", "date": "2026年3月2日",
+        }),
+    );
+    let t = flat(&text);
+    for want in [
+        "违规处罚通知书",
+        "违规处罚〔2026〕第0007号",
+        "城关信用社营业部李秀英：",
+        "违反了第五篇第10题的规定",
+        "处罚款200元",
+    ] {
+        assert!(t.contains(want), "missing {want} in:\n{text}");
+    }
+    assert_eq!(pages("penalty_notice"), 1);
+}

@@ -28,6 +28,120 @@ pub struct HazardNotice {
     pub case: String,
 }
 
+/// 违规处罚通知书: the fields of the page `cases/penalty_notice.html` and of `penalty_notice.typ`. Only a decided
+/// penalty has a notice.
+#[derive(Serialize)]
+pub struct PenaltyNotice {
+    pub id: i64,
+    /// The county union over the unit (`incident::issuer_of`).
+    pub issuer: String,
+    /// 违规处罚〔年〕第N号: the year of the decision and the violation's number.
+    pub number: String,
+    pub unit: String,
+    /// The person penalised, or empty for the unit.
+    pub who: String,
+    pub facts: String,
+    pub title: String,
+    pub article: String,
+    /// What was decided, in the notice's words (a fine, a sanction, joint liability, or no penalty, and why).
+    pub decision: String,
+    pub date: String,
+}
+
+pub async fn penalty_notice(s: &AppState, ctx: &Ctx, id: i64) -> Result<PenaltyNotice, AppError> {
+    let (v, rules, _) = anbao_app::incident::violation(&s.db, ctx, id).await?;
+    let Some(decided_at) = v.decided_at else {
+        return Err(anbao_app::error::conflict(
+            "status",
+            "处罚尚未决定，不能出具处罚通知书",
+            "the penalty is not decided yet",
+        ));
+    };
+    let day = anbao_domain::period::day_of_ms(decided_at);
+    let (year, _, _) = anbao_domain::period::ymd(day);
+    let sanction = v
+        .decided_sanction
+        .as_deref()
+        .map(|code| rules.sanction.iter().find(|x| x.code == code).map_or(code.to_owned(), |x| x.label.clone()));
+    let mut decision = if v.status == "waived" {
+        "经研究，决定不予处罚。".to_owned()
+    } else {
+        let mut parts = Vec::new();
+        if let Some(f) = v.decided_fine_yuan {
+            parts.push(format!("处罚款{f}元"));
+        }
+        if let Some(sn) = &sanction {
+            parts.push(format!("给予{sn}处分"));
+        }
+        let mut d = format!("经研究，决定{}", parts.join("，"));
+        if let Some(j) = v.joint_name.as_deref().filter(|j| !j.is_empty()) {
+            d.push_str(&format!("；{j}承担连带责任"));
+        }
+        d.push('。');
+        d
+    };
+    if let Some(reason) = v.decision_reason.as_deref().filter(|r| !r.is_empty()) {
+        decision.push_str(&format!("（{reason}）"));
+    }
+    Ok(PenaltyNotice {
+        id: v.id,
+        issuer: anbao_app::incident::issuer_of(&s.db, &v.unit_path).await?,
+        number: format!("违规处罚〔{year}〕第{:04}号", v.id),
+        unit: v.unit_name,
+        who: v.staff_name.unwrap_or_default(),
+        facts: v.facts,
+        title: v.title,
+        article: v.article,
+        decision,
+        date: chinese_date(day),
+    })
+}
+
+/// A register as a table for the wall or the file (`crates/pdf/templates/register.typ`): the same columns and rows
+/// as the page's Excel export.
+#[derive(Serialize)]
+pub struct Register {
+    pub title: String,
+    pub unit: String,
+    pub period: String,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+    pub made_by: String,
+    pub date: String,
+    pub landscape: bool,
+}
+
+impl Register {
+    /// A register made now by the reader, of `columns` and `rows`.
+    pub fn new(
+        ctx: &Ctx,
+        title: &str,
+        unit: String,
+        period: String,
+        columns: &[&'static str],
+        rows: Vec<Vec<String>>,
+    ) -> Self {
+        Register {
+            title: title.to_owned(),
+            unit,
+            period,
+            columns: columns.to_vec(),
+            rows,
+            made_by: ctx.actor.display_name.clone(),
+            date: chinese_date(anbao_domain::period::day_of_ms(ctx.now)),
+            landscape: columns.len() > 5,
+        }
+    }
+}
+
+/// A month `YYYY-MM` in Chinese: 2026年3月.
+pub fn chinese_month(month: &str) -> String {
+    match month.split_once('-').map(|(y, m)| (y, m.trim_start_matches('0'))) {
+        Some((y, m)) if !m.is_empty() => format!("{y}年{m}月"),
+        _ => month.to_owned(),
+    }
+}
+
 /// A date in the Chinese the documents use: 2026年3月2日.
 fn chinese_date(day: i64) -> String {
     let (y, m, d) = anbao_domain::period::ymd(day);

@@ -180,6 +180,7 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/penalties/export.xlsx", get(pages::incident::export_penalties))
         .route("/penalties/{id}", get(pages::incident::penalty))
         .route("/penalties/{id}/notice", get(pages::incident::penalty_notice))
+        .route("/penalties/{id}/notice.pdf", get(pages::incident::penalty_notice_pdf))
         .route("/penalties/{id}/decide", post(pages::incident::decide_penalty))
         .route("/hazards", get(pages::hazards::register).post(pages::hazards::raise))
         .route("/hazards/export.xlsx", get(pages::hazards::export))
@@ -216,11 +217,13 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         )
         .route("/duty", get(pages::duty::roster).post(pages::duty::save))
         .route("/duty/export.xlsx", get(pages::duty::export))
+        .route("/duty/roster.pdf", get(pages::duty::roster_pdf))
         .route("/duty/leave", post(pages::duty::leave))
         .route("/duty/swaps", post(pages::duty::request_swap))
         .route("/duty/swaps/{id}/decide", post(pages::duty::decide_swap))
         .route("/keys", get(pages::keys::table).post(pages::keys::register))
         .route("/keys/export.xlsx", get(pages::keys::export))
+        .route("/keys/table.pdf", get(pages::keys::table_pdf))
         .route("/keys/handover", post(pages::keys::handover))
         .route("/keys/{id}/lost", post(pages::keys::lost))
         .route("/keys/lock-changes/{id}/done", post(pages::keys::lock_changed))
@@ -354,6 +357,7 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/cases/{id}/files/{file}", get(api::incident::file))
         .route("/penalties", get(api::incident::penalties))
         .route("/penalties/{id}/decide", post(api::incident::decide_penalty))
+        .route("/penalties/{id}/notice.pdf", get(api::incident::penalty_notice_pdf))
         .route("/hazards", get(api::inspect::hazards).post(api::inspect::raise))
         .route("/hazards/{id}", get(api::inspect::hazard))
         .route("/hazards/{id}/notice.pdf", get(api::inspect::hazard_notice_pdf))
@@ -403,7 +407,9 @@ pub fn router_with(state: AppState, limits: ServerLimits) -> Router {
         .route("/hazards/export.xlsx", get(pages::hazards::export))
         .route("/facilities/export.xlsx", get(pages::facility::export))
         .route("/duty/export.xlsx", get(pages::duty::export))
+        .route("/duty/roster.pdf", get(pages::duty::roster_pdf))
         .route("/keys/export.xlsx", get(pages::keys::export))
+        .route("/keys/table.pdf", get(pages::keys::table_pdf))
         .route("/arms/export.xlsx", get(pages::arms::export))
         .route("/escort/export.xlsx", get(pages::escort::export))
         .fallback(api_not_found)
@@ -652,6 +658,19 @@ mod tests {
         let missing: Vec<&&str> = exports.iter().filter(|p| !documented.contains(**p)).collect();
         assert!(missing.is_empty(), "page exports not in the API: {missing:?}");
         assert_eq!(documented.len(), exports.len(), "an API export with no page behind it");
+    }
+
+    #[test]
+    fn every_page_register_pdf_is_in_the_api_and_its_document() {
+        let (pages, _) = table();
+        let prints: BTreeSet<&str> = pages
+            .iter()
+            .filter(|(p, h)| p.ends_with(".pdf") && !p.contains('{') && h.contains("get("))
+            .map(|(p, _)| p.as_str())
+            .collect();
+        let documented: BTreeSet<String> =
+            crate::api::exports::PRINTS.iter().map(|e| e.path.trim_start_matches("/api/v1").to_owned()).collect();
+        assert_eq!(prints, documented.iter().map(String::as_str).collect(), "page PDFs and the API's differ");
     }
 
     #[test]

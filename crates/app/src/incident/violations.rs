@@ -219,3 +219,22 @@ pub async fn penalties(
     let days = (period::first_of_month(year, 1), period::first_of_month(year + 1, 1));
     Ok(store::violations(&mut c, &ctx.actor.scope, &u.path, status, days, 2000).await?)
 }
+
+/// Who issues a penalty notice: the county union over the unit that broke the rule (the accountability rules are the
+/// county union's; a violation at a county union or above is the province's), by name. Names along one's own chain
+/// are not secret, so no scope is asked.
+pub async fn issuer_of(db: &Db, unit_path: &str) -> AppResult<String> {
+    let mut c = db.read().await?;
+    let ids: Vec<UnitId> = unit_path.split('/').filter_map(|s| s.parse::<i64>().ok()).map(UnitId::new).collect();
+    let mut first = None;
+    for id in ids.iter().rev() {
+        if let Some(u) = anbao_store::org::get(&mut c, *id).await? {
+            if u.kind == anbao_domain::org::UnitKind::County {
+                return Ok(u.name);
+            }
+            first = Some(u.name);
+        }
+    }
+    // No county over it: the top of the chain (the province union).
+    Ok(first.unwrap_or_default())
+}

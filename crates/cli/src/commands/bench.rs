@@ -37,10 +37,66 @@ pub enum BenchCommand {
     },
     /// Serve a minimal axum handler returning a fixed 50-row JSON list: the HTTP overhead baseline.
     BaselineHttp,
+    /// Typeset a register of `rows` rows as an A4 PDF, as the documents are: the first run (fonts read) and the
+    /// median of the others.
+    Pdf {
+        #[arg(long, default_value_t = 500)]
+        rows: usize,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+}
+
+/// A custody table of `rows` rows across a province, the widest register Anbao prints.
+fn register(rows: usize) -> anbao_web::documents::Register {
+    let holders = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆", "赵敏", "黄磊"];
+    anbao_web::documents::Register {
+        title: "钥匙密码保管表".into(),
+        unit: "云岭省农村信用社联合社".into(),
+        period: "截至2026-03-02".into(),
+        columns: vec!["单位", "设备", "类别", "名称", "保管人", "自"],
+        rows: (0..rows)
+            .map(|i| {
+                vec![
+                    format!("清河县第{}信用社营业部", i / 6 + 1),
+                    format!("金库{:03}", i / 6 + 1),
+                    if i % 2 == 0 { "钥匙" } else { "密码" }.into(),
+                    format!("金库门{}（第{}套）", if i % 2 == 0 { "钥匙" } else { "密码" }, i % 3 + 1),
+                    holders[i % holders.len()].into(),
+                    format!("2026-0{}-{:02}", i % 3 + 1, i % 28 + 1),
+                ]
+            })
+            .collect(),
+        made_by: "保卫部".into(),
+        date: "2026年3月2日".into(),
+        landscape: true,
+    }
 }
 
 pub async fn run(cfg: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        BenchCommand::Pdf { rows, runs } => {
+            let fonts = Some(cfg.pdf_fonts_dir.trim()).filter(|d| !d.is_empty()).map(std::path::PathBuf::from);
+            let printer = anbao_pdf::Printer::new(fonts);
+            let data = serde_json::to_value(register(rows))?;
+            let mut ms = Vec::new();
+            let mut bytes = 0;
+            for _ in 0..runs.max(2) {
+                let t = std::time::Instant::now();
+                let pdf = printer.render(anbao_pdf::Document::Register, &data)?;
+                ms.push(t.elapsed().as_secs_f64() * 1000.0);
+                bytes = pdf.len();
+            }
+            let first = ms[0];
+            let mut rest = ms.split_off(1);
+            rest.sort_by(f64::total_cmp);
+            let median = rest[rest.len() / 2];
+            println!(
+                "pdf register, {rows} rows: first {first:.0} ms (fonts read), then median {median:.0} ms of {}; {} KiB",
+                rest.len(),
+                bytes / 1024
+            );
+        }
         BenchCommand::Generate { scale, days, password } => {
             let factor = if scale == "province" {
                 1.0

@@ -157,8 +157,15 @@ async fn a_vault_duty_log_with_a_step_missed_is_a_breach_of_articles_13_and_16()
     let all = ["on_time", "perimeter_patrol", "weapons_checked", "alarms_armed"];
     let id = created(&mut head, log(&all)).await;
     assert_eq!(flag(&app, id).await, (0, 0));
+    let hazards = app.count("hazards").await;
     let id = created(&mut head, log(&all[..3])).await;
     assert_eq!(flag(&app, id).await, (1, 1));
+    // The step missed also leaves a hazard for the outlet to put right, citing the articles.
+    assert_eq!(app.count("hazards").await, hazards + 1);
+    let cited = app
+        .scalar(&format!("SELECT COUNT(*) FROM hazards h JOIN units u ON u.id = h.unit_id WHERE u.name = '{OUTLET}' AND h.article LIKE '%第十六条%'"))
+        .await;
+    assert_eq!(cited, 1);
     let quoted = app
         .scalar(&format!("SELECT COUNT(*) FROM records WHERE id = {id} AND data LIKE '%vault_duty_step_missed%' AND data LIKE '%第十六条%'"))
         .await;

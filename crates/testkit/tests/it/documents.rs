@@ -57,6 +57,76 @@ async fn a_rectification_notice_downloads_as_the_pdf_of_its_page_within_scope() 
 }
 
 #[tokio::test]
+async fn the_roster_and_the_custody_table_print_for_the_wall_with_the_exports_rows() {
+    let app = TestApp::demo().await;
+    let mut head = app.api("chengguan.zhuren").await;
+    for e in anbao_web::api::exports::PRINTS {
+        let r = head.get(e.path).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", e.path, r.body);
+        assert_eq!(r.headers[header::CONTENT_TYPE], "application/pdf", "{}", e.path);
+        let text = text_of(&r.bytes);
+        let title = e.what.split(' ').next().unwrap_or_default();
+        assert!(text.contains(title), "{}: {title} in {text}", e.path);
+        assert!(text.contains("制表："), "{}", e.path);
+    }
+    // The custody table lists what the export lists: every holder of the outlet's keys is on it.
+    let keys = head.get("/api/v1/keys/export.xlsx").await;
+    let pdf = text_of(&head.get("/api/v1/keys/table.pdf").await.bytes);
+    let limits = anbao_app::workbook::Limits {
+        max_file_bytes: 16 << 20,
+        max_unzipped_bytes: 256 << 20,
+        max_rows: 10_000,
+        max_cols: 20,
+    };
+    let rows = anbao_app::workbook::read_first_sheet(&keys.bytes, &limits).expect("a workbook");
+    let holders: Vec<String> =
+        rows.iter().skip(1).filter_map(|(_, r)| r.get(4).map(|c| c.to_string())).filter(|h| !h.is_empty()).collect();
+    assert!(!holders.is_empty());
+    for h in &holders {
+        assert!(pdf.contains(h.as_str()), "{h} is on the printed table");
+    }
+    // Another outlet's table is not the reader's to print.
+    let dj = app.scalar("SELECT id FROM units WHERE name = '东街分社'").await;
+    assert_eq!(head.get(&format!("/api/v1/keys/table.pdf?unit={dj}")).await.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_penalty_notice_exists_once_decided_and_names_the_county_union_that_issues_it() {
+    let app = TestApp::demo().await;
+    let unit = app.scalar("SELECT id FROM units WHERE name = '城关信用社营业部'").await;
+    let mut head = app.api("chengguan.zhuren").await;
+    let body = serde_json::json!({"kind": "interlock_open", "unit_id": unit, "subkind": "other", "text": "为方便搬运杂物双开"});
+    assert_eq!(head.json("POST", "/api/v1/records", &body).await.status, StatusCode::CREATED);
+    let v = head.get("/api/v1/penalties").await.json();
+    let id = v.as_array().unwrap().iter().find(|x| x["code"] == "interlock_misuse").unwrap()["id"].as_i64().unwrap();
+    // Proposed, not decided: there is no notice yet.
+    let mut county = app.api("qinghe.baowei").await;
+    let r = county.get(&format!("/api/v1/penalties/{id}/notice.pdf")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let decide = serde_json::json!({"status": "decided", "fine": 200});
+    let r = county.json("POST", &format!("/api/v1/penalties/{id}/decide"), &decide).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = county.get(&format!("/api/v1/penalties/{id}/notice.pdf")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let text = text_of(&r.bytes);
+    let number = format!("违规处罚〔2026〕第{id:04}号");
+    for want in
+        ["违规处罚通知书", number.as_str(), "清河县农村信用合作联社", "城关信用社营业部", "处罚款200元", "第五篇第10题"]
+    {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    // The print page says the same, and offers the PDF.
+    let page = app.signed_in("qinghe.baowei").await.get(&format!("/penalties/{id}/notice")).await;
+    assert!(page.body.contains(&number) && page.body.contains("处罚款200元"), "{}", page.body);
+    assert!(page.body.contains(&format!("/penalties/{id}/notice.pdf")));
+    // Another outlet's head does not see it.
+    let r = app.api("dongjie.zhuren").await.get(&format!("/api/v1/penalties/{id}/notice.pdf")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn without_chinese_fonts_a_pdf_is_refused_with_what_to_install() {
     let empty = std::env::temp_dir().join(format!("anbao-no-fonts-it-{}", std::process::id()));
     std::fs::create_dir_all(&empty).unwrap();

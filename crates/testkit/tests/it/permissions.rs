@@ -298,6 +298,11 @@ fn area_scenarios(f: &Fixture, t: &Targets) -> Vec<Case> {
         get("chengguan.zhuren", format!("/api/v1/hazards/{}/notice.pdf", t.chengguan_hazard), OK).with("%PDF-"),
         get("dongjie.zhuren", format!("/hazards/{}/notice.pdf", t.chengguan_hazard), NOT_FOUND),
         get("dongjie.zhuren", format!("/api/v1/hazards/{}/notice.pdf", t.chengguan_hazard), NOT_FOUND),
+        // The registers printed for the wall: for the unit's own readers.
+        get("chengguan.zhuren", format!("/keys/table.pdf?unit={cg}"), OK).with("%PDF-"),
+        get("dongjie.zhuren", format!("/api/v1/keys/table.pdf?unit={cg}"), NOT_FOUND),
+        get("dongjie.zhuren", format!("/keys/table.pdf?unit={dj}"), OK).with("%PDF-"),
+        get("chengguan.guanku", "/api/v1/duty/roster.pdf".into(), OK).with("%PDF-"),
         // Hazards: rectified by the head of the unit that has them, or the security department.
         get("chengguan.guiyuan", rectify(t.chengguan_hazard), FORBIDDEN).json("POST", note.clone()),
         get("qinghe.yayun", rectify(t.chengguan_hazard), FORBIDDEN).json("POST", note.clone()),

@@ -242,21 +242,50 @@ fn schema_of(shape: Shape) -> Object {
     }
 }
 
+/// The registers printed as PDF for the wall (`documents::Register`), the pages' own handlers under the API, with the
+/// rows of the matching export.
+pub const PRINTS: &[Export] = &[
+    Export {
+        path: "/api/v1/duty/roster.pdf",
+        tag: "custody",
+        what: "守库值班排班表 PDF (a vault's roster for a month, for the wall)",
+        params: &[("vault", Shape::Int, "vault asset id"), MONTH],
+    },
+    Export {
+        path: "/api/v1/keys/table.pdf",
+        tag: "custody",
+        what: "钥匙密码保管表 PDF (the custody table, for the wall)",
+        params: &[UNIT],
+    },
+];
+
 /// Adds each export to the document (before `CommonErrors`, which lists its error statuses).
 pub struct Exports;
 
 impl Modify for Exports {
     fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
-        for e in EXPORTS {
+        let xlsx = EXPORTS.iter().map(|e| (e, XLSX, "the workbook (.xlsx), the page's columns"));
+        let pdf = PRINTS.iter().map(|e| (e, "application/pdf", "the register as an A4 PDF, the export's rows"));
+        for (e, media, body) in xlsx.chain(pdf) {
             let ok = ResponseBuilder::new()
-                .description("the workbook (.xlsx), the page's columns")
-                .content(XLSX, ContentBuilder::new().schema(Some(string(Some(KnownFormat::Binary)))).build())
+                .description(body)
+                .content(media, ContentBuilder::new().schema(Some(string(Some(KnownFormat::Binary)))).build())
                 .build();
             let mut op = OperationBuilder::new()
                 .tag(e.tag)
                 .summary(Some(e.what))
                 .description(Some("与页面导出的列相同 (the same columns as the page's export)"))
                 .response("200", ok);
+            if media != XLSX {
+                let e503 = ResponseBuilder::new()
+                    .description("服务器未安装中文字体 (no Chinese font on the server)")
+                    .content(
+                        "application/json",
+                        ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody"))).build(),
+                    )
+                    .build();
+                op = op.response("503", e503);
+            }
             let in_path = e.path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'));
             for name in in_path {
                 let p = ParameterBuilder::new().name(name).parameter_in(ParameterIn::Path).required(Required::True);

@@ -530,3 +530,12 @@ pub async fn decide_penalty(
     app::decide_penalty(&s.db, &a.ctx, id, &d).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// A decided penalty's notice (违规处罚通知书) as an A4 PDF in the official layout: the same data as the page
+/// `/penalties/{id}/notice`. 409 while the penalty is undecided; 503 when the server has no Chinese font.
+#[utoipa::path(get, path = "/api/v1/penalties/{id}/notice.pdf", tag = "cases", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn penalty_notice_pdf(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<Response, ApiError> {
+    let n = crate::documents::penalty_notice(&s, &a.ctx, id).await?;
+    Ok(crate::documents::pdf(&s, anbao_pdf::Document::PenaltyNotice, &n, &n.number).await?)
+}

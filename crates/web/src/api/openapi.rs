@@ -102,7 +102,7 @@ impl Modify for CommonErrors {
         facility::gaps, facility::add_item, facility::propose, facility::project_step, facility::import,
         facility_ledger::catalogue, facility_ledger::add_place, facility_ledger::ledger, facility_ledger::item_act, facility_ledger::fault_step, facility_ledger::work, facility_ledger::report, facility_ledger::freeze,
         incident::list, incident::report, incident::get, incident::add_note, incident::add_file, incident::file, incident::forward, incident::findings, incident::propose, incident::decide, incident::send_back, incident::close,
-        incident::penalties, incident::decide_penalty,
+        incident::penalties, incident::decide_penalty, incident::penalty_notice_pdf,
         assess::ranking, assess::unit, assess::freeze, assess::annual, assess::reward, assess::scheme, assess::replace_scheme,
         workplan::plan, workplan::make, workplan::report,
         training::hours,

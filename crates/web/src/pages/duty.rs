@@ -6,6 +6,7 @@ use crate::error::PageError;
 use crate::form::Id;
 use crate::form::{FormData, PageForm};
 use crate::state::AppState;
+use anbao_app::AppError;
 use anbao_app::duty::NightInput;
 use anbao_domain::access::Permission;
 use askama::Template;
@@ -222,15 +223,32 @@ pub async fn decide_swap(
 }
 
 /// The month's roster as a spreadsheet.
-pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<DutyQuery>) -> Result<Response, PageError> {
-    let pg = page(&s, &p, &q, None, None).await?;
+/// The columns of the roster's export and its PDF.
+const ROSTER_COLUMNS: [&str; 4] = ["日期", "值班人员一", "值班人员二", "节假日"];
+
+/// The roster's saved nights as rows: date, the two guards, whether it is a holiday night.
+fn roster_rows(pg: &RosterPage) -> Vec<Vec<String>> {
     let name = |id: i64| pg.people.iter().find(|x| x.0 == id).map_or(String::new(), |x| x.1.clone());
-    let rows: Vec<Vec<String>> = pg
-        .rows
+    pg.rows
         .iter()
         .filter(|r| r.saved)
         .map(|r| vec![date(r.day), name(r.a), name(r.b), if r.holiday { "是".into() } else { String::new() }])
-        .collect();
-    let bytes = anbao_app::export::xlsx("守库排班", &["日期", "值班人员一", "值班人员二", "节假日"], &rows)?;
+        .collect()
+}
+
+pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<DutyQuery>) -> Result<Response, PageError> {
+    let pg = page(&s, &p, &q, None, None).await?;
+    let bytes = anbao_app::export::xlsx("守库排班", &ROSTER_COLUMNS, &roster_rows(&pg))?;
     Ok(super::org::xlsx_response(bytes, "duty-roster.xlsx"))
+}
+
+/// The month's roster for the vault's wall as an A4 PDF: the export's rows under the vault's name and the month.
+pub async fn roster_pdf(State(s): State<AppState>, p: Page, Query(q): Query<DutyQuery>) -> Result<Response, PageError> {
+    let pg = page(&s, &p, &q, None, None).await?;
+    let vault = pg.vaults.iter().find(|v| v.0 == pg.vault).map(|v| v.1.clone()).ok_or(AppError::NotFound)?;
+    let period = crate::documents::chinese_month(&pg.month);
+    let name = format!("守库值班排班表-{}", pg.month);
+    let doc =
+        crate::documents::Register::new(&p.ctx, "守库值班排班表", vault, period, &ROSTER_COLUMNS, roster_rows(&pg));
+    Ok(crate::documents::pdf(&s, anbao_pdf::Document::Register, &doc, &name).await?)
 }

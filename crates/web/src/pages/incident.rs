@@ -780,14 +780,18 @@ pub async fn decide_penalty(
 #[template(path = "cases/penalty_notice.html")]
 struct PenaltyNoticePage {
     l: Layout,
-    v: ViolationRow,
-    r: PenaltyRow,
-    date: String,
+    n: crate::documents::PenaltyNotice,
 }
 
-/// The penalty notice (违规处罚通知书) for printing, once decided.
+/// The penalty notice (违规处罚通知书) for printing, once decided; its PDF is the same data.
 pub async fn penalty_notice(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
-    let pg = penalty_page(&s, &p, id, None, None).await?;
-    let (y, m, d) = anbao_domain::period::ymd(anbao_domain::period::day_of_ms(pg.v.decided_at.unwrap_or(p.ctx.now)));
-    Ok(render(&PenaltyNoticePage { l: pg.l, r: pg.r, v: pg.v, date: format!("{y}年{m}月{d}日") })?.into_response())
+    let n = crate::documents::penalty_notice(&s, &p.ctx, id).await?;
+    Ok(render(&PenaltyNoticePage { l: Layout::new(&p, "/penalties", "违规处罚通知书", "Penalty notice"), n })?
+        .into_response())
+}
+
+/// The penalty notice as an A4 PDF in the official layout.
+pub async fn penalty_notice_pdf(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
+    let n = crate::documents::penalty_notice(&s, &p.ctx, id).await?;
+    Ok(crate::documents::pdf(&s, anbao_pdf::Document::PenaltyNotice, &n, &n.number).await?)
 }

@@ -187,16 +187,38 @@ pub async fn lock_changed(
 }
 
 /// The custody table as a spreadsheet.
-pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<KeysQuery>) -> Result<Response, PageError> {
-    let pg = page(&s, &p, &q, None).await?;
-    let rows: Vec<Vec<String>> = pg
-        .items
+/// The columns of the custody table's export and its PDF.
+const CUSTODY_COLUMNS: [&str; 6] = ["单位", "设备", "类别", "名称", "保管人", "自"];
+
+fn custody_rows(pg: &KeysPage) -> Vec<Vec<String>> {
+    pg.items
         .iter()
         .map(|i| {
             let holder = if i.lost { "已挂失".to_owned() } else { i.holder.clone() };
             vec![i.unit.clone(), i.asset.clone(), i.kind.to_owned(), i.label.clone(), holder, i.since.clone()]
         })
-        .collect();
-    let bytes = anbao_app::export::xlsx("钥匙密码保管表", &["单位", "设备", "类别", "名称", "保管人", "自"], &rows)?;
+        .collect()
+}
+
+pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<KeysQuery>) -> Result<Response, PageError> {
+    let pg = page(&s, &p, &q, None).await?;
+    let bytes = anbao_app::export::xlsx("钥匙密码保管表", &CUSTODY_COLUMNS, &custody_rows(&pg))?;
     Ok(super::org::xlsx_response(bytes, "custody.xlsx"))
+}
+
+/// The custody table (who holds each key and code since when) as an A4 PDF for the wall: the export's rows.
+pub async fn table_pdf(State(s): State<AppState>, p: Page, Query(q): Query<KeysQuery>) -> Result<Response, PageError> {
+    let pg = page(&s, &p, &q, None).await?;
+    let date = anbao_domain::period::date_of_day(anbao_domain::period::day_of_ms(p.ctx.now)).to_string();
+    let period = format!("截至{}", date);
+    let doc = crate::documents::Register::new(
+        &p.ctx,
+        "钥匙密码保管表",
+        pg.unit_name.clone(),
+        period,
+        &CUSTODY_COLUMNS,
+        custody_rows(&pg),
+    );
+    let name = format!("钥匙密码保管表-{date}");
+    Ok(crate::documents::pdf(&s, anbao_pdf::Document::Register, &doc, &name).await?)
 }

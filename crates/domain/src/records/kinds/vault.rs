@@ -22,10 +22,11 @@ pub static DUTY_LOG: KindSpec = KindSpec {
         ("alarms_armed", "营业厅及库房报警设防"),
     ],
     // Each item is a duty of the guards (第十三条 按时到岗、巡视后方可进库; 第十六条 检查自卫武器、报警设防): one left
-    // out is recorded as it happened and flagged.
+    // out is recorded as it happened and flagged, and leaves a hazard for the outlet to put right (an alarm not armed,
+    // a weapon not checked is the vault's exposure until its practice is corrected), as a loading with a step missed.
     unticked: Unticked::Breach(Breach {
         violation: "vault_duty_step_missed",
-        hazard: false,
+        hazard: true,
         words: (
             "守库人员必须按时到岗，巡视网点内外确认无异常后方可进库值守；进入值班室后检查自卫武器，并将营业厅和金库报警设防（第十三条、第十六条）",
             "vault guards arrive on time, patrol before entering, check the weapons and arm the alarms (arts. 13, 16)",
