@@ -19,18 +19,22 @@ pub enum Document {
     HazardNotice,
     /// 违规处罚通知书 (a decided penalty).
     PenaltyNotice,
+    /// 安全目标责任书 / 消防安全责任书 (RESP-1).
+    Letter,
     /// A register as a table (the duty roster, the custody table for the wall): `title`, `unit`, `period`,
     /// `columns`, `rows` (each a list of texts), `made_by`, `date`, `landscape`.
     Register,
 }
 
 impl Document {
-    pub const ALL: [Document; 3] = [Document::HazardNotice, Document::PenaltyNotice, Document::Register];
+    pub const ALL: [Document; 4] =
+        [Document::HazardNotice, Document::PenaltyNotice, Document::Letter, Document::Register];
 
     fn file(self) -> &'static str {
         match self {
             Document::HazardNotice => "hazard_notice.typ",
             Document::PenaltyNotice => "penalty_notice.typ",
+            Document::Letter => "letter.typ",
             Document::Register => "register.typ",
         }
     }
@@ -39,6 +43,7 @@ impl Document {
         match self {
             Document::HazardNotice => include_str!("../templates/hazard_notice.typ"),
             Document::PenaltyNotice => include_str!("../templates/penalty_notice.typ"),
+            Document::Letter => include_str!("../templates/letter.typ"),
             Document::Register => include_str!("../templates/register.typ"),
         }
     }

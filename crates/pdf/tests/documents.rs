@@ -152,3 +152,28 @@ fn a_penalty_notice_states_the_facts_the_rule_broken_and_the_decision() {
     }
     assert_eq!(pages("penalty_notice"), 1);
 }
+
+#[test]
+fn a_responsibility_letter_has_both_parties_its_targets_and_two_signature_blocks() {
+    let text = typeset(
+        Document::Letter,
+        "letter",
+        serde_json::json!({
+            "id": 3, "title": "2026年度安全目标责任书", "issuer_unit": "城关信用社营业部", "issuer": "王建国",
+            "signer": "李秀英", "unit": "城关信用社营业部", "year": 2026, "deadline": "2026年3月31日",
+            "targets": ["一、全年不发生案件。", "二、严格执行双人临柜、双人管库制度。"], "signed": "2026年3月2日以确认密码签订",
+        }),
+    );
+    let t = flat(&text);
+    for want in [
+        "2026年度安全目标责任书",
+        "甲方（发包方）：城关信用社营业部王建国",
+        "乙方（承包方）：城关信用社营业部李秀英",
+        "二、严格执行双人临柜、双人管库制度。",
+        "至2026年12月31日止",
+        "2026年3月2日以确认密码签订",
+    ] {
+        assert!(t.contains(want), "missing {want} in:\n{text}");
+    }
+    assert_eq!(pages("letter"), 1);
+}

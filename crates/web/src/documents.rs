@@ -97,6 +97,49 @@ pub async fn penalty_notice(s: &AppState, ctx: &Ctx, id: i64) -> Result<PenaltyN
     })
 }
 
+/// 安全目标责任书 / 消防安全责任书 (RESP-1, 篇五 一): the fields of the page `letters/print.html` and of
+/// `letter.typ`: the two parties, the year's targets, and how and when it was signed, if it was.
+#[derive(Serialize)]
+pub struct Letter {
+    pub id: i64,
+    /// 2026年度安全目标责任书.
+    pub title: String,
+    /// 甲方: the issuing unit, and its head or 第一责任人空缺.
+    pub issuer_unit: String,
+    pub issuer: String,
+    /// 乙方: the person who signs, and their unit.
+    pub signer: String,
+    pub unit: String,
+    pub targets: Vec<String>,
+    pub year: i32,
+    pub deadline: String,
+    /// "2026年3月2日以确认密码签订", or empty while unsigned (the paper is then signed by hand).
+    pub signed: String,
+}
+
+pub async fn letter(s: &AppState, ctx: &Ctx, id: i64) -> Result<Letter, AppError> {
+    let l = anbao_app::letters::get_letter(&s.db, ctx, id).await?.letter;
+    let signed = match (l.status == anbao_domain::letters::LetterStatus::Signed, l.signed_at) {
+        (true, Some(at)) => {
+            let how = l.method.map(|m| m.label_zh()).unwrap_or_default();
+            format!("{}以{how}签订", chinese_date(anbao_domain::period::day_of_ms(at)))
+        }
+        _ => String::new(),
+    };
+    Ok(Letter {
+        id: l.id,
+        title: format!("{}年度{}", l.year, l.kind.label_zh()),
+        issuer: l.issuer_name.clone().unwrap_or_else(|| "第一责任人空缺".into()),
+        issuer_unit: l.issuer_unit_name,
+        signer: l.signer_name,
+        unit: l.unit_name,
+        targets: l.targets.lines().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+        year: l.year,
+        deadline: chinese_date(l.deadline_day),
+        signed,
+    })
+}
+
 /// A register as a table for the wall or the file (`crates/pdf/templates/register.typ`): the same columns and rows
 /// as the page's Excel export.
 #[derive(Serialize)]

@@ -127,6 +127,51 @@ async fn a_penalty_notice_exists_once_decided_and_names_the_county_union_that_is
 }
 
 #[tokio::test]
+async fn a_responsibility_letter_prints_its_parties_and_targets_and_once_signed_how_and_when() {
+    let app = TestApp::demo().await;
+    let county = app.scalar("SELECT id FROM units WHERE name = '清河县农村信用合作联社'").await;
+    let plan = serde_json::json!({"unit_id": county, "kind": "security_target", "year": "2027",
+        "targets": "一、全年不发生案件。\n二、严格执行双人制度。"});
+    let r = app.api("qinghe.baowei").await.json("POST", "/api/v1/letters/plans", &plan).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let id = app
+        .scalar(
+            "SELECT l.id FROM letters l JOIN accounts a ON a.staff_id = l.signer_id \
+             WHERE a.username = 'chengguan.guiyuan' AND l.kind = 'security_target' AND l.year = 2027",
+        )
+        .await;
+    let mut teller = app.api("chengguan.guiyuan").await;
+    let text = text_of(&teller.get(&format!("/api/v1/letters/{id}/letter.pdf")).await.bytes);
+    for want in [
+        "2027年度安全目标责任书",
+        "甲方（发包方）",
+        "城关信用社营业部",
+        "一、全年不发生案件。",
+        "二、严格执行双人制度。",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    // Unsigned, it is for a signature by hand: no date of signing yet.
+    assert!(!text.contains("以确认密码签订"), "{text}");
+    let r = teller
+        .json(
+            "POST",
+            &format!("/api/v1/letters/{id}/sign"),
+            &serde_json::json!({"secret": anbao_testkit::DEMO_PIN, "agree": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let signed = text_of(&teller.get(&format!("/api/v1/letters/{id}/letter.pdf")).await.bytes);
+    assert!(signed.contains("2026年3月2日以") && signed.contains("签订"), "{signed}");
+    // The page offers it; another outlet's head cannot print it.
+    let page = app.signed_in("chengguan.guiyuan").await.get(&format!("/letters/{id}/print")).await;
+    assert!(page.body.contains(&format!("/letters/{id}/letter.pdf")));
+    let r = app.api("dongjie.zhuren").await.get(&format!("/api/v1/letters/{id}/letter.pdf")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn without_chinese_fonts_a_pdf_is_refused_with_what_to_install() {
     let empty = std::env::temp_dir().join(format!("anbao-no-fonts-it-{}", std::process::id()));
     std::fs::create_dir_all(&empty).unwrap();

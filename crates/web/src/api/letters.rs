@@ -240,3 +240,13 @@ pub async fn remind(
     let reminded = app::remind(&s.db, &a.ctx, UnitId::new(b.unit_id), &b.kind, &b.year).await?;
     Ok(Json(Reminded { reminded }))
 }
+
+/// The letter (安全目标责任书 or 消防安全责任书) as an A4 PDF: the same data as the page `/letters/{id}/print`,
+/// with how and when it was signed once it is. 503 when the server has no Chinese font.
+#[utoipa::path(get, path = "/api/v1/letters/{id}/letter.pdf", tag = "letters", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn letter_pdf(State(s): State<AppState>, a: Api, Id(id): Id) -> Result<axum::response::Response, ApiError> {
+    let d = crate::documents::letter(&s, &a.ctx, id).await?;
+    let name = format!("{}-{}", d.title, d.signer);
+    Ok(crate::documents::pdf(&s, anbao_pdf::Document::Letter, &d, &name).await?)
+}

@@ -110,7 +110,7 @@ impl Modify for CommonErrors {
         plans::book, plans::replace, plans::plan, plans::record,
         exam::questions, exam::put_question, exam::import, exam::papers, exam::create_paper, exam::paper, exam::results, exam::start, exam::sitting, exam::submit, exam::mark,
         record_kinds::list,
-        letters::overview, letters::mine, letters::get, letters::make_plan, letters::sign, letters::upload_scan, letters::remind,
+        letters::overview, letters::mine, letters::get, letters::letter_pdf, letters::make_plan, letters::sign, letters::upload_scan, letters::remind,
     ),
     modifiers(&Bearer, &Exports, &CommonErrors),
     security(("bearer" = [])),

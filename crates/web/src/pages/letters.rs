@@ -326,6 +326,13 @@ struct PrintPage {
     deadline: String,
 }
 
+/// The letter as an A4 PDF, for a paper signature or for the file once signed in the system.
+pub async fn letter_pdf(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
+    let d = crate::documents::letter(&s, &p.ctx, id).await?;
+    let name = format!("{}-{}", d.title, d.signer);
+    Ok(crate::documents::pdf(&s, anbao_pdf::Document::Letter, &d, &name).await?)
+}
+
 /// The letter as printed for a paper signature (or for the file, once signed in the system).
 pub async fn print(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
     let pg = show_page(&s, &p, id, None).await?;
