@@ -186,7 +186,7 @@ pub fn chinese_month(month: &str) -> String {
 }
 
 /// A date in the Chinese the documents use: 2026年3月2日.
-fn chinese_date(day: i64) -> String {
+pub fn chinese_date(day: i64) -> String {
     let (y, m, d) = anbao_domain::period::ymd(day);
     format!("{y}年{m}月{d}日")
 }
@@ -203,11 +203,16 @@ pub async fn hazard_notice(s: &AppState, ctx: &Ctx, id: i64) -> Result<HazardNot
         owner: r.owner_name.unwrap_or_default(),
         raised: chinese_date(anbao_domain::period::day_of_ms(r.raised_at)),
         deadline: chinese_date(r.deadline_day),
-        severity: if r.severity == "major" { "重大" } else { "一般" },
+        severity: severity_zh(&r.severity),
         title: r.title,
         article: r.article,
         case: r.case_ref.unwrap_or_default(),
     })
+}
+
+/// A hazard's severity as the notices and the register say it: 重大 (`major`) or 一般.
+pub fn severity_zh(code: &str) -> &'static str {
+    if code == "major" { "重大" } else { "一般" }
 }
 
 /// Typeset `doc` from `data` and answer it as a download named `name`.pdf.

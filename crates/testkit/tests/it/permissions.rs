@@ -185,6 +185,7 @@ struct Targets {
     gun: i64,
     gun_cabinet: i64,
     trip: i64,
+    chengguan_vault: i64,
 }
 
 async fn targets(app: &TestApp, f: &Fixture) -> Targets {
@@ -231,6 +232,9 @@ async fn targets(app: &TestApp, f: &Fixture) -> Targets {
         gun: app.scalar("SELECT id FROM arms WHERE kind = 'gun' ORDER BY id LIMIT 1").await,
         gun_cabinet: app.scalar("SELECT id FROM assets WHERE kind = 'gun_cabinet' ORDER BY id LIMIT 1").await,
         trip: app.scalar("SELECT id FROM escort_trips ORDER BY id LIMIT 1").await,
+        chengguan_vault: app
+            .scalar(&format!("SELECT id FROM assets WHERE unit_id = {cg} AND kind = 'vault' ORDER BY id LIMIT 1"))
+            .await,
     }
 }
 
@@ -303,6 +307,8 @@ fn area_scenarios(f: &Fixture, t: &Targets) -> Vec<Case> {
         get("dongjie.zhuren", format!("/api/v1/keys/table.pdf?unit={cg}"), NOT_FOUND),
         get("dongjie.zhuren", format!("/keys/table.pdf?unit={dj}"), OK).with("%PDF-"),
         get("chengguan.guanku", "/api/v1/duty/roster.pdf".into(), OK).with("%PDF-"),
+        get("dongjie.zhuren", format!("/api/v1/duty/roster.pdf?vault={}", t.chengguan_vault), NOT_FOUND),
+        get("dongjie.zhuren", format!("/duty/roster.pdf?vault={}", t.chengguan_vault), NOT_FOUND),
         // Hazards: rectified by the head of the unit that has them, or the security department.
         get("chengguan.guiyuan", rectify(t.chengguan_hazard), FORBIDDEN).json("POST", note.clone()),
         get("qinghe.yayun", rectify(t.chengguan_hazard), FORBIDDEN).json("POST", note.clone()),

@@ -216,6 +216,35 @@ mod tests {
         assert!(strays.is_empty(), "patterns not in api::codes::PATTERNS: {strays:?}");
     }
 
+    /// utoipa takes a limit only as a literal, so the document's copies of the limits the checks read from their
+    /// constants are compared with them here: a limit changed in one place fails this, not a client.
+    #[test]
+    fn the_documents_limits_are_the_checks_constants() {
+        use anbao_domain::{calendar, exam, inspect, plans, records::spec::LONG_TEXT};
+        let doc = serde_json::to_value(ApiDoc::openapi()).expect("json");
+        let at = |schema: &str, field: &str, key: &str| {
+            doc["components"]["schemas"][schema]["properties"][field][key].as_u64().map(|n| n as usize)
+        };
+        let cases = [
+            (("RecordInput", "text", "maxLength"), LONG_TEXT),
+            (("RecordInput", "text2", "maxLength"), LONG_TEXT),
+            (("CalendarBook", "day", "maxItems"), calendar::MAX_DAYS),
+            (("ListedDay", "name", "maxLength"), calendar::MAX_NAME_CHARS),
+            (("QuestionDraft", "text", "maxLength"), exam::TEXT_MAX),
+            (("QuestionDraft", "answer", "maxLength"), exam::ANSWER_MAX),
+            (("QuestionDraft", "marks", "maximum"), exam::MARKS_MAX as usize),
+            (("ItemResult", "note", "maxLength"), inspect::NOTE_MAX),
+            (("PlanBook", "plan", "maxItems"), plans::PLANS_MAX),
+            (("Plan", "step", "maxItems"), plans::STEPS_MAX),
+        ];
+        for ((schema, field, key), want) in cases {
+            assert_eq!(at(schema, field, key), Some(want), "{schema}.{field} {key}");
+        }
+        let options = &doc["components"]["schemas"]["QuestionDraft"]["properties"]["options"];
+        assert_eq!(options["maxItems"].as_u64(), Some(exam::OPTIONS_MAX as u64));
+        assert_eq!(options["items"]["maxLength"].as_u64(), Some(exam::OPTION_MAX as u64));
+    }
+
     #[test]
     fn the_document_is_valid_openapi_and_lists_every_error() {
         let doc = serde_json::to_value(ApiDoc::openapi()).expect("json");

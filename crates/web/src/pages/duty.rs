@@ -222,7 +222,6 @@ pub async fn decide_swap(
     }
 }
 
-/// The month's roster as a spreadsheet.
 /// The columns of the roster's export and its PDF.
 const ROSTER_COLUMNS: [&str; 4] = ["日期", "值班人员一", "值班人员二", "节假日"];
 
@@ -236,6 +235,7 @@ fn roster_rows(pg: &RosterPage) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The month's roster as a spreadsheet.
 pub async fn export(State(s): State<AppState>, p: Page, Query(q): Query<DutyQuery>) -> Result<Response, PageError> {
     let pg = page(&s, &p, &q, None, None).await?;
     let bytes = anbao_app::export::xlsx("守库排班", &ROSTER_COLUMNS, &roster_rows(&pg))?;

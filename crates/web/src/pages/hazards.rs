@@ -38,10 +38,6 @@ pub struct Row {
     pub repeat: i64,
 }
 
-fn severity(s: &str) -> &'static str {
-    if s == "major" { "重大" } else { "一般" }
-}
-
 fn escalation_label(level: u8) -> &'static str {
     match level {
         0 => "",
@@ -94,7 +90,7 @@ async fn register_page(
                 notice_no: r.row.notice_no.clone(),
                 unit: r.row.unit_name.clone(),
                 title: r.row.title.clone(),
-                severity: severity(&r.row.severity),
+                severity: crate::documents::severity_zh(&r.row.severity),
                 // RESP-2: a hazard names who answers for it, or that the unit's head is vacant.
                 owner: r.row.owner_name.clone().unwrap_or_else(|| "（第一责任人空缺）".into()),
                 deadline: date(r.row.deadline_day),
@@ -224,7 +220,7 @@ async fn show_page(
         l,
         id,
         status: st.label_zh(),
-        severity: severity(&h.row.severity),
+        severity: crate::documents::severity_zh(&h.row.severity),
         deadline: date(h.row.deadline_day),
         raised: when(&h.row.raised_at),
         escalation: escalation_label(h.escalation),

@@ -565,7 +565,6 @@ struct DeterminationPage {
 pub async fn determination(State(s): State<AppState>, p: Page, Id(id): Id) -> Result<Response, PageError> {
     let pg = show_page(&s, &p, id, None, None).await?;
     let day = anbao_domain::period::day_of_ms(pg.k.decided_at.unwrap_or(p.ctx.now));
-    let (y, m, d) = anbao_domain::period::ymd(day);
     Ok(render(&DeterminationPage {
         l: pg.l,
         kind: pg.kind,
@@ -574,7 +573,7 @@ pub async fn determination(State(s): State<AppState>, p: Page, Id(id): Id) -> Re
         decided: pg.k.decision.is_some(),
         lines: pg.lines,
         exempt_all: pg.exempt_all,
-        date: format!("{y}年{m}月{d}日"),
+        date: crate::documents::chinese_date(day),
         k: pg.k,
     })?
     .into_response())

@@ -18,11 +18,8 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 
-/// A local day as the letters write it.
-fn date(day: i64) -> String {
-    let (y, m, d) = period::ymd(day);
-    format!("{y}年{m}月{d}日")
-}
+// A local day as the letters write it.
+use crate::documents::chinese_date as date;
 
 pub struct LetterLine {
     pub id: i64,
